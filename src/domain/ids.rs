@@ -1,0 +1,43 @@
+//! Newtype identifiers, so that a person's id can never be passed where a provider's is wanted.
+//!
+//! They are plain integers underneath (Postgres `bigint`/`integer`); the storage layer teaches
+//! sqlx to read and write them, which keeps this module free of database imports.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_newtype {
+    ($(#[$meta:meta])* $name:ident($inner:ty)) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub $inner);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+    };
+}
+
+id_newtype!(
+    /// A person: every account is one, and imported trust networks add people without accounts.
+    PersonId(i64)
+);
+id_newtype!(
+    /// A provider: a business owned by an account, offering one or more trades.
+    ProviderId(i64)
+);
+id_newtype!(
+    /// A trade from the `trades` table (plumber, tiler, ...).
+    TradeId(i32)
+);

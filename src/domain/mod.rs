@@ -1,0 +1,9 @@
+//! Validated domain types and rules, free of HTTP and storage concerns.
+
+pub mod ids;
+pub mod trust;
+pub mod values;
+
+pub use ids::{PersonId, ProviderId, TradeId};
+pub use trust::{Stance, TrustLevel, Visibility};
+pub use values::{Email, GeoPoint, Name};

@@ -1,0 +1,84 @@
+//! The follower: wakes on Postgres notifications (and on a timer, in case one is missed) and
+//! applies new changes, so every instance sees every other instance's writes within a second.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::feed::LiveGraph;
+
+/// The channel the `graph_changes` trigger notifies.
+pub const CHANNEL: &str = "vouchgraph_changes";
+
+/// Follows the change feed until `stop` is cancelled. Reconnects with backoff; after every
+/// (re)connect it catches up from the applied seq, so a lost connection loses nothing.
+pub async fn follow_changes(live: Arc<LiveGraph>, pool: PgPool, stop: CancellationToken) {
+    let mut backoff = Duration::from_millis(200);
+    while !stop.is_cancelled() {
+        let mut listener = match PgListener::connect_with(&pool).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(?error, "change feed: cannot connect; retrying");
+                sleep_or_stop(backoff, &stop).await;
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        if let Err(error) = listener.listen(CHANNEL).await {
+            tracing::warn!(?error, "change feed: cannot listen; retrying");
+            sleep_or_stop(backoff, &stop).await;
+            continue;
+        }
+        backoff = Duration::from_millis(200);
+        catch_up(&live, &pool).await;
+        loop {
+            tokio::select! {
+                _ = stop.cancelled() => return,
+                received = listener.try_recv() => match received {
+                    Ok(Some(_)) => catch_up(&live, &pool).await,
+                    // The connection dropped and was re-established: anything may have been
+                    // missed, so catch up from the seq.
+                    Ok(None) => catch_up(&live, &pool).await,
+                    Err(error) => {
+                        tracing::warn!(?error, "change feed: connection lost");
+                        break;
+                    }
+                },
+                // A safety net: a notification can be lost between reconnects.
+                _ = tokio::time::sleep(Duration::from_secs(2)) => catch_up(&live, &pool).await,
+            }
+        }
+        sleep_or_stop(backoff, &stop).await;
+    }
+}
+
+async fn catch_up(live: &LiveGraph, pool: &PgPool) {
+    if let Err(error) = live.catch_up(pool).await {
+        tracing::warn!(?error, "change feed: catch-up failed; will retry");
+    }
+}
+
+async fn sleep_or_stop(delay: Duration, stop: &CancellationToken) {
+    tokio::select! {
+        _ = stop.cancelled() => {}
+        _ = tokio::time::sleep(delay) => {}
+    }
+}
+
+/// Recomputes the global prior on an interval until `stop` is cancelled. The computation is
+/// CPU-bound, so it runs on a blocking thread.
+pub async fn refresh_prior(live: Arc<LiveGraph>, every: Duration, stop: CancellationToken) {
+    loop {
+        sleep_or_stop(every, &stop).await;
+        if stop.is_cancelled() {
+            return;
+        }
+        let live = live.clone();
+        if let Err(error) = tokio::task::spawn_blocking(move || live.recompute_prior()).await {
+            tracing::error!(?error, "prior recomputation panicked");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The live graph: the trust engine's graph behind a lock, current up to a change-feed seq.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use parking_lot::RwLock;
+use sqlx::PgPool;
+
+use crate::domain::{PersonId, TradeId};
+use crate::feed::GraphChange;
+use crate::graph::{self, Prior, RankParams, TrustGraph};
+use crate::store;
+
+/// Trades by slug and by id. They change only with migrations, so they are read once.
+#[derive(Default)]
+struct Trades {
+    by_slug: HashMap<String, TradeId>,
+    by_id: HashMap<TradeId, (String, String)>,
+}
+
+/// The in-memory trust graph of this instance, with the global prior and the seq up to which
+/// it reflects the database.
+pub struct LiveGraph {
+    graph: RwLock<TrustGraph>,
+    prior: RwLock<Arc<Prior>>,
+    seeds: RwLock<Vec<PersonId>>,
+    trades: RwLock<Trades>,
+    params: RankParams,
+    applied_seq: AtomicI64,
+    prior_seq: AtomicI64,
+    loaded: AtomicBool,
+    /// One catch-up at a time, so changes are applied exactly in seq order.
+    catching_up: tokio::sync::Mutex<()>,
+}
+
+impl Default for LiveGraph {
+    fn default() -> Self {
+        LiveGraph::new(RankParams::default())
+    }
+}
+
+impl LiveGraph {
+    /// An empty, not-yet-loaded graph.
+    pub fn new(params: RankParams) -> LiveGraph {
+        LiveGraph {
+            graph: RwLock::new(TrustGraph::new()),
+            prior: RwLock::new(Arc::new(Prior::default())),
+            seeds: RwLock::new(Vec::new()),
+            trades: RwLock::new(Trades::default()),
+            params,
+            applied_seq: AtomicI64::new(0),
+            prior_seq: AtomicI64::new(-1),
+            loaded: AtomicBool::new(false),
+            catching_up: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Whether the initial load has finished (readiness).
+    pub fn is_loaded(&self) -> bool {
+        self.loaded.load(Ordering::Acquire)
+    }
+
+    /// The last change-feed seq reflected in memory.
+    pub fn applied_seq(&self) -> i64 {
+        self.applied_seq.load(Ordering::Acquire)
+    }
+
+    /// The ranking parameters.
+    pub fn params(&self) -> &RankParams {
+        &self.params
+    }
+
+    /// Loads everything from Postgres in one consistent snapshot, then computes the prior.
+    pub async fn load(&self, pool: &PgPool) -> anyhow::Result<()> {
+        let started = Instant::now();
+        let _guard = self.catching_up.lock().await;
+        let snapshot = store::graph_load::load_snapshot(pool).await?;
+        let trades = Trades {
+            by_slug: snapshot.trades.iter().map(|t| (t.slug.clone(), t.id)).collect(),
+            by_id: snapshot
+                .trades
+                .iter()
+                .map(|t| (t.id, (t.slug.clone(), t.name.clone())))
+                .collect(),
+        };
+        *self.trades.write() = trades;
+        *self.seeds.write() = snapshot.seeds;
+        *self.graph.write() = snapshot.graph;
+        self.applied_seq.store(snapshot.seq, Ordering::Release);
+        self.recompute_prior();
+        // Ready only once the prior exists too, and before any catch-up can run.
+        self.loaded.store(true, Ordering::Release);
+        drop(_guard);
+        let graph = self.graph.read();
+        tracing::info!(
+            people = graph.person_count(),
+            providers = graph.provider_count(),
+            trust_edges = graph.trust_edge_count(),
+            vouches = graph.vouch_count(),
+            memory_bytes = graph.memory_bytes(),
+            seq = snapshot.seq,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "trust graph loaded"
+        );
+        Ok(())
+    }
+
+    /// Applies every change after the applied seq, in order. Safe to call from anywhere at any
+    /// time: concurrent calls queue, and changes are absolute states, so re-reading is harmless.
+    pub async fn catch_up(&self, pool: &PgPool) -> anyhow::Result<usize> {
+        let _guard = self.catching_up.lock().await;
+        if !self.is_loaded() {
+            // The load will include everything committed so far.
+            return Ok(0);
+        }
+        let mut applied = 0;
+        loop {
+            let after = self.applied_seq();
+            let batch = store::changes::since(pool, after, 10_000).await?;
+            let Some(&(last, _)) = batch.last() else {
+                break;
+            };
+            {
+                let mut graph = self.graph.write();
+                let mut seeds = self.seeds.write();
+                for (_, change) in &batch {
+                    apply(&mut graph, &mut seeds, change);
+                }
+            }
+            applied += batch.len();
+            self.applied_seq.store(last, Ordering::Release);
+        }
+        Ok(applied)
+    }
+
+    /// Called by a handler right after its transaction commits, so the instance that made a
+    /// write shows it at once. A failure here is logged, not returned: the write did commit,
+    /// and the follower will apply it on its next wake-up.
+    pub async fn catch_up_after_write(&self, pool: &PgPool) {
+        if let Err(error) = self.catch_up(pool).await {
+            tracing::warn!(?error, "could not apply a committed change yet; the follower will");
+        }
+    }
+
+    /// Recomputes the global prior if the graph changed since the last time.
+    pub fn recompute_prior(&self) {
+        let seq = self.applied_seq();
+        if self.prior_seq.load(Ordering::Acquire) == seq {
+            return;
+        }
+        let started = Instant::now();
+        let seeds = self.seeds.read().clone();
+        let prior = {
+            let graph = self.graph.read();
+            graph::compute_prior(&graph, &seeds, &self.params)
+        };
+        *self.prior.write() = Arc::new(prior);
+        self.prior_seq.store(seq, Ordering::Release);
+        tracing::debug!(
+            seeds = seeds.len(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "global prior recomputed"
+        );
+    }
+
+    /// Runs `f` with read access to the graph and the current prior.
+    pub fn read<T>(&self, f: impl FnOnce(&TrustGraph, &Prior) -> T) -> T {
+        let prior = self.prior.read().clone();
+        let graph = self.graph.read();
+        f(&graph, &prior)
+    }
+
+    /// The id of a trade slug.
+    pub fn trade_by_slug(&self, slug: &str) -> Option<TradeId> {
+        self.trades.read().by_slug.get(slug).copied()
+    }
+
+    /// The slug of a trade id.
+    pub fn trade_slug(&self, id: TradeId) -> Option<String> {
+        self.trades.read().by_id.get(&id).map(|(slug, _)| slug.clone())
+    }
+}
+
+/// Applies one change to the graph (and the seed set).
+pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphChange) {
+    match change {
+        GraphChange::PersonUpsert {
+            id,
+            name,
+            pre_trusted,
+        } => {
+            graph.upsert_person(*id, name);
+            seeds.retain(|s| s != id);
+            if *pre_trusted {
+                seeds.push(*id);
+            }
+        }
+        GraphChange::ProviderUpsert {
+            id,
+            name,
+            owner,
+            trades,
+            lat,
+            lon,
+            radius_km,
+        } => {
+            graph.upsert_provider(graph::ProviderInfo {
+                id: *id,
+                name: name.clone(),
+                owner: *owner,
+                trades: trades.clone(),
+                lat: *lat,
+                lon: *lon,
+                radius_km: *radius_km,
+            });
+        }
+        GraphChange::TrustSet {
+            truster,
+            trustee,
+            level,
+            visibility,
+        } => {
+            graph.set_trust(*truster, *trustee, *level, *visibility);
+        }
+        GraphChange::TrustRevoke { truster, trustee } => {
+            graph.remove_trust(*truster, *trustee);
+        }
+        GraphChange::VouchSet {
+            person,
+            provider,
+            trade,
+            stance,
+            visibility,
+            ..
+        } => {
+            graph.set_vouch(*person, *provider, *trade, *stance, *visibility, 1.0);
+        }
+        GraphChange::VouchRevoke {
+            person,
+            provider,
+            trade,
+        } => {
+            graph.remove_vouch(*person, *provider, *trade);
+        }
+    }
+}

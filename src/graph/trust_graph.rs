@@ -1,0 +1,231 @@
+//! The trust graph held in memory: people, providers, and the edges between them.
+//!
+//! It is a petgraph `Graph` (adjacency lists over two flat arrays) plus the id maps that turn
+//! database ids into node indices. Changes live in `mutate.rs`, bulk loading in `builder.rs`.
+
+use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use rustc_hash::FxHashMap;
+
+use crate::domain::{PersonId, ProviderId, TradeId};
+
+use super::provider::ProviderInfo;
+use super::trade_table::{hash_map_bytes, TradeTable};
+use super::weights::{EdgeKind, EdgeWeight, NodeWeight, TradeSlot};
+
+/// The petgraph graph underneath: `u32` indices, because 4 billion nodes is plenty and they
+/// halve the size of every link compared with `usize`.
+pub type RawGraph = DiGraph<NodeWeight, EdgeWeight, u32>;
+
+/// People, providers, trust edges and vouches, held compactly for ranking.
+#[derive(Clone, Default)]
+pub struct TrustGraph {
+    pub(super) graph: RawGraph,
+    pub(super) people: FxHashMap<PersonId, NodeIndex>,
+    pub(super) providers: FxHashMap<ProviderId, NodeIndex>,
+    pub(super) trades: TradeTable,
+    pub(super) trust_edges: usize,
+    pub(super) vouch_edges: usize,
+    pub(super) distrust_edges: usize,
+}
+
+impl std::fmt::Debug for TrustGraph {
+    // A derived Debug would print millions of nodes; the counts say what a log needs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrustGraph")
+            .field("people", &self.person_count())
+            .field("providers", &self.provider_count())
+            .field("trust_edges", &self.trust_edges)
+            .field("vouches", &self.vouch_edges)
+            .field("distrust_edges", &self.distrust_edges)
+            .finish()
+    }
+}
+
+impl TrustGraph {
+    /// An empty graph.
+    pub fn new() -> TrustGraph {
+        TrustGraph::default()
+    }
+
+    /// How many people the graph holds.
+    pub fn person_count(&self) -> usize {
+        self.people.len()
+    }
+
+    /// How many providers the graph holds.
+    pub fn provider_count(&self) -> usize {
+        self.providers.len()
+    }
+
+    /// How many trust edges the graph holds.
+    pub fn trust_edge_count(&self) -> usize {
+        self.trust_edges
+    }
+
+    /// How many vouches the graph holds.
+    pub fn vouch_count(&self) -> usize {
+        self.vouch_edges
+    }
+
+    /// How many distrust edges the graph holds.
+    pub fn distrust_edge_count(&self) -> usize {
+        self.distrust_edges
+    }
+
+    /// A person's display name, if the graph knows them.
+    pub fn person_name(&self, person: PersonId) -> Option<&str> {
+        self.people.get(&person).map(|&node| self.name(node))
+    }
+
+    /// A provider's details, if the graph knows it.
+    pub fn provider(&self, provider: ProviderId) -> Option<&ProviderInfo> {
+        self.providers
+            .get(&provider)
+            .map(|&node| self.provider_info(node))
+    }
+
+    /// An estimate of the bytes held, from the capacities of every array and map.
+    ///
+    /// # Complexity
+    /// O(N) in the number of nodes, to add up names and provider details.
+    pub fn memory_bytes(&self) -> usize {
+        let (node_capacity, edge_capacity) = self.graph.capacity();
+        let arrays = node_capacity
+            * std::mem::size_of::<petgraph::graph::Node<NodeWeight, u32>>()
+            + edge_capacity * std::mem::size_of::<petgraph::graph::Edge<EdgeWeight, u32>>();
+        let node_heap: usize = self
+            .graph
+            .raw_nodes()
+            .iter()
+            .map(|node| match &node.weight {
+                NodeWeight::Person { name, .. } => name.len(),
+                NodeWeight::Provider(info) => {
+                    std::mem::size_of::<ProviderInfo>()
+                        + info.name.capacity()
+                        + info.trades.capacity() * std::mem::size_of::<TradeId>()
+                }
+            })
+            .sum();
+        std::mem::size_of::<TrustGraph>()
+            + arrays
+            + node_heap
+            + hash_map_bytes::<PersonId, NodeIndex>(self.people.capacity())
+            + hash_map_bytes::<ProviderId, NodeIndex>(self.providers.capacity())
+            + self.trades.memory_bytes()
+    }
+
+    // ----- crate-internal views used by the algorithms -----
+
+    /// The number of node slots, for sizing dense per-node arrays.
+    pub(super) fn node_bound(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// The node of a person.
+    pub(super) fn person_node(&self, person: PersonId) -> Option<NodeIndex> {
+        self.people.get(&person).copied()
+    }
+
+    /// The node of a provider.
+    pub(super) fn provider_node(&self, provider: ProviderId) -> Option<NodeIndex> {
+        self.providers.get(&provider).copied()
+    }
+
+    /// The slot of a trade, if any provider or vouch has used it.
+    pub(super) fn trade_slot(&self, trade: TradeId) -> Option<TradeSlot> {
+        self.trades.slot(trade)
+    }
+
+    /// The database id of a trade slot.
+    pub(super) fn trade_id(&self, slot: TradeSlot) -> TradeId {
+        self.trades.id(slot)
+    }
+
+    /// The providers offering a trade.
+    pub(super) fn providers_offering(&self, slot: TradeSlot) -> &[NodeIndex] {
+        self.trades.providers(slot)
+    }
+
+    /// Whether a node is a person.
+    pub(super) fn is_person(&self, node: NodeIndex) -> bool {
+        matches!(self.graph[node], NodeWeight::Person { .. })
+    }
+
+    /// The id of a person node.
+    ///
+    /// # Panics
+    /// If the node is a provider.
+    pub(super) fn person_id(&self, node: NodeIndex) -> PersonId {
+        match &self.graph[node] {
+            NodeWeight::Person { id, .. } => *id,
+            NodeWeight::Provider(info) => panic!("node {} is provider {}", node.index(), info.id),
+        }
+    }
+
+    /// The name of a person or provider node.
+    pub(super) fn name(&self, node: NodeIndex) -> &str {
+        match &self.graph[node] {
+            NodeWeight::Person { name, .. } => name,
+            NodeWeight::Provider(info) => &info.name,
+        }
+    }
+
+    /// The details of a provider node.
+    ///
+    /// # Panics
+    /// If the node is a person.
+    pub(super) fn provider_info(&self, node: NodeIndex) -> &ProviderInfo {
+        match &self.graph[node] {
+            NodeWeight::Provider(info) => info,
+            NodeWeight::Person { id, .. } => panic!("node {} is person {id}", node.index()),
+        }
+    }
+
+    /// The edges leaving a node, of every kind.
+    pub(super) fn out_edges(
+        &self,
+        node: NodeIndex,
+    ) -> impl Iterator<Item = EdgeReference<'_, EdgeWeight, u32>> {
+        self.graph.edges_directed(node, Direction::Outgoing)
+    }
+
+    /// The edges entering a node, of every kind.
+    pub(super) fn in_edges(
+        &self,
+        node: NodeIndex,
+    ) -> impl Iterator<Item = EdgeReference<'_, EdgeWeight, u32>> {
+        self.graph.edges_directed(node, Direction::Incoming)
+    }
+
+    /// The edge `from -> to` of the same identity (kind, and trade for a vouch) as `weight`.
+    ///
+    /// # Complexity
+    /// O(out-degree of `from`).
+    pub(super) fn find_edge_like(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        weight: EdgeWeight,
+    ) -> Option<petgraph::graph::EdgeIndex> {
+        let identity = weight.identity();
+        self.out_edges(from)
+            .find(|edge| edge.target() == to && edge.weight().identity() == identity)
+            .map(|edge| edge.id())
+    }
+
+    /// Keeps the per-kind edge counters in step with an edge added or removed.
+    pub(super) fn count_edge(&mut self, kind: EdgeKind, added: bool) {
+        let counter = match kind {
+            EdgeKind::Trust => &mut self.trust_edges,
+            EdgeKind::Vouch => &mut self.vouch_edges,
+            EdgeKind::Distrust => &mut self.distrust_edges,
+        };
+        if added {
+            *counter += 1;
+        } else {
+            *counter -= 1;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! The privacy rule: which edges a seeker's query may use.
+//!
+//! An edge belongs to its source, who chose its visibility. For a seeker S, an edge owned by u
+//! is visible iff it is `Public`; or u == S; or it is `Network` and u trusts S directly. Every
+//! score, count and path computed for S uses visible edges only, so nothing S sees can depend
+//! on an edge S may not see. Anonymous queries see public edges only.
+//!
+//! "u trusts S directly" means: u has a trust edge u -> S *that S may see*, i.e. a public or
+//! network one (a network edge u -> S is visible to S by this very rule). A private edge u -> S
+//! does not count: if it did, S could detect it by watching u's network edges appear in their
+//! results, and a private edge would not be private.
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashSet;
+
+use crate::domain::{PersonId, Visibility};
+
+use super::trust_graph::TrustGraph;
+use super::weights::EdgeKind;
+
+/// Who is asking, and which owners have let them see their network edges.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Viewer {
+    seeker: Option<NodeIndex>,
+    /// The people who trust the seeker directly, computed once per query.
+    trusters: FxHashSet<NodeIndex>,
+}
+
+/// Which of one owner's edges a viewer may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Access {
+    network: bool,
+    private: bool,
+}
+
+impl Access {
+    /// Public edges only: what anonymous visitors and the global prior see.
+    pub(crate) const PUBLIC: Access = Access {
+        network: false,
+        private: false,
+    };
+
+    /// Whether an edge of this visibility is visible.
+    pub(crate) fn allows(self, visibility: Visibility) -> bool {
+        match visibility {
+            Visibility::Public => true,
+            Visibility::Network => self.network,
+            Visibility::Private => self.private,
+        }
+    }
+}
+
+impl Viewer {
+    /// The view of an anonymous visitor, or of a seeker unknown to the graph: public edges only.
+    pub(crate) fn anonymous() -> Viewer {
+        Viewer::default()
+    }
+
+    /// The view of `seeker`.
+    ///
+    /// # Complexity
+    /// O(in-degree of the seeker), to collect the people who trust them.
+    pub(crate) fn new(graph: &TrustGraph, seeker: Option<PersonId>) -> Viewer {
+        let Some(seeker) = seeker.and_then(|id| graph.person_node(id)) else {
+            return Viewer::anonymous();
+        };
+        let trusters = graph
+            .in_edges(seeker)
+            .filter(|edge| {
+                let weight = edge.weight();
+                weight.kind() == EdgeKind::Trust && weight.visibility() != Visibility::Private
+            })
+            .map(|edge| edge.source())
+            .collect();
+        Viewer {
+            seeker: Some(seeker),
+            trusters,
+        }
+    }
+
+    /// The seeker's node, if there is a seeker the graph knows.
+    pub(crate) fn seeker(&self) -> Option<NodeIndex> {
+        self.seeker
+    }
+
+    /// Which of `owner`'s edges this viewer may see.
+    pub(crate) fn access_to(&self, owner: NodeIndex) -> Access {
+        let is_seeker = self.seeker == Some(owner);
+        Access {
+            network: is_seeker || self.trusters.contains(&owner),
+            private: is_seeker,
+        }
+    }
+
+    /// Whether this viewer may see an edge owned by `owner` with this visibility.
+    pub(crate) fn can_see(&self, owner: NodeIndex, visibility: Visibility) -> bool {
+        visibility == Visibility::Public || self.access_to(owner).allows(visibility)
+    }
+}

@@ -1,0 +1,47 @@
+//! The steps the ranking walk may take: visible trust edges, weighted by level.
+//!
+//! Vouches and distrust edges are never steps: a vouch ends in a provider, who vouches for no
+//! one, and distrust is evidence against, not a path of trust.
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+use crate::domain::TrustLevel;
+
+use super::params::RankParams;
+use super::trust_graph::TrustGraph;
+use super::visibility::Access;
+use super::weights::EdgeKind;
+
+/// The visible trust edges out of `node`: target, transition weight and level, in storage
+/// order (which is stable under unrelated changes, so sums over it are too).
+pub(crate) fn walk_edges<'g>(
+    graph: &'g TrustGraph,
+    node: NodeIndex,
+    access: Access,
+    params: &'g RankParams,
+) -> impl Iterator<Item = (NodeIndex, f64, TrustLevel)> + 'g {
+    graph.out_edges(node).filter_map(move |edge| {
+        let weight = edge.weight();
+        (weight.kind() == EdgeKind::Trust && access.allows(weight.visibility())).then(|| {
+            let level = weight.level();
+            (edge.target(), params.level_weight(level), level)
+        })
+    })
+}
+
+/// The total transition weight and the number of visible trust edges out of `node`; a node
+/// with none is "dangling".
+///
+/// # Complexity
+/// O(out-degree of `node`, all kinds).
+pub(crate) fn out_weight(
+    graph: &TrustGraph,
+    node: NodeIndex,
+    access: Access,
+    params: &RankParams,
+) -> (f64, u32) {
+    walk_edges(graph, node, access, params).fold((0.0, 0), |(sum, count), (_, weight, _)| {
+        (sum + weight, count + 1)
+    })
+}

@@ -1,0 +1,288 @@
+//! Search: providers ranked for the caller by who vouches for them, with the reasons.
+//!
+//! Served entirely from the in-memory graph, so it keeps working while the database is down.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::domain::{GeoPoint, PersonId, ProviderId, Stance};
+use crate::error::{ApiError, ApiResult};
+use crate::graph::{self, RankedProvider, SearchQuery, TrustPath, VouchCounts};
+use crate::http::auth::MaybeCaller;
+use crate::http::extract::{Path, Query};
+use crate::http::validate::Fields;
+use crate::state::AppState;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(search))
+        .routes(routes!(why))
+}
+
+/// A search.
+#[derive(Deserialize, IntoParams)]
+pub struct SearchParams {
+    /// Trade slug, e.g. `tiler`.
+    pub trade: String,
+    /// Latitude of the place the work is at; with `lon`, only providers covering it are listed.
+    pub lat: Option<f64>,
+    /// Longitude of the place.
+    pub lon: Option<f64>,
+    /// How many results (1 to 50, default 10).
+    pub limit: Option<usize>,
+}
+
+/// One hop on a trust path.
+#[derive(Serialize, ToSchema)]
+pub struct HopView {
+    /// The person at this hop.
+    pub person_id: PersonId,
+    /// Their name.
+    pub name: String,
+    /// The trust level of the edge into this person (1 to 3).
+    pub level: u8,
+    /// The level in words.
+    pub level_label: &'static str,
+}
+
+/// A trust path from the seeker to someone who vouched.
+#[derive(Serialize, ToSchema)]
+pub struct PathView {
+    /// The people after the seeker; the last one is the voucher. Empty when the seeker vouched.
+    pub hops: Vec<HopView>,
+    /// The voucher.
+    pub voucher_id: PersonId,
+    /// What the voucher said.
+    pub stance: Stance,
+    /// How much of the seeker's trust reaches the voucher along this path (0 to 1).
+    pub strength: f64,
+    /// The path in words: "you → Matt Hughes → recommends Rossi Tiling".
+    pub text: String,
+}
+
+/// Vouch counts behind a score.
+#[derive(Serialize, ToSchema)]
+pub struct CountsView {
+    /// People in the seeker's network (visible to them) who recommend.
+    pub network_recommend: u32,
+    /// People in the seeker's network who warn.
+    pub network_warn: u32,
+    /// Public recommendations overall.
+    pub public_recommend: u32,
+    /// Public warnings overall.
+    pub public_warn: u32,
+    /// The counts in words.
+    pub summary: String,
+}
+
+/// A ranked provider.
+#[derive(Serialize, ToSchema)]
+pub struct ResultView {
+    /// The provider.
+    pub provider_id: ProviderId,
+    /// Its name.
+    pub name: String,
+    /// The score: personal + prior weight × prior. Never negative.
+    pub score: f64,
+    /// The personal part: trust from the seeker's own network.
+    pub personal: f64,
+    /// The global prior: trust from the community's pre-trusted members.
+    pub prior: f64,
+    /// Who recommends and warns.
+    pub counts: CountsView,
+    /// Up to 3 strongest paths from the seeker to a voucher (at most 3 hops).
+    pub paths: Vec<PathView>,
+}
+
+/// Search results.
+#[derive(Serialize, ToSchema)]
+pub struct SearchView {
+    /// The seeker, or null when anonymous (ranked by the prior and public vouches).
+    pub seeker_id: Option<PersonId>,
+    /// The trade searched.
+    pub trade: String,
+    /// Ranked providers, best first.
+    pub results: Vec<ResultView>,
+}
+
+/// Providers of a trade, ranked for the caller by who vouches for them.
+#[utoipa::path(get, path = "/v1/search", tag = "search", params(SearchParams),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "Ranked providers", body = SearchView)))]
+async fn search(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Query(params): Query<SearchParams>,
+) -> ApiResult<axum::Json<SearchView>> {
+    let mut fields = Fields::new();
+    let trade = state.live.trade_by_slug(&params.trade);
+    if trade.is_none() {
+        fields.push("trade", format!("unknown trade {:?}; see GET /v1/trades", params.trade));
+    }
+    let near = parse_near(&mut fields, params.lat, params.lon);
+    let limit = params.limit.unwrap_or(10);
+    if !(1..=50).contains(&limit) {
+        fields.push("limit", "must be between 1 and 50");
+    }
+    fields.finish()?;
+    if !state.live.is_loaded() {
+        return Err(ApiError::Unavailable("the trust graph is still loading".into()));
+    }
+    let seeker = caller.map(|c| c.person);
+    let query = SearchQuery {
+        seeker,
+        trade: trade.expect("checked"),
+        near,
+        limit,
+    };
+    let ranked = state
+        .live
+        .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params()));
+    Ok(axum::Json(SearchView {
+        seeker_id: seeker,
+        trade: params.trade,
+        results: ranked.into_iter().map(|r| result_view(seeker, r)).collect(),
+    }))
+}
+
+fn parse_near(fields: &mut Fields, lat: Option<f64>, lon: Option<f64>) -> Option<(f64, f64)> {
+    match (lat, lon) {
+        (None, None) => None,
+        (Some(lat), Some(lon)) => match GeoPoint::parse(lat, lon) {
+            Ok(p) => Some((p.lat, p.lon)),
+            Err(errors) => {
+                errors.into_iter().for_each(|(f, m)| fields.push(f, m));
+                None
+            }
+        },
+        _ => {
+            fields.push("lat", "give both lat and lon, or neither");
+            None
+        }
+    }
+}
+
+/// Which trade to explain.
+#[derive(Deserialize, IntoParams)]
+pub struct WhyParams {
+    /// Trade slug; when absent, every trade the provider offers counts.
+    pub trade: Option<String>,
+}
+
+/// The full explanation for one provider.
+#[derive(Serialize, ToSchema)]
+pub struct WhyView {
+    /// The seeker, or null when anonymous.
+    pub seeker_id: Option<PersonId>,
+    /// The provider and its score parts.
+    pub provider: ResultView,
+    /// Vouchers the seeker's trust reaches only beyond 3 hops: counted in the score, not named.
+    pub beyond_three_hops: u32,
+}
+
+/// Why a provider ranks where it does for the caller: every visible voucher their trust
+/// reaches within 3 hops, with the strongest path to each.
+#[utoipa::path(get, path = "/v1/providers/{id}/why", tag = "search", params(("id" = i64, Path, description = "The provider"), WhyParams),
+    security((), ("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The explanation", body = WhyView)))]
+async fn why(
+    State(state): State<AppState>,
+    MaybeCaller(caller): MaybeCaller,
+    Path(provider): Path<ProviderId>,
+    Query(params): Query<WhyParams>,
+) -> ApiResult<axum::Json<WhyView>> {
+    let trade = match &params.trade {
+        Some(slug) => Some(state.live.trade_by_slug(slug).ok_or_else(|| {
+            ApiError::field("trade", format!("unknown trade {slug:?}; see GET /v1/trades"))
+        })?),
+        None => None,
+    };
+    if !state.live.is_loaded() {
+        return Err(ApiError::Unavailable("the trust graph is still loading".into()));
+    }
+    let seeker = caller.map(|c| c.person);
+    let explanation = state
+        .live
+        .read(|g, prior| graph::explain_provider(g, prior, seeker, provider, trade, state.live.params()))
+        .ok_or(ApiError::NotFound("provider"))?;
+    Ok(axum::Json(WhyView {
+        seeker_id: seeker,
+        beyond_three_hops: explanation.beyond_three_hops,
+        provider: result_view(seeker, explanation.ranked),
+    }))
+}
+
+fn result_view(seeker: Option<PersonId>, r: RankedProvider) -> ResultView {
+    let name = r.name.clone();
+    ResultView {
+        provider_id: r.provider,
+        score: r.score,
+        personal: r.personal,
+        prior: r.prior,
+        counts: counts_view(seeker.is_some(), &r.counts),
+        paths: r.paths.iter().map(|p| path_view(&name, p)).collect(),
+        name,
+    }
+}
+
+fn counts_view(signed_in: bool, c: &VouchCounts) -> CountsView {
+    let people = |n: u32| if n == 1 { "1 person".to_string() } else { format!("{n} people") };
+    let summary = if signed_in {
+        format!(
+            "{} you trust recommend, {} warn{}",
+            people(c.network_recommend),
+            c.network_warn,
+            if c.network_warn == 1 { "s" } else { "" }
+        )
+    } else {
+        format!(
+            "{} recommend publicly, {} warn{}",
+            people(c.public_recommend),
+            c.public_warn,
+            if c.public_warn == 1 { "s" } else { "" }
+        )
+    };
+    CountsView {
+        network_recommend: c.network_recommend,
+        network_warn: c.network_warn,
+        public_recommend: c.public_recommend,
+        public_warn: c.public_warn,
+        summary,
+    }
+}
+
+fn path_view(provider_name: &str, p: &TrustPath) -> PathView {
+    let (you_verb, verb) = match p.stance {
+        Stance::Recommend => ("recommend", "recommends"),
+        Stance::Warn => ("warn against", "warns against"),
+    };
+    let mut text = String::from("you");
+    for hop in &p.hops {
+        text.push_str(" → ");
+        text.push_str(&hop.name);
+    }
+    if p.hops.is_empty() {
+        text.push_str(&format!(" {you_verb} {provider_name}"));
+    } else {
+        text.push_str(&format!(" → {verb} {provider_name}"));
+    }
+    PathView {
+        hops: p
+            .hops
+            .iter()
+            .map(|h| HopView {
+                person_id: h.person,
+                name: h.name.clone(),
+                level: h.level.get(),
+                level_label: h.level.label(),
+            })
+            .collect(),
+        voucher_id: p.voucher,
+        stance: p.stance,
+        strength: p.strength,
+        text,
+    }
+}

@@ -1,0 +1,15 @@
+//! vouchgraph: ranks tradespeople for each seeker by who vouches for them, propagating trust
+//! outward from the seeker, and always says why.
+
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod feed;
+pub mod graph;
+pub mod http;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;

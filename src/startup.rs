@@ -1,0 +1,165 @@
+//! Builds the application: connects and migrates the database, loads the trust graph, starts
+//! the background tasks and binds the listener (port 0 works, for tests).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::auth::password;
+use crate::config::Config;
+use crate::feed::{follow, LiveGraph};
+use crate::state::AppState;
+
+/// The embedded migrations.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Connects a pool that fails fast when the database is down, so requests get a 503 quickly
+/// instead of hanging.
+pub fn connect_lazy(config: &Config) -> anyhow::Result<PgPool> {
+    Ok(PgPoolOptions::new()
+        .max_connections(config.db_pool_size)
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_lazy(&config.database_url)?)
+}
+
+/// A built, bound, not yet serving application.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    stop: CancellationToken,
+}
+
+impl Application {
+    /// Migrates and binds `config.addr`. The trust graph loads when `run` starts, while
+    /// `/healthz` already answers and `/readyz` says 503.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let pool = connect_lazy(&config)?;
+        Application::build_with_pool(config, pool).await
+    }
+
+    /// Like `build`, over an existing pool (tests get one per isolated database).
+    pub async fn build_with_pool(config: Config, pool: PgPool) -> anyhow::Result<Application> {
+        MIGRATOR.run(&pool).await.context("running migrations")?;
+        let live = Arc::new(LiveGraph::default());
+        let memory = config.argon2_memory_kib;
+        let dummy_hash = tokio::task::spawn_blocking(move || password::dummy_hash(memory)).await?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("binding {}", config.addr))?;
+        let state = AppState {
+            pool,
+            config: Arc::new(config),
+            live,
+            dummy_hash: dummy_hash.into(),
+        };
+        Ok(Application {
+            listener,
+            state,
+            stop: CancellationToken::new(),
+        })
+    }
+
+    /// The bound address (with the real port when built with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The shared state, for tests that look inside.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// A token that stops the server gracefully when cancelled.
+    pub fn stop_token(&self) -> CancellationToken {
+        self.stop.clone()
+    }
+
+    /// Serves until the stop token is cancelled (or SIGTERM/Ctrl-C when `signals` is set),
+    /// then finishes in-flight requests and stops the background tasks.
+    pub async fn run(self, signals: bool) -> anyhow::Result<()> {
+        let Application {
+            listener,
+            state,
+            stop,
+        } = self;
+        let follower = {
+            let (live, pool, stop) = (state.live.clone(), state.pool.clone(), stop.clone());
+            tokio::spawn(async move {
+                // Load first, retrying while the database is unreachable; follow afterwards.
+                while let Err(error) = live.load(&pool).await {
+                    tracing::error!(?error, "could not load the trust graph; retrying");
+                    tokio::select! {
+                        _ = stop.cancelled() => return,
+                        _ = tokio::time::sleep(Duration::from_secs(2)) => {}
+                    }
+                }
+                follow::follow_changes(live, pool, stop).await;
+            })
+        };
+        let prior = tokio::spawn(follow::refresh_prior(
+            state.live.clone(),
+            state.config.prior_interval,
+            stop.clone(),
+        ));
+        let sweeper = tokio::spawn(sweep_sessions(state.pool.clone(), stop.clone()));
+        if signals {
+            tokio::spawn(stop_on_signal(stop.clone()));
+        }
+        tracing::info!(addr = %listener.local_addr()?, "vouchgraph is serving");
+        let app = crate::http::app(state);
+        let shutdown = stop.clone();
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await?;
+        stop.cancel();
+        let _ = tokio::join!(follower, prior, sweeper);
+        tracing::info!("vouchgraph stopped");
+        Ok(())
+    }
+}
+
+async fn stop_on_signal(stop: CancellationToken) {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+    stop.cancel();
+}
+
+async fn sweep_sessions(pool: PgPool, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+        }
+        match crate::store::sessions::delete_expired(&pool).await {
+            Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(?error, "session sweep failed"),
+        }
+    }
+}

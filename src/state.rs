@@ -1,0 +1,21 @@
+//! The state shared by every request.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::config::Config;
+use crate::feed::LiveGraph;
+
+/// Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub pool: PgPool,
+    /// The settings.
+    pub config: Arc<Config>,
+    /// The in-memory trust graph, kept current from the change feed.
+    pub live: Arc<LiveGraph>,
+    /// A hash verified against for unknown emails, so login timing does not reveal accounts.
+    pub dummy_hash: Arc<str>,
+}

@@ -1,0 +1,12 @@
+//! Storage: sqlx queries, one file per table group, plain functions over a `PgExecutor` or a
+//! transaction's connection. SQL is checked at run time, so building needs no live database.
+
+pub mod accounts;
+pub mod changes;
+pub mod ids;
+pub mod people;
+pub mod providers;
+pub mod sessions;
+pub mod trust;
+pub mod vouches;
+pub mod graph_load;

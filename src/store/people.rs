@@ -1,0 +1,70 @@
+//! People: public profiles.
+
+use sqlx::PgExecutor;
+
+use crate::domain::PersonId;
+
+/// A person's public profile, with public trust counts.
+#[derive(sqlx::FromRow)]
+pub struct ProfileRow {
+    /// The person.
+    pub id: PersonId,
+    /// Their display name.
+    pub display_name: String,
+    /// How many people publicly trust them.
+    pub trusted_by: i64,
+    /// How many people they publicly trust.
+    pub trusts: i64,
+    /// How many public vouches they have made.
+    pub vouches: i64,
+    /// When they joined.
+    pub created_at: time::OffsetDateTime,
+}
+
+/// Reads a public profile. Only public edges are counted: a private or network edge must not
+/// be inferable from a count.
+pub async fn profile(db: impl PgExecutor<'_>, id: PersonId) -> sqlx::Result<Option<ProfileRow>> {
+    sqlx::query_as(
+        "select p.id, p.display_name, p.created_at,
+            (select count(*) from trust_edges t where t.trustee_id = p.id and t.visibility = 'public') as trusted_by,
+            (select count(*) from trust_edges t where t.truster_id = p.id and t.visibility = 'public') as trusts,
+            (select count(*) from vouches v where v.person_id = p.id and v.visibility = 'public') as vouches
+         from people p where p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Whether a person exists.
+pub async fn exists(db: impl PgExecutor<'_>, id: PersonId) -> sqlx::Result<bool> {
+    sqlx::query_scalar("select exists(select 1 from people where id = $1)")
+        .bind(id)
+        .fetch_one(db)
+        .await
+}
+
+/// A person found by name.
+#[derive(sqlx::FromRow)]
+pub struct PersonHit {
+    /// The person.
+    pub id: PersonId,
+    /// Their display name.
+    pub display_name: String,
+}
+
+/// Finds people whose name contains `q` (case-insensitive), for "find someone to trust".
+pub async fn search(db: impl PgExecutor<'_>, q: &str, limit: i64) -> sqlx::Result<Vec<PersonHit>> {
+    let pattern = format!(
+        "%{}%",
+        q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    );
+    sqlx::query_as(
+        "select id, display_name from people where display_name ilike $1
+         order by length(display_name), id limit $2",
+    )
+    .bind(pattern)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

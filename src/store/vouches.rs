@@ -1,0 +1,113 @@
+//! Vouches.
+
+use sqlx::{PgConnection, PgExecutor};
+
+use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
+
+/// Creates or replaces the vouch of `person` for `provider` in `trade`.
+pub async fn set(
+    tx: &mut PgConnection,
+    person: PersonId,
+    provider: ProviderId,
+    trade: TradeId,
+    stance: Stance,
+    note: &str,
+    visibility: Visibility,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into vouches (person_id, provider_id, trade_id, stance, note, visibility)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (person_id, provider_id, trade_id) do update
+         set stance = excluded.stance, note = excluded.note, visibility = excluded.visibility,
+             updated_at = now()",
+    )
+    .bind(person)
+    .bind(provider)
+    .bind(trade)
+    .bind(stance.as_str())
+    .bind(note)
+    .bind(visibility.as_str())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a vouch; returns whether there was one.
+pub async fn revoke(
+    tx: &mut PgConnection,
+    person: PersonId,
+    provider: ProviderId,
+    trade: TradeId,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "delete from vouches where person_id = $1 and provider_id = $2 and trade_id = $3",
+    )
+    .bind(person)
+    .bind(provider)
+    .bind(trade)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A vouch as listed on a provider's page.
+#[derive(sqlx::FromRow)]
+pub struct VouchRow {
+    /// The voucher.
+    pub person_id: PersonId,
+    /// Their name.
+    pub display_name: String,
+    /// The trade's slug.
+    pub trade: String,
+    /// "recommend" or "warn".
+    pub stance: String,
+    /// The note.
+    pub note: String,
+    /// The visibility name.
+    pub visibility: String,
+    /// When it was last set.
+    pub updated_at: time::OffsetDateTime,
+}
+
+/// The vouches for `provider` that `viewer` may see: public ones, the viewer's own, and
+/// network ones whose owner trusts the viewer directly. The rule lives here in SQL and in the
+/// graph engine; both are tested against each other through the API.
+pub async fn visible_for_provider(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+    viewer: Option<PersonId>,
+) -> sqlx::Result<Vec<VouchRow>> {
+    sqlx::query_as(
+        "select v.person_id, p.display_name, t.slug as trade, v.stance, v.note, v.visibility, v.updated_at
+         from vouches v
+         join people p on p.id = v.person_id
+         join trades t on t.id = v.trade_id
+         where v.provider_id = $1
+           and (v.visibility = 'public'
+                or v.person_id = $2
+                or (v.visibility = 'network' and exists (
+                      select 1 from trust_edges te where te.truster_id = v.person_id and te.trustee_id = $2)))
+         order by v.updated_at desc, v.person_id, t.slug",
+    )
+    .bind(provider)
+    .bind(viewer)
+    .fetch_all(db)
+    .await
+}
+
+/// Deletes the vouches for trades a provider no longer offers, returning (person, trade) of
+/// each, so the caller can record their revocation in the change feed.
+pub async fn revoke_for_dropped_trades(
+    tx: &mut PgConnection,
+    provider: ProviderId,
+    kept: &[TradeId],
+) -> sqlx::Result<Vec<(PersonId, TradeId)>> {
+    sqlx::query_as(
+        "delete from vouches where provider_id = $1 and not (trade_id = any($2))
+         returning person_id, trade_id",
+    )
+    .bind(provider)
+    .bind(kept)
+    .fetch_all(&mut *tx)
+    .await
+}
