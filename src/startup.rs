@@ -108,6 +108,11 @@ impl Application {
             stop.clone(),
         ));
         let sweeper = tokio::spawn(sweep_sessions(state.pool.clone(), stop.clone()));
+        let expiry = tokio::spawn(crate::jobs::run_expiry(
+            state.pool.clone(),
+            Duration::from_secs(600),
+            stop.clone(),
+        ));
         if signals {
             tokio::spawn(stop_on_signal(stop.clone()));
         }
@@ -121,7 +126,7 @@ impl Application {
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await?;
         stop.cancel();
-        let _ = tokio::join!(follower, prior, sweeper);
+        let _ = tokio::join!(follower, prior, sweeper, expiry);
         tracing::info!("vouchgraph stopped");
         Ok(())
     }

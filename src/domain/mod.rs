@@ -7,3 +7,6 @@ pub mod values;
 pub use ids::{PersonId, ProviderId, TradeId};
 pub use trust::{Stance, TrustLevel, Visibility};
 pub use values::{Email, GeoPoint, Name};
+pub mod referral;
+
+pub use referral::{Party, ReferralStatus};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
 )]
-#[schema(value_type = u8, minimum = 1, maximum = 3)]
+#[schema(value_type = u8, example = 3)]
 #[serde(try_from = "u8", into = "u8")]
 pub struct TrustLevel(u8);
 

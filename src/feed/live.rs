@@ -206,7 +206,7 @@ pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphCh
             lon,
             radius_km,
         } => {
-            graph.upsert_provider(graph::ProviderInfo {
+            let info = graph::ProviderInfo {
                 id: *id,
                 name: name.clone(),
                 owner: *owner,
@@ -214,7 +214,10 @@ pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphCh
                 lat: *lat,
                 lon: *lon,
                 radius_km: *radius_km,
-            });
+            };
+            if let Err(error) = graph.upsert_provider(info) {
+                tracing::error!(%error, provider = %id, "provider change not applied");
+            }
         }
         GraphChange::TrustSet {
             truster,
@@ -222,7 +225,9 @@ pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphCh
             level,
             visibility,
         } => {
-            graph.set_trust(*truster, *trustee, *level, *visibility);
+            if let Err(error) = graph.set_trust(*truster, *trustee, *level, *visibility) {
+                tracing::error!(%error, "trust change not applied");
+            }
         }
         GraphChange::TrustRevoke { truster, trustee } => {
             graph.remove_trust(*truster, *trustee);
@@ -235,7 +240,10 @@ pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphCh
             visibility,
             ..
         } => {
-            graph.set_vouch(*person, *provider, *trade, *stance, *visibility, 1.0);
+            if let Err(error) = graph.set_vouch(*person, *provider, *trade, *stance, *visibility, 1.0)
+            {
+                tracing::error!(%error, "vouch change not applied");
+            }
         }
         GraphChange::VouchRevoke {
             person,

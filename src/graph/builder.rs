@@ -115,7 +115,12 @@ impl GraphBuilder {
     ///
     /// # Errors
     /// [`GraphError::SelfEdge`], [`GraphError::InvalidStrength`].
-    pub fn distrust(&mut self, from: PersonId, to: PersonId, strength: f32) -> Result<(), GraphError> {
+    pub fn distrust(
+        &mut self,
+        from: PersonId,
+        to: PersonId,
+        strength: f32,
+    ) -> Result<(), GraphError> {
         let weight = EdgeWeight::distrust(check_strength(strength)?);
         if from == to {
             return Err(GraphError::SelfEdge(from));
@@ -190,7 +195,10 @@ impl GraphBuilder {
         let mut kept: Vec<(u32, u32, EdgeWeight)> = Vec::with_capacity(edges.len());
         for edge in edges {
             match kept.last_mut() {
-                Some(last) if (last.0, last.1, last.2.identity()) == (edge.0, edge.1, edge.2.identity()) => {
+                Some(last)
+                    if (last.0, last.1, last.2.identity())
+                        == (edge.0, edge.1, edge.2.identity()) =>
+                {
                     *last = edge;
                     report.duplicates_replaced += 1;
                 }
@@ -224,10 +232,9 @@ impl GraphBuilder {
             ..TrustGraph::default()
         };
         for (from, to, weight) in kept {
-            built
-                .graph
-                .add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), weight);
-            built.count_edge(weight.kind(), true);
+            let (from, to) = (NodeIndex::new(from as usize), NodeIndex::new(to as usize));
+            built.graph.add_edge(from, to, weight);
+            built.count_edge(to, weight, true);
         }
         (built, report)
     }

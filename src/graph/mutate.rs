@@ -97,6 +97,9 @@ impl TrustGraph {
     /// # Errors
     /// [`GraphError::SelfEdge`] if `from == to`, [`GraphError::InvalidStrength`] if the strength
     /// is negative or not finite; the graph is left unchanged.
+    ///
+    /// # Complexity
+    /// O(out-degree of `from`).
     pub fn set_distrust(
         &mut self,
         from: PersonId,
@@ -113,6 +116,9 @@ impl TrustGraph {
     }
 
     /// Removes the distrust edge `from -> to`; returns whether there was one.
+    ///
+    /// # Complexity
+    /// O(out-degree of `from` + in-degree of `to`).
     pub fn remove_distrust(&mut self, from: PersonId, to: PersonId) -> bool {
         self.remove_person_edge(from, to, EdgeWeight::distrust(1.0))
     }
@@ -188,12 +194,15 @@ impl TrustGraph {
 
     fn set_edge(&mut self, from: NodeIndex, to: NodeIndex, weight: EdgeWeight) {
         match self.find_edge_like(from, to, weight) {
-            Some(edge) => self.graph[edge] = weight,
+            Some(edge) => {
+                let old = std::mem::replace(&mut self.graph[edge], weight);
+                self.count_edge(to, old, false);
+            }
             None => {
                 self.graph.add_edge(from, to, weight);
-                self.count_edge(weight.kind(), true);
             }
         }
+        self.count_edge(to, weight, true);
     }
 
     fn remove_person_edge(&mut self, from: PersonId, to: PersonId, prototype: EdgeWeight) -> bool {
@@ -209,8 +218,9 @@ impl TrustGraph {
         };
         // petgraph moves the last edge into the freed slot; nothing outside the graph holds edge
         // indices, so that is safe. Out-lists keep their order, which keeps results stable.
-        self.graph.remove_edge(edge);
-        self.count_edge(prototype.kind(), false);
+        if let Some(removed) = self.graph.remove_edge(edge) {
+            self.count_edge(to, removed, false);
+        }
         true
     }
 }

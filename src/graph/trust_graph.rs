@@ -8,7 +8,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use rustc_hash::FxHashMap;
 
-use crate::domain::{PersonId, ProviderId, TradeId};
+use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
 
 use super::provider::ProviderInfo;
 use super::trade_table::{hash_map_bytes, TradeTable};
@@ -16,7 +16,7 @@ use super::weights::{EdgeKind, EdgeWeight, NodeWeight, TradeSlot};
 
 /// The petgraph graph underneath: `u32` indices, because 4 billion nodes is plenty and they
 /// halve the size of every link compared with `usize`.
-pub type RawGraph = DiGraph<NodeWeight, EdgeWeight, u32>;
+pub(super) type RawGraph = DiGraph<NodeWeight, EdgeWeight, u32>;
 
 /// People, providers, trust edges and vouches, held compactly for ranking.
 #[derive(Clone, Default)]
@@ -28,6 +28,18 @@ pub struct TrustGraph {
     pub(super) trust_edges: usize,
     pub(super) vouch_edges: usize,
     pub(super) distrust_edges: usize,
+    /// Public vouches per (provider, trade), kept up to date so that a search can show them
+    /// without walking a popular provider's whole in-list.
+    pub(super) public_by_trade: FxHashMap<(NodeIndex, TradeSlot), PublicTally>,
+    /// Public vouches per provider, all trades together.
+    pub(super) public_all_trades: FxHashMap<NodeIndex, PublicTally>,
+}
+
+/// Counts of public vouches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct PublicTally {
+    pub(super) recommend: u32,
+    pub(super) warn: u32,
 }
 
 impl std::fmt::Debug for TrustGraph {
@@ -49,37 +61,37 @@ impl TrustGraph {
         TrustGraph::default()
     }
 
-    /// How many people the graph holds.
+    /// How many people the graph holds. O(1).
     pub fn person_count(&self) -> usize {
         self.people.len()
     }
 
-    /// How many providers the graph holds.
+    /// How many providers the graph holds. O(1).
     pub fn provider_count(&self) -> usize {
         self.providers.len()
     }
 
-    /// How many trust edges the graph holds.
+    /// How many trust edges the graph holds. O(1).
     pub fn trust_edge_count(&self) -> usize {
         self.trust_edges
     }
 
-    /// How many vouches the graph holds.
+    /// How many vouches the graph holds. O(1).
     pub fn vouch_count(&self) -> usize {
         self.vouch_edges
     }
 
-    /// How many distrust edges the graph holds.
+    /// How many distrust edges the graph holds. O(1).
     pub fn distrust_edge_count(&self) -> usize {
         self.distrust_edges
     }
 
-    /// A person's display name, if the graph knows them.
+    /// A person's display name, if the graph knows them. O(1) expected.
     pub fn person_name(&self, person: PersonId) -> Option<&str> {
         self.people.get(&person).map(|&node| self.name(node))
     }
 
-    /// A provider's details, if the graph knows it.
+    /// A provider's details, if the graph knows it. O(1) expected.
     pub fn provider(&self, provider: ProviderId) -> Option<&ProviderInfo> {
         self.providers
             .get(&provider)
@@ -92,8 +104,7 @@ impl TrustGraph {
     /// O(N) in the number of nodes, to add up names and provider details.
     pub fn memory_bytes(&self) -> usize {
         let (node_capacity, edge_capacity) = self.graph.capacity();
-        let arrays = node_capacity
-            * std::mem::size_of::<petgraph::graph::Node<NodeWeight, u32>>()
+        let arrays = node_capacity * std::mem::size_of::<petgraph::graph::Node<NodeWeight, u32>>()
             + edge_capacity * std::mem::size_of::<petgraph::graph::Edge<EdgeWeight, u32>>();
         let node_heap: usize = self
             .graph
@@ -113,6 +124,8 @@ impl TrustGraph {
             + node_heap
             + hash_map_bytes::<PersonId, NodeIndex>(self.people.capacity())
             + hash_map_bytes::<ProviderId, NodeIndex>(self.providers.capacity())
+            + hash_map_bytes::<(NodeIndex, TradeSlot), PublicTally>(self.public_by_trade.capacity())
+            + hash_map_bytes::<NodeIndex, PublicTally>(self.public_all_trades.capacity())
             + self.trades.memory_bytes()
     }
 
@@ -215,17 +228,35 @@ impl TrustGraph {
             .map(|edge| edge.id())
     }
 
-    /// Keeps the per-kind edge counters in step with an edge added or removed.
-    pub(super) fn count_edge(&mut self, kind: EdgeKind, added: bool) {
-        let counter = match kind {
+    /// Keeps the edge counters and public vouch tallies in step with an edge into `target`
+    /// added or removed.
+    pub(super) fn count_edge(&mut self, target: NodeIndex, weight: EdgeWeight, added: bool) {
+        let counter = match weight.kind() {
             EdgeKind::Trust => &mut self.trust_edges,
             EdgeKind::Vouch => &mut self.vouch_edges,
             EdgeKind::Distrust => &mut self.distrust_edges,
         };
-        if added {
-            *counter += 1;
-        } else {
-            *counter -= 1;
+        step(counter, added);
+        if weight.kind() == EdgeKind::Vouch && weight.visibility() == Visibility::Public {
+            for tally in [
+                self.public_by_trade
+                    .entry((target, weight.trade()))
+                    .or_default(),
+                self.public_all_trades.entry(target).or_default(),
+            ] {
+                match weight.stance() {
+                    Stance::Recommend => step(&mut tally.recommend, added),
+                    Stance::Warn => step(&mut tally.warn, added),
+                }
+            }
         }
+    }
+}
+
+fn step<T: std::ops::AddAssign + std::ops::SubAssign + From<u8>>(counter: &mut T, up: bool) {
+    if up {
+        *counter += T::from(1);
+    } else {
+        *counter -= T::from(1);
     }
 }

@@ -62,7 +62,10 @@ impl EdgeWeight {
     pub fn trust(level: TrustLevel, visibility: Visibility) -> EdgeWeight {
         let bits = (visibility_code(visibility) << VISIBILITY_SHIFT)
             | (u32::from(level.get()) << LEVEL_SHIFT);
-        EdgeWeight { bits, strength: 1.0 }
+        EdgeWeight {
+            bits,
+            strength: 1.0,
+        }
     }
 
     /// A vouch for one trade.
@@ -75,7 +78,11 @@ impl EdgeWeight {
         visibility: Visibility,
         strength: f32,
     ) -> EdgeWeight {
-        assert!(trade.0 <= TradeSlot::MAX, "trade slot {} overflows", trade.0);
+        assert!(
+            trade.0 <= TradeSlot::MAX,
+            "trade slot {} overflows",
+            trade.0
+        );
         let stance_bit = match stance {
             Stance::Recommend => 0,
             Stance::Warn => 1,
@@ -170,11 +177,7 @@ mod tests {
     #[test]
     fn a_trust_edge_keeps_its_level_and_visibility() {
         for level in 1..=3 {
-            for visibility in [
-                Visibility::Public,
-                Visibility::Network,
-                Visibility::Private,
-            ] {
+            for visibility in [Visibility::Public, Visibility::Network, Visibility::Private] {
                 let level = TrustLevel::new(level).unwrap();
                 let weight = EdgeWeight::trust(level, visibility);
                 assert_eq!(weight.kind(), EdgeKind::Trust);

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::password;
+use crate::auth::{password, token};
 use crate::domain::{Email, GeoPoint, Name, PersonId};
 use crate::error::{ApiError, ApiResult};
 use crate::feed::GraphChange;
@@ -41,6 +41,8 @@ pub struct NewAccountBody {
     pub lat: Option<f64>,
     /// Optional home longitude.
     pub lon: Option<f64>,
+    /// The token from a referral invitation, if the sign-up came from one.
+    pub invite_token: Option<String>,
 }
 
 /// An account as its owner sees it.
@@ -110,6 +112,18 @@ async fn create_account(
         },
     )
     .await?;
+    // Referrals sent to this email before the account existed now belong to it.
+    if let Some(invite) = &body.invite_token {
+        let used = store::referrals::use_invite_token(&mut tx, &token::hash(invite), email.as_str())
+            .await?;
+        if !used {
+            return Err(ApiError::field(
+                "invite_token",
+                "this invitation is not valid for this email, or has expired or been used",
+            ));
+        }
+    }
+    store::referrals::attach_invitations(&mut tx, email.as_str(), id).await?;
     store::changes::record(
         &mut tx,
         Some(id),

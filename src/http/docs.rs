@@ -25,6 +25,7 @@ use crate::error::{FieldError, Problem};
         (name = "vouches", description = "Recommendations and warnings"),
         (name = "people", description = "Public profiles"),
         (name = "search", description = "Ranking providers by who vouches for them"),
+        (name = "referrals", description = "Referrals, the inbox and provider insights"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

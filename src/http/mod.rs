@@ -6,8 +6,11 @@ pub mod auth;
 pub mod docs;
 pub mod extract;
 pub mod health;
+pub mod insights;
+pub mod notifications;
 pub mod people;
 pub mod providers;
+pub mod referrals;
 pub mod search;
 pub mod sessions;
 pub mod trust;
@@ -46,6 +49,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(vouches::router())
         .merge(people::router())
         .merge(search::router())
+        .merge(referrals::router())
+        .merge(notifications::router())
+        .merge(insights::router())
         .split_for_parts();
     docs::add_problem_responses(&mut openapi);
     (router, openapi)

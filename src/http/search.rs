@@ -177,10 +177,14 @@ pub struct WhyParams {
 pub struct WhyView {
     /// The seeker, or null when anonymous.
     pub seeker_id: Option<PersonId>,
-    /// The provider and its score parts.
+    /// The provider, its score parts, and the best path to every voucher within 3 hops.
     pub provider: ResultView,
     /// Vouchers the seeker's trust reaches only beyond 3 hops: counted in the score, not named.
     pub beyond_three_hops: u32,
+    /// R: the seeker's trust mass at visible recommenders.
+    pub recommend_weight: f64,
+    /// W: the same at visible warners (weighed gamma times in the score).
+    pub warn_weight: f64,
 }
 
 /// Why a provider ranks where it does for the caller: every visible voucher their trust
@@ -208,10 +212,21 @@ async fn why(
         .live
         .read(|g, prior| graph::explain_provider(g, prior, seeker, provider, trade, state.live.params()))
         .ok_or(ApiError::NotFound("provider"))?;
+    let name = explanation.name.clone();
     Ok(axum::Json(WhyView {
         seeker_id: seeker,
         beyond_three_hops: explanation.beyond_three_hops,
-        provider: result_view(seeker, explanation.ranked),
+        recommend_weight: explanation.recommend_weight,
+        warn_weight: explanation.warn_weight,
+        provider: ResultView {
+            provider_id: explanation.provider,
+            score: explanation.score,
+            personal: explanation.personal,
+            prior: explanation.prior,
+            counts: counts_view(seeker.is_some(), &explanation.counts),
+            paths: explanation.paths.iter().map(|p| path_view(&name, p)).collect(),
+            name,
+        },
     }))
 }
 

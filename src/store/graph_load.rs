@@ -45,7 +45,7 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
             if pre_trusted {
                 seeds.push(id);
             }
-            builder.add_person(id, &name);
+            builder.person(id, &name);
         }
     }
     {
@@ -57,7 +57,7 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
         )
         .fetch(&mut *tx);
         while let Some((id, name, owner, trades, lat, lon, radius_km)) = providers.try_next().await? {
-            builder.add_provider(ProviderInfo {
+            builder.provider(ProviderInfo {
                 id,
                 name,
                 owner,
@@ -65,7 +65,7 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
                 lat,
                 lon,
                 radius_km,
-            });
+            })?;
         }
     }
     {
@@ -79,7 +79,7 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
                 .ok_or_else(|| anyhow::anyhow!("trust level {level} out of range"))?;
             let visibility = Visibility::parse(&visibility)
                 .ok_or_else(|| anyhow::anyhow!("unknown visibility {visibility:?}"))?;
-            builder.add_trust(from, to, level, visibility);
+            builder.trust(from, to, level, visibility)?;
         }
     }
     {
@@ -92,12 +92,14 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
                 .ok_or_else(|| anyhow::anyhow!("unknown stance {stance:?}"))?;
             let visibility = Visibility::parse(&visibility)
                 .ok_or_else(|| anyhow::anyhow!("unknown visibility {visibility:?}"))?;
-            builder.add_vouch(person, provider, trade, stance, visibility, 1.0);
+            builder.vouch(person, provider, trade, stance, visibility, 1.0)?;
         }
     }
     tx.commit().await?;
+    let (graph, report) = builder.build();
+    tracing::debug!(?report, "graph built");
     Ok(Snapshot {
-        graph: builder.build(),
+        graph,
         seeds,
         trades,
         seq,

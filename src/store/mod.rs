@@ -10,3 +10,7 @@ pub mod sessions;
 pub mod trust;
 pub mod vouches;
 pub mod graph_load;
+pub mod idempotency;
+pub mod notifications;
+pub mod referrals;
+pub mod insights;

@@ -1,0 +1,280 @@
+//! The figures, as one markdown report.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use vouchgraph::domain::TradeId;
+use vouchgraph::synth::SynthConfig;
+
+use crate::engine::Stats;
+
+/// Targets from the issue.
+const P50_TARGET_S: f64 = 0.002;
+const P99_TARGET_S: f64 = 0.010;
+const SPEED_UP_TARGET: f64 = 100.0;
+const OVERLAP_TARGET: f64 = 0.95;
+const BYTES_PER_EDGE_TARGET: f64 = 64.0;
+const LOAD_TARGET_S: f64 = 30.0;
+
+/// Everything measured in one run.
+pub struct Report {
+    pub command: String,
+    pub machine: String,
+    pub compilers_seen: usize,
+    pub load_average: String,
+    pub config: SynthConfig,
+    pub trade: TradeId,
+    pub trade_providers: usize,
+    pub trade_vouches: usize,
+    pub generate: Duration,
+    pub build: Duration,
+    pub prior: Duration,
+    pub prior_iterations: u32,
+    pub trust_edges: usize,
+    pub graph_edges: usize,
+    pub memory_estimate: usize,
+    pub resident_growth: u64,
+    pub engine: Stats,
+    pub seekers: usize,
+    pub results_per_query: f64,
+    pub explained_share: f64,
+    pub igraph: Result<Comparison, String>,
+    pub postgres: Result<PostgresFigures, String>,
+}
+
+/// A reference timed on the first `seekers` of the engine's seekers.
+pub struct Comparison {
+    pub seekers: usize,
+    pub label: String,
+    pub reference: Stats,
+    /// The engine on the same seekers.
+    pub engine: Stats,
+    /// Top-10 overlap, mean and minimum (igraph only).
+    pub overlap: Option<(f64, f64)>,
+    pub notes: Vec<String>,
+}
+
+impl Comparison {
+    fn mean_ratio(&self) -> f64 {
+        self.reference.mean / self.engine.mean
+    }
+
+    fn median_ratio(&self) -> f64 {
+        self.reference.p50 / self.engine.p50
+    }
+}
+
+/// Load time and the CTE.
+pub struct PostgresFigures {
+    pub load: Duration,
+    pub bulk_load: Duration,
+    pub server_version: String,
+    pub cte: Comparison,
+}
+
+/// Seconds as milliseconds, or as seconds from one second up.
+pub fn ms(seconds: f64) -> String {
+    if seconds >= 1.0 {
+        format!("{seconds:.2} s")
+    } else {
+        format!("{:.3} ms", seconds * 1e3)
+    }
+}
+
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "met", or "**missed**" with how far off.
+fn verdict(met: bool, how_far: impl FnOnce() -> String) -> String {
+    if met {
+        "met".to_owned()
+    } else {
+        format!("**missed** ({})", how_far())
+    }
+}
+
+impl Report {
+    /// The report as markdown.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let c = &self.config;
+        let _ = writeln!(out, "### Search benchmark\n");
+        let _ = writeln!(out, "- command: `{}`", self.command);
+        let _ = writeln!(out, "- machine: {}", self.machine);
+        let _ = writeln!(
+            out,
+            "- other builds: at most {} rustc processes seen running during the run; load average {} at the end",
+            self.compilers_seen, self.load_average
+        );
+        let _ = writeln!(
+            out,
+            "- network (`vouchgraph::synth`, seed {}): {} people, {} trust edges, {} providers, {} vouches, {} trades, {} communities, all public",
+            c.seed,
+            thousands(c.people),
+            thousands(c.trust_edges),
+            thousands(c.providers),
+            thousands(c.vouches),
+            c.trades,
+            thousands(c.communities)
+        );
+        let _ = writeln!(
+            out,
+            "- generated in {:.1} s; `GraphBuilder` built the graph in {:.1} s; `compute_prior` took {:.1} s ({} iterations, no seeds: uniform restart)",
+            self.generate.as_secs_f64(),
+            self.build.as_secs_f64(),
+            self.prior.as_secs_f64(),
+            self.prior_iterations
+        );
+        let _ = writeln!(
+            out,
+            "- query: trade {} ({} providers offer it, {} vouches for it), no location filter, limit 10, default `RankParams`, explanations on: {:.1} results per query, {:.0}% of them with a path\n",
+            self.trade,
+            thousands(self.trade_providers),
+            thousands(self.trade_vouches),
+            self.results_per_query,
+            self.explained_share * 100.0
+        );
+        self.render_side_by_side(&mut out);
+        self.render_targets(&mut out);
+        out
+    }
+
+    fn render_side_by_side(&self, out: &mut String) {
+        let mut columns = vec![(
+            format!("engine (`rank_providers_for`), {} seekers", thousands(self.seekers)),
+            self.engine,
+        )];
+        for comparison in [self.igraph.as_ref().ok(), self.postgres.as_ref().ok().map(|p| &p.cte)]
+            .into_iter()
+            .flatten()
+        {
+            columns.push((
+                format!("engine, same {} seekers", comparison.seekers),
+                comparison.engine,
+            ));
+            columns.push((
+                format!("{}, {} seekers", comparison.label, comparison.seekers),
+                comparison.reference,
+            ));
+        }
+        let _ = writeln!(out, "Per query, one thread:\n");
+        let header: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
+        let _ = writeln!(out, "| | {} |", header.join(" | "));
+        let _ = writeln!(out, "|---|{}", "---:|".repeat(columns.len()));
+        for (row, pick) in [
+            ("p50", (|s: &Stats| s.p50) as fn(&Stats) -> f64),
+            ("p99", |s: &Stats| s.p99),
+            ("mean", |s: &Stats| s.mean),
+            ("max", |s: &Stats| s.max),
+        ] {
+            let cells: Vec<String> = columns.iter().map(|(_, stats)| ms(pick(stats))).collect();
+            let _ = writeln!(out, "| {row} | {} |", cells.join(" | "));
+        }
+        let _ = writeln!(out);
+    }
+
+    fn render_targets(&self, out: &mut String) {
+        let _ = writeln!(out, "| figure | measured | target | verdict |");
+        let _ = writeln!(out, "|---|---:|---:|---|");
+        let e = &self.engine;
+        let _ = writeln!(
+            out,
+            "| search with explanations, p50 | {} | ≤ 2 ms | {} |",
+            ms(e.p50),
+            verdict(e.p50 <= P50_TARGET_S, || format!("{:.1}× the target", e.p50 / P50_TARGET_S))
+        );
+        let _ = writeln!(
+            out,
+            "| search with explanations, p99 | {} | ≤ 10 ms | {} |",
+            ms(e.p99),
+            verdict(e.p99 <= P99_TARGET_S, || format!("{:.1}× the target", e.p99 / P99_TARGET_S))
+        );
+        match &self.igraph {
+            Ok(igraph) => {
+                let ratio = igraph.mean_ratio();
+                let _ = writeln!(
+                    out,
+                    "| speed-up over igraph exact PPR (mean / median ratio) | {ratio:.0}× / {:.0}× | ≥ 100× | {} |",
+                    igraph.median_ratio(),
+                    verdict(ratio >= SPEED_UP_TARGET, || format!("{ratio:.0}×"))
+                );
+                if let Some((mean, min)) = igraph.overlap {
+                    let _ = writeln!(
+                        out,
+                        "| top-10 overlap with the exact ranking (mean; worst seeker) | {mean:.3}; {min:.1} | ≥ 0.95 | {} |",
+                        verdict(mean >= OVERLAP_TARGET, || format!("{:.3} short", OVERLAP_TARGET - mean))
+                    );
+                }
+            }
+            Err(why) => {
+                let _ = writeln!(out, "| igraph comparison | not run: {why} | | |");
+            }
+        }
+        let per_edge = self.resident_growth as f64 / self.graph_edges as f64;
+        let per_trust_edge = self.resident_growth as f64 / self.trust_edges as f64;
+        let _ = writeln!(
+            out,
+            "| memory: resident-set growth while building, per graph edge ({} trust edges + vouches) | {per_edge:.1} B ({:.0} MiB) | ≤ 64 B | {} |",
+            thousands(self.graph_edges),
+            self.resident_growth as f64 / (1024.0 * 1024.0),
+            verdict(per_edge <= BYTES_PER_EDGE_TARGET, || format!("{:.1}× the target", per_edge / BYTES_PER_EDGE_TARGET))
+        );
+        let _ = writeln!(
+            out,
+            "| memory: the same per trust edge only | {per_trust_edge:.1} B | ≤ 64 B | {} |",
+            verdict(per_trust_edge <= BYTES_PER_EDGE_TARGET, || format!("{:.1}× the target", per_trust_edge / BYTES_PER_EDGE_TARGET))
+        );
+        let _ = writeln!(
+            out,
+            "| memory: `TrustGraph::memory_bytes()` per graph edge | {:.1} B ({:.0} MiB) | | |",
+            self.memory_estimate as f64 / self.graph_edges as f64,
+            self.memory_estimate as f64 / (1024.0 * 1024.0)
+        );
+        match &self.postgres {
+            Ok(pg) => {
+                let load = pg.load.as_secs_f64();
+                let _ = writeln!(
+                    out,
+                    "| load: `load_snapshot` from Postgres {} | {load:.1} s | ≤ 30 s | {} |",
+                    pg.server_version,
+                    verdict(load <= LOAD_TARGET_S, || format!("{:.1} s over", load - LOAD_TARGET_S))
+                );
+                let cte = &pg.cte;
+                let _ = writeln!(
+                    out,
+                    "| recursive CTE (3 hops) / engine time (mean / median ratio) | {:.0}× / {:.0}× | | |",
+                    cte.mean_ratio(),
+                    cte.median_ratio()
+                );
+                let _ = writeln!(
+                    out,
+                    "| (setup, untimed target) bulk COPY of the network into Postgres | {:.0} s | | |",
+                    pg.bulk_load.as_secs_f64()
+                );
+            }
+            Err(why) => {
+                let _ = writeln!(out, "| Postgres load and CTE | not run: {why} | | |");
+            }
+        }
+        let notes: Vec<&String> = [self.igraph.as_ref().ok(), self.postgres.as_ref().ok().map(|p| &p.cte)]
+            .into_iter()
+            .flatten()
+            .flat_map(|c| &c.notes)
+            .collect();
+        if !notes.is_empty() {
+            let _ = writeln!(out);
+            for note in notes {
+                let _ = writeln!(out, "- {note}");
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Turns the seeker's walk into evidence about providers: the walk's mass at each visible
+//! recommending or warning voucher, summed per provider.
+
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::domain::Stance;
+
+use super::params::RankParams;
+use super::trust_graph::TrustGraph;
+use super::visibility::Viewer;
+use super::weights::{EdgeKind, EdgeWeight, TradeSlot};
+
+/// Which vouches count: those for one trade, or (for explaining a provider as a whole) all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TradeFilter {
+    /// Vouches for this trade only.
+    One(TradeSlot),
+    /// Vouches for any trade.
+    Any,
+}
+
+impl TradeFilter {
+    pub(crate) fn admits(self, weight: EdgeWeight) -> bool {
+        match self {
+            TradeFilter::One(slot) => weight.trade() == slot,
+            TradeFilter::Any => true,
+        }
+    }
+}
+
+/// What the seeker's walk says about one provider.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Evidence {
+    /// Sum over reached visible recommending vouchers of p(voucher) * strength.
+    pub(crate) recommend: f64,
+    /// The same over warning vouchers.
+    pub(crate) warn: f64,
+    /// How many reached visible vouches recommend.
+    pub(crate) recommenders: u32,
+    /// How many reached visible vouches warn.
+    pub(crate) warners: u32,
+}
+
+impl Evidence {
+    /// The personal score: `max(0, recommend - gamma * warn)`.
+    pub(crate) fn personal(&self, params: &RankParams) -> f64 {
+        params.net_evidence(self.recommend, self.warn)
+    }
+
+    fn add(&mut self, stance: Stance, amount: f64) {
+        match stance {
+            Stance::Recommend => {
+                self.recommend += amount;
+                self.recommenders += 1;
+            }
+            Stance::Warn => {
+                self.warn += amount;
+                self.warners += 1;
+            }
+        }
+    }
+}
+
+/// Evidence for every provider some reached person vouched for, visibly to the viewer.
+///
+/// # Complexity
+/// O(sum of the out-degrees of the reached people): each reached person's edges are scanned
+/// once, in the walk's order, so the sums do not depend on hash-map order.
+pub(crate) fn collect_evidence(
+    graph: &TrustGraph,
+    viewer: &Viewer,
+    mass: &[(NodeIndex, f64)],
+    trade: TradeFilter,
+) -> FxHashMap<NodeIndex, Evidence> {
+    let mut evidence: FxHashMap<NodeIndex, Evidence> = FxHashMap::default();
+    for &(person, p) in mass {
+        let access = viewer.access_to(person);
+        for edge in graph.out_edges(person) {
+            let weight = *edge.weight();
+            if weight.kind() == EdgeKind::Vouch
+                && access.allows(weight.visibility())
+                && trade.admits(weight)
+            {
+                evidence
+                    .entry(edge.target())
+                    .or_default()
+                    .add(weight.stance(), p * f64::from(weight.strength()));
+            }
+        }
+    }
+    evidence
+}
+
+/// The public recommending and warning vouches a provider has received.
+///
+/// # Complexity
+/// O(1): the graph keeps these tallies as vouches change.
+pub(crate) fn public_counts(
+    graph: &TrustGraph,
+    provider: NodeIndex,
+    trade: TradeFilter,
+) -> (u32, u32) {
+    let tally = match trade {
+        TradeFilter::One(slot) => graph.public_by_trade.get(&(provider, slot)),
+        TradeFilter::Any => graph.public_all_trades.get(&provider),
+    };
+    tally.map_or((0, 0), |tally| (tally.recommend, tally.warn))
+}
+
+/// The reached people with a visible vouch for one of `providers`, per provider, in the same
+/// order as [`collect_evidence`] meets them, so that sums over them come out identical.
+///
+/// # Complexity
+/// O(sum of the out-degrees of the reached people), however many vouches the providers have.
+pub(crate) fn reached_vouchers(
+    graph: &TrustGraph,
+    viewer: &Viewer,
+    mass: &[(NodeIndex, f64)],
+    providers: &[NodeIndex],
+    trade: TradeFilter,
+) -> FxHashMap<NodeIndex, Vec<ReachedVoucher>> {
+    let wanted: FxHashSet<NodeIndex> = providers.iter().copied().collect();
+    let mut found: FxHashMap<NodeIndex, Vec<ReachedVoucher>> = FxHashMap::default();
+    for &(person, p) in mass {
+        let access = viewer.access_to(person);
+        for edge in graph.out_edges(person) {
+            let weight = *edge.weight();
+            if weight.kind() == EdgeKind::Vouch
+                && access.allows(weight.visibility())
+                && trade.admits(weight)
+                && wanted.contains(&edge.target())
+            {
+                found
+                    .entry(edge.target())
+                    .or_default()
+                    .push(ReachedVoucher {
+                        person,
+                        stance: weight.stance(),
+                        strength: weight.strength(),
+                        p,
+                    });
+            }
+        }
+    }
+    found
+}
+
+/// A voucher the seeker's walk reached.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct ReachedVoucher {
+    pub(crate) person: NodeIndex,
+    pub(crate) stance: Stance,
+    pub(crate) strength: f32,
+    pub(crate) p: f64,
+}
+
+impl Evidence {
+    /// The evidence of one provider's reached vouchers, summed as [`collect_evidence`] would.
+    pub(crate) fn from_vouchers(vouchers: &[ReachedVoucher]) -> Evidence {
+        let mut evidence = Evidence::default();
+        for voucher in vouchers {
+            evidence.add(voucher.stance, voucher.p * f64::from(voucher.strength));
+        }
+        evidence
+    }
+}

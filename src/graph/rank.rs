@@ -1,0 +1,175 @@
+//! Ranking the providers of one trade for one seeker.
+//!
+//! score = personal + lambda * prior, where personal = max(0, R - gamma * W) from the seeker's
+//! personalized walk (R and W: the walk's mass at visible recommending / warning vouchers,
+//! times strength) and prior is the provider's public reputation from [`compute_prior`].
+//!
+//! [`compute_prior`]: super::prior::compute_prior
+
+use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{PersonId, ProviderId, TradeId};
+
+use super::evidence::{collect_evidence, public_counts, reached_vouchers, Evidence, TradeFilter};
+use super::params::RankParams;
+use super::paths::{PathFinder, TrustPath};
+use super::prior::Prior;
+use super::push::personalized_pagerank;
+use super::trust_graph::TrustGraph;
+use super::visibility::Viewer;
+
+/// How many paths a ranked provider carries; [`explain_provider`] gives them all.
+///
+/// [`explain_provider`]: super::explain::explain_provider
+pub const PATHS_PER_PROVIDER: usize = 3;
+
+/// A search: who is asking, for which trade, and optionally where.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// The person searching; `None` for an anonymous visitor, who sees public data only.
+    pub seeker: Option<PersonId>,
+    /// The trade wanted.
+    pub trade: TradeId,
+    /// A point (latitude, longitude in degrees) that the provider's service area must contain.
+    pub near: Option<(f64, f64)>,
+    /// At most this many results.
+    pub limit: usize,
+}
+
+/// How many vouches a provider has, in the seeker's network and in public.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VouchCounts {
+    /// Distinct visible vouchers the seeker's walk reached who recommend.
+    pub network_recommend: u32,
+    /// Distinct visible vouchers the seeker's walk reached who warn.
+    pub network_warn: u32,
+    /// All public recommending vouches.
+    pub public_recommend: u32,
+    /// All public warning vouches.
+    pub public_warn: u32,
+}
+
+/// One result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RankedProvider {
+    /// The provider.
+    pub provider: ProviderId,
+    /// Its name.
+    pub name: String,
+    /// `personal + lambda * prior`; never negative.
+    pub score: f64,
+    /// What the seeker's own network says.
+    pub personal: f64,
+    /// The public reputation, before weighting by lambda.
+    pub prior: f64,
+    /// Vouch counts.
+    pub counts: VouchCounts,
+    /// Up to [`PATHS_PER_PROVIDER`] strongest paths from the seeker to its vouchers.
+    pub paths: Vec<TrustPath>,
+}
+
+/// Ranks the providers of `q.trade` (within reach of `q.near`, if given) for `q.seeker`,
+/// best first: by score, then prior, then provider id. A seeker never gets a provider they own.
+/// Every number uses only edges visible to the seeker.
+///
+/// # Complexity
+/// One forward push (O(1 / (alpha * epsilon)) edge visits, see `push.rs`); one scan of the
+/// reached people's edges; O(P log P) for the P providers offering the trade; a second scan of
+/// the reached people's edges for the returned providers' vouchers; one layered path search;
+/// and the in-edges of those vouchers. A provider's popularity adds nothing.
+pub fn rank_providers_for(
+    graph: &TrustGraph,
+    prior: &Prior,
+    q: &SearchQuery,
+    params: &RankParams,
+) -> Vec<RankedProvider> {
+    let Some(slot) = graph.trade_slot(q.trade) else {
+        return Vec::new();
+    };
+    let trade = TradeFilter::One(slot);
+    let viewer = Viewer::new(graph, q.seeker);
+    let mass = personalized_pagerank(graph, &viewer, params);
+    let evidence = collect_evidence(graph, &viewer, &mass, trade);
+
+    let mut candidates: Vec<Candidate> = graph
+        .providers_offering(slot)
+        .iter()
+        .filter_map(|&node| {
+            let info = graph.provider_info(node);
+            if Some(info.owner) == q.seeker {
+                return None;
+            }
+            if let Some((lat, lon)) = q.near {
+                if !info.serves(lat, lon) {
+                    return None;
+                }
+            }
+            let found = evidence.get(&node).copied().unwrap_or_default();
+            let personal = found.personal(params);
+            let prior = prior.get(info.id, q.trade);
+            Some(Candidate {
+                node,
+                id: info.id,
+                score: personal + params.lambda * prior,
+                personal,
+                prior,
+                evidence: found,
+            })
+        })
+        .collect();
+    candidates.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(b.prior.total_cmp(&a.prior))
+            .then(a.id.cmp(&b.id))
+    });
+    candidates.truncate(q.limit);
+
+    let mut finder = PathFinder::new(graph, &viewer, params);
+    let mut vouchers = match finder {
+        Some(_) => {
+            let nodes: Vec<NodeIndex> = candidates.iter().map(|c| c.node).collect();
+            reached_vouchers(graph, &viewer, &mass, &nodes, trade)
+        }
+        None => FxHashMap::default(),
+    };
+    candidates
+        .into_iter()
+        .map(|candidate| {
+            let (public_recommend, public_warn) = public_counts(graph, candidate.node, trade);
+            let paths = match (finder.as_mut(), vouchers.remove(&candidate.node)) {
+                (Some(finder), Some(vouchers)) => {
+                    let mut paths = finder.paths_to(&vouchers).0;
+                    paths.truncate(PATHS_PER_PROVIDER);
+                    paths
+                }
+                _ => Vec::new(),
+            };
+            RankedProvider {
+                provider: candidate.id,
+                name: graph.name(candidate.node).to_owned(),
+                score: candidate.score,
+                personal: candidate.personal,
+                prior: candidate.prior,
+                counts: VouchCounts {
+                    network_recommend: candidate.evidence.recommenders,
+                    network_warn: candidate.evidence.warners,
+                    public_recommend,
+                    public_warn,
+                },
+                paths,
+            }
+        })
+        .collect()
+}
+
+struct Candidate {
+    node: NodeIndex,
+    id: ProviderId,
+    score: f64,
+    personal: f64,
+    prior: f64,
+    evidence: Evidence,
+}

@@ -1,0 +1,342 @@
+//! The graph's bookkeeping: changes, bulk loading, the edge dump and memory.
+
+use std::time::Instant;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::domain::{PersonId, ProviderId, Stance, TradeId};
+
+use super::fixtures::*;
+use super::push::personalized_pagerank;
+use super::visibility::Viewer;
+use super::{
+    compute_prior, rank_providers_for, EdgeRecord, GraphBuilder, GraphError, Prior, ProviderInfo,
+    RankParams, TrustGraph,
+};
+
+#[test]
+fn the_graph_and_prior_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<TrustGraph>();
+    shareable::<Prior>();
+}
+
+#[test]
+fn setting_a_trust_edge_again_replaces_it() {
+    let mut graph = cast();
+    trust(&mut graph, ANNA, MATT, 1, PUBLIC); // Anna -> Matt, knows him
+    trust(&mut graph, ANNA, MATT, 3, NETWORK); // Anna -> Matt again: now completely, network
+
+    assert_eq!(graph.trust_edge_count(), 1);
+    let edges: Vec<_> = graph.edges().collect();
+    assert_eq!(
+        edges,
+        vec![EdgeRecord::Trust {
+            from: ANNA,
+            to: MATT,
+            level: level(3),
+            visibility: NETWORK
+        }]
+    );
+}
+
+#[test]
+fn trusting_yourself_is_refused_and_changes_nothing() {
+    let mut graph = TrustGraph::new();
+
+    let refused = graph.set_trust(ANNA, ANNA, level(3), PUBLIC);
+
+    assert_eq!(refused, Err(GraphError::SelfEdge(ANNA)));
+    assert_eq!(graph.person_count(), 0);
+    assert_eq!(
+        graph.set_distrust(ANNA, ANNA, 1.0),
+        Err(GraphError::SelfEdge(ANNA))
+    );
+}
+
+#[test]
+fn people_first_met_on_an_edge_are_added_without_a_name() {
+    let mut graph = TrustGraph::new();
+    graph.upsert_person(ANNA, "Anna");
+    trust(&mut graph, ANNA, MATT, 2, PUBLIC); // Anna -> Matt, Matt unknown so far
+
+    assert_eq!(graph.person_name(MATT), Some(""));
+    graph.upsert_person(MATT, "Matt");
+    assert_eq!(graph.person_name(MATT), Some("Matt"));
+    assert_eq!(graph.person_count(), 2);
+}
+
+#[test]
+fn a_vouch_for_an_unknown_provider_or_with_a_bad_strength_is_refused() {
+    let mut graph = cast();
+
+    let unknown = graph.set_vouch(ANNA, ProviderId(5), TILING, Stance::Recommend, PUBLIC, 1.0);
+    let negative = graph.set_vouch(ANNA, MARIO_TILES, TILING, Stance::Recommend, PUBLIC, -1.0);
+    let not_a_number = graph.set_vouch(
+        ANNA,
+        MARIO_TILES,
+        TILING,
+        Stance::Recommend,
+        PUBLIC,
+        f32::NAN,
+    );
+
+    assert_eq!(unknown, Err(GraphError::UnknownProvider(ProviderId(5))));
+    assert_eq!(negative, Err(GraphError::InvalidStrength(-1.0)));
+    assert!(matches!(not_a_number, Err(GraphError::InvalidStrength(_))));
+    assert_eq!(graph.vouch_count(), 0);
+}
+
+#[test]
+fn a_vouch_is_replaced_per_provider_and_trade_and_removed_once() {
+    let mut graph = cast();
+    recommend(&mut graph, ANNA, MARIO_TILES, PUBLIC); // Anna -> Mario Tiles, recommends tiling
+    warn(&mut graph, ANNA, MARIO_TILES, PRIVATE); // Anna -> Mario Tiles, now warns privately
+    graph
+        .set_vouch(ANNA, MARIO_TILES, PLUMBING, Stance::Recommend, PUBLIC, 0.5)
+        .unwrap(); // Anna -> Mario Tiles, recommends plumbing: a separate vouch
+
+    assert_eq!(graph.vouch_count(), 2);
+    assert!(graph.remove_vouch(ANNA, MARIO_TILES, TILING));
+    assert!(!graph.remove_vouch(ANNA, MARIO_TILES, TILING));
+    assert_eq!(graph.vouch_count(), 1);
+    assert!(!graph.remove_trust(ANNA, MATT));
+}
+
+#[test]
+fn distrust_is_stored_but_never_walked() {
+    let mut graph = cast();
+    graph.set_distrust(ANNA, MATT, 1.0).unwrap(); // Anna -> Matt, distrusts
+    recommend(&mut graph, MATT, MARIO_TILES, PUBLIC); // Matt -> Mario Tiles, recommends
+
+    let results = tilers_for(&graph, Some(ANNA), &[]);
+
+    assert_eq!(graph.distrust_edge_count(), 1);
+    assert_eq!(result_for(&results, MARIO_TILES).personal, 0.0);
+    assert!(graph.remove_distrust(ANNA, MATT));
+    assert_eq!(graph.distrust_edge_count(), 0);
+}
+
+#[test]
+fn upserting_a_provider_moves_it_between_trades() {
+    let mut graph = cast();
+    let plumber = ProviderInfo {
+        trades: vec![PLUMBING],
+        ..tiler(MARIO_TILES, "Mario Plumbing", MARIO)
+    };
+    graph.upsert_provider(plumber).unwrap();
+
+    let tilers = tilers_for(&graph, Some(ANNA), &[]);
+    assert!(tilers.iter().all(|r| r.provider != MARIO_TILES));
+    assert_eq!(graph.provider(MARIO_TILES).unwrap().name, "Mario Plumbing");
+    assert_eq!(graph.provider_count(), 3);
+}
+
+#[test]
+fn the_builder_keeps_the_last_of_repeated_edges_and_drops_vouches_for_unknown_providers() {
+    let mut builder = GraphBuilder::new();
+    builder.trust(ANNA, MATT, level(1), PUBLIC).unwrap(); // Anna -> Matt, knows him
+    builder
+        .vouch(MATT, MARIO_TILES, TILING, Stance::Warn, PUBLIC, 1.0)
+        .unwrap(); // Matt -> Mario Tiles, before Mario Tiles is given
+    builder
+        .provider(tiler(MARIO_TILES, "Mario Tiles", MARIO))
+        .unwrap();
+    builder.trust(ANNA, MATT, level(3), PUBLIC).unwrap(); // Anna -> Matt again: completely
+    builder
+        .vouch(MATT, ProviderId(5), TILING, Stance::Recommend, PUBLIC, 1.0)
+        .unwrap(); // Matt -> provider 5, which is never given
+    builder.person(ANNA, "Anna");
+    assert_eq!(
+        builder.trust(ANNA, ANNA, level(3), PUBLIC),
+        Err(GraphError::SelfEdge(ANNA))
+    );
+
+    let (graph, report) = builder.build();
+
+    assert_eq!(report.duplicates_replaced, 1);
+    assert_eq!(report.vouches_for_unknown_providers, 1);
+    assert_eq!(graph.trust_edge_count(), 1);
+    assert_eq!(graph.vouch_count(), 1);
+    assert_eq!(graph.person_name(ANNA), Some("Anna"));
+    assert_eq!(graph.person_name(MATT), Some(""));
+    assert!(graph.edges().any(|edge| edge
+        == EdgeRecord::Trust {
+            from: ANNA,
+            to: MATT,
+            level: level(3),
+            visibility: PUBLIC
+        }));
+}
+
+#[test]
+fn the_builder_lays_out_each_nodes_out_edges_side_by_side() {
+    let (graph, _) = random_builder(7, 300, 3_000).build();
+
+    let sources: Vec<usize> = graph
+        .graph
+        .raw_edges()
+        .iter()
+        .map(|edge| edge.source().index())
+        .collect();
+    assert!(sources.windows(2).all(|pair| pair[0] <= pair[1]));
+}
+
+#[test]
+fn the_builder_and_live_changes_give_the_same_edges() {
+    let seed = 11;
+    let (built, _) = random_builder(seed, 200, 2_000).build();
+    let mut live = TrustGraph::new();
+    for provider in providers() {
+        live.upsert_provider(provider).unwrap();
+    }
+    for change in random_changes(seed, 200, 2_000) {
+        change.apply_to(&mut live);
+    }
+
+    let sorted = |graph: &TrustGraph| {
+        let mut edges: Vec<String> = graph.edges().map(|edge| format!("{edge:?}")).collect();
+        edges.sort();
+        edges
+    };
+    assert_eq!(sorted(&built), sorted(&live));
+    assert_eq!(built.trust_edge_count(), live.trust_edge_count());
+    assert_eq!(built.vouch_count(), live.vouch_count());
+}
+
+#[test]
+fn a_built_graph_costs_at_most_64_bytes_per_edge() {
+    // 20,000 people with 12 edges each: the same shape as 1M people with 12M edges, small
+    // enough for a debug test. `million_person_graph_memory` measures the real size.
+    let (graph, _) = random_builder(3, 20_000, 240_000).build();
+    let edges = graph.trust_edge_count() + graph.vouch_count();
+
+    let per_edge = graph.memory_bytes() as f64 / edges as f64;
+
+    assert!(per_edge <= 64.0, "{per_edge:.1} bytes per edge");
+}
+
+/// Measures a graph of the target size: memory per edge, build time, prior time and query
+/// time. Run with `cargo test --release -- --ignored million --nocapture`.
+#[test]
+#[ignore = "builds 12M edges: slow outside release builds"]
+fn million_person_graph_memory_and_query_time() {
+    let start = Instant::now();
+    let (graph, _) = random_builder(5, 1_000_000, 12_000_000).build();
+    let built = start.elapsed();
+    let edges = graph.trust_edge_count() + graph.vouch_count();
+    let bytes = graph.memory_bytes();
+    println!(
+        "{} people, {edges} edges: {:.0} MiB, {:.1} bytes per edge, built in {built:.1?}",
+        graph.person_count(),
+        bytes as f64 / (1 << 20) as f64,
+        bytes as f64 / edges as f64,
+    );
+
+    let params = RankParams::default();
+    let start = Instant::now();
+    let seeds: Vec<PersonId> = (0..100).map(|i| PersonId(i * 9_973)).collect();
+    let prior = compute_prior(&graph, &seeds, &params);
+    println!(
+        "prior: {} iterations in {:.1?}",
+        prior.iterations(),
+        start.elapsed()
+    );
+
+    let start = Instant::now();
+    let queries = 50;
+    for i in 0..queries {
+        let query = search(Some(PersonId(i * 19_997)), TILING);
+        assert!(!rank_providers_for(&graph, &prior, &query, &params).is_empty());
+    }
+    println!("search: {:.2?} per query", start.elapsed() / queries as u32);
+
+    let start = Instant::now();
+    let mut reached = 0;
+    for i in 0..queries {
+        let viewer = Viewer::new(&graph, Some(PersonId(i * 19_997)));
+        reached += personalized_pagerank(&graph, &viewer, &params).len();
+    }
+    println!(
+        "of which the push: {:.2?} per query, reaching {} people on average",
+        start.elapsed() / queries as u32,
+        reached / queries as usize
+    );
+    assert!(bytes as f64 / edges as f64 <= 64.0);
+}
+
+/// Ten tilers and plumbers, owned by the first ten people.
+fn providers() -> Vec<ProviderInfo> {
+    (0..10)
+        .map(|i| ProviderInfo {
+            trades: vec![if i % 2 == 0 { TILING } else { PLUMBING }],
+            ..tiler(ProviderId(1_000 + i), "Provider", PersonId(i))
+        })
+        .collect()
+}
+
+enum Change {
+    Trust(PersonId, PersonId, u8),
+    Vouch(PersonId, ProviderId, TradeId, Stance),
+}
+
+impl Change {
+    fn apply_to(&self, graph: &mut TrustGraph) {
+        match *self {
+            Change::Trust(from, to, lvl) => {
+                let _ = graph.set_trust(from, to, level(lvl), PUBLIC);
+            }
+            Change::Vouch(from, provider, trade, stance) => {
+                graph
+                    .set_vouch(from, provider, trade, stance, PUBLIC, 1.0)
+                    .unwrap();
+            }
+        }
+    }
+}
+
+/// Random trust edges (one in 12 a vouch), with repeats and self-edges among them.
+fn random_changes(seed: u64, people: i64, edges: usize) -> Vec<Change> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..edges)
+        .map(|_| {
+            let from = PersonId(rng.gen_range(0..people));
+            if rng.gen_ratio(1, 12) {
+                let provider = rng.gen_range(0..10);
+                let trade = if provider % 2 == 0 { TILING } else { PLUMBING };
+                let stance = if rng.gen_ratio(1, 4) {
+                    Stance::Warn
+                } else {
+                    Stance::Recommend
+                };
+                Change::Vouch(from, ProviderId(1_000 + provider), trade, stance)
+            } else {
+                Change::Trust(
+                    from,
+                    PersonId(rng.gen_range(0..people)),
+                    rng.gen_range(1..=3),
+                )
+            }
+        })
+        .collect()
+}
+
+fn random_builder(seed: u64, people: i64, edges: usize) -> GraphBuilder {
+    let mut builder = GraphBuilder::with_capacity(people as usize, edges);
+    for provider in providers() {
+        builder.provider(provider).unwrap();
+    }
+    for id in 0..people {
+        builder.person(PersonId(id), "Firstname Lastname");
+    }
+    for change in random_changes(seed, people, edges) {
+        let _ = match change {
+            Change::Trust(from, to, lvl) => builder.trust(from, to, level(lvl), PUBLIC),
+            Change::Vouch(from, provider, trade, stance) => {
+                builder.vouch(from, provider, trade, stance, PUBLIC, 1.0)
+            }
+        };
+    }
+    builder
+}

@@ -1,0 +1,203 @@
+//! The provider's dashboard data: who refers them, how referrals convert, how far their
+//! reputation reaches, and their vouch counts.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, Time};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::domain::{PersonId, ProviderId};
+use crate::error::{ApiError, ApiResult};
+use crate::graph;
+use crate::http::auth::Caller;
+use crate::http::extract::{Path, Query};
+use crate::http::validate::Fields;
+use crate::state::AppState;
+use crate::store;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(insights))
+}
+
+/// The date range, inclusive, as `YYYY-MM-DD`. Defaults to the last 90 days.
+#[derive(Deserialize, IntoParams)]
+pub struct RangeParams {
+    /// First day.
+    pub from: Option<String>,
+    /// Last day.
+    pub to: Option<String>,
+}
+
+/// A referrer and their record.
+#[derive(Serialize, ToSchema)]
+pub struct ReferrerView {
+    /// The referrer.
+    pub person_id: PersonId,
+    /// Their name.
+    pub name: String,
+    /// Referrals sent.
+    pub sent: i64,
+    /// Accepted.
+    pub accepted: i64,
+    /// Completed with a good outcome.
+    pub completed_good: i64,
+    /// Their vouch for this provider, if visible to the owner: `recommend` or `warn`.
+    pub vouch: Option<String>,
+    /// The vouch's trade.
+    pub vouch_trade: Option<String>,
+}
+
+/// Counts per stage and conversion between consecutive stages.
+#[derive(Serialize, ToSchema)]
+pub struct FunnelView {
+    /// Monday of the week, or null for the whole range.
+    pub week: Option<String>,
+    /// Sent.
+    pub sent: i64,
+    /// Accepted.
+    pub accepted: i64,
+    /// Contacted.
+    pub contacted: i64,
+    /// Hired.
+    pub hired: i64,
+    /// Completed.
+    pub completed: i64,
+    /// Completed well.
+    pub completed_good: i64,
+    /// accepted/sent, contacted/accepted, hired/contacted, completed/hired (null when 0/0).
+    pub conversion: Vec<Option<f64>>,
+}
+
+/// Recommend and warn counts for one trade.
+#[derive(Serialize, ToSchema)]
+pub struct TradeVouchesView {
+    /// The trade slug.
+    pub trade: String,
+    /// Recommendations.
+    pub recommend: i64,
+    /// Warnings.
+    pub warn: i64,
+}
+
+/// The provider's insights.
+#[derive(Serialize, ToSchema)]
+pub struct InsightsView {
+    /// The provider.
+    pub provider_id: ProviderId,
+    /// First day of the range.
+    pub from: String,
+    /// Last day of the range.
+    pub to: String,
+    /// Referrers, best first.
+    pub referrers: Vec<ReferrerView>,
+    /// The whole range's funnel.
+    pub funnel: FunnelView,
+    /// The funnel per week.
+    pub funnel_by_week: Vec<FunnelView>,
+    /// People within 1, 2 and 3 trust hops of someone who publicly recommends the provider.
+    pub reach_by_hops: Vec<u32>,
+    /// Vouch counts by trade; private vouches are counted nowhere.
+    pub vouches: Vec<TradeVouchesView>,
+}
+
+fn parse_day(fields: &mut Fields, field: &str, raw: &Option<String>) -> Option<Date> {
+    let raw = raw.as_ref()?;
+    let format = format_description!("[year]-[month]-[day]");
+    fields.check(
+        field,
+        Date::parse(raw, &format).map_err(|_| "must be a date like 2026-11-23".to_string()),
+    )
+}
+
+fn funnel_view(week: Option<String>, w: [i64; 6]) -> FunnelView {
+    let ratio = |a: i64, b: i64| if b == 0 { None } else { Some(a as f64 / b as f64) };
+    FunnelView {
+        week,
+        sent: w[0],
+        accepted: w[1],
+        contacted: w[2],
+        hired: w[3],
+        completed: w[4],
+        completed_good: w[5],
+        conversion: vec![ratio(w[1], w[0]), ratio(w[2], w[1]), ratio(w[3], w[2]), ratio(w[4], w[3])],
+    }
+}
+
+/// Who refers the provider, the funnel, reach by hops and vouch counts. Owner only.
+#[utoipa::path(get, path = "/v1/providers/{id}/insights", tag = "referrals",
+    params(("id" = i64, Path, description = "The provider"), RangeParams),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The insights", body = InsightsView)))]
+async fn insights(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(provider): Path<ProviderId>,
+    Query(range): Query<RangeParams>,
+) -> ApiResult<axum::Json<InsightsView>> {
+    let mut fields = Fields::new();
+    let today = OffsetDateTime::now_utc().date();
+    let to = parse_day(&mut fields, "to", &range.to).unwrap_or(today);
+    let from = parse_day(&mut fields, "from", &range.from)
+        .unwrap_or(to - time::Duration::days(89));
+    if from > to {
+        fields.push("from", "must not be after to");
+    }
+    fields.finish()?;
+    let row = store::providers::get(&state.pool, provider)
+        .await?
+        .ok_or(ApiError::NotFound("provider"))?;
+    if row.owner_id != caller.person {
+        return Err(ApiError::Forbidden("only the provider's owner sees its insights".into()));
+    }
+    let start = from.with_time(Time::MIDNIGHT).assume_utc();
+    let end = (to + time::Duration::days(1)).with_time(Time::MIDNIGHT).assume_utc();
+
+    let referrers = store::insights::referrers(&state.pool, provider, caller.person, start, end)
+        .await?
+        .into_iter()
+        .map(|r| ReferrerView {
+            person_id: r.referrer_id,
+            name: r.display_name,
+            sent: r.sent,
+            accepted: r.accepted,
+            completed_good: r.completed_good,
+            vouch: r.vouch_stance,
+            vouch_trade: r.vouch_trade,
+        })
+        .collect();
+    let weeks = store::insights::funnel(&state.pool, provider, start, end).await?;
+    let mut total = [0i64; 6];
+    let funnel_by_week = weeks
+        .into_iter()
+        .map(|w| {
+            let counts = [w.sent, w.accepted, w.contacted, w.hired, w.completed, w.completed_good];
+            for (t, c) in total.iter_mut().zip(counts) {
+                *t += c;
+            }
+            funnel_view(Some(w.week.date().to_string()), counts)
+        })
+        .collect();
+    let vouches = store::insights::vouch_counts(&state.pool, provider, caller.person)
+        .await?
+        .into_iter()
+        .map(|(trade, recommend, warn)| TradeVouchesView {
+            trade,
+            recommend,
+            warn,
+        })
+        .collect();
+    let reach = state.live.read(|g, _| graph::reach_by_hops(g, provider));
+    Ok(axum::Json(InsightsView {
+        provider_id: provider,
+        from: from.to_string(),
+        to: to.to_string(),
+        referrers,
+        funnel: funnel_view(None, total),
+        funnel_by_week,
+        reach_by_hops: reach.to_vec(),
+        vouches,
+    }))
+}

@@ -1,0 +1,639 @@
+//! Referrals: sending one, moving it through its lifecycle, and listing them.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::auth::token;
+use crate::domain::values::parse_note;
+use crate::domain::{Email, Party, PersonId, ProviderId, ReferralStatus};
+use crate::error::{ApiError, ApiResult};
+use crate::http::auth::Caller;
+use crate::http::extract::{parse_json, Json, Path, Query};
+use crate::http::validate::Fields;
+use crate::state::AppState;
+use crate::store;
+use crate::store::referrals::{ListScope, NewReferral, ReferralRow};
+
+/// How long an email invitation (and an unaccepted referral) lives.
+pub const REFERRAL_TTL_DAYS: i32 = 30;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_referral))
+        .routes(routes!(get_referral))
+        .routes(routes!(transition))
+        .routes(routes!(my_referrals))
+        .routes(routes!(provider_referrals))
+}
+
+/// A new referral: to a person, or by email to someone not yet signed up.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReferralBody {
+    /// The provider referred.
+    pub provider_id: ProviderId,
+    /// The trade slug.
+    pub trade: String,
+    /// The recipient, if they have an account.
+    pub recipient_id: Option<PersonId>,
+    /// Or their email: they get an invitation and the referral attaches when they sign up.
+    pub recipient_email: Option<String>,
+    /// A note, at most 1,000 characters.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Someone else who referred the same provider to the same recipient.
+#[derive(Serialize, ToSchema)]
+pub struct AlsoReferredView {
+    /// Their referral.
+    pub referral_id: i64,
+    /// Who.
+    pub referrer_id: PersonId,
+    /// Their name.
+    pub referrer_name: String,
+    /// Whether that referral holds the credit for the hire.
+    pub credited: bool,
+}
+
+/// A transition in a referral's history.
+#[derive(Serialize, ToSchema)]
+pub struct TransitionView {
+    /// From (null at creation).
+    pub from: Option<String>,
+    /// To.
+    pub to: String,
+    /// Who (null for the expiry job).
+    pub actor_id: Option<PersonId>,
+    /// Their note.
+    pub note: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: time::OffsetDateTime,
+}
+
+/// A referral as its parties see it.
+#[derive(Serialize, ToSchema)]
+pub struct ReferralView {
+    /// The referral.
+    pub id: i64,
+    /// Who sent it.
+    pub referrer_id: PersonId,
+    /// Their name.
+    pub referrer_name: String,
+    /// The provider.
+    pub provider_id: ProviderId,
+    /// Its name.
+    pub provider_name: String,
+    /// The trade slug.
+    pub trade: String,
+    /// The recipient, once known.
+    pub recipient_id: Option<PersonId>,
+    /// Their name.
+    pub recipient_name: Option<String>,
+    /// The invited email (shown to the referrer only).
+    pub recipient_email: Option<String>,
+    /// The note.
+    pub note: String,
+    /// Where it stands.
+    pub status: ReferralStatus,
+    /// "good" or "bad", once completed.
+    pub outcome: Option<String>,
+    /// 1 to 5, once completed, if given.
+    pub rating: Option<i16>,
+    /// Whether this referral is credited with the hire.
+    pub credited: bool,
+    /// The moves the caller may make now.
+    pub allowed_moves: Vec<ReferralStatus>,
+    /// Others who referred the same provider to the same recipient within 90 days.
+    pub also_referred_by: Vec<AlsoReferredView>,
+    /// The history, when a single referral is fetched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transitions: Option<Vec<TransitionView>>,
+    /// The invitation token, shown once, when the referral was sent by email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invite_token: Option<String>,
+    /// When it was sent.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: time::OffsetDateTime,
+    /// When it last changed.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: time::OffsetDateTime,
+}
+
+/// The parties the caller plays in a referral.
+fn parties(r: &ReferralRow, caller: PersonId) -> Vec<Party> {
+    let mut parties = Vec::new();
+    if r.recipient_id == Some(caller) {
+        parties.push(Party::Recipient);
+    }
+    if r.owner_id == caller {
+        parties.push(Party::ProviderOwner);
+    }
+    if r.referrer_id == caller {
+        parties.push(Party::Referrer);
+    }
+    parties
+}
+
+fn allowed_moves(status: ReferralStatus, parties: &[Party]) -> Vec<ReferralStatus> {
+    let mut moves: Vec<ReferralStatus> = parties
+        .iter()
+        .flat_map(|p| status.moves_for(*p))
+        .collect();
+    moves.dedup();
+    moves
+}
+
+async fn view(
+    state: &AppState,
+    r: ReferralRow,
+    caller: PersonId,
+    with_history: bool,
+) -> ApiResult<ReferralView> {
+    let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Sent);
+    let also = store::referrals::also_referred_by(&state.pool, &r).await?;
+    let transitions = if with_history {
+        Some(
+            store::referrals::transitions(&state.pool, r.id)
+                .await?
+                .into_iter()
+                .map(|t| TransitionView {
+                    from: t.from_status,
+                    to: t.to_status,
+                    actor_id: t.actor_id,
+                    note: t.note,
+                    at: t.created_at,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let parties = parties(&r, caller);
+    Ok(ReferralView {
+        allowed_moves: allowed_moves(status, &parties),
+        // The invited address is the referrer's information, not the provider's.
+        recipient_email: if r.referrer_id == caller { r.recipient_email } else { None },
+        id: r.id,
+        referrer_id: r.referrer_id,
+        referrer_name: r.referrer_name,
+        provider_id: r.provider_id,
+        provider_name: r.provider_name,
+        trade: r.trade,
+        recipient_id: r.recipient_id,
+        recipient_name: r.recipient_name,
+        note: r.note,
+        status,
+        outcome: r.outcome,
+        rating: r.rating,
+        credited: r.credited,
+        also_referred_by: also
+            .into_iter()
+            .map(|(referral_id, referrer_id, referrer_name, credited)| AlsoReferredView {
+                referral_id,
+                referrer_id,
+                referrer_name,
+                credited,
+            })
+            .collect(),
+        transitions,
+        invite_token: None,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
+}
+
+/// An event payload for the outbox and notifications.
+fn event(r: &ReferralRow, status: ReferralStatus) -> serde_json::Value {
+    json!({
+        "referral_id": r.id,
+        "provider_id": r.provider_id,
+        "provider_name": r.provider_name,
+        "trade": r.trade,
+        "referrer_id": r.referrer_id,
+        "referrer_name": r.referrer_name,
+        "recipient_id": r.recipient_id,
+        "status": status.as_str(),
+    })
+}
+
+/// Refers a provider to someone. Send an `Idempotency-Key` header to make retries safe: the
+/// same key and body return the original response; the same key with another body is a 422.
+#[utoipa::path(post, path = "/v1/referrals", tag = "referrals", request_body = NewReferralBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Sent", body = ReferralView)))]
+async fn create_referral(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, axum::Json<serde_json::Value>)> {
+    let key = match headers.get("idempotency-key") {
+        Some(value) => {
+            let key = value
+                .to_str()
+                .map_err(|_| ApiError::BadRequest("Idempotency-Key must be text".into()))?
+                .trim()
+                .to_string();
+            if key.is_empty() || key.len() > 200 {
+                return Err(ApiError::field("Idempotency-Key", "must be 1 to 200 characters"));
+            }
+            Some(key)
+        }
+        None => None,
+    };
+    let request_hash = Sha256::digest(&body).to_vec();
+    if let Some(key) = &key {
+        if let Some(stored) = store::idempotency::find(&state.pool, caller.person, key).await? {
+            return replay(stored, &request_hash);
+        }
+    }
+    let body: NewReferralBody = parse_json(&body)?;
+    let result = create_inner(&state, &caller, body, key.as_deref(), &request_hash).await;
+    match (result, &key) {
+        // Two requests raced with one key: the loser replays the winner.
+        (Err(ApiError::Conflict(_)), Some(key)) => {
+            match store::idempotency::find(&state.pool, caller.person, key).await? {
+                Some(stored) => replay(stored, &request_hash),
+                None => Err(ApiError::Conflict("a concurrent request conflicted; retry".into())),
+            }
+        }
+        (result, _) => result,
+    }
+}
+
+fn replay(
+    stored: store::idempotency::Stored,
+    request_hash: &[u8],
+) -> ApiResult<(StatusCode, axum::Json<serde_json::Value>)> {
+    if stored.request_hash != request_hash {
+        return Err(ApiError::field(
+            "Idempotency-Key",
+            "this key was already used with a different body",
+        ));
+    }
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::CREATED);
+    Ok((status, axum::Json(stored.body)))
+}
+
+async fn create_inner(
+    state: &AppState,
+    caller: &Caller,
+    body: NewReferralBody,
+    key: Option<&str>,
+    request_hash: &[u8],
+) -> ApiResult<(StatusCode, axum::Json<serde_json::Value>)> {
+    let mut fields = Fields::new();
+    let note = fields.check("note", parse_note(&body.note));
+    let trade = state.live.trade_by_slug(&body.trade);
+    if trade.is_none() {
+        fields.push("trade", format!("unknown trade {:?}; see GET /v1/trades", body.trade));
+    }
+    let email = match (&body.recipient_id, &body.recipient_email) {
+        (Some(_), None) => None,
+        (None, Some(email)) => fields.check("recipient_email", Email::parse(email)),
+        _ => {
+            fields.push("recipient_id", "give exactly one of recipient_id and recipient_email");
+            None
+        }
+    };
+    fields.finish()?;
+    let (trade, note) = (trade.expect("checked"), note.expect("checked"));
+
+    let mut tx = state.pool.begin().await?;
+    let owner = store::providers::owner_for_update(&mut tx, body.provider_id)
+        .await?
+        .ok_or_else(|| ApiError::field("provider_id", "no such provider"))?;
+    if !store::providers::trade_ids(&mut *tx, body.provider_id).await?.contains(&trade) {
+        return Err(ApiError::field("trade", "this provider does not offer that trade"));
+    }
+    // An email that already has an account is a referral to that person.
+    let recipient = match (body.recipient_id, &email) {
+        (Some(id), _) => {
+            if !store::accounts::exists(&mut *tx, id).await? {
+                return Err(ApiError::field("recipient_id", "no such person"));
+            }
+            Some(id)
+        }
+        (None, Some(email)) => store::accounts::credentials_by_email(&mut *tx, email.as_str())
+            .await?
+            .map(|(id, _)| id),
+        (None, None) => None,
+    };
+    if recipient == Some(caller.person) {
+        return Err(ApiError::field("recipient_id", "you cannot refer yourself"));
+    }
+    if recipient == Some(owner) {
+        return Err(ApiError::field(
+            "recipient_id",
+            "you cannot refer a provider to its own owner",
+        ));
+    }
+    let invite_token = (recipient.is_none()).then(token::generate);
+    let expires =
+        time::OffsetDateTime::now_utc() + time::Duration::days(REFERRAL_TTL_DAYS as i64);
+    let id = store::referrals::create(
+        &mut tx,
+        &NewReferral {
+            referrer: caller.person,
+            provider: body.provider_id,
+            trade,
+            recipient,
+            recipient_email: if recipient.is_none() { email.as_ref().map(|e| e.as_str()) } else { None },
+            invite_token_hash: invite_token.as_deref().map(token::hash),
+            invite_expires_at: invite_token.as_ref().map(|_| expires),
+            note: &note,
+        },
+    )
+    .await?;
+    let row = store::referrals::get(&mut *tx, id)
+        .await?
+        .ok_or(ApiError::NotFound("referral"))?;
+    let payload = event(&row, ReferralStatus::Sent);
+    if let Some(recipient) = recipient {
+        store::notifications::notify(&mut tx, recipient, "referral.received", &payload).await?;
+    }
+    store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload)
+        .await?;
+    store::notifications::outbox(&mut tx, "referral.created", &payload).await?;
+
+    // The view is built from the transaction's own row, before commit, so the stored
+    // idempotent response is exactly what this request returns.
+    let mut view = view_in_tx(&row, caller.person);
+    view.invite_token = invite_token;
+    let json = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.into()))?;
+    if let Some(key) = key {
+        store::idempotency::store(&mut tx, caller.person, key, request_hash, 201, &json).await?;
+    }
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, axum::Json(json)))
+}
+
+/// The view of a just-created referral (no history or co-referrers to read yet).
+fn view_in_tx(r: &ReferralRow, caller: PersonId) -> ReferralView {
+    let parties = parties(r, caller);
+    ReferralView {
+        id: r.id,
+        referrer_id: r.referrer_id,
+        referrer_name: r.referrer_name.clone(),
+        provider_id: r.provider_id,
+        provider_name: r.provider_name.clone(),
+        trade: r.trade.clone(),
+        recipient_id: r.recipient_id,
+        recipient_name: r.recipient_name.clone(),
+        recipient_email: r.recipient_email.clone(),
+        note: r.note.clone(),
+        status: ReferralStatus::Sent,
+        outcome: None,
+        rating: None,
+        credited: false,
+        allowed_moves: allowed_moves(ReferralStatus::Sent, &parties),
+        also_referred_by: Vec::new(),
+        transitions: None,
+        invite_token: None,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    }
+}
+
+/// One referral with its history; only its parties may read it.
+#[utoipa::path(get, path = "/v1/referrals/{id}", tag = "referrals",
+    params(("id" = i64, Path, description = "The referral")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The referral", body = ReferralView)))]
+async fn get_referral(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::Json<ReferralView>> {
+    let row = store::referrals::get(&state.pool, id)
+        .await?
+        .filter(|r| !parties(r, caller.person).is_empty())
+        // Not a party: as far as this caller knows, it does not exist.
+        .ok_or(ApiError::NotFound("referral"))?;
+    Ok(axum::Json(view(&state, row, caller.person, true).await?))
+}
+
+/// A move.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionBody {
+    /// The status to move to.
+    pub to: ReferralStatus,
+    /// Required when completing: `good` or `bad`.
+    pub outcome: Option<String>,
+    /// Optional when completing: 1 to 5.
+    pub rating: Option<i16>,
+    /// A note for the history.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Moves a referral: the recipient accepts, declines and confirms a hire; the provider's owner
+/// marks contacted and completed; the recipient may also complete. An illegal move is a 409
+/// listing the allowed ones; another party's move is a 403.
+#[utoipa::path(post, path = "/v1/referrals/{id}/transitions", tag = "referrals", request_body = TransitionBody,
+    params(("id" = i64, Path, description = "The referral")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The referral after the move", body = ReferralView)))]
+async fn transition(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+    Json(body): Json<TransitionBody>,
+) -> ApiResult<axum::Json<ReferralView>> {
+    let mut fields = Fields::new();
+    let note = fields.check("note", parse_note(&body.note));
+    let completing = body.to == ReferralStatus::Completed;
+    match (&body.outcome, completing) {
+        (None, true) => fields.push("outcome", "completing needs an outcome: good or bad"),
+        (Some(o), true) if o != "good" && o != "bad" => fields.push("outcome", "must be good or bad"),
+        (Some(_), false) => fields.push("outcome", "only a completion carries an outcome"),
+        _ => {}
+    }
+    match (body.rating, completing) {
+        (Some(r), true) if !(1..=5).contains(&r) => fields.push("rating", "must be 1 to 5"),
+        (Some(_), false) => fields.push("rating", "only a completion carries a rating"),
+        _ => {}
+    }
+    fields.finish()?;
+
+    let mut tx = state.pool.begin().await?;
+    if !store::referrals::lock(&mut tx, id).await? {
+        return Err(ApiError::NotFound("referral"));
+    }
+    let row = store::referrals::get(&mut *tx, id)
+        .await?
+        .ok_or(ApiError::NotFound("referral"))?;
+    let parties = parties(&row, caller.person);
+    if parties.is_empty() {
+        return Err(ApiError::NotFound("referral"));
+    }
+    let from = ReferralStatus::parse(&row.status).unwrap_or(ReferralStatus::Sent);
+    if !from.next().contains(&body.to) {
+        return Err(ApiError::IllegalTransition {
+            detail: format!("a referral that is {} cannot become {}", from.as_str(), body.to.as_str()),
+            allowed: allowed_moves(from, &parties)
+                .into_iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
+        });
+    }
+    if !parties.iter().any(|p| from.may_move(body.to, *p)) {
+        return Err(ApiError::Forbidden(format!(
+            "another party makes the move to {}",
+            body.to.as_str()
+        )));
+    }
+    store::referrals::set_status(&mut tx, id, body.to, body.outcome.as_deref(), body.rating)
+        .await?;
+    store::referrals::record_transition(
+        &mut tx,
+        id,
+        Some(from),
+        body.to,
+        Some(caller.person),
+        note.as_deref().unwrap_or(""),
+    )
+    .await?;
+    if body.to == ReferralStatus::Hired {
+        store::referrals::attribute_hire(&mut tx, &row).await?;
+    }
+    let mut payload = event(&row, body.to);
+    payload["from"] = json!(from.as_str());
+    payload["outcome"] = json!(body.outcome);
+    for party in [Some(row.referrer_id), row.recipient_id, Some(row.owner_id)]
+        .into_iter()
+        .flatten()
+        .filter(|p| *p != caller.person)
+    {
+        store::notifications::notify(&mut tx, party, "referral.status_changed", &payload).await?;
+    }
+    store::notifications::outbox(&mut tx, "referral.status_changed", &payload).await?;
+    tx.commit().await?;
+
+    let row = store::referrals::get(&state.pool, id)
+        .await?
+        .ok_or(ApiError::NotFound("referral"))?;
+    Ok(axum::Json(view(&state, row, caller.person, true).await?))
+}
+
+/// A page of referrals.
+#[derive(Serialize, ToSchema)]
+pub struct ReferralPage {
+    /// The referrals, newest first.
+    pub items: Vec<ReferralView>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// List filters.
+#[derive(Deserialize, IntoParams)]
+pub struct ListParams {
+    /// `sent` or `received` (for `/v1/me/referrals`; default `received`).
+    pub role: Option<String>,
+    /// Only referrals with this status.
+    pub status: Option<String>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<i64>,
+}
+
+struct ListFilter {
+    status: Option<ReferralStatus>,
+    before: Option<i64>,
+    limit: i64,
+}
+
+fn parse_list(params: &ListParams) -> ApiResult<ListFilter> {
+    let mut fields = Fields::new();
+    let status = match &params.status {
+        Some(s) => fields.check(
+            "status",
+            ReferralStatus::parse(s).ok_or_else(|| format!("unknown status {s:?}")),
+        ),
+        None => None,
+    };
+    let before = match &params.cursor {
+        Some(c) => fields.check(
+            "cursor",
+            c.parse::<i64>().map_err(|_| "not a cursor from a previous page".to_string()),
+        ),
+        None => None,
+    };
+    let limit = params.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        fields.push("limit", "must be between 1 and 100");
+    }
+    fields.finish()?;
+    Ok(ListFilter {
+        status,
+        before,
+        limit,
+    })
+}
+
+async fn page(
+    state: &AppState,
+    caller: PersonId,
+    scope: ListScope,
+    filter: ListFilter,
+) -> ApiResult<ReferralPage> {
+    let rows = store::referrals::list(&state.pool, scope, filter.status, filter.before, filter.limit + 1)
+        .await?;
+    let more = rows.len() as i64 > filter.limit;
+    let mut items = Vec::new();
+    for row in rows.into_iter().take(filter.limit as usize) {
+        items.push(view(state, row, caller, false).await?);
+    }
+    let next_cursor = if more { items.last().map(|v| v.id.to_string()) } else { None };
+    Ok(ReferralPage { items, next_cursor })
+}
+
+/// The caller's referrals, sent or received.
+#[utoipa::path(get, path = "/v1/me/referrals", tag = "referrals", params(ListParams),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "A page of referrals", body = ReferralPage)))]
+async fn my_referrals(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(params): Query<ListParams>,
+) -> ApiResult<axum::Json<ReferralPage>> {
+    let scope = match params.role.as_deref().unwrap_or("received") {
+        "sent" => ListScope::SentBy(caller.person),
+        "received" => ListScope::ReceivedBy(caller.person),
+        _ => return Err(ApiError::field("role", "must be sent or received")),
+    };
+    let filter = parse_list(&params)?;
+    Ok(axum::Json(page(&state, caller.person, scope, filter).await?))
+}
+
+/// The referrals of a provider; only its owner may list them.
+#[utoipa::path(get, path = "/v1/providers/{id}/referrals", tag = "referrals", params(("id" = i64, Path, description = "The provider"), ListParams),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "A page of referrals", body = ReferralPage)))]
+async fn provider_referrals(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(provider): Path<ProviderId>,
+    Query(params): Query<ListParams>,
+) -> ApiResult<axum::Json<ReferralPage>> {
+    let row = store::providers::get(&state.pool, provider)
+        .await?
+        .ok_or(ApiError::NotFound("provider"))?;
+    if row.owner_id != caller.person {
+        return Err(ApiError::Forbidden("only the provider's owner sees its referrals".into()));
+    }
+    let filter = parse_list(&params)?;
+    Ok(axum::Json(page(&state, caller.person, ListScope::ForProvider(provider), filter).await?))
+}

@@ -1,0 +1,324 @@
+//! Referrals, their transitions, and attribution.
+
+use sqlx::{PgConnection, PgExecutor};
+use time::OffsetDateTime;
+
+use crate::domain::{PersonId, ProviderId, ReferralStatus, TradeId};
+
+/// A referral row with the names a list shows.
+#[derive(sqlx::FromRow, Clone)]
+pub struct ReferralRow {
+    /// The referral.
+    pub id: i64,
+    /// Who sent it.
+    pub referrer_id: PersonId,
+    /// Their name.
+    pub referrer_name: String,
+    /// The provider referred.
+    pub provider_id: ProviderId,
+    /// The provider's name.
+    pub provider_name: String,
+    /// The provider's owner.
+    pub owner_id: PersonId,
+    /// The trade's slug.
+    pub trade: String,
+    /// The trade's id.
+    pub trade_id: TradeId,
+    /// The recipient, once known.
+    pub recipient_id: Option<PersonId>,
+    /// The recipient's name, once known.
+    pub recipient_name: Option<String>,
+    /// The invited email, for invitations.
+    pub recipient_email: Option<String>,
+    /// The referrer's note.
+    pub note: String,
+    /// The status name.
+    pub status: String,
+    /// "good" or "bad" once completed.
+    pub outcome: Option<String>,
+    /// 1..5, optional, once completed.
+    pub rating: Option<i16>,
+    /// Whether this referral is credited with the hire.
+    pub credited: bool,
+    /// When it was sent.
+    pub created_at: OffsetDateTime,
+    /// When it last changed.
+    pub updated_at: OffsetDateTime,
+    /// When it was accepted.
+    pub accepted_at: Option<OffsetDateTime>,
+}
+
+const SELECT: &str = "select r.id, r.referrer_id, rp.display_name as referrer_name, r.provider_id,
+        pr.name as provider_name, pr.owner_id, t.slug as trade, r.trade_id, r.recipient_id,
+        cp.display_name as recipient_name, r.recipient_email, r.note, r.status, r.outcome,
+        r.rating, r.credited, r.created_at, r.updated_at, r.accepted_at
+    from referrals r
+    join people rp on rp.id = r.referrer_id
+    join providers pr on pr.id = r.provider_id
+    join trades t on t.id = r.trade_id
+    left join people cp on cp.id = r.recipient_id";
+
+/// What a new referral stores.
+pub struct NewReferral<'a> {
+    /// Who sends it.
+    pub referrer: PersonId,
+    /// The provider.
+    pub provider: ProviderId,
+    /// The trade.
+    pub trade: TradeId,
+    /// A known recipient.
+    pub recipient: Option<PersonId>,
+    /// Or an invited email.
+    pub recipient_email: Option<&'a str>,
+    /// SHA-256 of the invitation token.
+    pub invite_token_hash: Option<Vec<u8>>,
+    /// When the invitation lapses.
+    pub invite_expires_at: Option<OffsetDateTime>,
+    /// The note.
+    pub note: &'a str,
+}
+
+/// Inserts a referral and its first transition.
+pub async fn create(tx: &mut PgConnection, new: &NewReferral<'_>) -> sqlx::Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "insert into referrals (referrer_id, provider_id, trade_id, recipient_id, recipient_email,
+            invite_token_hash, invite_expires_at, note)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+    )
+    .bind(new.referrer)
+    .bind(new.provider)
+    .bind(new.trade)
+    .bind(new.recipient)
+    .bind(new.recipient_email)
+    .bind(new.invite_token_hash.as_deref())
+    .bind(new.invite_expires_at)
+    .bind(new.note)
+    .fetch_one(&mut *tx)
+    .await?;
+    record_transition(tx, id, None, ReferralStatus::Sent, Some(new.referrer), "").await?;
+    Ok(id)
+}
+
+/// Appends a transition to a referral's history.
+pub async fn record_transition(
+    tx: &mut PgConnection,
+    referral: i64,
+    from: Option<ReferralStatus>,
+    to: ReferralStatus,
+    actor: Option<PersonId>,
+    note: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into referral_transitions (referral_id, from_status, to_status, actor_id, note)
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(referral)
+    .bind(from.map(|s| s.as_str()))
+    .bind(to.as_str())
+    .bind(actor)
+    .bind(note)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Reads one referral.
+pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<ReferralRow>> {
+    sqlx::query_as(&format!("{SELECT} where r.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Locks a referral for a transition.
+pub async fn lock(tx: &mut PgConnection, id: i64) -> sqlx::Result<bool> {
+    Ok(sqlx::query("select 1 from referrals where id = $1 for update")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .is_some())
+}
+
+/// Moves a referral to `to`, with the outcome and rating when completing.
+pub async fn set_status(
+    tx: &mut PgConnection,
+    id: i64,
+    to: ReferralStatus,
+    outcome: Option<&str>,
+    rating: Option<i16>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update referrals set status = $2, outcome = $3, rating = $4, updated_at = now(),
+            accepted_at = case when $2 = 'accepted' then now() else accepted_at end
+         where id = $1",
+    )
+    .bind(id)
+    .bind(to.as_str())
+    .bind(outcome)
+    .bind(rating)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Credits a hire: of the referrals of the same provider to the same recipient for the same
+/// trade in the 90 days before this one was hired, the first one accepted gets the credit;
+/// the others keep theirs cleared and show as "also referred by".
+pub async fn attribute_hire(tx: &mut PgConnection, hired: &ReferralRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "with candidates as (
+            select id, accepted_at from referrals
+            where provider_id = $1 and trade_id = $2 and recipient_id = $3
+              and created_at >= now() - interval '90 days' and accepted_at is not null),
+         winner as (select id from candidates order by accepted_at, id limit 1)
+         update referrals set credited = (id in (select id from winner))
+         where id in (select id from candidates)",
+    )
+    .bind(hired.provider_id)
+    .bind(hired.trade_id)
+    .bind(hired.recipient_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The other people who referred the same provider to the same recipient for the same trade
+/// within 90 days of this referral.
+pub async fn also_referred_by(
+    db: impl PgExecutor<'_>,
+    r: &ReferralRow,
+) -> sqlx::Result<Vec<(i64, PersonId, String, bool)>> {
+    let Some(recipient) = r.recipient_id else {
+        return Ok(Vec::new());
+    };
+    sqlx::query_as(
+        "select x.id, x.referrer_id, p.display_name, x.credited from referrals x
+         join people p on p.id = x.referrer_id
+         where x.provider_id = $1 and x.trade_id = $2 and x.recipient_id = $3 and x.id <> $4
+           and x.created_at between $5 - interval '90 days' and $5 + interval '90 days'
+         order by x.created_at, x.id",
+    )
+    .bind(r.provider_id)
+    .bind(r.trade_id)
+    .bind(recipient)
+    .bind(r.id)
+    .bind(r.created_at)
+    .fetch_all(db)
+    .await
+}
+
+/// A transition as listed.
+#[derive(sqlx::FromRow)]
+pub struct TransitionRow {
+    /// From this status (null for creation).
+    pub from_status: Option<String>,
+    /// To this status.
+    pub to_status: String,
+    /// Who moved it (null for the expiry job).
+    pub actor_id: Option<PersonId>,
+    /// Their note.
+    pub note: String,
+    /// When.
+    pub created_at: OffsetDateTime,
+}
+
+/// A referral's transitions, oldest first.
+pub async fn transitions(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<TransitionRow>> {
+    sqlx::query_as(
+        "select from_status, to_status, actor_id, note, created_at from referral_transitions
+         where referral_id = $1 order by id",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
+}
+
+/// Which referrals a list shows.
+pub enum ListScope {
+    /// Sent by this person.
+    SentBy(PersonId),
+    /// Received by this person.
+    ReceivedBy(PersonId),
+    /// For this provider.
+    ForProvider(ProviderId),
+}
+
+/// A page of referrals, newest first, after the cursor id.
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    scope: ListScope,
+    status: Option<ReferralStatus>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<ReferralRow>> {
+    let (column, id) = match scope {
+        ListScope::SentBy(p) => ("r.referrer_id", p.0),
+        ListScope::ReceivedBy(p) => ("r.recipient_id", p.0),
+        ListScope::ForProvider(p) => ("r.provider_id", p.0),
+    };
+    sqlx::query_as(&format!(
+        "{SELECT} where {column} = $1 and ($2::text is null or r.status = $2)
+           and ($3::bigint is null or r.id < $3)
+         order by r.id desc limit $4"
+    ))
+    .bind(id)
+    .bind(status.map(|s| s.as_str()))
+    .bind(before_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Attaches pending email invitations to a newly signed-up account; returns their ids.
+pub async fn attach_invitations(
+    tx: &mut PgConnection,
+    email: &str,
+    person: PersonId,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "update referrals set recipient_id = $2, updated_at = now()
+         where recipient_id is null and lower(recipient_email) = lower($1)
+           and invite_expires_at > now() and referrer_id <> $2
+         returning id",
+    )
+    .bind(email)
+    .bind(person)
+    .fetch_all(&mut *tx)
+    .await
+}
+
+/// Marks an invitation token used, if it is live and for this email.
+pub async fn use_invite_token(
+    tx: &mut PgConnection,
+    token_hash: &[u8],
+    email: &str,
+) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "update referrals set invite_used_at = now()
+         where invite_token_hash = $1 and invite_used_at is null and invite_expires_at > now()
+           and lower(recipient_email) = lower($2)",
+    )
+    .bind(token_hash)
+    .bind(email)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// Expires referrals still `sent` after `days` days; returns the expired rows' ids.
+pub async fn expire_stale(tx: &mut PgConnection, days: i32) -> sqlx::Result<Vec<i64>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "update referrals set status = 'expired', updated_at = now()
+         where status = 'sent' and created_at < now() - make_interval(days => $1)
+         returning id",
+    )
+    .bind(days)
+    .fetch_all(&mut *tx)
+    .await?;
+    for id in &ids {
+        record_transition(tx, *id, Some(ReferralStatus::Sent), ReferralStatus::Expired, None, "")
+            .await?;
+    }
+    Ok(ids)
+}
