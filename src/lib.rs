@@ -14,5 +14,4 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod synth;
-pub mod synth;
 pub mod telemetry;
