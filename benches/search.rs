@@ -11,11 +11,17 @@
 //! `cargo bench --bench search -- ARGS`. The report goes to stdout and `target/bench-search.md`;
 //! docs/performance.md explains each figure.
 
+#[path = "search/args.rs"]
 mod args;
+#[path = "search/engine.rs"]
 mod engine;
+#[path = "search/igraph.rs"]
 mod igraph;
+#[path = "search/machine.rs"]
 mod machine;
+#[path = "search/postgres.rs"]
 mod postgres;
+#[path = "search/report.rs"]
 mod report;
 
 use std::path::Path;

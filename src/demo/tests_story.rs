@@ -145,8 +145,26 @@ fn print_tilers_for_each_seeker() {
 fn tmp_sweep() {
     for seed in 0..15u64 {
         let town = generate(seed);
-        let stats = graph_stats(&town);
-        let (r, w) = town.stance_counts();
-        println!("seed {seed}: {stats}; vouches {r}/{w}");
+        let mut builder = GraphBuilder::new();
+        for (index, person) in town.people.iter().enumerate() {
+            builder.person(person_id(index), &person.name);
+        }
+        for (index, firm) in town.providers.iter().enumerate() {
+            builder.provider(ProviderInfo { id: provider_id(index), name: firm.name.clone(), owner: person_id(firm.owner),
+                trades: firm.trades.iter().map(|t| trade_id(t)).collect(), lat: firm.lat, lon: firm.lon, radius_km: firm.radius_km }).unwrap();
+        }
+        for e in &town.trust { builder.trust(person_id(e.truster), person_id(e.trustee), e.level, e.visibility).unwrap(); }
+        for v in &town.vouches { builder.vouch(person_id(v.person), provider_id(v.provider), trade_id(v.trade), v.stance, v.visibility, 1.0).unwrap(); }
+        let (graph, _) = builder.build();
+        let seeds: Vec<PersonId> = (0..town.people.len()).filter(|&p| town.people[p].pre_trusted).map(person_id).collect();
+        let prior = compute_prior(&graph, &seeds, &RankParams::default());
+        let a = &town.people[ANNA];
+        let mut line = format!("seed {seed}:");
+        for seeker in [Some(ANNA), None] {
+            let q = SearchQuery { seeker: seeker.map(person_id), trade: trade_id("tiler"), near: Some((a.lat, a.lon)), limit: 3 };
+            let r = rank_providers_for(&graph, &prior, &q, &RankParams::default());
+            line += &format!(" | {:?}: {} ({:.4}) > {} ({:.4})", seeker, r[0].name, r[0].score, r[1].name, r[1].score);
+        }
+        println!("{line}");
     }
 }
