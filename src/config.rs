@@ -52,7 +52,9 @@ impl Config {
             database_url,
             addr: env_or("VOUCHGRAPH_ADDR", "127.0.0.1:8080")?,
             db_pool_size: env_or("VOUCHGRAPH_DB_POOL", "16")?,
-            session_ttl: Duration::from_secs(86_400 * env_or::<u64>("VOUCHGRAPH_SESSION_DAYS", "30")?),
+            session_ttl: Duration::from_secs(
+                86_400 * env_or::<u64>("VOUCHGRAPH_SESSION_DAYS", "30")?,
+            ),
             secure_cookies: env_or("VOUCHGRAPH_SECURE_COOKIES", "false")?,
             max_body_bytes: env_or("VOUCHGRAPH_MAX_BODY", "65536")?,
             prior_interval: Duration::from_secs(env_or("VOUCHGRAPH_PRIOR_SECS", "60")?),

@@ -67,7 +67,9 @@ impl Application {
 
     /// The bound address (with the real port when built with port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// The shared state, for tests that look inside.

@@ -13,9 +13,15 @@ pub fn init() {
     let registry = tracing_subscriber::registry().with(filter);
     if json {
         registry
-            .with(tracing_subscriber::fmt::layer().json().with_current_span(true))
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .with_current_span(true),
+            )
             .init();
     } else {
-        registry.with(tracing_subscriber::fmt::layer().compact()).init();
+        registry
+            .with(tracing_subscriber::fmt::layer().compact())
+            .init();
     }
 }

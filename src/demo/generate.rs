@@ -61,7 +61,13 @@ pub fn generate(seed: u64) -> DemoTown {
     let east = [hood_index("Kingswood"), hood_index("St George")];
     let is_east = |p: usize| east.contains(&people[p].hood);
     let crowd: Vec<usize> = std::iter::once(STELLA)
-        .chain(residents.iter().copied().filter(|&p| is_east(p)).take(CROWD))
+        .chain(
+            residents
+                .iter()
+                .copied()
+                .filter(|&p| is_east(p))
+                .take(CROWD),
+        )
         .collect();
     let in_crowd = mask(PEOPLE, &crowd);
     let owners: Vec<usize> = residents
@@ -162,7 +168,11 @@ fn annas_neighbours(
     candidates.truncate(ANNAS_NEIGHBOURS * 4);
     candidates.shuffle(rng);
     candidates.truncate(ANNAS_NEIGHBOURS);
-    debug_assert_eq!(candidates.len(), ANNAS_NEIGHBOURS, "Redland has enough residents");
+    debug_assert_eq!(
+        candidates.len(),
+        ANNAS_NEIGHBOURS,
+        "Redland has enough residents"
+    );
     candidates
 }
 
@@ -179,10 +189,7 @@ fn star_vouches(rng: &mut ChaCha8Rng, crowd: &[usize]) -> Vec<DemoVouch> {
             trade: "tiler",
             stance: Stance::Recommend,
             visibility: Visibility::Public,
-            note: STAR_NOTES
-                .choose(rng)
-                .expect("not empty")
-                .to_string(),
+            note: STAR_NOTES.choose(rng).expect("not empty").to_string(),
         })
         .collect()
 }

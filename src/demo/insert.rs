@@ -24,7 +24,10 @@ const SEED_LOCK: i64 = 7_001_002;
 /// Inserts `town` unless the story's first account already exists, and reports the demo's
 /// counts either way.
 pub async fn insert_town(pool: &PgPool, town: &DemoTown) -> anyhow::Result<DemoSummary> {
-    let mut tx = pool.begin().await.context("starting the seeding transaction")?;
+    let mut tx = pool
+        .begin()
+        .await
+        .context("starting the seeding transaction")?;
     sqlx::query("select pg_advisory_xact_lock($1)")
         .bind(SEED_LOCK)
         .execute(&mut *tx)
@@ -38,7 +41,10 @@ pub async fn insert_town(pool: &PgPool, town: &DemoTown) -> anyhow::Result<DemoS
             .await
             .context("checking whether the demo is already seeded")?;
     if seeded {
-        tracing::info!(account = marker, "the demo town is already seeded; nothing to do");
+        tracing::info!(
+            account = marker,
+            "the demo town is already seeded; nothing to do"
+        );
         return Ok(DemoSummary::count(&mut *tx, true).await?);
     }
 
@@ -106,7 +112,9 @@ async fn insert_people(tx: &mut PgConnection, town: &DemoTown) -> anyhow::Result
     let lats: Vec<f64> = town.people.iter().map(|p| p.lat).collect();
     let lons: Vec<f64> = town.people.iter().map(|p| p.lon).collect();
     let seeds: Vec<bool> = town.people.iter().map(|p| p.pre_trusted).collect();
-    let refs: Vec<String> = (0..town.people.len()).map(|i| format!("demo:{i}")).collect();
+    let refs: Vec<String> = (0..town.people.len())
+        .map(|i| format!("demo:{i}"))
+        .collect();
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "insert into people (display_name, lat, lon, pre_trusted, external_ref)
          select * from unnest($1::text[], $2::float8[], $3::float8[], $4::bool[], $5::text[])
@@ -190,7 +198,10 @@ async fn insert_providers(
     .await
     .context("inserting the demo providers")?;
     let by_name: HashMap<String, i64> = rows.into_iter().map(|(id, name)| (name, id)).collect();
-    ensure!(by_name.len() == firms.len(), "demo provider names are not unique");
+    ensure!(
+        by_name.len() == firms.len(),
+        "demo provider names are not unique"
+    );
     let ids: Vec<i64> = firms.iter().map(|f| by_name[&f.name]).collect();
 
     let mut provider_ids = Vec::new();
@@ -213,10 +224,18 @@ async fn insert_providers(
     Ok(ids)
 }
 
-async fn insert_trust(tx: &mut PgConnection, town: &DemoTown, people: &[i64]) -> anyhow::Result<()> {
+async fn insert_trust(
+    tx: &mut PgConnection,
+    town: &DemoTown,
+    people: &[i64],
+) -> anyhow::Result<()> {
     let trusters: Vec<i64> = town.trust.iter().map(|e| people[e.truster]).collect();
     let trustees: Vec<i64> = town.trust.iter().map(|e| people[e.trustee]).collect();
-    let levels: Vec<i16> = town.trust.iter().map(|e| i16::from(e.level.get())).collect();
+    let levels: Vec<i16> = town
+        .trust
+        .iter()
+        .map(|e| i16::from(e.level.get()))
+        .collect();
     let visibility: Vec<&str> = town.trust.iter().map(|e| e.visibility.as_str()).collect();
     sqlx::query(
         "insert into trust_edges (truster_id, trustee_id, level, visibility)

@@ -165,7 +165,10 @@ pub fn description(rng: &mut ChaCha8Rng, trade_words: &str, hood: &str) -> Strin
         format!("Over ten years of {trade_words} work around {hood}. No-obligation quotes."),
         format!("Reliable {trade_words} services for homes and small businesses across Bristol."),
     ];
-    templates.choose(rng).expect("the list is not empty").clone()
+    templates
+        .choose(rng)
+        .expect("the list is not empty")
+        .clone()
 }
 
 #[cfg(test)]

@@ -77,8 +77,8 @@ pub fn grow_town(
             if budget[truster] <= round {
                 continue;
             }
-            let Some(trustee) = pick_trustee(rng, people, edges, &by_hood, &town, truster)
-                .filter(|&t| member[t])
+            let Some(trustee) =
+                pick_trustee(rng, people, edges, &by_hood, &town, truster).filter(|&t| member[t])
             else {
                 continue;
             };

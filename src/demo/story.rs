@@ -17,8 +17,16 @@ use super::town::{DemoPerson, DemoProvider, DemoTrust, DemoVouch};
 pub const STORY_ACCOUNTS: &[(&str, &str, &str)] = &[
     ("Anna Berg", "anna@demo.vouchgraph.test", "anna-demo-2026"),
     ("Matt Hughes", "matt@demo.vouchgraph.test", "matt-demo-2026"),
-    ("Mario Rossi", "mario@demo.vouchgraph.test", "mario-demo-2026"),
-    ("Stella Price", "stella@demo.vouchgraph.test", "stella-demo-2026"),
+    (
+        "Mario Rossi",
+        "mario@demo.vouchgraph.test",
+        "mario-demo-2026",
+    ),
+    (
+        "Stella Price",
+        "stella@demo.vouchgraph.test",
+        "stella-demo-2026",
+    ),
     ("Ben Carter", "ben@demo.vouchgraph.test", "ben-demo-2026"),
 ];
 

@@ -123,7 +123,10 @@ mod tests {
         let text = summary.to_string();
         assert!(!text.contains('\n'));
         assert!(text.contains("2,000 people"), "{text}");
-        assert!(text.contains("3,000 vouches (2,600 recommend, 400 warn)"), "{text}");
+        assert!(
+            text.contains("3,000 vouches (2,600 recommend, 400 warn)"),
+            "{text}"
+        );
         assert!(text.contains("anna@demo.vouchgraph.test"), "{text}");
     }
 

@@ -59,7 +59,9 @@ async fn seeding_creates_the_whole_town_once_and_a_second_run_changes_nothing(
 }
 
 #[sqlx::test(migrations = "./migrations")]
-async fn every_recorded_change_deserializes_and_tells_the_story(pool: PgPool) -> anyhow::Result<()> {
+async fn every_recorded_change_deserializes_and_tells_the_story(
+    pool: PgPool,
+) -> anyhow::Result<()> {
     seed_demo(&pool).await?;
     let changes = store::changes::since(&pool, 0, 1_000_000).await?;
     let mut kinds: HashMap<&str, usize> = HashMap::new();
@@ -103,7 +105,9 @@ async fn every_recorded_change_deserializes_and_tells_the_story(pool: PgPool) ->
             if *person == matt && *provider == rossi && note.starts_with("Mario retiled"))));
     // People come first in the feed, so a follower knows everyone before their edges.
     let first_edge = changes.iter().position(|(_, c)| c.kind() == "trust.set");
-    let last_person = changes.iter().rposition(|(_, c)| c.kind() == "person.upsert");
+    let last_person = changes
+        .iter()
+        .rposition(|(_, c)| c.kind() == "person.upsert");
     assert!(last_person < first_edge);
     Ok(())
 }
@@ -126,7 +130,9 @@ async fn story_accounts_have_their_own_passwords_and_the_rest_share_one(
         let phc = hash_of(email.to_string()).await?;
         assert!(crate::auth::password::verify(password, &phc), "{email}");
     }
-    let generated = generate(DEMO_SEED).people[STORY_ACCOUNTS.len()].email.clone();
+    let generated = generate(DEMO_SEED).people[STORY_ACCOUNTS.len()]
+        .email
+        .clone();
     let phc = hash_of(generated).await?;
     assert!(crate::auth::password::verify(SHARED_PASSWORD, &phc));
     Ok(())

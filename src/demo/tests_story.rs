@@ -23,7 +23,13 @@ fn provider_id(index: usize) -> ProviderId {
 }
 
 fn trade_id(slug: &str) -> TradeId {
-    TradeId(TRADES.iter().position(|t| t.slug == slug).expect("known trade") as i32 + 1)
+    TradeId(
+        TRADES
+            .iter()
+            .position(|t| t.slug == slug)
+            .expect("known trade") as i32
+            + 1,
+    )
 }
 
 /// The demo town as the engine sees it, with its prior; built once for all tests.
@@ -50,7 +56,12 @@ fn engine() -> &'static (TrustGraph, Prior) {
         }
         for edge in &town.trust {
             builder
-                .trust(person_id(edge.truster), person_id(edge.trustee), edge.level, edge.visibility)
+                .trust(
+                    person_id(edge.truster),
+                    person_id(edge.trustee),
+                    edge.level,
+                    edge.visibility,
+                )
                 .expect("no self edges");
         }
         for vouch in &town.vouches {
@@ -111,7 +122,10 @@ fn searching_as_anna_puts_rossi_tiling_first_through_matt() {
 fn searching_anonymously_or_as_new_ben_ranks_by_public_reputation_alone() {
     let anonymous = tilers_near_anna(None);
     let ben = tilers_near_anna(Some(BEN));
-    assert_eq!(anonymous, ben, "Ben trusts nobody yet, so he sees what a visitor sees");
+    assert_eq!(
+        anonymous, ben,
+        "Ben trusts nobody yet, so he sees what a visitor sees"
+    );
     assert!(anonymous.iter().all(|r| r.personal == 0.0));
     assert_ne!(anonymous[0].provider, provider_id(ROSSI_TILING));
 }
@@ -138,33 +152,5 @@ fn print_tilers_for_each_seeker() {
                 r.name, r.score, r.personal, r.prior, r.counts
             );
         }
-    }
-}
-
-#[test]
-fn tmp_sweep() {
-    for seed in 0..15u64 {
-        let town = generate(seed);
-        let mut builder = GraphBuilder::new();
-        for (index, person) in town.people.iter().enumerate() {
-            builder.person(person_id(index), &person.name);
-        }
-        for (index, firm) in town.providers.iter().enumerate() {
-            builder.provider(ProviderInfo { id: provider_id(index), name: firm.name.clone(), owner: person_id(firm.owner),
-                trades: firm.trades.iter().map(|t| trade_id(t)).collect(), lat: firm.lat, lon: firm.lon, radius_km: firm.radius_km }).unwrap();
-        }
-        for e in &town.trust { builder.trust(person_id(e.truster), person_id(e.trustee), e.level, e.visibility).unwrap(); }
-        for v in &town.vouches { builder.vouch(person_id(v.person), provider_id(v.provider), trade_id(v.trade), v.stance, v.visibility, 1.0).unwrap(); }
-        let (graph, _) = builder.build();
-        let seeds: Vec<PersonId> = (0..town.people.len()).filter(|&p| town.people[p].pre_trusted).map(person_id).collect();
-        let prior = compute_prior(&graph, &seeds, &RankParams::default());
-        let a = &town.people[ANNA];
-        let mut line = format!("seed {seed}:");
-        for seeker in [Some(ANNA), None] {
-            let q = SearchQuery { seeker: seeker.map(person_id), trade: trade_id("tiler"), near: Some((a.lat, a.lon)), limit: 3 };
-            let r = rank_providers_for(&graph, &prior, &q, &RankParams::default());
-            line += &format!(" | {:?}: {} ({:.4}) > {} ({:.4})", seeker, r[0].name, r[0].score, r[1].name, r[1].score);
-        }
-        println!("{line}");
     }
 }

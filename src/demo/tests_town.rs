@@ -40,13 +40,21 @@ fn the_town_has_about_2000_people_and_250_providers() {
     assert_eq!(town.providers.len(), PROVIDERS);
     let stats = graph_stats(town);
     assert!((6.0..=8.0).contains(&stats.mean_degree), "{stats}");
-    assert!((2_000..=6_000).contains(&town.vouches.len()), "{}", town.vouches.len());
+    assert!(
+        (2_000..=6_000).contains(&town.vouches.len()),
+        "{}",
+        town.vouches.len()
+    );
 }
 
 #[test]
 fn at_least_ten_trades_are_offered_and_vouched_for() {
     let town = town();
-    let offered: HashSet<&str> = town.providers.iter().flat_map(|p| p.trades.clone()).collect();
+    let offered: HashSet<&str> = town
+        .providers
+        .iter()
+        .flat_map(|p| p.trades.clone())
+        .collect();
     let vouched: HashSet<&str> = town.vouches.iter().map(|v| v.trade).collect();
     assert!(offered.len() >= 10, "{offered:?}");
     assert!(vouched.len() >= 10, "{vouched:?}");
@@ -70,7 +78,10 @@ fn emails_and_provider_names_are_unique() {
     assert_eq!(emails.len(), town.people.len());
     let names: HashSet<&str> = town.providers.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names.len(), town.providers.len());
-    assert!(town.people.iter().all(|p| p.email.ends_with("@demo.vouchgraph.test")));
+    assert!(town
+        .people
+        .iter()
+        .all(|p| p.email.ends_with("@demo.vouchgraph.test")));
 }
 
 #[test]
@@ -84,8 +95,14 @@ fn no_owner_vouches_for_their_own_provider_and_no_vouch_is_repeated() {
     let town = town();
     let mut seen = HashSet::new();
     for vouch in &town.vouches {
-        assert_ne!(vouch.person, town.providers[vouch.provider].owner, "{vouch:?}");
-        assert!(seen.insert((vouch.person, vouch.provider, vouch.trade)), "{vouch:?}");
+        assert_ne!(
+            vouch.person, town.providers[vouch.provider].owner,
+            "{vouch:?}"
+        );
+        assert!(
+            seen.insert((vouch.person, vouch.provider, vouch.trade)),
+            "{vouch:?}"
+        );
     }
 }
 
@@ -93,7 +110,10 @@ fn no_owner_vouches_for_their_own_provider_and_no_vouch_is_repeated() {
 fn every_vouch_is_for_a_trade_the_provider_offers_with_a_note_under_the_limit() {
     let town = town();
     for vouch in &town.vouches {
-        assert!(town.providers[vouch.provider].trades.contains(&vouch.trade), "{vouch:?}");
+        assert!(
+            town.providers[vouch.provider].trades.contains(&vouch.trade),
+            "{vouch:?}"
+        );
         assert!(vouch.note.chars().count() <= 1000);
     }
 }
@@ -101,8 +121,14 @@ fn every_vouch_is_for_a_trade_the_provider_offers_with_a_note_under_the_limit() 
 #[test]
 fn the_trust_graph_is_heavy_tailed_and_clustered() {
     let stats = graph_stats(town());
-    assert!(stats.max_in_degree as f64 > 5.0 * stats.mean_degree, "{stats}");
-    assert!(stats.max_out_degree as f64 > 5.0 * stats.mean_degree, "{stats}");
+    assert!(
+        stats.max_in_degree as f64 > 5.0 * stats.mean_degree,
+        "{stats}"
+    );
+    assert!(
+        stats.max_out_degree as f64 > 5.0 * stats.mean_degree,
+        "{stats}"
+    );
     assert!(stats.clustering > 10.0 * stats.random_clustering, "{stats}");
     assert!(stats.clustering > 0.1, "{stats}");
 }
@@ -129,7 +155,10 @@ fn levels_are_mostly_1_and_2_and_visibility_mostly_public() {
         *visibility.entry(edge.visibility).or_default() += 1;
     }
     let n = town.trust.len() as f64;
-    assert!(levels[0] > levels[1] && levels[1] > levels[2] && levels[2] > 0, "{levels:?}");
+    assert!(
+        levels[0] > levels[1] && levels[1] > levels[2] && levels[2] > 0,
+        "{levels:?}"
+    );
     let share = |v| visibility[&v] as f64 / n;
     assert!((0.7..0.9).contains(&share(Visibility::Public)));
     assert!((0.1..0.2).contains(&share(Visibility::Network)));
@@ -150,7 +179,10 @@ fn about_one_vouch_in_seven_warns_and_some_providers_are_mostly_warned_against()
             Stance::Warn => entry.1 += 1,
         }
     }
-    let bad = by_provider.values().filter(|&&(r, w)| w >= 3 && w > r).count();
+    let bad = by_provider
+        .values()
+        .filter(|&&(r, w)| w >= 3 && w > r)
+        .count();
     assert!(bad >= 5, "{bad}");
 }
 
@@ -260,7 +292,10 @@ fn annas_circle_vouches_for_no_tiler_but_matts_rossi_tiling() {
 #[test]
 fn ben_is_new_and_trusts_nobody() {
     let town = town();
-    assert!(town.trust.iter().all(|e| e.truster != BEN && e.trustee != BEN));
+    assert!(town
+        .trust
+        .iter()
+        .all(|e| e.truster != BEN && e.trustee != BEN));
     assert!(town.vouches.iter().all(|v| v.person != BEN));
 }
 
@@ -273,6 +308,38 @@ fn story_passwords_pass_the_password_policy() {
         crate::auth::password::check_policy(SHARED_PASSWORD, "x@demo.vouchgraph.test"),
         Ok(())
     );
+}
+
+/// The hard rules, which must hold whatever the seed: the database would refuse the first
+/// four, and the story needs the last two.
+fn assert_rules(town: &DemoTown) {
+    let edges = edges_of(town);
+    let mut seen = HashSet::new();
+    for vouch in &town.vouches {
+        let firm = &town.providers[vouch.provider];
+        assert_ne!(vouch.person, firm.owner, "{vouch:?}");
+        assert!(seen.insert((vouch.person, vouch.provider, vouch.trade)), "{vouch:?}");
+        assert!(firm.trades.contains(&vouch.trade), "{vouch:?}");
+        assert!(vouch.note.chars().count() <= 1000);
+    }
+    let hops = edges.hops_from(ANNA);
+    for vouch in &town.vouches {
+        if vouch.provider == PREMIER_TILES {
+            assert!(hops[vouch.person].is_none_or(|h| h > 3), "{vouch:?}");
+        } else if vouch.trade == "tiler" && hops[vouch.person].is_some_and(|h| h <= 2) {
+            assert_eq!((vouch.person, vouch.provider), (MATT, ROSSI_TILING));
+        }
+    }
+    assert!(edges.trustees(BEN).is_empty() && edges.trusters(BEN).is_empty());
+}
+
+#[test]
+fn the_rules_hold_for_other_seeds_too() {
+    for seed in 1..=5 {
+        let town = generate(seed);
+        assert_rules(&town);
+        assert!(town.vouches.iter().filter(|v| v.provider == PREMIER_TILES).count() >= 30);
+    }
 }
 
 /// Not a check: prints the figures quoted in the README. Run with

@@ -4,7 +4,17 @@ use serde::{Deserialize, Serialize};
 
 /// How much a person trusts another: 1 = know them, 2 = trust their judgement, 3 = trust completely.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[schema(value_type = u8, example = 3)]
 #[serde(try_from = "u8", into = "u8")]

@@ -124,7 +124,10 @@ mod tests {
 
     #[test]
     fn emails_are_lowercased_and_need_an_at_and_a_domain() {
-        assert_eq!(Email::parse(" Anna@Example.COM ").unwrap().as_str(), "anna@example.com");
+        assert_eq!(
+            Email::parse(" Anna@Example.COM ").unwrap().as_str(),
+            "anna@example.com"
+        );
         assert!(Email::parse("anna").is_err());
         assert!(Email::parse("anna@localhost").is_err());
         assert!(Email::parse("a b@example.com").is_err());

@@ -78,7 +78,11 @@ impl LiveGraph {
         let _guard = self.catching_up.lock().await;
         let snapshot = store::graph_load::load_snapshot(pool).await?;
         let trades = Trades {
-            by_slug: snapshot.trades.iter().map(|t| (t.slug.clone(), t.id)).collect(),
+            by_slug: snapshot
+                .trades
+                .iter()
+                .map(|t| (t.slug.clone(), t.id))
+                .collect(),
             by_id: snapshot
                 .trades
                 .iter()
@@ -140,7 +144,10 @@ impl LiveGraph {
     /// and the follower will apply it on its next wake-up.
     pub async fn catch_up_after_write(&self, pool: &PgPool) {
         if let Err(error) = self.catch_up(pool).await {
-            tracing::warn!(?error, "could not apply a committed change yet; the follower will");
+            tracing::warn!(
+                ?error,
+                "could not apply a committed change yet; the follower will"
+            );
         }
     }
 
@@ -179,7 +186,11 @@ impl LiveGraph {
 
     /// The slug of a trade id.
     pub fn trade_slug(&self, id: TradeId) -> Option<String> {
-        self.trades.read().by_id.get(&id).map(|(slug, _)| slug.clone())
+        self.trades
+            .read()
+            .by_id
+            .get(&id)
+            .map(|(slug, _)| slug.clone())
     }
 }
 
@@ -240,7 +251,8 @@ pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphCh
             visibility,
             ..
         } => {
-            if let Err(error) = graph.set_vouch(*person, *provider, *trade, *stance, *visibility, 1.0)
+            if let Err(error) =
+                graph.set_vouch(*person, *provider, *trade, *stance, *visibility, 1.0)
             {
                 tracing::error!(%error, "vouch change not applied");
             }

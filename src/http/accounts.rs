@@ -114,8 +114,9 @@ async fn create_account(
     .await?;
     // Referrals sent to this email before the account existed now belong to it.
     if let Some(invite) = &body.invite_token {
-        let used = store::referrals::use_invite_token(&mut tx, &token::hash(invite), email.as_str())
-            .await?;
+        let used =
+            store::referrals::use_invite_token(&mut tx, &token::hash(invite), email.as_str())
+                .await?;
         if !used {
             return Err(ApiError::field(
                 "invite_token",

@@ -101,9 +101,9 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        authenticate(parts, &state)
-            .await?
-            .ok_or_else(|| ApiError::Unauthorized("sign in first: no session token was sent".into()))
+        authenticate(parts, &state).await?.ok_or_else(|| {
+            ApiError::Unauthorized("sign in first: no session token was sent".into())
+        })
     }
 }
 

@@ -53,7 +53,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         if inner.is_data() {
-            let field = if path == "." { "body".to_string() } else { path };
+            let field = if path == "." {
+                "body".to_string()
+            } else {
+                path
+            };
             ApiError::Unprocessable(vec![FieldError::new(field, strip_position(&inner))])
         } else {
             ApiError::BadRequest(format!("the body is not valid JSON: {inner}"))

@@ -45,7 +45,9 @@ async fn healthz() -> axum::Json<Health> {
     responses((status = 200, description = "Ready", body = Readiness)))]
 async fn readyz(State(state): State<AppState>) -> ApiResult<(StatusCode, axum::Json<Readiness>)> {
     if !state.live.is_loaded() {
-        return Err(ApiError::Unavailable("the trust graph is still loading".into()));
+        return Err(ApiError::Unavailable(
+            "the trust graph is still loading".into(),
+        ));
     }
     let ping = tokio::time::timeout(
         std::time::Duration::from_secs(2),

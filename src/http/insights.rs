@@ -113,7 +113,13 @@ fn parse_day(fields: &mut Fields, field: &str, raw: &Option<String>) -> Option<D
 }
 
 fn funnel_view(week: Option<String>, w: [i64; 6]) -> FunnelView {
-    let ratio = |a: i64, b: i64| if b == 0 { None } else { Some(a as f64 / b as f64) };
+    let ratio = |a: i64, b: i64| {
+        if b == 0 {
+            None
+        } else {
+            Some(a as f64 / b as f64)
+        }
+    };
     FunnelView {
         week,
         sent: w[0],
@@ -122,7 +128,12 @@ fn funnel_view(week: Option<String>, w: [i64; 6]) -> FunnelView {
         hired: w[3],
         completed: w[4],
         completed_good: w[5],
-        conversion: vec![ratio(w[1], w[0]), ratio(w[2], w[1]), ratio(w[3], w[2]), ratio(w[4], w[3])],
+        conversion: vec![
+            ratio(w[1], w[0]),
+            ratio(w[2], w[1]),
+            ratio(w[3], w[2]),
+            ratio(w[4], w[3]),
+        ],
     }
 }
 
@@ -140,8 +151,7 @@ async fn insights(
     let mut fields = Fields::new();
     let today = OffsetDateTime::now_utc().date();
     let to = parse_day(&mut fields, "to", &range.to).unwrap_or(today);
-    let from = parse_day(&mut fields, "from", &range.from)
-        .unwrap_or(to - time::Duration::days(89));
+    let from = parse_day(&mut fields, "from", &range.from).unwrap_or(to - time::Duration::days(89));
     if from > to {
         fields.push("from", "must not be after to");
     }
@@ -150,10 +160,14 @@ async fn insights(
         .await?
         .ok_or(ApiError::NotFound("provider"))?;
     if row.owner_id != caller.person {
-        return Err(ApiError::Forbidden("only the provider's owner sees its insights".into()));
+        return Err(ApiError::Forbidden(
+            "only the provider's owner sees its insights".into(),
+        ));
     }
     let start = from.with_time(Time::MIDNIGHT).assume_utc();
-    let end = (to + time::Duration::days(1)).with_time(Time::MIDNIGHT).assume_utc();
+    let end = (to + time::Duration::days(1))
+        .with_time(Time::MIDNIGHT)
+        .assume_utc();
 
     let referrers = store::insights::referrers(&state.pool, provider, caller.person, start, end)
         .await?
@@ -173,7 +187,14 @@ async fn insights(
     let funnel_by_week = weeks
         .into_iter()
         .map(|w| {
-            let counts = [w.sent, w.accepted, w.contacted, w.hired, w.completed, w.completed_good];
+            let counts = [
+                w.sent,
+                w.accepted,
+                w.contacted,
+                w.hired,
+                w.completed,
+                w.completed_good,
+            ];
             for (t, c) in total.iter_mut().zip(counts) {
                 *t += c;
             }

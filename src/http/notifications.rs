@@ -71,9 +71,10 @@ async fn list_notifications(
         return Err(ApiError::field("limit", "must be between 1 and 100"));
     }
     let before = match &params.cursor {
-        Some(c) => Some(c.parse::<i64>().map_err(|_| {
-            ApiError::field("cursor", "not a cursor from a previous page")
-        })?),
+        Some(c) => Some(
+            c.parse::<i64>()
+                .map_err(|_| ApiError::field("cursor", "not a cursor from a previous page"))?,
+        ),
         None => None,
     };
     let rows =
@@ -91,7 +92,11 @@ async fn list_notifications(
             read: n.read_at.is_some(),
         })
         .collect();
-    let next_cursor = if more { items.last().map(|n| n.id.to_string()) } else { None };
+    let next_cursor = if more {
+        items.last().map(|n| n.id.to_string())
+    } else {
+        None
+    };
     Ok(axum::Json(NotificationPage { items, next_cursor }))
 }
 

@@ -185,8 +185,15 @@ impl ValidProvider {
     }
 }
 
-fn optional_text(fields: &mut Fields, field: &str, value: Option<String>, max: usize) -> Option<String> {
-    let value = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())?;
+fn optional_text(
+    fields: &mut Fields,
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Option<String> {
+    let value = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())?;
     if value.chars().count() > max {
         fields.push(field, format!("must be at most {max} characters"));
     }
@@ -207,7 +214,10 @@ fn validate(state: &AppState, body: NewProviderBody) -> ApiResult<ValidProvider>
         match state.live.trade_by_slug(slug) {
             Some(id) if !trades.contains(&id) => trades.push(id),
             Some(_) => {}
-            None => fields.push("trades", format!("unknown trade {slug:?}; see GET /v1/trades")),
+            None => fields.push(
+                "trades",
+                format!("unknown trade {slug:?}; see GET /v1/trades"),
+            ),
         }
     }
     let point = match GeoPoint::parse(body.lat, body.lon) {
@@ -263,8 +273,12 @@ async fn create_provider(
     let valid = validate(&state, body)?;
     let mut tx = state.pool.begin().await?;
     let id = store::providers::create(&mut tx, caller.person, &valid.fields()).await?;
-    store::changes::record(&mut tx, Some(caller.person), &upsert_change(id, caller.person, &valid))
-        .await?;
+    store::changes::record(
+        &mut tx,
+        Some(caller.person),
+        &upsert_change(id, caller.person, &valid),
+    )
+    .await?;
     tx.commit().await?;
     state.live.catch_up_after_write(&state.pool).await;
     let row = store::providers::get(&state.pool, id)
@@ -303,7 +317,9 @@ async fn update_provider(
         .await?
         .ok_or(ApiError::NotFound("provider"))?;
     if owner != caller.person {
-        return Err(ApiError::Forbidden("only the provider's owner may edit it".into()));
+        return Err(ApiError::Forbidden(
+            "only the provider's owner may edit it".into(),
+        ));
     }
     let current = store::providers::get(&mut *tx, id)
         .await?
@@ -332,7 +348,12 @@ async fn update_provider(
         };
         store::changes::record(&mut tx, Some(caller.person), &revoke).await?;
     }
-    store::changes::record(&mut tx, Some(caller.person), &upsert_change(id, owner, &valid)).await?;
+    store::changes::record(
+        &mut tx,
+        Some(caller.person),
+        &upsert_change(id, owner, &valid),
+    )
+    .await?;
     tx.commit().await?;
     state.live.catch_up_after_write(&state.pool).await;
     let row = store::providers::get(&state.pool, id)

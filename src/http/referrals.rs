@@ -144,10 +144,8 @@ fn parties(r: &ReferralRow, caller: PersonId) -> Vec<Party> {
 }
 
 fn allowed_moves(status: ReferralStatus, parties: &[Party]) -> Vec<ReferralStatus> {
-    let mut moves: Vec<ReferralStatus> = parties
-        .iter()
-        .flat_map(|p| status.moves_for(*p))
-        .collect();
+    let mut moves: Vec<ReferralStatus> =
+        parties.iter().flat_map(|p| status.moves_for(*p)).collect();
     moves.dedup();
     moves
 }
@@ -181,7 +179,11 @@ async fn view(
     Ok(ReferralView {
         allowed_moves: allowed_moves(status, &parties),
         // The invited address is the referrer's information, not the provider's.
-        recipient_email: if r.referrer_id == caller { r.recipient_email } else { None },
+        recipient_email: if r.referrer_id == caller {
+            r.recipient_email
+        } else {
+            None
+        },
         id: r.id,
         referrer_id: r.referrer_id,
         referrer_name: r.referrer_name,
@@ -197,12 +199,14 @@ async fn view(
         credited: r.credited,
         also_referred_by: also
             .into_iter()
-            .map(|(referral_id, referrer_id, referrer_name, credited)| AlsoReferredView {
-                referral_id,
-                referrer_id,
-                referrer_name,
-                credited,
-            })
+            .map(
+                |(referral_id, referrer_id, referrer_name, credited)| AlsoReferredView {
+                    referral_id,
+                    referrer_id,
+                    referrer_name,
+                    credited,
+                },
+            )
             .collect(),
         transitions,
         invite_token: None,
@@ -245,7 +249,10 @@ async fn create_referral(
                 .trim()
                 .to_string();
             if key.is_empty() || key.len() > 200 {
-                return Err(ApiError::field("Idempotency-Key", "must be 1 to 200 characters"));
+                return Err(ApiError::field(
+                    "Idempotency-Key",
+                    "must be 1 to 200 characters",
+                ));
             }
             Some(key)
         }
@@ -264,7 +271,9 @@ async fn create_referral(
         (Err(ApiError::Conflict(_)), Some(key)) => {
             match store::idempotency::find(&state.pool, caller.person, key).await? {
                 Some(stored) => replay(stored, &request_hash),
-                None => Err(ApiError::Conflict("a concurrent request conflicted; retry".into())),
+                None => Err(ApiError::Conflict(
+                    "a concurrent request conflicted; retry".into(),
+                )),
             }
         }
         (result, _) => result,
@@ -296,13 +305,19 @@ async fn create_inner(
     let note = fields.check("note", parse_note(&body.note));
     let trade = state.live.trade_by_slug(&body.trade);
     if trade.is_none() {
-        fields.push("trade", format!("unknown trade {:?}; see GET /v1/trades", body.trade));
+        fields.push(
+            "trade",
+            format!("unknown trade {:?}; see GET /v1/trades", body.trade),
+        );
     }
     let email = match (&body.recipient_id, &body.recipient_email) {
         (Some(_), None) => None,
         (None, Some(email)) => fields.check("recipient_email", Email::parse(email)),
         _ => {
-            fields.push("recipient_id", "give exactly one of recipient_id and recipient_email");
+            fields.push(
+                "recipient_id",
+                "give exactly one of recipient_id and recipient_email",
+            );
             None
         }
     };
@@ -313,8 +328,14 @@ async fn create_inner(
     let owner = store::providers::owner_for_update(&mut tx, body.provider_id)
         .await?
         .ok_or_else(|| ApiError::field("provider_id", "no such provider"))?;
-    if !store::providers::trade_ids(&mut *tx, body.provider_id).await?.contains(&trade) {
-        return Err(ApiError::field("trade", "this provider does not offer that trade"));
+    if !store::providers::trade_ids(&mut *tx, body.provider_id)
+        .await?
+        .contains(&trade)
+    {
+        return Err(ApiError::field(
+            "trade",
+            "this provider does not offer that trade",
+        ));
     }
     // An email that already has an account is a referral to that person.
     let recipient = match (body.recipient_id, &email) {
@@ -339,8 +360,7 @@ async fn create_inner(
         ));
     }
     let invite_token = (recipient.is_none()).then(token::generate);
-    let expires =
-        time::OffsetDateTime::now_utc() + time::Duration::days(REFERRAL_TTL_DAYS as i64);
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(REFERRAL_TTL_DAYS as i64);
     let id = store::referrals::create(
         &mut tx,
         &NewReferral {
@@ -348,7 +368,11 @@ async fn create_inner(
             provider: body.provider_id,
             trade,
             recipient,
-            recipient_email: if recipient.is_none() { email.as_ref().map(|e| e.as_str()) } else { None },
+            recipient_email: if recipient.is_none() {
+                email.as_ref().map(|e| e.as_str())
+            } else {
+                None
+            },
             invite_token_hash: invite_token.as_deref().map(token::hash),
             invite_expires_at: invite_token.as_ref().map(|_| expires),
             note: &note,
@@ -456,7 +480,9 @@ async fn transition(
     let completing = body.to == ReferralStatus::Completed;
     match (&body.outcome, completing) {
         (None, true) => fields.push("outcome", "completing needs an outcome: good or bad"),
-        (Some(o), true) if o != "good" && o != "bad" => fields.push("outcome", "must be good or bad"),
+        (Some(o), true) if o != "good" && o != "bad" => {
+            fields.push("outcome", "must be good or bad")
+        }
         (Some(_), false) => fields.push("outcome", "only a completion carries an outcome"),
         _ => {}
     }
@@ -481,7 +507,11 @@ async fn transition(
     let from = ReferralStatus::parse(&row.status).unwrap_or(ReferralStatus::Sent);
     if !from.next().contains(&body.to) {
         return Err(ApiError::IllegalTransition {
-            detail: format!("a referral that is {} cannot become {}", from.as_str(), body.to.as_str()),
+            detail: format!(
+                "a referral that is {} cannot become {}",
+                from.as_str(),
+                body.to.as_str()
+            ),
             allowed: allowed_moves(from, &parties)
                 .into_iter()
                 .map(|s| s.as_str().to_string())
@@ -567,7 +597,8 @@ fn parse_list(params: &ListParams) -> ApiResult<ListFilter> {
     let before = match &params.cursor {
         Some(c) => fields.check(
             "cursor",
-            c.parse::<i64>().map_err(|_| "not a cursor from a previous page".to_string()),
+            c.parse::<i64>()
+                .map_err(|_| "not a cursor from a previous page".to_string()),
         ),
         None => None,
     };
@@ -589,14 +620,24 @@ async fn page(
     scope: ListScope,
     filter: ListFilter,
 ) -> ApiResult<ReferralPage> {
-    let rows = store::referrals::list(&state.pool, scope, filter.status, filter.before, filter.limit + 1)
-        .await?;
+    let rows = store::referrals::list(
+        &state.pool,
+        scope,
+        filter.status,
+        filter.before,
+        filter.limit + 1,
+    )
+    .await?;
     let more = rows.len() as i64 > filter.limit;
     let mut items = Vec::new();
     for row in rows.into_iter().take(filter.limit as usize) {
         items.push(view(state, row, caller, false).await?);
     }
-    let next_cursor = if more { items.last().map(|v| v.id.to_string()) } else { None };
+    let next_cursor = if more {
+        items.last().map(|v| v.id.to_string())
+    } else {
+        None
+    };
     Ok(ReferralPage { items, next_cursor })
 }
 
@@ -615,7 +656,9 @@ async fn my_referrals(
         _ => return Err(ApiError::field("role", "must be sent or received")),
     };
     let filter = parse_list(&params)?;
-    Ok(axum::Json(page(&state, caller.person, scope, filter).await?))
+    Ok(axum::Json(
+        page(&state, caller.person, scope, filter).await?,
+    ))
 }
 
 /// The referrals of a provider; only its owner may list them.
@@ -632,8 +675,18 @@ async fn provider_referrals(
         .await?
         .ok_or(ApiError::NotFound("provider"))?;
     if row.owner_id != caller.person {
-        return Err(ApiError::Forbidden("only the provider's owner sees its referrals".into()));
+        return Err(ApiError::Forbidden(
+            "only the provider's owner sees its referrals".into(),
+        ));
     }
     let filter = parse_list(&params)?;
-    Ok(axum::Json(page(&state, caller.person, ListScope::ForProvider(provider), filter).await?))
+    Ok(axum::Json(
+        page(
+            &state,
+            caller.person,
+            ListScope::ForProvider(provider),
+            filter,
+        )
+        .await?,
+    ))
 }

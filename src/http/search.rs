@@ -120,7 +120,10 @@ async fn search(
     let mut fields = Fields::new();
     let trade = state.live.trade_by_slug(&params.trade);
     if trade.is_none() {
-        fields.push("trade", format!("unknown trade {:?}; see GET /v1/trades", params.trade));
+        fields.push(
+            "trade",
+            format!("unknown trade {:?}; see GET /v1/trades", params.trade),
+        );
     }
     let near = parse_near(&mut fields, params.lat, params.lon);
     let limit = params.limit.unwrap_or(10);
@@ -129,7 +132,9 @@ async fn search(
     }
     fields.finish()?;
     if !state.live.is_loaded() {
-        return Err(ApiError::Unavailable("the trust graph is still loading".into()));
+        return Err(ApiError::Unavailable(
+            "the trust graph is still loading".into(),
+        ));
     }
     let seeker = caller.map(|c| c.person);
     let query = SearchQuery {
@@ -200,17 +205,24 @@ async fn why(
 ) -> ApiResult<axum::Json<WhyView>> {
     let trade = match &params.trade {
         Some(slug) => Some(state.live.trade_by_slug(slug).ok_or_else(|| {
-            ApiError::field("trade", format!("unknown trade {slug:?}; see GET /v1/trades"))
+            ApiError::field(
+                "trade",
+                format!("unknown trade {slug:?}; see GET /v1/trades"),
+            )
         })?),
         None => None,
     };
     if !state.live.is_loaded() {
-        return Err(ApiError::Unavailable("the trust graph is still loading".into()));
+        return Err(ApiError::Unavailable(
+            "the trust graph is still loading".into(),
+        ));
     }
     let seeker = caller.map(|c| c.person);
     let explanation = state
         .live
-        .read(|g, prior| graph::explain_provider(g, prior, seeker, provider, trade, state.live.params()))
+        .read(|g, prior| {
+            graph::explain_provider(g, prior, seeker, provider, trade, state.live.params())
+        })
         .ok_or(ApiError::NotFound("provider"))?;
     let name = explanation.name.clone();
     Ok(axum::Json(WhyView {
@@ -224,7 +236,11 @@ async fn why(
             personal: explanation.personal,
             prior: explanation.prior,
             counts: counts_view(seeker.is_some(), &explanation.counts),
-            paths: explanation.paths.iter().map(|p| path_view(&name, p)).collect(),
+            paths: explanation
+                .paths
+                .iter()
+                .map(|p| path_view(&name, p))
+                .collect(),
             name,
         },
     }))
@@ -244,7 +260,13 @@ fn result_view(seeker: Option<PersonId>, r: RankedProvider) -> ResultView {
 }
 
 fn counts_view(signed_in: bool, c: &VouchCounts) -> CountsView {
-    let people = |n: u32| if n == 1 { "1 person".to_string() } else { format!("{n} people") };
+    let people = |n: u32| {
+        if n == 1 {
+            "1 person".to_string()
+        } else {
+            format!("{n} people")
+        }
+    };
     let summary = if signed_in {
         format!(
             "{} you trust recommend, {} warn{}",

@@ -65,7 +65,11 @@ async fn login(
         .map_err(|e| ApiError::Internal(e.into()))?;
     let person = match (person, ok) {
         (Some(person), true) => person,
-        _ => return Err(ApiError::Unauthorized("the email or password is wrong".into())),
+        _ => {
+            return Err(ApiError::Unauthorized(
+                "the email or password is wrong".into(),
+            ))
+        }
     };
 
     let session_token = token::generate();

@@ -70,7 +70,14 @@ async fn set_trust(
     if !store::people::exists(&mut *tx, person_id).await? {
         return Err(ApiError::NotFound("person"));
     }
-    store::trust::set(&mut tx, caller.person, person_id, body.level, body.visibility).await?;
+    store::trust::set(
+        &mut tx,
+        caller.person,
+        person_id,
+        body.level,
+        body.visibility,
+    )
+    .await?;
     let change = GraphChange::TrustSet {
         truster: caller.person,
         trustee: person_id,

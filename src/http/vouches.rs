@@ -72,12 +72,20 @@ async fn provider_trade(
     let owner = store::providers::owner_for_update(tx, provider)
         .await?
         .ok_or(ApiError::NotFound("provider"))?;
-    let trade = state
-        .live
-        .trade_by_slug(slug)
-        .ok_or_else(|| ApiError::field("trade", format!("unknown trade {slug:?}; see GET /v1/trades")))?;
-    if !store::providers::trade_ids(&mut *tx, provider).await?.contains(&trade) {
-        return Err(ApiError::field("trade", format!("this provider does not offer {slug:?}")));
+    let trade = state.live.trade_by_slug(slug).ok_or_else(|| {
+        ApiError::field(
+            "trade",
+            format!("unknown trade {slug:?}; see GET /v1/trades"),
+        )
+    })?;
+    if !store::providers::trade_ids(&mut *tx, provider)
+        .await?
+        .contains(&trade)
+    {
+        return Err(ApiError::field(
+            "trade",
+            format!("this provider does not offer {slug:?}"),
+        ));
     }
     Ok((owner, trade))
 }
@@ -97,10 +105,20 @@ async fn set_vouch(
     let mut tx = state.pool.begin().await?;
     let (owner, trade) = provider_trade(&state, &mut tx, provider, &slug).await?;
     if owner == caller.person {
-        return Err(ApiError::Forbidden("you cannot vouch for your own business".into()));
+        return Err(ApiError::Forbidden(
+            "you cannot vouch for your own business".into(),
+        ));
     }
-    store::vouches::set(&mut tx, caller.person, provider, trade, body.stance, &note, body.visibility)
-        .await?;
+    store::vouches::set(
+        &mut tx,
+        caller.person,
+        provider,
+        trade,
+        body.stance,
+        &note,
+        body.visibility,
+    )
+    .await?;
     let change = GraphChange::VouchSet {
         person: caller.person,
         provider,
@@ -158,13 +176,18 @@ async fn list_vouches(
     MaybeCaller(caller): MaybeCaller,
     Path(provider): Path<ProviderId>,
 ) -> ApiResult<axum::Json<Vec<VouchView>>> {
-    if store::providers::get(&state.pool, provider).await?.is_none() {
+    if store::providers::get(&state.pool, provider)
+        .await?
+        .is_none()
+    {
         return Err(ApiError::NotFound("provider"));
     }
     let rows =
         store::vouches::visible_for_provider(&state.pool, provider, caller.map(|c| c.person))
             .await?;
-    Ok(axum::Json(rows.into_iter().map(|r| vouch_view(provider, r)).collect()))
+    Ok(axum::Json(
+        rows.into_iter().map(|r| vouch_view(provider, r)).collect(),
+    ))
 }
 
 fn vouch_view(provider: ProviderId, r: store::vouches::VouchRow) -> VouchView {

@@ -56,7 +56,9 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
              from providers p",
         )
         .fetch(&mut *tx);
-        while let Some((id, name, owner, trades, lat, lon, radius_km)) = providers.try_next().await? {
+        while let Some((id, name, owner, trades, lat, lon, radius_km)) =
+            providers.try_next().await?
+        {
             builder.provider(ProviderInfo {
                 id,
                 name,

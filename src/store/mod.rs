@@ -3,14 +3,14 @@
 
 pub mod accounts;
 pub mod changes;
+pub mod graph_load;
+pub mod idempotency;
 pub mod ids;
+pub mod insights;
+pub mod notifications;
 pub mod people;
 pub mod providers;
+pub mod referrals;
 pub mod sessions;
 pub mod trust;
 pub mod vouches;
-pub mod graph_load;
-pub mod idempotency;
-pub mod notifications;
-pub mod referrals;
-pub mod insights;

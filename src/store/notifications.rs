@@ -86,9 +86,11 @@ pub async fn mark_read(db: impl PgExecutor<'_>, person: PersonId, id: i64) -> sq
 
 /// Marks all of a person's notifications read; returns how many changed.
 pub async fn mark_all_read(db: impl PgExecutor<'_>, person: PersonId) -> sqlx::Result<u64> {
-    Ok(sqlx::query("update notifications set read_at = now() where person_id = $1 and read_at is null")
-        .bind(person)
-        .execute(db)
-        .await?
-        .rows_affected())
+    Ok(sqlx::query(
+        "update notifications set read_at = now() where person_id = $1 and read_at is null",
+    )
+    .bind(person)
+    .execute(db)
+    .await?
+    .rows_affected())
 }

@@ -57,7 +57,9 @@ pub struct PersonHit {
 pub async fn search(db: impl PgExecutor<'_>, q: &str, limit: i64) -> sqlx::Result<Vec<PersonHit>> {
     let pattern = format!(
         "%{}%",
-        q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
     );
     sqlx::query_as(
         "select id, display_name from people where display_name ilike $1

@@ -170,10 +170,12 @@ pub async fn owner_for_update(
 
 /// The ids of a provider's trades.
 pub async fn trade_ids(db: impl PgExecutor<'_>, id: ProviderId) -> sqlx::Result<Vec<TradeId>> {
-    sqlx::query_scalar("select trade_id from provider_trades where provider_id = $1 order by trade_id")
-        .bind(id)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar(
+        "select trade_id from provider_trades where provider_id = $1 order by trade_id",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await
 }
 
 /// The providers an account owns.

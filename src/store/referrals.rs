@@ -132,11 +132,13 @@ pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Referr
 
 /// Locks a referral for a transition.
 pub async fn lock(tx: &mut PgConnection, id: i64) -> sqlx::Result<bool> {
-    Ok(sqlx::query("select 1 from referrals where id = $1 for update")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some())
+    Ok(
+        sqlx::query("select 1 from referrals where id = $1 for update")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some(),
+    )
 }
 
 /// Moves a referral to `to`, with the outcome and rating when completing.
@@ -317,8 +319,15 @@ pub async fn expire_stale(tx: &mut PgConnection, days: i32) -> sqlx::Result<Vec<
     .fetch_all(&mut *tx)
     .await?;
     for id in &ids {
-        record_transition(tx, *id, Some(ReferralStatus::Sent), ReferralStatus::Expired, None, "")
-            .await?;
+        record_transition(
+            tx,
+            *id,
+            Some(ReferralStatus::Sent),
+            ReferralStatus::Expired,
+            None,
+            "",
+        )
+        .await?;
     }
     Ok(ids)
 }

@@ -49,8 +49,10 @@ pub async fn delete(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<
 
 /// Removes expired sessions; run periodically so the table does not grow forever.
 pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
-    Ok(sqlx::query("delete from sessions where expires_at <= now()")
-        .execute(db)
-        .await?
-        .rows_affected())
+    Ok(
+        sqlx::query("delete from sessions where expires_at <= now()")
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
 }

@@ -28,7 +28,11 @@ pub const LON_RANGE: Range<f64> = -5.0..1.5;
 ///
 /// # Panics
 /// If there are fewer than two people per community.
-pub(super) fn community_ranges(rng: &mut impl Rng, people: usize, count: usize) -> Vec<Range<usize>> {
+pub(super) fn community_ranges(
+    rng: &mut impl Rng,
+    people: usize,
+    count: usize,
+) -> Vec<Range<usize>> {
     assert!(count >= 1, "need at least one community");
     assert!(
         people >= MIN_SIZE * count,
@@ -90,7 +94,10 @@ mod tests {
         }
         assert!(ranges.iter().all(|r| r.len() >= MIN_SIZE));
         let largest = ranges.iter().map(|r| r.len()).max().unwrap();
-        assert!(largest >= 5 * 200, "largest {largest} is not 5x the mean of 200");
+        assert!(
+            largest >= 5 * 200,
+            "largest {largest} is not 5x the mean of 200"
+        );
         assert!(largest <= 2_000, "largest {largest} is over the cap");
     }
 

@@ -91,7 +91,8 @@ impl SynthConfig {
     /// communities in proportion, at least one of each).
     pub fn benchmark_scaled(people: usize) -> SynthConfig {
         let full = SynthConfig::benchmark();
-        let scale = |n: usize| ((n as f64 * people as f64 / full.people as f64).round() as usize).max(1);
+        let scale =
+            |n: usize| ((n as f64 * people as f64 / full.people as f64).round() as usize).max(1);
         SynthConfig {
             people,
             trust_edges: scale(full.trust_edges),

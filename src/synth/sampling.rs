@@ -57,7 +57,10 @@ impl AliasTable {
 
     /// A table of `len` entries, every range still to be filled.
     pub(super) fn unfilled(len: usize) -> AliasTable {
-        assert!(u32::try_from(len).is_ok(), "{len} entries do not fit u32 indices");
+        assert!(
+            u32::try_from(len).is_ok(),
+            "{len} entries do not fit u32 indices"
+        );
         AliasTable {
             keep: vec![1.0; len],
             alias: (0..len as u32).collect(),

@@ -24,7 +24,10 @@ fn counts_are_exact() {
 
 #[test]
 fn the_same_seed_gives_the_same_network_and_another_seed_another() {
-    assert_eq!(generate(&SynthConfig::small(5)), generate(&SynthConfig::small(5)));
+    assert_eq!(
+        generate(&SynthConfig::small(5)),
+        generate(&SynthConfig::small(5))
+    );
     assert_ne!(
         generate(&SynthConfig::small(5)).trust_edges,
         generate(&SynthConfig::small(6)).trust_edges
@@ -63,7 +66,10 @@ fn out_and_in_degrees_are_heavy_tailed() {
     for (name, degrees) in [("out", &out_degree), ("in", &in_degree)] {
         let max = f64::from(*degrees.iter().max().unwrap());
         let share_over = |k: f64| {
-            degrees.iter().filter(|&&d| f64::from(d) >= k * mean).count() as f64
+            degrees
+                .iter()
+                .filter(|&&d| f64::from(d) >= k * mean)
+                .count() as f64
                 / config.people as f64
         };
         // A Poisson degree (an Erdős–Rényi graph) would put nobody over 3x the mean.
@@ -81,12 +87,17 @@ fn most_trust_edges_stay_inside_their_community() {
     let inside = net
         .trust_edges
         .iter()
-        .filter(|e| net.community_of(e.from.0 as usize - 1) == net.community_of(e.to.0 as usize - 1))
+        .filter(|e| {
+            net.community_of(e.from.0 as usize - 1) == net.community_of(e.to.0 as usize - 1)
+        })
         .count() as f64
         / net.trust_edges.len() as f64;
     // Drawn inside with 85%. Busy people saturate a small community (their repeat draws are
     // duplicates, drawn again), which pulls the share down: 0.81 at the benchmark's size.
-    assert!(inside > 0.75 && inside <= trust::INSIDE_COMMUNITY_SHARE + 0.01, "{inside}");
+    assert!(
+        inside > 0.75 && inside <= trust::INSIDE_COMMUNITY_SHARE + 0.01,
+        "{inside}"
+    );
 }
 
 #[test]
@@ -101,7 +112,10 @@ fn every_level_and_visibility_occurs() {
         .count() as f64
         / net.trust_edges.len() as f64;
     assert!((public - 0.9).abs() < 0.02, "{public}");
-    assert!(net.trust_edges.iter().any(|e| e.visibility == Visibility::Private));
+    assert!(net
+        .trust_edges
+        .iter()
+        .any(|e| e.visibility == Visibility::Private));
 }
 
 #[test]
@@ -111,8 +125,14 @@ fn the_benchmark_network_is_all_public() {
         ..SynthConfig::benchmark_scaled(5_000)
     };
     let net = generate(&config);
-    assert!(net.trust_edges.iter().all(|e| e.visibility == Visibility::Public));
-    assert!(net.vouches.iter().all(|v| v.visibility == Visibility::Public));
+    assert!(net
+        .trust_edges
+        .iter()
+        .all(|e| e.visibility == Visibility::Public));
+    assert!(net
+        .vouches
+        .iter()
+        .all(|v| v.visibility == Visibility::Public));
     assert_eq!(net.trust_edges.len(), 60_000);
 }
 
@@ -135,7 +155,12 @@ fn providers_sit_in_their_region_with_valid_trades_and_owners() {
         assert!(provider.radius_km >= 10.0 && provider.radius_km < 40.0);
     }
     // Trade 1 is the most common.
-    let offering = |t: i32| net.providers.iter().filter(|p| p.trades.contains(&TradeId(t))).count();
+    let offering = |t: i32| {
+        net.providers
+            .iter()
+            .filter(|p| p.trades.contains(&TradeId(t)))
+            .count()
+    };
     assert!(offering(1) > offering(3));
 }
 
@@ -157,7 +182,10 @@ fn vouches_are_distinct_for_offered_trades_and_never_by_the_owner() {
         .filter(|v| v.stance == Stance::Recommend)
         .count() as f64
         / net.vouches.len() as f64;
-    assert!((recommend - providers::RECOMMEND_SHARE).abs() < 0.03, "{recommend}");
+    assert!(
+        (recommend - providers::RECOMMEND_SHARE).abs() < 0.03,
+        "{recommend}"
+    );
     let inside = net
         .vouches
         .iter()
@@ -168,7 +196,10 @@ fn vouches_are_distinct_for_offered_trades_and_never_by_the_owner() {
         .count() as f64
         / net.vouches.len() as f64;
     // Drawn inside with 80%, less where a popular provider saturates its community.
-    assert!(inside > 0.7 && inside <= providers::INSIDE_COMMUNITY_SHARE + 0.01, "{inside}");
+    assert!(
+        inside > 0.7 && inside <= providers::INSIDE_COMMUNITY_SHARE + 0.01,
+        "{inside}"
+    );
 }
 
 #[test]

@@ -42,10 +42,15 @@ pub(super) fn trust_edges(
         "{target} trust edges are too many for {people} people"
     );
     let mean_degree = target as f64 / people as f64;
-    let (mut out_weights, mut in_weights) = (Vec::with_capacity(people), Vec::with_capacity(people));
+    let (mut out_weights, mut in_weights) =
+        (Vec::with_capacity(people), Vec::with_capacity(people));
     for _ in 0..people {
         let u: f64 = rng.gen();
-        let v: f64 = if rng.gen::<f64>() < SAME_DRAW_SHARE { u } else { rng.gen() };
+        let v: f64 = if rng.gen::<f64>() < SAME_DRAW_SHARE {
+            u
+        } else {
+            rng.gen()
+        };
         out_weights.push(power_law_quantile(u, OUT_EXPONENT));
         in_weights.push(power_law_quantile(v, IN_EXPONENT));
     }
