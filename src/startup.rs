@@ -57,6 +57,7 @@ impl Application {
             config: Arc::new(config),
             live,
             dummy_hash: dummy_hash.into(),
+            sessions: Default::default(),
         };
         Ok(Application {
             listener,

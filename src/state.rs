@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
+use crate::auth::cache::SessionCache;
 use crate::config::Config;
 use crate::feed::LiveGraph;
 
@@ -18,4 +19,6 @@ pub struct AppState {
     pub live: Arc<LiveGraph>,
     /// A hash verified against for unknown emails, so login timing does not reveal accounts.
     pub dummy_hash: Arc<str>,
+    /// Recently verified sessions, used only while the database is unreachable.
+    pub sessions: Arc<SessionCache>,
 }

@@ -64,7 +64,11 @@ pub fn run(
         .with_context(|| format!("running {python} {}", script.display()))?;
     anyhow::ensure!(status.success(), "{} failed: {status}", script.display());
     let text = std::fs::read_to_string(dir.join("results.json"))?;
-    Ok(serde_json::from_str(&text)?)
+    let results: Results = serde_json::from_str(&text)?;
+    let answered: Vec<u32> = results.queries.iter().map(|q| q.seeker).collect();
+    let asked: Vec<u32> = seekers.iter().map(|&s| index(s)).collect();
+    anyhow::ensure!(answered == asked, "the script answered for other seekers than asked");
+    Ok(results)
 }
 
 /// |A ∩ B| / |B| for the engine's top A and the exact top B (1 if both are empty).

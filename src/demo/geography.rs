@@ -109,10 +109,10 @@ mod tests {
     #[test]
     fn homes_stay_within_a_couple_of_kilometres_of_their_centre() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        for hood in 0..NEIGHBOURHOODS.len() {
+        for (index, hood) in NEIGHBOURHOODS.iter().enumerate() {
             for _ in 0..200 {
-                let home = home_in(&mut rng, hood);
-                let centre = (NEIGHBOURHOODS[hood].lat, NEIGHBOURHOODS[hood].lon);
+                let home = home_in(&mut rng, index);
+                let centre = (hood.lat, hood.lon);
                 assert!(distance_km(home, centre) < 1.8, "{home:?}");
             }
         }

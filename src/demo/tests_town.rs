@@ -318,7 +318,10 @@ fn assert_rules(town: &DemoTown) {
     for vouch in &town.vouches {
         let firm = &town.providers[vouch.provider];
         assert_ne!(vouch.person, firm.owner, "{vouch:?}");
-        assert!(seen.insert((vouch.person, vouch.provider, vouch.trade)), "{vouch:?}");
+        assert!(
+            seen.insert((vouch.person, vouch.provider, vouch.trade)),
+            "{vouch:?}"
+        );
         assert!(firm.trades.contains(&vouch.trade), "{vouch:?}");
         assert!(vouch.note.chars().count() <= 1000);
     }
@@ -338,7 +341,13 @@ fn the_rules_hold_for_other_seeds_too() {
     for seed in 1..=5 {
         let town = generate(seed);
         assert_rules(&town);
-        assert!(town.vouches.iter().filter(|v| v.provider == PREMIER_TILES).count() >= 30);
+        assert!(
+            town.vouches
+                .iter()
+                .filter(|v| v.provider == PREMIER_TILES)
+                .count()
+                >= 30
+        );
     }
 }
 

@@ -64,8 +64,27 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         Credential::Cookie(t) => (t, true),
     };
     let token_hash = token::hash(&token);
-    let Some((person, csrf_token)) = store::sessions::find_live(&state.pool, &token_hash).await?
-    else {
+    let found = match store::sessions::find_live(&state.pool, &token_hash).await {
+        Ok(Some((person, csrf, expires_at))) => {
+            state
+                .sessions
+                .remember(&token_hash, person, &csrf, expires_at);
+            Some((person, csrf))
+        }
+        Ok(None) => {
+            state.sessions.forget(&token_hash);
+            None
+        }
+        // The database is down: trust a session it confirmed recently, so reads served from
+        // memory keep working. Writes fail anyway, on the database.
+        Err(error) => match ApiError::from(error) {
+            unavailable @ ApiError::Unavailable(_) => {
+                Some(state.sessions.get(&token_hash).ok_or(unavailable)?)
+            }
+            other => return Err(other),
+        },
+    };
+    let Some((person, csrf_token)) = found else {
         return Err(ApiError::Unauthorized(
             "the session token is not valid or has expired; log in again".into(),
         ));

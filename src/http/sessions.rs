@@ -112,6 +112,7 @@ async fn logout(
     caller: Caller,
 ) -> ApiResult<impl IntoResponse> {
     store::sessions::delete(&state.pool, &caller.token_hash).await?;
+    state.sessions.forget(&caller.token_hash);
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
     Ok((StatusCode::NO_CONTENT, jar))
 }

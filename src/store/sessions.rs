@@ -29,9 +29,10 @@ pub async fn create(
 pub async fn find_live(
     db: impl PgExecutor<'_>,
     token_hash: &[u8],
-) -> sqlx::Result<Option<(PersonId, String)>> {
+) -> sqlx::Result<Option<(PersonId, String, OffsetDateTime)>> {
     sqlx::query_as(
-        "select person_id, csrf_token from sessions where token_hash = $1 and expires_at > now()",
+        "select person_id, csrf_token, expires_at from sessions
+         where token_hash = $1 and expires_at > now()",
     )
     .bind(token_hash)
     .fetch_optional(db)
