@@ -1,4 +1,5 @@
-//! The `vouchgraph` binary: serve (the default), migrate, or seed the demo town.
+//! The `vouchgraph` binary: serve (the default), migrate, seed the demo town, import a trust
+//! network, or evaluate the ranking offline.
 
 use clap::{Parser, Subcommand};
 
@@ -21,14 +22,34 @@ enum Command {
     Migrate,
     /// Create the demo town (idempotent: does nothing if it exists).
     SeedDemo,
+    /// Load a real trust network into Postgres (idempotent: a second run changes nothing).
+    Import(vouchgraph::import::ImportArgs),
+    /// Predict ratings through the trust graph, offline: no database needed.
+    Predict(vouchgraph::evaluate::PredictArgs),
+    /// Compare vouchgraph with the anonymous mean on held-out ratings, offline.
+    Evaluate(vouchgraph::evaluate::EvaluateArgs),
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     vouchgraph::telemetry::init();
     let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Offline evaluation reads files only, so it needs no database settings.
+    match &command {
+        Command::Predict(args) => {
+            let summary = vouchgraph::evaluate::predict::run(args)?;
+            eprintln!("{summary}");
+            return Ok(());
+        }
+        Command::Evaluate(args) => {
+            print!("{}", vouchgraph::evaluate::protocol::run(args)?);
+            return Ok(());
+        }
+        _ => {}
+    }
     let config = Config::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Serve => Application::build(config).await?.run(true).await,
         Command::Migrate => {
             let pool = startup::connect_lazy(&config)?;
@@ -43,5 +64,12 @@ async fn main() -> anyhow::Result<()> {
             println!("{summary}");
             Ok(())
         }
+        Command::Import(args) => {
+            let pool = startup::connect_lazy(&config)?;
+            startup::MIGRATOR.run(&pool).await?;
+            println!("{}", vouchgraph::import::run(&pool, &args).await?);
+            Ok(())
+        }
+        Command::Predict(_) | Command::Evaluate(_) => unreachable!("handled above"),
     }
 }

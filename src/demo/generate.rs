@@ -44,7 +44,10 @@ const PRE_TRUSTED_HOODS: [&str; 8] = [
     "Kingswood",
 ];
 
-/// Generates the demo town for `seed`: the same seed gives the same town, on any machine.
+/// Generates the demo town for `seed`. Deterministic: ChaCha8 draws are the same on every
+/// platform, and the only other inputs are the embedded lists, so the same seed gives the same
+/// town on the same platform. (`f64::ln`, `exp` and `cos` come from the platform's maths
+/// library, whose last bit could in principle differ elsewhere and nudge a draw.)
 ///
 /// # Complexity
 /// O(people * providers) for choosing customers near each firm, O(E) for the rest; tens of

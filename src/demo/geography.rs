@@ -29,7 +29,8 @@ const fn hood(name: &'static str, lat: f64, lon: f64, weight: u32) -> Neighbourh
     }
 }
 
-/// The neighbourhoods, centres rounded to about 100 m. The weights roughly follow the wards'
+/// The neighbourhoods, each centre to four decimals (a point near the middle of the area;
+/// neighbourhoods have no official centre). The weights roughly follow the wards'
 /// populations, so Easton and Bedminster are busier than Henleaze.
 pub const NEIGHBOURHOODS: &[Neighbourhood] = &[
     hood("Clifton", 51.4545, -2.6200, 8),

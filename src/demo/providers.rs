@@ -31,12 +31,11 @@ pub fn add_firms(
         let trades = pick_trades(rng);
         let mut name = business_name(rng, first, last, hood, trades[0]);
         if taken.contains(&name) {
-            // "Brunel Plumbing" twice: the second is "Brunel Plumbing (Easton)", as the
-            // Companies House register would force it to be something like that anyway.
-            name = format!("{name} ({hood})");
+            // "Brunel Plumbing" twice: the second goes by its owner's name, as small firms do.
+            name = format!("{first} {last} {}", super::names::trade_noun(trades[0]));
         }
         if taken.contains(&name) {
-            name = format!("{first} {last} {}", super::names::trade_noun(trades[0]));
+            name = format!("{name} ({hood})");
         }
         taken.insert(name.clone());
         let n = providers.len();

@@ -3,9 +3,10 @@
 //! Anna Berg, in Redland, needs a tiler. She trusts Matt Hughes completely; Matt, a carpenter,
 //! recommends Mario Rossi's "Rossi Tiling". A stranger's firm, "Premier Tiles & Stars", has
 //! dozens of glowing public reviews, all from one tight crowd in Kingswood and St George that
-//! nobody Anna trusts knows. Searching as Anna puts Rossi Tiling first, explained by
-//! Anna -> Matt -> Rossi Tiling; searching anonymously, or as Ben (new, trusting nobody yet),
-//! the stars may win.
+//! nobody Anna trusts knows within three hops. Searching as Anna puts Rossi Tiling first,
+//! explained by Anna -> Matt -> Rossi Tiling. Searching anonymously, or as Ben (new, trusting
+//! nobody yet), ranks by public reputation alone: Premier has the most public recommends of
+//! any tiler, and Rossi Tiling is no longer first.
 
 use crate::domain::{Stance, TrustLevel, Visibility};
 

@@ -111,8 +111,8 @@ fn searching_as_anna_puts_rossi_tiling_first_through_matt() {
         .iter()
         .find(|r| r.provider == provider_id(PREMIER_TILES))
         .expect("the stranger serves Redland too");
-    // Anna's walk does wander past three hops into the crowd, but with little mass, and no
-    // path short enough to explain anything.
+    // Anna's walk may wander past three hops into the crowd, but with little mass, and no
+    // path is short enough to explain anything.
     assert!(stranger.counts.public_recommend >= 30);
     assert!(stranger.paths.is_empty());
     assert!(stranger.score < first.score / 2.0, "{results:#?}");

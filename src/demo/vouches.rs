@@ -26,7 +26,7 @@ const BAD_FIRMS: f64 = 0.1;
 const BAD_FIRM_WARNS: f64 = 0.75;
 /// Probability that a vouch for an ordinary firm warns: even good firms have bad days.
 /// With [`BAD_FIRMS`] this makes about 15% of all vouches warnings.
-const GOOD_FIRM_WARNS: f64 = 0.1;
+const GOOD_FIRM_WARNS: f64 = 0.08;
 /// Customers' weight falls off with distance on this scale: the nearer, the likelier.
 const CUSTOMER_DISTANCE_KM: f64 = 2.0;
 

@@ -8,5 +8,6 @@ pub use ids::{PersonId, ProviderId, TradeId};
 pub use trust::{Stance, TrustLevel, Visibility};
 pub use values::{Email, GeoPoint, Name};
 pub mod referral;
+pub mod track_record;
 
 pub use referral::{Party, ReferralStatus};

@@ -75,6 +75,11 @@ pub enum GraphChange {
         /// The note, kept so that history loses nothing.
         #[serde(default)]
         note: String,
+        /// How much the vouch counts: the voucher's track record as a recommender (see
+        /// `domain::track_record`). Changes recorded before track records existed have none
+        /// and count 1.0, as every vouch did then.
+        #[serde(default = "full_strength")]
+        strength: f32,
     },
     /// A vouch was revoked.
     #[serde(rename = "vouch.revoke")]
@@ -86,6 +91,28 @@ pub enum GraphChange {
         /// The trade.
         trade: TradeId,
     },
+    /// A distrust edge was created or changed (imported marketplaces' negative ratings).
+    #[serde(rename = "distrust.set")]
+    DistrustSet {
+        /// Who distrusts.
+        truster: PersonId,
+        /// Whom.
+        trustee: PersonId,
+        /// How strongly, in (0, 1].
+        strength: f32,
+    },
+    /// A distrust edge was withdrawn.
+    #[serde(rename = "distrust.revoke")]
+    DistrustRevoke {
+        /// Who distrusted.
+        truster: PersonId,
+        /// Whom.
+        trustee: PersonId,
+    },
+}
+
+fn full_strength() -> f32 {
+    1.0
 }
 
 impl GraphChange {
@@ -98,6 +125,8 @@ impl GraphChange {
             GraphChange::TrustRevoke { .. } => "trust.revoke",
             GraphChange::VouchSet { .. } => "vouch.set",
             GraphChange::VouchRevoke { .. } => "vouch.revoke",
+            GraphChange::DistrustSet { .. } => "distrust.set",
+            GraphChange::DistrustRevoke { .. } => "distrust.revoke",
         }
     }
 }

@@ -249,10 +249,11 @@ pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphCh
             trade,
             stance,
             visibility,
+            strength,
             ..
         } => {
             if let Err(error) =
-                graph.set_vouch(*person, *provider, *trade, *stance, *visibility, 1.0)
+                graph.set_vouch(*person, *provider, *trade, *stance, *visibility, *strength)
             {
                 tracing::error!(%error, "vouch change not applied");
             }
@@ -263,6 +264,18 @@ pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphCh
             trade,
         } => {
             graph.remove_vouch(*person, *provider, *trade);
+        }
+        GraphChange::DistrustSet {
+            truster,
+            trustee,
+            strength,
+        } => {
+            if let Err(error) = graph.set_distrust(*truster, *trustee, *strength) {
+                tracing::error!(%error, "distrust change not applied");
+            }
+        }
+        GraphChange::DistrustRevoke { truster, trustee } => {
+            graph.remove_distrust(*truster, *trustee);
         }
     }
 }

@@ -23,6 +23,7 @@
 //! | `push.rs`, `workspace.rs` | personalized PageRank by forward push |
 //! | `prior.rs` | global EigenTrust-style prior from seed people |
 //! | `evidence.rs` | walk mass at vouchers, per provider |
+//! | `network_evidence.rs` | the walk plus its evidence: shared by search and offline evaluation |
 //! | `paths.rs` | strongest short trust paths, for explanations |
 //! | `rank.rs`, `explain.rs`, `reach.rs` | the public queries |
 //! | `tests_*.rs`, `fixtures.rs` | stories on hand-built graphs, properties, push accuracy, sybils |
@@ -37,6 +38,7 @@ mod error;
 mod evidence;
 mod explain;
 mod mutate;
+mod network_evidence;
 mod params;
 mod paths;
 mod prior;
@@ -68,6 +70,7 @@ pub use builder::{BuildReport, GraphBuilder};
 pub use edge_records::EdgeRecord;
 pub use error::GraphError;
 pub use explain::{explain_provider, Explanation};
+pub use network_evidence::{network_evidence, NetworkEvidence};
 pub use params::RankParams;
 pub use paths::{PathHop, TrustPath, MAX_PATH_HOPS};
 pub use prior::{compute_prior, Prior};

@@ -12,13 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{PersonId, ProviderId, TradeId};
 
-use super::evidence::{collect_evidence, public_counts, reached_vouchers, Evidence, TradeFilter};
+use super::evidence::{public_counts, reached_vouchers, Evidence, TradeFilter};
+use super::network_evidence::{walk_and_collect, SeekerWalk};
 use super::params::RankParams;
 use super::paths::{PathFinder, TrustPath};
 use super::prior::Prior;
-use super::push::personalized_pagerank;
 use super::trust_graph::TrustGraph;
-use super::visibility::Viewer;
 
 /// How many paths a ranked provider carries; [`explain_provider`] gives them all.
 ///
@@ -89,9 +88,11 @@ pub fn rank_providers_for(
         return Vec::new();
     };
     let trade = TradeFilter::One(slot);
-    let viewer = Viewer::new(graph, q.seeker);
-    let mass = personalized_pagerank(graph, &viewer, params);
-    let evidence = collect_evidence(graph, &viewer, &mass, trade);
+    let SeekerWalk {
+        viewer,
+        mass,
+        evidence,
+    } = walk_and_collect(graph, q.seeker, trade, params);
 
     let mut candidates: Vec<Candidate> = graph
         .providers_offering(slot)

@@ -135,6 +135,17 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let state = AppState::from_ref(state);
-        authenticate(parts, &state).await.map(MaybeCaller)
+        match authenticate(parts, &state).await {
+            Ok(caller) => Ok(MaybeCaller(caller)),
+            // A stale cookie on a public page means "signed out", not an error: a browser
+            // would otherwise fail on every public page until the cookie is cleared. A bad
+            // bearer token is still a 401, since an API client wants to know.
+            Err(ApiError::Unauthorized(_))
+                if !parts.headers.contains_key(header::AUTHORIZATION) =>
+            {
+                Ok(MaybeCaller(None))
+            }
+            Err(other) => Err(other),
+        }
     }
 }

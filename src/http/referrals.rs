@@ -549,7 +549,16 @@ async fn transition(
         store::notifications::notify(&mut tx, party, "referral.status_changed", &payload).await?;
     }
     store::notifications::outbox(&mut tx, "referral.status_changed", &payload).await?;
+    if completing {
+        // The outcome changes the referrer's track record, so every vouch of theirs is
+        // re-weighed, in this transaction: the completion and the new weights commit together.
+        // Last, because it takes the change feed's lock until commit.
+        store::track_records::reapply_vouches(&mut tx, row.referrer_id).await?;
+    }
     tx.commit().await?;
+    if completing {
+        state.live.catch_up_after_write(&state.pool).await;
+    }
 
     let row = store::referrals::get(&state.pool, id)
         .await?

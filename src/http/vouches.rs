@@ -119,6 +119,8 @@ async fn set_vouch(
         body.visibility,
     )
     .await?;
+    // The voucher's track record weighs this vouch as it weighs all of theirs.
+    let strength = store::track_records::strength_of(&mut *tx, caller.person).await?;
     let change = GraphChange::VouchSet {
         person: caller.person,
         provider,
@@ -126,6 +128,7 @@ async fn set_vouch(
         stance: body.stance,
         visibility: body.visibility,
         note,
+        strength,
     };
     store::changes::record(&mut tx, Some(caller.person), &change).await?;
     tx.commit().await?;

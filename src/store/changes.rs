@@ -5,6 +5,20 @@ use sqlx::{PgConnection, PgExecutor};
 use crate::domain::PersonId;
 use crate::feed::GraphChange;
 
+/// The advisory-lock key that orders appends to `graph_changes` ("vouchgraph changes").
+pub const CHANGES_LOCK: i64 = 7_001_001;
+
+/// Takes the append lock for the rest of the caller's transaction. Every writer of
+/// `graph_changes` (handlers, importers, the demo seeder) takes it right before appending, so
+/// sequence numbers are handed out in commit order.
+pub async fn lock_for_append(tx: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock($1)")
+        .bind(CHANGES_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 /// Appends `change` inside the caller's transaction and returns its sequence number.
 ///
 /// Call it as the last statement before commit: the advisory lock it takes is held until the
@@ -15,10 +29,7 @@ pub async fn record(
     actor: Option<PersonId>,
     change: &GraphChange,
 ) -> sqlx::Result<i64> {
-    // The key is arbitrary but fixed: "vouchgraph changes" in the app's advisory-lock space.
-    sqlx::query("select pg_advisory_xact_lock(7_001_001)")
-        .execute(&mut *tx)
-        .await?;
+    lock_for_append(tx).await?;
     let payload = serde_json::to_value(change).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query_scalar(
         "insert into graph_changes (kind, actor_id, payload) values ($1, $2, $3) returning seq",

@@ -85,6 +85,17 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
         }
     }
     {
+        let mut edges = sqlx::query_as::<_, (PersonId, PersonId, f32)>(
+            "select truster_id, trustee_id, strength from distrust_edges order by truster_id",
+        )
+        .fetch(&mut *tx);
+        while let Some((from, to, strength)) = edges.try_next().await? {
+            builder.distrust(from, to, strength)?;
+        }
+    }
+    // Each recommender's track record weighs all their vouches (domain::track_record).
+    let strengths = crate::store::track_records::all_strengths(&mut *tx).await?;
+    {
         let mut vouches = sqlx::query_as::<_, (PersonId, ProviderId, TradeId, String, String)>(
             "select person_id, provider_id, trade_id, stance, visibility from vouches order by person_id",
         )
@@ -94,7 +105,8 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
                 .ok_or_else(|| anyhow::anyhow!("unknown stance {stance:?}"))?;
             let visibility = Visibility::parse(&visibility)
                 .ok_or_else(|| anyhow::anyhow!("unknown visibility {visibility:?}"))?;
-            builder.vouch(person, provider, trade, stance, visibility, 1.0)?;
+            let strength = strengths.get(&person).copied().unwrap_or(1.0);
+            builder.vouch(person, provider, trade, stance, visibility, strength)?;
         }
     }
     tx.commit().await?;

@@ -45,7 +45,8 @@ pub async fn referrers(
             select v.stance, t.slug from vouches v join trades t on t.id = v.trade_id
             where v.person_id = r.referrer_id and v.provider_id = r.provider_id
               and (v.visibility = 'public' or (v.visibility = 'network' and exists (
-                    select 1 from trust_edges te where te.truster_id = v.person_id and te.trustee_id = $2)))
+                    select 1 from trust_edges te where te.truster_id = v.person_id and te.trustee_id = $2
+                  and te.visibility <> 'private')))
             order by v.updated_at desc limit 1) v on true
          where r.provider_id = $1 and r.created_at >= $3 and r.created_at < $4
          group by r.referrer_id, p.display_name, v.stance, v.slug
@@ -123,7 +124,8 @@ pub async fn vouch_counts(
          from vouches v join trades t on t.id = v.trade_id
          where v.provider_id = $1
            and (v.visibility = 'public' or (v.visibility = 'network' and exists (
-                select 1 from trust_edges te where te.truster_id = v.person_id and te.trustee_id = $2)))
+                select 1 from trust_edges te where te.truster_id = v.person_id and te.trustee_id = $2
+                  and te.visibility <> 'private')))
          group by t.slug order by t.slug",
     )
     .bind(provider)

@@ -12,5 +12,6 @@ pub mod people;
 pub mod providers;
 pub mod referrals;
 pub mod sessions;
+pub mod track_records;
 pub mod trust;
 pub mod vouches;

@@ -86,7 +86,10 @@ pub async fn visible_for_provider(
            and (v.visibility = 'public'
                 or v.person_id = $2
                 or (v.visibility = 'network' and exists (
-                      select 1 from trust_edges te where te.truster_id = v.person_id and te.trustee_id = $2)))
+                      select 1 from trust_edges te
+                      where te.truster_id = v.person_id and te.trustee_id = $2
+                        -- A private edge must not grant visibility, or it could be inferred.
+                        and te.visibility <> 'private')))
          order by v.updated_at desc, v.person_id, t.slug",
     )
     .bind(provider)

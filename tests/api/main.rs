@@ -4,10 +4,13 @@
 mod accounts;
 mod health;
 mod helpers;
+mod insights;
 mod isolation;
+mod notifications;
 mod openapi;
 mod people;
 mod providers;
+mod referrals;
 mod search;
 mod sessions;
 mod trust;

@@ -1,0 +1,101 @@
+//! The first half of a search: the seeker's walk and what it finds out about providers. Kept in
+//! one function that [`rank_providers_for`] and offline evaluation (`crate::evaluate`) both
+//! call, so that what is measured offline is exactly what a search computes.
+//!
+//! [`rank_providers_for`]: super::rank::rank_providers_for
+
+use petgraph::graph::NodeIndex;
+use rustc_hash::FxHashMap;
+
+use crate::domain::{PersonId, ProviderId, TradeId};
+
+use super::evidence::{collect_evidence, Evidence, TradeFilter};
+use super::params::RankParams;
+use super::push::personalized_pagerank;
+use super::trust_graph::TrustGraph;
+use super::visibility::Viewer;
+
+/// What a seeker's walk says about one provider: the walk's mass at the visible vouchers it
+/// reached, times each vouch's strength.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct NetworkEvidence {
+    /// Sum over reached recommending vouchers of p(voucher) * strength.
+    pub recommend: f64,
+    /// The same over warning vouchers.
+    pub warn: f64,
+    /// How many reached vouches recommend.
+    pub recommenders: u32,
+    /// How many reached vouches warn.
+    pub warners: u32,
+}
+
+impl NetworkEvidence {
+    /// The personal part of the search score, `max(0, recommend - gamma * warn)`.
+    pub fn personal(&self, params: &RankParams) -> f64 {
+        params.net_evidence(self.recommend, self.warn)
+    }
+}
+
+impl From<Evidence> for NetworkEvidence {
+    fn from(evidence: Evidence) -> NetworkEvidence {
+        NetworkEvidence {
+            recommend: evidence.recommend,
+            warn: evidence.warn,
+            recommenders: evidence.recommenders,
+            warners: evidence.warners,
+        }
+    }
+}
+
+/// The seeker's view, walk and evidence, as a search uses them.
+pub(crate) struct SeekerWalk {
+    pub(crate) viewer: Viewer,
+    pub(crate) mass: Vec<(NodeIndex, f64)>,
+    pub(crate) evidence: FxHashMap<NodeIndex, Evidence>,
+}
+
+/// Runs the seeker's personalized walk and collects the evidence it finds for `trade`.
+///
+/// # Complexity
+/// One forward push, then one scan of the reached people's edges (see `push.rs` and
+/// `evidence.rs`).
+pub(crate) fn walk_and_collect(
+    graph: &TrustGraph,
+    seeker: Option<PersonId>,
+    trade: TradeFilter,
+    params: &RankParams,
+) -> SeekerWalk {
+    let viewer = Viewer::new(graph, seeker);
+    let mass = personalized_pagerank(graph, &viewer, params);
+    let evidence = collect_evidence(graph, &viewer, &mass, trade);
+    SeekerWalk {
+        viewer,
+        mass,
+        evidence,
+    }
+}
+
+/// The evidence the seeker's own network gives about every provider that someone it reached
+/// vouched for in `trade`, in no particular order; providers it says nothing about are absent.
+/// The same numbers [`rank_providers_for`] turns into `personal`.
+///
+/// # Complexity
+/// As [`rank_providers_for`] before it sorts: one forward push and one scan of the reached
+/// people's edges.
+///
+/// [`rank_providers_for`]: super::rank::rank_providers_for
+pub fn network_evidence(
+    graph: &TrustGraph,
+    seeker: PersonId,
+    trade: TradeId,
+    params: &RankParams,
+) -> Vec<(ProviderId, NetworkEvidence)> {
+    let Some(slot) = graph.trade_slot(trade) else {
+        return Vec::new();
+    };
+    let walk = walk_and_collect(graph, Some(seeker), TradeFilter::One(slot), params);
+    walk.evidence
+        .into_iter()
+        .map(|(node, evidence)| (graph.provider_info(node).id, evidence.into()))
+        .collect()
+}

@@ -1,0 +1,210 @@
+//! `/providers/{id}/dashboard`: what the owner of a provider sees of the last 90 days: the
+//! referral funnel as a bar chart, who refers them, how far their good name reaches, their
+//! vouch counts, and a link to ask customers for a vouch. The same queries as
+//! `GET /v1/providers/{id}/insights`.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use time::{OffsetDateTime, Time};
+
+use crate::error::ApiError;
+use crate::graph;
+use crate::state::AppState;
+use crate::store;
+
+use super::owner::owner_only;
+use super::page::{render, Chrome, WebError};
+use super::provider::provider_id;
+use super::session::Visitor;
+use super::svg::funnel::{funnel_svg, Stage};
+
+/// The dashboard's window, in days.
+const DAYS: i64 = 90;
+
+struct ReferrerRow {
+    name: String,
+    sent: i64,
+    accepted: i64,
+    completed_good: i64,
+    vouch: String,
+}
+
+struct TradeCount {
+    trade: String,
+    recommend: i64,
+    warn: i64,
+}
+
+struct OtherBusiness {
+    id: i64,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    funnel: String,
+    stages: Vec<Stage>,
+    conversion: String,
+    referrers: Vec<ReferrerRow>,
+    reach: [u32; graph::REACH_HOPS],
+    vouches: Vec<TradeCount>,
+    share_url: String,
+    others: Vec<OtherBusiness>,
+}
+
+/// The page's own address, for the share link: the Host the browser used, if it looks like a
+/// host name.
+fn base_url(headers: &HeaderMap, secure: bool) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+fn percent(part: i64, whole: i64) -> String {
+    if whole == 0 {
+        "–".into()
+    } else {
+        format!("{:.0}%", 100.0 * part as f64 / whole as f64)
+    }
+}
+
+/// The dashboard.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let id = provider_id(&raw)?;
+    let me = visitor.require()?;
+    let row = store::providers::get(&state.pool, id)
+        .await?
+        .ok_or(ApiError::NotFound("provider"))?;
+    owner_only(me, id, "see its dashboard")?;
+
+    let today = OffsetDateTime::now_utc().date();
+    let start = (today - time::Duration::days(DAYS - 1))
+        .with_time(Time::MIDNIGHT)
+        .assume_utc();
+    let end = (today + time::Duration::days(1))
+        .with_time(Time::MIDNIGHT)
+        .assume_utc();
+    let mut total = [0i64; 6];
+    for week in store::insights::funnel(&state.pool, id, start, end).await? {
+        let counts = [
+            week.sent,
+            week.accepted,
+            week.contacted,
+            week.hired,
+            week.completed,
+            week.completed_good,
+        ];
+        for (t, c) in total.iter_mut().zip(counts) {
+            *t += c;
+        }
+    }
+    let labels = [
+        ("Sent", "sent"),
+        ("Accepted", "accepted"),
+        ("Contacted", "contacted"),
+        ("Hired", "hired"),
+        ("Completed", "completed"),
+        ("Went well", "completed_good"),
+    ];
+    let stages: Vec<Stage> = labels
+        .iter()
+        .zip(total)
+        .map(|(&(label, key), count)| Stage { label, key, count })
+        .collect();
+    let referrers = store::insights::referrers(&state.pool, id, me.person, start, end)
+        .await?
+        .into_iter()
+        .map(|r| ReferrerRow {
+            name: r.display_name,
+            sent: r.sent,
+            accepted: r.accepted,
+            completed_good: r.completed_good,
+            vouch: match (r.vouch_stance.as_deref(), r.vouch_trade) {
+                (Some("recommend"), Some(t)) => format!("recommends ({t})"),
+                (Some("warn"), Some(t)) => format!("warns ({t})"),
+                _ => "—".into(),
+            },
+        })
+        .collect();
+    let vouches = store::insights::vouch_counts(&state.pool, id, me.person)
+        .await?
+        .into_iter()
+        .map(|(trade, recommend, warn)| TradeCount {
+            trade,
+            recommend,
+            warn,
+        })
+        .collect();
+    let reach = state.live.read(|g, _| graph::reach_by_hops(g, id));
+    let mut others = Vec::new();
+    for other in me.providers.iter().filter(|p| **p != id) {
+        if let Some(p) = store::providers::get(&state.pool, *other).await? {
+            others.push(OtherBusiness {
+                id: p.id.0,
+                name: p.name,
+            });
+        }
+    }
+    let page = DashboardPage {
+        chrome: Chrome::new(&state, &visitor, "dashboard", format!("{} · dashboard", row.name))
+            .await?,
+        id: id.0,
+        funnel: funnel_svg(&stages),
+        conversion: format!(
+            "{} of referrals sent were accepted; {} of those accepted led to a hire.",
+            percent(total[1], total[0]),
+            percent(total[3], total[1])
+        ),
+        stages,
+        referrers,
+        reach,
+        vouches,
+        share_url: format!(
+            "{}/providers/{}#vouch",
+            base_url(&headers, state.config.secure_cookies),
+            id.0
+        ),
+        others,
+        name: row.name,
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_share_link_uses_the_host_asked_for_and_nothing_odd() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(base_url(&headers, false), "http://127.0.0.1:8080");
+        headers.insert(header::HOST, "evil.example/<x>".parse().unwrap());
+        assert_eq!(base_url(&headers, true), "https://localhost");
+    }
+
+    #[test]
+    fn conversion_is_a_whole_percentage_or_a_dash() {
+        assert_eq!(percent(1, 3), "33%");
+        assert_eq!(percent(0, 0), "–");
+    }
+}

@@ -1,0 +1,76 @@
+//! The web app: server-rendered pages for homeowners and providers, served by the same axum
+//! server as the JSON API.
+//!
+//! Pages are askama templates compiled into the binary (`web/templates/`, see `askama.toml`);
+//! the stylesheet, a few lines of progressive JavaScript and the icon are embedded too and
+//! served from `/static/`, so the app needs no front-end build step and no CDN. Every page works
+//! without JavaScript.
+//!
+//! Handlers call the store and the trust engine directly, as the API handlers do, and keep the
+//! same rules: the same sessions (the `vg_session` cookie), the same visibility rule for trust
+//! edges and vouches, the same referral lifecycle. Forms post back to these handlers with the
+//! session's CSRF token in a hidden field (see `session.rs`).
+//!
+//! | file | what |
+//! |---|---|
+//! | `session.rs` | who is looking: the session cookie, CSRF checks, the pre-sign-in form token |
+//! | `page.rs` | the page chrome, rendering, notices, the HTML error page, security headers |
+//! | `assets.rs` | `/static/`: CSS, JS and icon, embedded in the binary |
+//! | `home.rs`, `account.rs` | `/`, log in, sign up, log out |
+//! | `circle.rs` | `/circle`: find people, trust them, change or revoke it |
+//! | `search.rs` | `/search`: ranked providers with their trust paths |
+//! | `provider.rs`, `refer.rs` | `/providers/{id}`: profile, vouches, vouch and refer forms |
+//! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
+//! | `network.rs`, `network_query.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
+//! | `owner.rs`, `dashboard.rs` | a provider's profile editor and dashboard (owner only) |
+//! | `visibility.rs` | the visibility rule for vouches shown on pages |
+//! | `svg/` | server-side SVG: trust paths, the network map, the referral funnel |
+
+mod account;
+mod assets;
+mod circle;
+mod dashboard;
+mod home;
+mod moves;
+mod network;
+mod network_query;
+mod owner;
+mod page;
+mod provider;
+mod refer;
+mod referrals;
+mod search;
+mod session;
+pub mod svg;
+mod visibility;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+/// Every page, form handler and static file, with the security headers the pages need.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/signup", get(account::signup_page).post(account::signup))
+        .route("/logout", post(account::logout))
+        .route("/circle", get(circle::circle))
+        .route("/circle/trust", post(circle::trust))
+        .route("/circle/revoke", post(circle::revoke))
+        .route("/search", get(search::search))
+        .route("/network", get(network::network))
+        .route("/providers/{id}", get(provider::provider))
+        .route("/providers/{id}/vouch", post(provider::vouch))
+        .route("/providers/{id}/vouch/withdraw", post(provider::withdraw))
+        .route("/providers/{id}/refer", post(refer::refer))
+        .route("/providers/{id}/edit", get(owner::edit_page).post(owner::edit))
+        .route("/providers/{id}/dashboard", get(dashboard::dashboard))
+        .route("/referrals", get(referrals::referrals))
+        .route("/referrals/{id}/move", post(referrals::make_move))
+        .route("/inbox", get(referrals::inbox))
+        .route("/inbox/read-all", post(referrals::read_all))
+        .route("/static/{file}", get(assets::asset))
+        .layer(axum::middleware::map_response(page::security_headers))
+}

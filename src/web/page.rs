@@ -1,0 +1,321 @@
+//! What every page shares: the chrome around it (navigation, the signed-in person, a notice
+//! after a form), rendering, the HTML error page, and the security headers.
+
+use askama::Template;
+use axum::http::header::{self, HeaderValue};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store;
+
+use super::session::Visitor;
+
+/// The page chrome: who is signed in, where they are, and a notice after a form.
+pub struct Chrome {
+    /// The page title (before " · vouchgraph").
+    pub title: String,
+    /// The signed-in person, if any.
+    pub user: Option<ChromeUser>,
+    /// The navigation entry to mark as current.
+    pub nav: &'static str,
+    /// A confirmation after a form's redirect.
+    pub notice: Option<&'static str>,
+    /// Unread notifications.
+    pub unread: usize,
+    /// Error pages show the brand only: they cannot know who is signed in.
+    pub minimal: bool,
+}
+
+/// The signed-in person as the chrome shows them.
+pub struct ChromeUser {
+    /// Their name.
+    pub name: String,
+    /// The session's CSRF token, for the log-out form.
+    pub csrf: String,
+    /// Their first provider's id, for the dashboard link.
+    pub dashboard: Option<i64>,
+}
+
+impl Chrome {
+    /// The chrome for `visitor` on the page `nav`, titled `title`.
+    pub async fn new(
+        state: &AppState,
+        visitor: &Visitor,
+        nav: &'static str,
+        title: impl Into<String>,
+    ) -> Result<Chrome, WebError> {
+        let (user, unread) = match &visitor.user {
+            Some(me) => {
+                // 100 is plenty for a badge; "99+" beyond.
+                let unread =
+                    store::notifications::list(&state.pool, me.person, true, None, 100).await?;
+                let user = ChromeUser {
+                    name: me.name.clone(),
+                    csrf: me.csrf.clone(),
+                    dashboard: me.providers.first().map(|p| p.0),
+                };
+                (Some(user), unread.len())
+            }
+            None => (None, 0),
+        };
+        Ok(Chrome {
+            title: title.into(),
+            user,
+            nav,
+            notice: visitor.done.as_deref().and_then(notice),
+            unread,
+            minimal: false,
+        })
+    }
+
+    /// The unread badge text.
+    pub fn unread_badge(&self) -> String {
+        if self.unread > 99 {
+            "99+".into()
+        } else {
+            self.unread.to_string()
+        }
+    }
+
+    /// The asset version, for cache-busting links.
+    pub fn version(&self) -> &'static str {
+        super::assets::VERSION
+    }
+
+    /// Whether `entry` is the current navigation entry.
+    pub fn is(&self, entry: &str) -> bool {
+        self.nav == entry
+    }
+}
+
+/// The confirmation shown after a form redirects with `?done=key`. Only known keys show, so a
+/// link cannot put words on our pages.
+fn notice(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "welcome" => "Welcome to vouchgraph! Start by trusting a few people you know.",
+        "logged-in" => "You are logged in.",
+        "logged-out" => "You are logged out.",
+        "trusted" => "Saved: your circle is updated.",
+        "revoked" => "Done: you no longer trust them.",
+        "vouched" => "Thanks: your vouch is saved.",
+        "withdrawn" => "Your vouch is withdrawn.",
+        "referred" => "Referral sent.",
+        "invited" => "Referral sent: they will see it when they sign up with that email.",
+        "moved" => "Referral updated.",
+        "read" => "All notifications are marked read.",
+        "saved" => "Your profile is saved.",
+        _ => return None,
+    })
+}
+
+/// Renders a page with `status`.
+pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<Response, WebError> {
+    let html = page
+        .render()
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e).context("rendering a page")))?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// A 303 to `to`: where every successful form post goes, so a reload does not post again.
+/// Bytes a header may not hold (spaces, controls, non-ASCII) are percent-encoded, so no typed
+/// value can break the header.
+pub fn see_other(to: &str) -> Response {
+    let mut location = String::with_capacity(to.len());
+    for byte in to.bytes() {
+        if (0x21..=0x7e).contains(&byte) {
+            location.push(byte as char);
+        } else {
+            location.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Redirect::to(&location).into_response()
+}
+
+/// A day, as people write it: "23 Nov 2026".
+pub fn day(t: OffsetDateTime) -> String {
+    t.format(format_description!(
+        "[day padding:none] [month repr:short] [year]"
+    ))
+    .unwrap_or_default()
+}
+
+/// Percent-encodes a query value.
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Why a page could not be shown.
+#[derive(Debug)]
+pub enum WebError {
+    /// The page needs a signed-in person: go to the login page, then come back to `next`.
+    SignIn {
+        /// The path to return to.
+        next: String,
+    },
+    /// A form post without the right CSRF token.
+    Csrf,
+    /// Anything the API would refuse, with the same status.
+    Api(ApiError),
+}
+
+impl From<ApiError> for WebError {
+    fn from(error: ApiError) -> Self {
+        WebError::Api(error)
+    }
+}
+
+impl From<sqlx::Error> for WebError {
+    fn from(error: sqlx::Error) -> Self {
+        WebError::Api(error.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    status: u16,
+    heading: String,
+    message: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, heading, message) = match self {
+            WebError::SignIn { next } => {
+                return see_other(&format!("/login?next={}", encode(&next)));
+            }
+            WebError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "This form has expired".to_string(),
+                "The form did not carry this session's security token, so nothing was saved. \
+                 Go back, reload the page and try again."
+                    .to_string(),
+            ),
+            WebError::Api(error) => {
+                let status = error.status();
+                let message = match &error {
+                    ApiError::Internal(cause) => {
+                        tracing::error!(error = ?cause, "internal error on a page");
+                        "Something went wrong on our side; it has been logged. Please try again."
+                            .to_string()
+                    }
+                    ApiError::Unavailable(why) => {
+                        tracing::warn!(%why, "dependency unavailable for a page");
+                        "vouchgraph is briefly unavailable. Please try again in a moment."
+                            .to_string()
+                    }
+                    ApiError::Unprocessable(errors) => errors
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    other => capitalise(&other.to_string()),
+                };
+                let heading = status.canonical_reason().unwrap_or("Error").to_string();
+                (status, heading, message)
+            }
+        };
+        let page = ErrorPage {
+            chrome: Chrome {
+                title: heading.clone(),
+                user: None,
+                nav: "",
+                notice: None,
+                unread: 0,
+                minimal: true,
+            },
+            status: status.as_u16(),
+            heading,
+            message,
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, message_only(status)).into_response(),
+        }
+    }
+}
+
+fn message_only(status: StatusCode) -> String {
+    status.canonical_reason().unwrap_or("Error").to_string()
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The headers every page and asset gets. The policy allows nothing but our own files: no
+/// inline script or style, no framing, forms posting only to us.
+pub async fn security_headers(mut response: Response) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if is_html {
+        // Pages are personal and carry a CSRF token: never keep them in a shared cache.
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode("/circle?q=Matt Hughes"), "/circle%3Fq%3DMatt%20Hughes");
+        assert_eq!(encode("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn a_redirect_never_carries_raw_controls_or_spaces() {
+        let response = see_other("/search?q=a b\r\nSet-Cookie: x=1&n=é");
+        let location = response.headers()[header::LOCATION].to_str().unwrap();
+        assert_eq!(location, "/search?q=a%20b%0D%0ASet-Cookie:%20x=1&n=%C3%A9");
+    }
+
+    #[test]
+    fn only_known_notices_show() {
+        assert!(notice("trusted").is_some());
+        assert!(notice("<script>").is_none());
+    }
+}

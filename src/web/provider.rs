@@ -1,0 +1,288 @@
+//! `/providers/{id}`: a provider's profile, why it scores what it does for the visitor, the
+//! vouches the visitor may see, and the forms to vouch (recommend or warn) and to refer it.
+//! Vouching goes through the same store calls as `PUT/DELETE /v1/providers/{id}/vouches/{trade}`.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::domain::values::parse_note;
+use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
+use crate::error::ApiError;
+use crate::feed::GraphChange;
+use crate::graph;
+use crate::state::AppState;
+use crate::store;
+
+use super::circle::VISIBILITIES;
+use super::page::{day, render, see_other, Chrome, WebError};
+use super::search::{network_summary, public_summary};
+use super::session::{Posted, Visitor};
+use super::svg::paths::{path_text, trust_paths_svg};
+use super::visibility::visible_vouches;
+
+/// The most paths the "why" diagram draws; the list below it names the rest.
+const PATHS_DRAWN: usize = 5;
+
+/// Parses a provider id from the path; anything else is a 404 page.
+pub fn provider_id(raw: &str) -> Result<ProviderId, WebError> {
+    raw.parse::<i64>()
+        .map(ProviderId)
+        .map_err(|_| ApiError::NotFound("provider").into())
+}
+
+/// A trade in the forms.
+struct TradeChoice {
+    slug: String,
+    name: String,
+    selected: bool,
+}
+
+/// A vouch as listed.
+struct VouchCard {
+    name: String,
+    trade: String,
+    trade_slug: String,
+    recommend: bool,
+    note: String,
+    visibility: String,
+    mine: bool,
+    when: String,
+}
+
+#[derive(Template)]
+#[template(path = "provider.html")]
+struct ProviderPage {
+    chrome: Chrome,
+    csrf: String,
+    id: i64,
+    name: String,
+    description: String,
+    trade_names: String,
+    owner_name: String,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+    area: String,
+    signed_in: bool,
+    is_owner: bool,
+    why_summary: String,
+    why_public: String,
+    why_svg: String,
+    why_paths: Vec<String>,
+    beyond: u32,
+    vouches: Vec<VouchCard>,
+    trades: Vec<TradeChoice>,
+    stance_warn: bool,
+    note: String,
+    visibility: String,
+    visibilities: &'static [(&'static str, &'static str)],
+    login_next: String,
+}
+
+/// The provider page.
+pub async fn provider(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let id = provider_id(&raw)?;
+    let row = store::providers::get(&state.pool, id)
+        .await?
+        .ok_or(ApiError::NotFound("provider"))?;
+    let seeker = visitor.person();
+    let all_trades = store::providers::trades(&state.pool).await?;
+    let trade_name = |slug: &str| {
+        all_trades
+            .iter()
+            .find(|t| t.slug == slug)
+            .map_or_else(|| slug.to_string(), |t| t.name.clone())
+    };
+    let owner_name = store::people::profile(&state.pool, row.owner_id)
+        .await?
+        .map(|p| p.display_name)
+        .unwrap_or_default();
+    let vouches: Vec<VouchCard> = visible_vouches(&state.pool, id, seeker)
+        .await?
+        .into_iter()
+        .map(|v| VouchCard {
+            name: v.display_name,
+            trade: trade_name(&v.trade),
+            recommend: v.stance == "recommend",
+            note: v.note,
+            mine: Some(v.person_id) == seeker,
+            when: day(v.updated_at),
+            trade_slug: v.trade,
+            visibility: v.visibility,
+        })
+        .collect();
+    let explanation = state.live.read(|g, prior| {
+        graph::explain_provider(g, prior, seeker, id, None, state.live.params())
+    });
+    let (why_summary, why_public, why_svg, why_paths, beyond) = match &explanation {
+        Some(e) => (
+            network_summary(&e.counts),
+            public_summary(&e.counts),
+            trust_paths_svg(
+                "why",
+                &row.name,
+                &e.paths[..e.paths.len().min(PATHS_DRAWN)],
+            ),
+            e.paths.iter().map(|p| path_text(&row.name, p)).collect(),
+            e.beyond_three_hops,
+        ),
+        None => Default::default(),
+    };
+    // The form starts from the visitor's own vouch, if they made one.
+    let mine = vouches.iter().find(|v| v.mine);
+    let selected_trade = mine.map_or_else(
+        || row.trades.first().cloned().unwrap_or_default(),
+        |v| v.trade_slug.clone(),
+    );
+    let page = ProviderPage {
+        chrome: Chrome::new(&state, &visitor, "provider", row.name.clone()).await?,
+        csrf: visitor
+            .user
+            .as_ref()
+            .map(|u| u.csrf.clone())
+            .unwrap_or_default(),
+        id: id.0,
+        trade_names: row
+            .trades
+            .iter()
+            .map(|t| trade_name(t))
+            .collect::<Vec<_>>()
+            .join(", "),
+        trades: row
+            .trades
+            .iter()
+            .map(|slug| TradeChoice {
+                name: trade_name(slug),
+                selected: *slug == selected_trade,
+                slug: slug.clone(),
+            })
+            .collect(),
+        owner_name,
+        description: row.description,
+        phone: row.phone,
+        email: row.email,
+        website: row.website,
+        area: format!(
+            "within {} km of {:.3}, {:.3}",
+            row.radius_km, row.lat, row.lon
+        ),
+        signed_in: visitor.user.is_some(),
+        is_owner: visitor.user.as_ref().is_some_and(|u| u.owns(id)),
+        why_summary,
+        why_public,
+        why_svg,
+        why_paths,
+        beyond,
+        stance_warn: mine.is_some_and(|v| !v.recommend),
+        note: mine.map(|v| v.note.clone()).unwrap_or_default(),
+        visibility: mine.map_or_else(|| "public".to_string(), |v| v.visibility.clone()),
+        visibilities: VISIBILITIES,
+        login_next: format!("/providers/{}#vouch", id.0),
+        vouches,
+        name: row.name,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Checks that the provider exists and offers the trade; returns its owner and the trade.
+async fn provider_trade(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    provider: ProviderId,
+    slug: &str,
+) -> Result<(PersonId, TradeId), WebError> {
+    let owner = store::providers::owner_for_update(tx, provider)
+        .await?
+        .ok_or(ApiError::NotFound("provider"))?;
+    let trade = state
+        .live
+        .trade_by_slug(slug)
+        .ok_or_else(|| ApiError::field("trade", format!("unknown trade {slug:?}")))?;
+    if !store::providers::trade_ids(&mut *tx, provider)
+        .await?
+        .contains(&trade)
+    {
+        return Err(ApiError::field("trade", "this provider does not offer that trade").into());
+    }
+    Ok((owner, trade))
+}
+
+/// A vouch form.
+#[derive(Deserialize)]
+pub struct VouchForm {
+    trade: String,
+    stance: String,
+    #[serde(default)]
+    note: String,
+    visibility: String,
+}
+
+/// Recommends or warns against the provider (replacing the visitor's earlier vouch).
+pub async fn vouch(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Posted { visitor, form }: Posted<VouchForm>,
+) -> Result<Response, WebError> {
+    let id = provider_id(&raw)?;
+    let me = visitor.require_for(&format!("/providers/{}#vouch", id.0))?;
+    let stance = Stance::parse(&form.stance)
+        .ok_or_else(|| ApiError::field("stance", "must be recommend or warn"))?;
+    let visibility = Visibility::parse(&form.visibility)
+        .ok_or_else(|| ApiError::field("visibility", "must be public, network or private"))?;
+    let note = parse_note(&form.note).map_err(|m| ApiError::field("note", m))?;
+    let mut tx = state.pool.begin().await?;
+    let (owner, trade) = provider_trade(&state, &mut tx, id, &form.trade).await?;
+    if owner == me.person {
+        return Err(ApiError::Forbidden("you cannot vouch for your own business".into()).into());
+    }
+    store::vouches::set(&mut tx, me.person, id, trade, stance, &note, visibility).await?;
+    let change = GraphChange::VouchSet {
+        person: me.person,
+        provider: id,
+        trade,
+        stance,
+        visibility,
+        note,
+    };
+    store::changes::record(&mut tx, Some(me.person), &change).await?;
+    tx.commit().await?;
+    state.live.catch_up_after_write(&state.pool).await;
+    Ok(see_other(&format!("/providers/{}?done=vouched#vouches", id.0)))
+}
+
+/// A withdrawal: which trade's vouch.
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    trade: String,
+}
+
+/// Withdraws the visitor's vouch for the provider in a trade.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Posted { visitor, form }: Posted<WithdrawForm>,
+) -> Result<Response, WebError> {
+    let id = provider_id(&raw)?;
+    let me = visitor.require_for(&format!("/providers/{}", id.0))?;
+    let mut tx = state.pool.begin().await?;
+    let (_, trade) = provider_trade(&state, &mut tx, id, &form.trade).await?;
+    if !store::vouches::revoke(&mut tx, me.person, id, trade).await? {
+        return Err(ApiError::NotFound("vouch").into());
+    }
+    let change = GraphChange::VouchRevoke {
+        person: me.person,
+        provider: id,
+        trade,
+    };
+    store::changes::record(&mut tx, Some(me.person), &change).await?;
+    tx.commit().await?;
+    state.live.catch_up_after_write(&state.pool).await;
+    Ok(see_other(&format!("/providers/{}?done=withdrawn#vouches", id.0)))
+}

@@ -1,0 +1,283 @@
+//! `/referrals`: referrals received, sent, and (for providers) made to the visitor's business,
+//! each with the buttons for the moves the visitor may make; and `/inbox`, the notifications.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::domain::{PersonId, ReferralStatus};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store;
+use crate::store::referrals::{ListScope, ReferralRow};
+
+use super::moves::{allowed_moves, make_move as apply_move, parties, Move};
+use super::page::{day, render, see_other, Chrome, WebError};
+use super::session::{Posted, Visitor};
+
+/// How many referrals of each kind the page lists.
+const PAGE: i64 = 50;
+
+/// A button for one move.
+struct MoveButton {
+    to: &'static str,
+    label: &'static str,
+    class: &'static str,
+}
+
+fn button(to: ReferralStatus) -> Option<MoveButton> {
+    let (label, class) = match to {
+        ReferralStatus::Accepted => ("Accept", "button"),
+        ReferralStatus::Declined => ("Decline", "button secondary"),
+        ReferralStatus::Contacted => ("Mark contacted", "button"),
+        ReferralStatus::Hired => ("I hired them", "button"),
+        // Completing needs an outcome: it has a form of its own.
+        _ => return None,
+    };
+    Some(MoveButton {
+        to: to.as_str(),
+        label,
+        class,
+    })
+}
+
+/// A referral as a card.
+struct ReferralCard {
+    id: i64,
+    provider_id: i64,
+    provider_name: String,
+    trade: String,
+    referrer_name: String,
+    recipient: String,
+    note: String,
+    status: &'static str,
+    outcome: Option<String>,
+    rating: Option<i16>,
+    credited: bool,
+    when: String,
+    buttons: Vec<MoveButton>,
+    can_complete: bool,
+}
+
+fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
+    let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Sent);
+    let moves = allowed_moves(status, &parties(&r, viewer));
+    ReferralCard {
+        id: r.id,
+        provider_id: r.provider_id.0,
+        trade: r.trade,
+        referrer_name: r.referrer_name,
+        recipient: match (r.recipient_name, r.recipient_email) {
+            (Some(name), _) => name,
+            // The invited address is the referrer's to see, not the provider's.
+            (None, Some(email)) if r.referrer_id == viewer => format!("{email} (invited)"),
+            _ => "someone invited by email".into(),
+        },
+        note: r.note,
+        status: status.as_str(),
+        outcome: r.outcome,
+        rating: r.rating,
+        credited: r.credited,
+        when: day(r.created_at),
+        buttons: moves.iter().filter_map(|m| button(*m)).collect(),
+        can_complete: moves.contains(&ReferralStatus::Completed),
+        provider_name: r.provider_name,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "referrals.html")]
+struct ReferralsPage {
+    chrome: Chrome,
+    csrf: String,
+    received: Vec<ReferralCard>,
+    sent: Vec<ReferralCard>,
+    business: Vec<ReferralCard>,
+    owns_business: bool,
+}
+
+/// The referrals page.
+pub async fn referrals(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
+    let me = visitor.require()?;
+    let list = |scope| store::referrals::list(&state.pool, scope, None, None, PAGE);
+    let received = list(ListScope::ReceivedBy(me.person)).await?;
+    let sent = list(ListScope::SentBy(me.person)).await?;
+    let mut business = Vec::new();
+    for provider in &me.providers {
+        business.extend(list(ListScope::ForProvider(*provider)).await?);
+    }
+    business.sort_by(|a, b| b.id.cmp(&a.id));
+    let to_cards = |rows: Vec<ReferralRow>| {
+        rows.into_iter()
+            .map(|r| card(r, me.person))
+            .collect::<Vec<_>>()
+    };
+    let page = ReferralsPage {
+        chrome: Chrome::new(&state, &visitor, "referrals", "Referrals").await?,
+        csrf: me.csrf.clone(),
+        received: to_cards(received),
+        sent: to_cards(sent),
+        business: to_cards(business),
+        owns_business: !me.providers.is_empty(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// A move form. `outcome` and `rating` come with "Mark completed" only.
+#[derive(Deserialize)]
+pub struct MoveForm {
+    to: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    rating: String,
+    /// Where to go back to: the referrals page or a dashboard.
+    #[serde(default)]
+    back: String,
+}
+
+/// Makes a move on a referral.
+pub async fn make_move(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { visitor, form }: Posted<MoveForm>,
+) -> Result<Response, WebError> {
+    let me = visitor.require_for("/referrals")?;
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::NotFound("referral"))?;
+    let to = ReferralStatus::parse(&form.to)
+        .ok_or_else(|| ApiError::field("to", "not a referral status"))?;
+    let rating = match form.rating.trim() {
+        "" => None,
+        r => Some(
+            r.parse::<i16>()
+                .map_err(|_| ApiError::field("rating", "must be 1 to 5"))?,
+        ),
+    };
+    let outcome = Some(form.outcome.trim().to_string()).filter(|o| !o.is_empty());
+    apply_move(
+        &state,
+        me.person,
+        id,
+        Move {
+            to,
+            outcome,
+            rating,
+        },
+    )
+    .await?;
+    let back = if form.back.starts_with("/providers/") && !form.back.contains("//") {
+        format!("{}?done=moved", form.back)
+    } else {
+        format!("/referrals?done=moved#r{id}")
+    };
+    Ok(see_other(&back))
+}
+
+/// A notification as listed.
+struct InboxItem {
+    text: String,
+    when: String,
+    unread: bool,
+    referral: Option<i64>,
+}
+
+fn describe(kind: &str, p: &serde_json::Value) -> String {
+    let field = |name: &str| p[name].as_str().unwrap_or("someone").to_string();
+    match kind {
+        "referral.received" => format!(
+            "{} referred {} ({}) to you.",
+            field("referrer_name"),
+            field("provider_name"),
+            field("trade")
+        ),
+        "referral.received_for_provider" => format!(
+            "{} referred your business {} to someone.",
+            field("referrer_name"),
+            field("provider_name")
+        ),
+        "referral.status_changed" => {
+            let outcome = match p["outcome"].as_str() {
+                Some(o) => format!(" (it went {o})"),
+                None => String::new(),
+            };
+            format!(
+                "The referral of {} is now {}{outcome}.",
+                field("provider_name"),
+                field("status")
+            )
+        }
+        other => format!("Something happened: {other}."),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    chrome: Chrome,
+    csrf: String,
+    items: Vec<InboxItem>,
+    any_unread: bool,
+}
+
+/// The inbox.
+pub async fn inbox(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+    let me = visitor.require()?;
+    let items: Vec<InboxItem> = store::notifications::list(&state.pool, me.person, false, None, 50)
+        .await?
+        .into_iter()
+        .map(|n| InboxItem {
+            text: describe(&n.kind, &n.payload),
+            when: day(n.created_at),
+            unread: n.read_at.is_none(),
+            referral: n.payload["referral_id"].as_i64(),
+        })
+        .collect();
+    let page = InboxPage {
+        chrome: Chrome::new(&state, &visitor, "inbox", "Inbox").await?,
+        csrf: me.csrf.clone(),
+        any_unread: items.iter().any(|i| i.unread),
+        items,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// No fields beyond the CSRF token.
+#[derive(Deserialize)]
+pub struct NoFields {}
+
+/// Marks every notification read.
+pub async fn read_all(
+    State(state): State<AppState>,
+    Posted { visitor, .. }: Posted<NoFields>,
+) -> Result<Response, WebError> {
+    let me = visitor.require_for("/inbox")?;
+    store::notifications::mark_all_read(&state.pool, me.person).await?;
+    Ok(see_other("/inbox?done=read"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn notifications_read_as_sentences() {
+        let payload = json!({"referrer_name": "Anna Berg", "provider_name": "Rossi Tiling",
+            "trade": "tiler", "status": "accepted"});
+        assert_eq!(
+            describe("referral.received", &payload),
+            "Anna Berg referred Rossi Tiling (tiler) to you."
+        );
+        assert_eq!(
+            describe("referral.status_changed", &payload),
+            "The referral of Rossi Tiling is now accepted."
+        );
+    }
+}

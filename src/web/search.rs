@@ -1,0 +1,249 @@
+//! `/search`: the providers of a trade ranked for the visitor, each with why, drawn as the
+//! trust paths from the visitor to the people who vouched.
+//!
+//! Served from the in-memory graph, like `GET /v1/search`. The place searched defaults to the
+//! signed-in person's home; clearing the fields searches everywhere.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::domain::{GeoPoint, PersonId};
+use crate::error::ApiError;
+use crate::graph::{self, RankedProvider, SearchQuery, VouchCounts};
+use crate::state::AppState;
+use crate::store;
+
+use super::page::{render, Chrome, WebError};
+use super::session::{Visitor, WebQuery};
+use super::svg::paths::{path_text, trust_paths_svg};
+
+/// A trade in a `<select>`.
+pub struct TradeOption {
+    /// Its slug.
+    pub slug: String,
+    /// Its name.
+    pub name: String,
+    /// Whether it is the one chosen.
+    pub selected: bool,
+}
+
+/// Every trade, with `selected` marked.
+pub async fn trade_options(
+    state: &AppState,
+    selected: &str,
+) -> Result<Vec<TradeOption>, WebError> {
+    Ok(store::providers::trades(&state.pool)
+        .await?
+        .into_iter()
+        .map(|t| TradeOption {
+            selected: t.slug == selected,
+            slug: t.slug,
+            name: t.name,
+        })
+        .collect())
+}
+
+/// The search form's fields. Coordinates are text, because an empty field is a choice
+/// ("anywhere"), not an error.
+#[derive(Deserialize)]
+pub struct SearchParams {
+    trade: Option<String>,
+    lat: Option<String>,
+    lon: Option<String>,
+}
+
+/// One result as the page shows it.
+struct ResultRow {
+    rank: usize,
+    id: i64,
+    name: String,
+    summary: String,
+    public_summary: String,
+    score: String,
+    paths: Vec<String>,
+    svg: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    trades: Vec<TradeOption>,
+    trade_name: String,
+    lat: String,
+    lon: String,
+    place: String,
+    error: Option<String>,
+    searched: bool,
+    signed_in: bool,
+    results: Vec<ResultRow>,
+}
+
+/// The counts in words: "2 people in your network recommend, none warn".
+pub fn network_summary(c: &VouchCounts) -> String {
+    let people = |n: u32| match n {
+        0 => "No one".to_string(),
+        1 => "1 person".to_string(),
+        n => format!("{n} people"),
+    };
+    let verb = if c.network_recommend == 1 {
+        "recommends"
+    } else {
+        "recommend"
+    };
+    let warn = match c.network_warn {
+        0 => "none warn".to_string(),
+        1 => "1 warns".to_string(),
+        n => format!("{n} warn"),
+    };
+    format!(
+        "{} in your network {verb}, {warn}",
+        people(c.network_recommend)
+    )
+}
+
+/// The public counts in words.
+pub fn public_summary(c: &VouchCounts) -> String {
+    let plural = |n: u32, word: &str| {
+        if n == 1 {
+            format!("1 public {word}")
+        } else {
+            format!("{n} public {word}s")
+        }
+    };
+    format!(
+        "{}, {}",
+        plural(c.public_recommend, "recommendation"),
+        plural(c.public_warn, "warning")
+    )
+}
+
+fn result_row(rank: usize, r: RankedProvider) -> ResultRow {
+    ResultRow {
+        rank,
+        id: r.provider.0,
+        summary: network_summary(&r.counts),
+        public_summary: public_summary(&r.counts),
+        score: format!("{:.3}", r.score),
+        paths: r.paths.iter().map(|p| path_text(&r.name, p)).collect(),
+        svg: trust_paths_svg(&format!("paths-{}", r.provider.0), &r.name, &r.paths),
+        name: r.name,
+    }
+}
+
+/// Parses the place: `Ok(None)` for anywhere.
+fn parse_place(lat: &str, lon: &str) -> Result<Option<(f64, f64)>, String> {
+    match (lat.trim(), lon.trim()) {
+        ("", "") => Ok(None),
+        (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
+            (Ok(lat), Ok(lon)) => GeoPoint::parse(lat, lon)
+                .map(|p| Some((p.lat, p.lon)))
+                .map_err(|_| "latitude must be -90 to 90 and longitude -180 to 180".into()),
+            _ => Err("give the place as two numbers, latitude and longitude, or neither".into()),
+        },
+    }
+}
+
+/// The search page, with results when a trade is given.
+pub async fn search(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    WebQuery(params): WebQuery<SearchParams>,
+) -> Result<Response, WebError> {
+    let slug = params.trade.unwrap_or_default();
+    let trades = trade_options(&state, &slug).await?;
+    // Absent coordinates default to home; present but empty ones mean anywhere.
+    let home = visitor.user.as_ref().and_then(|u| u.home);
+    let (lat, lon) = match (params.lat, params.lon, home) {
+        (None, None, Some((lat, lon))) => (lat.to_string(), lon.to_string()),
+        (lat, lon, _) => (lat.unwrap_or_default(), lon.unwrap_or_default()),
+    };
+    let mut page = SearchPage {
+        chrome: Chrome::new(&state, &visitor, "search", "Search").await?,
+        trade_name: trades
+            .iter()
+            .find(|t| t.selected)
+            .map(|t| t.name.clone())
+            .unwrap_or_default(),
+        trades,
+        place: String::new(),
+        lat,
+        lon,
+        error: None,
+        searched: false,
+        signed_in: visitor.user.is_some(),
+        results: Vec::new(),
+    };
+    if slug.is_empty() {
+        return render(StatusCode::OK, &page);
+    }
+    let Some(trade) = state.live.trade_by_slug(&slug) else {
+        page.error = Some(format!("There is no trade called “{slug}”; pick one from the list."));
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    let near = match parse_place(&page.lat, &page.lon) {
+        Ok(near) => near,
+        Err(message) => {
+            page.error = Some(format!("The place is not valid: {message}."));
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    if !state.live.is_loaded() {
+        return Err(ApiError::Unavailable("the trust graph is still loading".into()).into());
+    }
+    page.place = match (near, home) {
+        (None, _) => "anywhere".into(),
+        (Some(p), Some(h)) if p == h => "near your home".into(),
+        (Some((lat, lon)), _) => format!("near {lat:.4}, {lon:.4}"),
+    };
+    let seeker: Option<PersonId> = visitor.person();
+    let query = SearchQuery {
+        seeker,
+        trade,
+        near,
+        limit: 10,
+    };
+    let ranked = state
+        .live
+        .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params()));
+    page.searched = true;
+    page.results = ranked
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| result_row(i + 1, r))
+        .collect();
+    render(StatusCode::OK, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_as_a_sentence() {
+        let counts = VouchCounts {
+            network_recommend: 1,
+            network_warn: 0,
+            public_recommend: 5,
+            public_warn: 1,
+        };
+        assert_eq!(
+            network_summary(&counts),
+            "1 person in your network recommends, none warn"
+        );
+        assert_eq!(
+            public_summary(&counts),
+            "5 public recommendations, 1 public warning"
+        );
+    }
+
+    #[test]
+    fn an_empty_place_means_anywhere() {
+        assert_eq!(parse_place("", ""), Ok(None));
+        assert_eq!(parse_place("51.47", "-2.6"), Ok(Some((51.47, -2.6))));
+        assert!(parse_place("x", "1").is_err());
+    }
+}
