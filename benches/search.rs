@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Parser;
-use vouchgraph::graph::{compute_prior, RankParams};
+use vouchgraph::graph::compute_prior;
 use vouchgraph::synth::generate;
 
 use args::Args;
@@ -40,19 +40,25 @@ fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let config = args.synth_config();
     let trade = args.trade();
-    let params = RankParams::default();
+    let params = args.params();
     machine::sample();
 
     eprintln!("generating {config:?}");
     let started = Instant::now();
     let net = generate(&config);
     let generate = started.elapsed();
-    eprintln!("generated in {:.1} s; building the graph", generate.as_secs_f64());
+    eprintln!(
+        "generated in {:.1} s; building the graph",
+        generate.as_secs_f64()
+    );
 
     machine::sample();
     let built = engine::build(&net)?;
     let graph = &built.graph;
-    eprintln!("built in {:.1} s; computing the prior", built.build.as_secs_f64());
+    eprintln!(
+        "built in {:.1} s; computing the prior",
+        built.build.as_secs_f64()
+    );
     let started = Instant::now();
     let prior = compute_prior(graph, &[], &params);
     let prior_time = started.elapsed();
@@ -88,16 +94,16 @@ fn main() -> anyhow::Result<()> {
                 Err(format!("failed: {error:#}"))
             }
             Ok(results) => {
-        let overlaps: Vec<f64> = results
-            .queries
-            .iter()
-            .zip(&run.tops)
-            .map(|(exact, engine)| igraph::overlap(engine, &exact.top))
-            .collect();
-        let query: Vec<f64> = results.queries.iter().map(|q| q.query_s).collect();
-        let ppr = Stats::of(&results.queries.iter().map(|q| q.ppr_s).collect::<Vec<_>>());
-        let full = overlaps.iter().filter(|&&o| o >= 1.0).count();
-        Ok(Comparison {
+                let overlaps: Vec<f64> = results
+                    .queries
+                    .iter()
+                    .zip(&run.tops)
+                    .map(|(exact, engine)| igraph::overlap(engine, &exact.top))
+                    .collect();
+                let query: Vec<f64> = results.queries.iter().map(|q| q.query_s).collect();
+                let ppr = Stats::of(&results.queries.iter().map(|q| q.ppr_s).collect::<Vec<_>>());
+                let full = overlaps.iter().filter(|&&o| o >= 1.0).count();
+                Ok(Comparison {
             seekers: igraph_seekers,
             label: format!("igraph {} exact PPR", results.igraph_version),
             reference: Stats::of(&query),
@@ -145,37 +151,37 @@ fn main() -> anyhow::Result<()> {
                     Err(format!("failed: {error:#}"))
                 }
                 Ok(figures) => {
-            anyhow::ensure!(
-                figures.loaded_trust_edges == net.trust_edges.len()
-                    && figures.loaded_vouches == net.vouches.len(),
-                "load_snapshot read {} trust edges and {} vouches, not {} and {}",
-                figures.loaded_trust_edges,
-                figures.loaded_vouches,
-                net.trust_edges.len(),
-                net.vouches.len()
-            );
-            let mut notes = vec![
+                    anyhow::ensure!(
+                        figures.loaded_trust_edges == net.trust_edges.len()
+                            && figures.loaded_vouches == net.vouches.len(),
+                        "load_snapshot read {} trust edges and {} vouches, not {} and {}",
+                        figures.loaded_trust_edges,
+                        figures.loaded_vouches,
+                        net.trust_edges.len(),
+                        net.vouches.len()
+                    );
+                    let mut notes = vec![
                 "CTE: every trust path of up to 3 hops from the seeker, then the reached people's vouches for the trade; no prior, no explanations (see benches/search/postgres.rs). It does less than the engine, so the ratio flatters it.".to_owned(),
             ];
-            if figures.cte_timeouts > 0 {
-                notes.push(format!(
+                    if figures.cte_timeouts > 0 {
+                        notes.push(format!(
                     "CTE: {} of {cte_seekers} queries hit the {} s statement timeout and count as {} s, so its times are lower bounds.",
                     figures.cte_timeouts, args.cte_timeout_s, args.cte_timeout_s
                 ));
-            }
-            Ok(PostgresFigures {
-                load: figures.load,
-                bulk_load: figures.bulk_load,
-                server_version: figures.server_version,
-                cte: Comparison {
-                    seekers: cte_seekers,
-                    label: "Postgres recursive CTE".to_owned(),
-                    reference: Stats::of_durations(&figures.cte_times),
-                    engine: engine_on(cte_seekers),
-                    overlap: None,
-                    notes,
-                },
-            })
+                    }
+                    Ok(PostgresFigures {
+                        load: figures.load,
+                        bulk_load: figures.bulk_load,
+                        server_version: figures.server_version,
+                        cte: Comparison {
+                            seekers: cte_seekers,
+                            label: "Postgres recursive CTE".to_owned(),
+                            reference: Stats::of_durations(&figures.cte_times),
+                            engine: engine_on(cte_seekers),
+                            overlap: None,
+                            notes,
+                        },
+                    })
                 }
             }
         }
@@ -188,7 +194,12 @@ fn main() -> anyhow::Result<()> {
         compilers_seen,
         load_average,
         trade,
-        trade_providers: net.providers.iter().filter(|p| p.trades.contains(&trade)).count(),
+        epsilon: params.epsilon,
+        trade_providers: net
+            .providers
+            .iter()
+            .filter(|p| p.trades.contains(&trade))
+            .count(),
         trade_vouches: net.vouches.iter().filter(|v| v.trade == trade).count(),
         config,
         generate,

@@ -17,3 +17,4 @@ pub mod state;
 pub mod store;
 pub mod synth;
 pub mod telemetry;
+pub mod web;

@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use vouchgraph::domain::TradeId;
+use vouchgraph::graph::RankParams;
 use vouchgraph::synth::SynthConfig;
 
 /// Search latency, memory and load time on a synthetic network, against igraph's exact
@@ -42,6 +43,10 @@ pub struct Args {
     /// The trade searched for; 1 (plumber) is the most common, so the most work.
     #[arg(long, default_value_t = 1)]
     pub trade: i32,
+    /// The push threshold `RankParams::epsilon` (default: the engine's default), to show what
+    /// precision costs: smaller is closer to exact and slower.
+    #[arg(long)]
+    pub epsilon: Option<f64>,
     /// Give up on one CTE query after this many seconds (it then counts as this long).
     #[arg(long, default_value_t = 60)]
     pub cte_timeout_s: u64,
@@ -82,6 +87,15 @@ impl Args {
             config.communities = communities;
         }
         config
+    }
+
+    /// The ranking's parameters: the engine's defaults, but for `--epsilon`.
+    pub fn params(&self) -> RankParams {
+        let mut params = RankParams::default();
+        if let Some(epsilon) = self.epsilon {
+            params.epsilon = epsilon;
+        }
+        params
     }
 
     /// The trade searched for.

@@ -127,7 +127,8 @@ impl Stats {
         assert!(!seconds.is_empty(), "no timings");
         let mut sorted = seconds.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let rank = |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
+        let rank =
+            |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
         Stats {
             p50: rank(0.50),
             p99: rank(0.99),

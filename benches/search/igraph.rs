@@ -50,8 +50,13 @@ pub fn run(
     params: &RankParams,
 ) -> anyhow::Result<Results> {
     anyhow::ensure!(
-        net.trust_edges.iter().all(|e| e.visibility == Visibility::Public)
-            && net.vouches.iter().all(|v| v.visibility == Visibility::Public),
+        net.trust_edges
+            .iter()
+            .all(|e| e.visibility == Visibility::Public)
+            && net
+                .vouches
+                .iter()
+                .all(|v| v.visibility == Visibility::Public),
         "the igraph comparison needs an all-public network"
     );
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -67,7 +72,10 @@ pub fn run(
     let results: Results = serde_json::from_str(&text)?;
     let answered: Vec<u32> = results.queries.iter().map(|q| q.seeker).collect();
     let asked: Vec<u32> = seekers.iter().map(|&s| index(s)).collect();
-    anyhow::ensure!(answered == asked, "the script answered for other seekers than asked");
+    anyhow::ensure!(
+        answered == asked,
+        "the script answered for other seekers than asked"
+    );
     Ok(results)
 }
 

@@ -84,7 +84,9 @@ pub async fn run(
     );
 
     let started = Instant::now();
-    bulk_load(&pool, net).await.context("bulk-loading the network")?;
+    bulk_load(&pool, net)
+        .await
+        .context("bulk-loading the network")?;
     let bulk_load = started.elapsed();
     eprintln!("postgres: bulk load took {:.1} s", bulk_load.as_secs_f64());
 
@@ -97,9 +99,12 @@ pub async fn run(
     eprintln!("postgres: load_snapshot took {:.1} s", load.as_secs_f64());
 
     let mut conn = pool.acquire().await?;
-    sqlx::query(&format!("set statement_timeout = {}", cte_timeout.as_millis()))
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(&format!(
+        "set statement_timeout = {}",
+        cte_timeout.as_millis()
+    ))
+    .execute(&mut *conn)
+    .await?;
     // A few queries on other people first, so the first timed one does not pay for planning
     // and for reading the indexes into memory.
     for warm_up in net.people.iter().rev().take(5) {
@@ -173,16 +178,21 @@ async fn bulk_load(pool: &PgPool, net: &SynthNetwork) -> anyhow::Result<()> {
     .fetch_all(&mut *conn)
     .await?;
     for (name, _) in &secondary {
-        sqlx::query(&format!("drop index {name}")).execute(&mut *conn).await?;
+        sqlx::query(&format!("drop index {name}"))
+            .execute(&mut *conn)
+            .await?;
     }
     sqlx::query("set session_replication_role = replica")
         .execute(&mut *conn)
         .await
         .context("turning off foreign-key triggers (needs a superuser)")?;
 
-    copy(&mut conn, "copy people (id, display_name) from stdin", &net.people, |buf, id| {
-        writeln!(buf, "{id}\t{}", SynthNetwork::person_name(*id))
-    })
+    copy(
+        &mut conn,
+        "copy people (id, display_name) from stdin",
+        &net.people,
+        |buf, id| writeln!(buf, "{id}\t{}", SynthNetwork::person_name(*id)),
+    )
     .await?;
     let mut owners: Vec<PersonId> = net.providers.iter().map(|p| p.owner).collect();
     owners.sort_unstable();
@@ -200,7 +210,11 @@ async fn bulk_load(pool: &PgPool, net: &SynthNetwork) -> anyhow::Result<()> {
         &net.providers,
         |buf, p| {
             let name = SynthNetwork::provider_name(p.id);
-            writeln!(buf, "{}\t{}\t{name}\t{}\t{}\t{}", p.id, p.owner, p.lat, p.lon, p.radius_km)
+            writeln!(
+                buf,
+                "{}\t{}\t{name}\t{}\t{}\t{}",
+                p.id, p.owner, p.lat, p.lon, p.radius_km
+            )
         },
     )
     .await?;
@@ -232,7 +246,11 @@ async fn bulk_load(pool: &PgPool, net: &SynthNetwork) -> anyhow::Result<()> {
         &net.vouches,
         |buf, v| {
             let (stance, visibility) = (v.stance.as_str(), v.visibility.as_str());
-            writeln!(buf, "{}\t{}\t{}\t{stance}\t{visibility}", v.person, v.provider, v.trade)
+            writeln!(
+                buf,
+                "{}\t{}\t{}\t{stance}\t{visibility}",
+                v.person, v.provider, v.trade
+            )
         },
     )
     .await?;
@@ -251,7 +269,9 @@ async fn bulk_load(pool: &PgPool, net: &SynthNetwork) -> anyhow::Result<()> {
         .await?;
     }
     // VACUUM refuses to run in a transaction block, so send it with the simple protocol.
-    sqlx::raw_sql("vacuum (freeze, analyze)").execute(&mut *conn).await?;
+    sqlx::raw_sql("vacuum (freeze, analyze)")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -275,6 +295,10 @@ async fn copy<T>(
         copy.send(buf.as_bytes()).await?;
     }
     let copied = copy.finish().await?;
-    anyhow::ensure!(copied as usize == rows.len(), "{statement}: copied {copied} of {} rows", rows.len());
+    anyhow::ensure!(
+        copied as usize == rows.len(),
+        "{statement}: copied {copied} of {} rows",
+        rows.len()
+    );
     Ok(())
 }

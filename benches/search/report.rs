@@ -24,6 +24,7 @@ pub struct Report {
     pub load_average: String,
     pub config: SynthConfig,
     pub trade: TradeId,
+    pub epsilon: f64,
     pub trade_providers: usize,
     pub trade_vouches: usize,
     pub generate: Duration,
@@ -136,10 +137,11 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "- query: trade {} ({} providers offer it, {} vouches for it), no location filter, limit 10, default `RankParams`, explanations on: {:.1} results per query, {:.0}% of them with a path\n",
+            "- query: trade {} ({} providers offer it, {} vouches for it), no location filter, limit 10, `RankParams` defaults with epsilon = {:e}, explanations on: {:.1} results per query, {:.0}% of them with a path\n",
             self.trade,
             thousands(self.trade_providers),
             thousands(self.trade_vouches),
+            self.epsilon,
             self.results_per_query,
             self.explained_share * 100.0
         );
@@ -150,13 +152,19 @@ impl Report {
 
     fn render_side_by_side(&self, out: &mut String) {
         let mut columns = vec![(
-            format!("engine (`rank_providers_for`), {} seekers", thousands(self.seekers)),
+            format!(
+                "engine (`rank_providers_for`), {} seekers",
+                thousands(self.seekers)
+            ),
             self.engine,
         )];
         let mut last_subset = None;
-        for comparison in [self.igraph.as_ref().ok(), self.postgres.as_ref().ok().map(|p| &p.cte)]
-            .into_iter()
-            .flatten()
+        for comparison in [
+            self.igraph.as_ref().ok(),
+            self.postgres.as_ref().ok().map(|p| &p.cte),
+        ]
+        .into_iter()
+        .flatten()
         {
             // Both references use the first seekers, so one engine column serves a subset size.
             if last_subset != Some(comparison.seekers) {
@@ -195,13 +203,19 @@ impl Report {
             out,
             "| search with explanations, p50 | {} | ≤ 2 ms | {} |",
             ms(e.p50),
-            verdict(e.p50 <= P50_TARGET_S, || format!("{:.1}× the target", e.p50 / P50_TARGET_S))
+            verdict(e.p50 <= P50_TARGET_S, || format!(
+                "{:.1}× the target",
+                e.p50 / P50_TARGET_S
+            ))
         );
         let _ = writeln!(
             out,
             "| search with explanations, p99 | {} | ≤ 10 ms | {} |",
             ms(e.p99),
-            verdict(e.p99 <= P99_TARGET_S, || format!("{:.1}× the target", e.p99 / P99_TARGET_S))
+            verdict(e.p99 <= P99_TARGET_S, || format!(
+                "{:.1}× the target",
+                e.p99 / P99_TARGET_S
+            ))
         );
         match &self.igraph {
             Ok(igraph) => {
@@ -236,7 +250,10 @@ impl Report {
         let _ = writeln!(
             out,
             "| memory: the same per trust edge only | {per_trust_edge:.1} B | ≤ 64 B | {} |",
-            verdict(per_trust_edge <= BYTES_PER_EDGE_TARGET, || format!("{:.1}× the target", per_trust_edge / BYTES_PER_EDGE_TARGET))
+            verdict(per_trust_edge <= BYTES_PER_EDGE_TARGET, || format!(
+                "{:.1}× the target",
+                per_trust_edge / BYTES_PER_EDGE_TARGET
+            ))
         );
         let _ = writeln!(
             out,
@@ -251,7 +268,10 @@ impl Report {
                     out,
                     "| load: `load_snapshot` from Postgres {} | {load:.1} s | ≤ 30 s | {} |",
                     pg.server_version,
-                    verdict(load <= LOAD_TARGET_S, || format!("{:.1} s over", load - LOAD_TARGET_S))
+                    verdict(load <= LOAD_TARGET_S, || format!(
+                        "{:.1} s over",
+                        load - LOAD_TARGET_S
+                    ))
                 );
                 let cte = &pg.cte;
                 let _ = writeln!(
@@ -270,11 +290,14 @@ impl Report {
                 let _ = writeln!(out, "| Postgres load and CTE | not run: {why} | | |");
             }
         }
-        let notes: Vec<&String> = [self.igraph.as_ref().ok(), self.postgres.as_ref().ok().map(|p| &p.cte)]
-            .into_iter()
-            .flatten()
-            .flat_map(|c| &c.notes)
-            .collect();
+        let notes: Vec<&String> = [
+            self.igraph.as_ref().ok(),
+            self.postgres.as_ref().ok().map(|p| &p.cte),
+        ]
+        .into_iter()
+        .flatten()
+        .flat_map(|c| &c.notes)
+        .collect();
         if !notes.is_empty() {
             let _ = writeln!(out);
             for note in notes {

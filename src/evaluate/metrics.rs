@@ -48,8 +48,9 @@ pub struct Predictions<'a> {
 }
 
 impl Predictions<'_> {
-    /// Measures over the ratings `in_set` admits, and over the pairs of them (same seeker,
-    /// different ratings) that `pair_in_set` admits.
+    /// Measures over the ratings `in_set` admits, and over the pairs of predicted ratings
+    /// (same seeker, rated differently) that `pair_in_set` admits, whether or not `in_set`
+    /// admits both.
     ///
     /// # Complexity
     /// O(R + sum over seekers of their held-out ratings squared).
@@ -66,19 +67,20 @@ impl Predictions<'_> {
         let (mut vg_error, mut mean_error, mut covered, mut known) = (0.0, 0.0, 0usize, 0usize);
         let mut by_seeker: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
         for (i, rating) in self.test.iter().enumerate() {
+            let (Some(vg), Some(mean)) = (self.vouchgraph[i], self.mean[i]) else {
+                table.ratings += usize::from(in_set(i));
+                continue;
+            };
+            by_seeker.entry(rating.rater).or_default().push(i);
             if !in_set(i) {
                 continue;
             }
             table.ratings += 1;
-            let (Some(vg), Some(mean)) = (self.vouchgraph[i], self.mean[i]) else {
-                continue;
-            };
             table.predicted += 1;
             known += 1;
             covered += usize::from(vg.covered);
             vg_error += (vg.score - rating.value).abs();
             mean_error += (mean - rating.value).abs();
-            by_seeker.entry(rating.rater).or_default().push(i);
         }
         let (mut vg_right, mut mean_right) = (0.0, 0.0);
         for indices in by_seeker.values() {

@@ -91,6 +91,10 @@ pub struct EvaluateArgs {
     /// People (ids as in the trust file) whose trust seeds the global prior, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub seeds: Vec<String>,
+    /// Weight of the global prior against the seeker's network (the engine's
+    /// `RankParams::lambda`; default: the engine's own).
+    #[arg(long)]
+    pub lambda: Option<f64>,
 }
 
 /// The people whose trust seeds the global prior: those named; else those the data marks

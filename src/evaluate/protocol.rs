@@ -81,6 +81,10 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
     let queries: Vec<(u32, u32)> = split.test.iter().map(|r| (r.rater, r.item)).collect();
     let people = network.people().len();
     let items = ratings.items().len();
+    let params = RankParams {
+        lambda: args.lambda.unwrap_or(RankParams::default().lambda),
+        ..RankParams::default()
+    };
 
     let clean = Model::build(
         &ModelInput {
@@ -91,10 +95,11 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
             scale,
             seeds: &seeds,
         },
-        RankParams::default(),
+        params,
     )?;
     let vouchgraph = clean.predict_all(&queries);
     let mean: Vec<Option<f64>> = queries.iter().map(|&(_, i)| clean.plain_mean(i)).collect();
+    let clean_w: Vec<f64> = (0..items as u32).map(|i| clean.debug_prior_weight(i)).collect();
     drop(clean);
     let predictions = Predictions {
         test: &split.test,
@@ -119,8 +124,11 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         let targets: FxHashSet<u32> = pick_targets(&split.test, args.targets, args.seed)
             .into_iter()
             .collect();
-        let on_target = |i: usize| targets.contains(&split.test[i].item);
-        let with_target = |i: usize, j: usize| on_target(i) || on_target(j);
+        // Compared on the same ratings and pairs before and after: those predicted before the
+        // attack (an item only sybils rate has nothing honest to defend it, and is left out).
+        let known = |i: usize| mean[i].is_some();
+        let on_target = |i: usize| targets.contains(&split.test[i].item) && known(i);
+        let with_target = |i: usize, j: usize| (on_target(i) || on_target(j)) && known(i) && known(j);
         evaluation.attacked.push(predictions.table(
             "attacked items, before the attack",
             on_target,
@@ -152,8 +160,12 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
                 scale,
                 seeds: &seeds,
             },
-            RankParams::default(),
+            params,
         )?;
+        let mut ws: Vec<f64> = target_list.iter().map(|&t| clean_w[t as usize]).collect();
+        ws.sort_by(f64::total_cmp);
+        let t0 = target_list[0];
+        eprintln!("DEBUG ring g = {:e}; honest G_w of targets: min {:e} p25 {:e} median {:e} p75 {:e}", model.debug_prior_weight(t0) - clean_w[t0 as usize], ws[0], ws[ws.len()/4], ws[ws.len()/2], ws[3*ws.len()/4]);
         let vouchgraph = model.predict_all(&queries);
         let mean: Vec<Option<f64>> = queries.iter().map(|&(_, i)| model.plain_mean(i)).collect();
         let attacked = Predictions {
@@ -161,6 +173,11 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
             vouchgraph: &vouchgraph,
             mean: &mean,
         };
+        let cov = |i: usize| vouchgraph[i].is_some_and(|p| p.covered);
+        eprintln!("{}", attacked.table("DEBUG attacked covered", |i| on_target(i) && cov(i), |i, j| with_target(i, j) && cov(i) && cov(j)));
+        eprintln!("{}", predictions.table("DEBUG clean covered", |i| on_target(i) && cov(i), |i, j| with_target(i, j) && cov(i) && cov(j)));
+        eprintln!("{}", attacked.table("DEBUG attacked uncovered", |i| on_target(i) && !cov(i), |i, j| with_target(i, j) && !(cov(i) && cov(j))));
+        eprintln!("{}", predictions.table("DEBUG clean uncovered", |i| on_target(i) && !cov(i), |i, j| with_target(i, j) && !(cov(i) && cov(j))));
         evaluation.attacked.push(attacked.table(
             &format!(
                 "attacked items, after {} sybils with {} attack edges",

@@ -63,6 +63,7 @@ pub fn app(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
+        .merge(crate::web::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

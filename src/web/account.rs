@@ -215,7 +215,8 @@ pub async fn signup(
     let secret = form.password.clone();
     let hash = tokio::task::spawn_blocking(move || password::hash(&secret, memory))
         .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(ApiError::Internal)?;
     let mut tx = state.pool.begin().await?;
     let created = store::accounts::create(
         &mut tx,

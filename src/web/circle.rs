@@ -20,15 +20,15 @@ use super::session::{Posted, Visitor, WebQuery};
 /// The trust levels, as the forms offer them.
 pub const LEVELS: &[(u8, &str)] = &[
     (1, "1 · I know them"),
-    (2, "2 · I trust their judgement"),
-    (3, "3 · I trust them completely"),
+    (2, "2 · Trust their judgement"),
+    (3, "3 · Trust completely"),
 ];
 
 /// The visibilities, as the forms offer them.
 pub const VISIBILITIES: &[(&str, &str)] = &[
-    ("public", "Public: anyone may see it"),
-    ("network", "Network: only people I trust"),
-    ("private", "Private: only me"),
+    ("public", "Public"),
+    ("network", "My network"),
+    ("private", "Only me"),
 ];
 
 /// Someone the visitor trusts.
@@ -145,8 +145,8 @@ pub async fn trust(
 ) -> Result<Response, WebError> {
     let me = visitor.require_for("/circle")?;
     let person = PersonId(form.person_id);
-    let level = TrustLevel::new(form.level)
-        .ok_or_else(|| ApiError::field("level", "must be 1, 2 or 3"))?;
+    let level =
+        TrustLevel::new(form.level).ok_or_else(|| ApiError::field("level", "must be 1, 2 or 3"))?;
     let visibility = Visibility::parse(&form.visibility)
         .ok_or_else(|| ApiError::field("visibility", "must be public, network or private"))?;
     if person == me.person {

@@ -145,11 +145,15 @@ pub async fn dashboard(
             },
         })
         .collect();
+    let trades = store::providers::trades(&state.pool).await?;
     let vouches = store::insights::vouch_counts(&state.pool, id, me.person)
         .await?
         .into_iter()
-        .map(|(trade, recommend, warn)| TradeCount {
-            trade,
+        .map(|(slug, recommend, warn)| TradeCount {
+            trade: trades
+                .iter()
+                .find(|t| t.slug == slug)
+                .map_or(slug, |t| t.name.clone()),
             recommend,
             warn,
         })
@@ -165,8 +169,13 @@ pub async fn dashboard(
         }
     }
     let page = DashboardPage {
-        chrome: Chrome::new(&state, &visitor, "dashboard", format!("{} · dashboard", row.name))
-            .await?,
+        chrome: Chrome::new(
+            &state,
+            &visitor,
+            "dashboard",
+            format!("{} · dashboard", row.name),
+        )
+        .await?,
         id: id.0,
         funnel: funnel_svg(&stages),
         conversion: format!(

@@ -40,8 +40,13 @@ fn example_path() -> TrustPath {
 /// The home page.
 pub async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
     let page = HomePage {
-        chrome: Chrome::new(&state, &visitor, "home", "Find tradespeople through people you trust")
-            .await?,
+        chrome: Chrome::new(
+            &state,
+            &visitor,
+            "home",
+            "Find tradespeople through people you trust",
+        )
+        .await?,
         trades: trade_options(&state, "tiler").await?,
         example: trust_paths_svg("example", "Rossi Tiling", &[example_path()]),
         has_home: visitor.user.as_ref().is_some_and(|u| u.home.is_some()),

@@ -23,7 +23,6 @@
 //! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
 //! | `network.rs`, `network_query.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
 //! | `owner.rs`, `dashboard.rs` | a provider's profile editor and dashboard (owner only) |
-//! | `visibility.rs` | the visibility rule for vouches shown on pages |
 //! | `svg/` | server-side SVG: trust paths, the network map, the referral funnel |
 
 mod account;
@@ -42,7 +41,6 @@ mod referrals;
 mod search;
 mod session;
 pub mod svg;
-mod visibility;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -65,7 +63,10 @@ pub fn router() -> Router<AppState> {
         .route("/providers/{id}/vouch", post(provider::vouch))
         .route("/providers/{id}/vouch/withdraw", post(provider::withdraw))
         .route("/providers/{id}/refer", post(refer::refer))
-        .route("/providers/{id}/edit", get(owner::edit_page).post(owner::edit))
+        .route(
+            "/providers/{id}/edit",
+            get(owner::edit_page).post(owner::edit),
+        )
         .route("/providers/{id}/dashboard", get(dashboard::dashboard))
         .route("/referrals", get(referrals::referrals))
         .route("/referrals/{id}/move", post(referrals::make_move))

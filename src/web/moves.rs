@@ -78,8 +78,13 @@ pub fn check_move(m: &Move) -> Result<(), ApiError> {
         _ => {}
     }
     match (m.rating, completing) {
-        (Some(r), true) if !(1..=5).contains(&r) => Err(ApiError::field("rating", "must be 1 to 5")),
-        (Some(_), false) => Err(ApiError::field("rating", "only a completion carries a rating")),
+        (Some(r), true) if !(1..=5).contains(&r) => {
+            Err(ApiError::field("rating", "must be 1 to 5"))
+        }
+        (Some(_), false) => Err(ApiError::field(
+            "rating",
+            "only a completion carries a rating",
+        )),
         _ => Ok(()),
     }
 }
@@ -140,7 +145,16 @@ pub async fn make_move(
         store::notifications::notify(&mut tx, party, "referral.status_changed", &payload).await?;
     }
     store::notifications::outbox(&mut tx, "referral.status_changed", &payload).await?;
+    let completing = m.to == ReferralStatus::Completed;
+    if completing {
+        // The outcome changes the referrer's track record, so all their vouches are
+        // re-weighed in this transaction. Last: it takes the change feed's lock until commit.
+        store::track_records::reapply_vouches(&mut tx, row.referrer_id).await?;
+    }
     tx.commit().await?;
+    if completing {
+        state.live.catch_up_after_write(&state.pool).await;
+    }
     Ok(())
 }
 

@@ -72,10 +72,17 @@ fn level_words(level: u8) -> &'static str {
 }
 
 /// The network page.
-pub async fn network(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn network(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let me = visitor.require()?;
     let mut mine = store::trust::list_from(&state.pool, me.person).await?;
-    mine.sort_by(|a, b| b.level.cmp(&a.level).then(a.display_name.cmp(&b.display_name)));
+    mine.sort_by(|a, b| {
+        b.level
+            .cmp(&a.level)
+            .then(a.display_name.cmp(&b.display_name))
+    });
     let total_ring1 = mine.len();
     mine.truncate(MAX_RING1);
     let ring1_ids: Vec<PersonId> = mine.iter().map(|r| r.trustee_id).collect();
@@ -120,7 +127,8 @@ pub async fn network(State(state): State<AppState>, visitor: Visitor) -> Result<
                 level: h.level as u8,
             }),
     );
-    let rank: HashMap<PersonId, usize> = everyone.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let rank: HashMap<PersonId, usize> =
+        everyone.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let chosen = choose_providers(&vouches, &rank);
     let providers: Vec<MapProvider> = chosen
         .iter()
@@ -214,35 +222,47 @@ pub async fn network(State(state): State<AppState>, visitor: Visitor) -> Result<
     render(StatusCode::OK, &page)
 }
 
+/// Someone at 2 hops, while the candidates are weighed.
+struct Candidate {
+    name: String,
+    /// How many people of ring 1 trust them.
+    trusted_by: usize,
+    /// Their strongest edge from ring 1: (level, earlier in ring 1 first).
+    best: (i16, i64),
+    /// The ring-1 person of that edge.
+    parent: PersonId,
+}
+
 /// The people at 2 hops worth drawing: those trusted by most of ring 1, then by the strongest
 /// edge, each with the ring-1 person who trusts them most as the parent.
 fn choose_ring2(ring1: &[PersonId], hops: &[SecondHop]) -> Vec<(PersonId, String, PersonId)> {
     let in_ring1: HashSet<PersonId> = ring1.iter().copied().collect();
     let order: HashMap<PersonId, usize> = ring1.iter().enumerate().map(|(i, p)| (*p, i)).collect();
-    // trustee -> (name, how many trust them, best (level, -order), parent)
-    let mut found: HashMap<PersonId, (String, usize, (i16, i64), PersonId)> = HashMap::new();
+    let mut found: HashMap<PersonId, Candidate> = HashMap::new();
     for hop in hops.iter().filter(|h| !in_ring1.contains(&h.trustee_id)) {
         let strength = (hop.level, -(order[&hop.truster_id] as i64));
-        let entry = found
-            .entry(hop.trustee_id)
-            .or_insert_with(|| (hop.display_name.clone(), 0, strength, hop.truster_id));
-        entry.1 += 1;
-        if strength > entry.2 {
-            entry.2 = strength;
-            entry.3 = hop.truster_id;
+        let candidate = found.entry(hop.trustee_id).or_insert_with(|| Candidate {
+            name: hop.display_name.clone(),
+            trusted_by: 0,
+            best: strength,
+            parent: hop.truster_id,
+        });
+        candidate.trusted_by += 1;
+        if strength > candidate.best {
+            candidate.best = strength;
+            candidate.parent = hop.truster_id;
         }
     }
-    let mut ranked: Vec<(PersonId, (String, usize, (i16, i64), PersonId))> =
-        found.into_iter().collect();
-    ranked.sort_by(|a, b| {
-        (b.1 .1, b.1 .2)
-            .cmp(&(a.1 .1, a.1 .2))
-            .then(a.0.cmp(&b.0))
+    let mut ranked: Vec<(PersonId, Candidate)> = found.into_iter().collect();
+    ranked.sort_by(|(a_id, a), (b_id, b)| {
+        (b.trusted_by, b.best)
+            .cmp(&(a.trusted_by, a.best))
+            .then(a_id.cmp(b_id))
     });
     ranked
         .into_iter()
         .take(MAX_RING2)
-        .map(|(id, (name, _, _, parent))| (id, name, parent))
+        .map(|(id, c)| (id, c.name, c.parent))
         .collect()
 }
 

@@ -88,17 +88,3 @@ pub async fn vouches_by(
     .fetch_all(db)
     .await
 }
-
-/// The people who trust `viewer` by an edge the viewer may see (public or network): whose
-/// `network` vouches the viewer may see.
-pub async fn visible_trusters(
-    db: impl PgExecutor<'_>,
-    viewer: PersonId,
-) -> sqlx::Result<Vec<PersonId>> {
-    sqlx::query_scalar(
-        "select truster_id from trust_edges where trustee_id = $1 and visibility <> 'private'",
-    )
-    .bind(viewer)
-    .fetch_all(db)
-    .await
-}

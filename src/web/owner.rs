@@ -107,7 +107,7 @@ fn optional(value: &str) -> Option<String> {
 }
 
 /// The rules of `http/providers.rs`, field by field.
-fn validate(state: &AppState, f: &Fields) -> Result<Valid, Errors> {
+fn validate(state: &AppState, f: &Fields) -> Result<Valid, Box<Errors>> {
     let mut errors = Errors::default();
     let name = Name::parse(&f.name, 120)
         .map_err(|m| errors.name = Some(m))
@@ -145,12 +145,9 @@ fn validate(state: &AppState, f: &Fields) -> Result<Valid, Errors> {
         .and_then(parse_radius_km)
         .map_err(|m| errors.radius_km = Some(m))
         .ok();
-    let (phone, email, website) = (
-        optional(&f.phone),
-        optional(&f.email),
-        optional(&f.website),
-    );
-    let too_long = |v: &Option<String>, max: usize| v.as_ref().is_some_and(|v| v.chars().count() > max);
+    let (phone, email, website) = (optional(&f.phone), optional(&f.email), optional(&f.website));
+    let too_long =
+        |v: &Option<String>, max: usize| v.as_ref().is_some_and(|v| v.chars().count() > max);
     if too_long(&phone, 40) || too_long(&email, 254) || too_long(&website, 300) {
         errors.contact = Some("phone, email or website is too long".into());
     }
@@ -170,7 +167,7 @@ fn validate(state: &AppState, f: &Fields) -> Result<Valid, Errors> {
             email,
             website,
         }),
-        _ => Err(errors),
+        _ => Err(Box::new(errors)),
     }
 }
 
@@ -234,7 +231,14 @@ pub async fn edit_page(
         .await?
         .ok_or(ApiError::NotFound("provider"))?;
     owner_only(me, id, "edit it")?;
-    edit_page_with(&state, &visitor, id, Fields::from_row(row), Errors::default()).await
+    edit_page_with(
+        &state,
+        &visitor,
+        id,
+        Fields::from_row(row),
+        Errors::default(),
+    )
+    .await
 }
 
 /// Saves the profile.
@@ -249,13 +253,18 @@ pub async fn edit(
     let fields = Fields::from_pairs(form);
     let valid = match validate(&state, &fields) {
         Ok(valid) => valid,
-        Err(errors) => return edit_page_with(&state, &visitor, id, fields, errors).await,
+        Err(errors) => return edit_page_with(&state, &visitor, id, fields, *errors).await,
     };
     save(&state, me.person, id, &valid).await?;
     Ok(see_other(&format!("/providers/{}?done=saved", id.0)))
 }
 
-async fn save(state: &AppState, person: PersonId, id: ProviderId, v: &Valid) -> Result<(), WebError> {
+async fn save(
+    state: &AppState,
+    person: PersonId,
+    id: ProviderId,
+    v: &Valid,
+) -> Result<(), WebError> {
     let mut tx = state.pool.begin().await?;
     let owner = store::providers::owner_for_update(&mut tx, id)
         .await?

@@ -302,7 +302,10 @@ mod tests {
 
     #[test]
     fn query_values_are_percent_encoded() {
-        assert_eq!(encode("/circle?q=Matt Hughes"), "/circle%3Fq%3DMatt%20Hughes");
+        assert_eq!(
+            encode("/circle?q=Matt Hughes"),
+            "/circle%3Fq%3DMatt%20Hughes"
+        );
         assert_eq!(encode("é"), "%C3%A9");
     }
 

@@ -21,7 +21,6 @@ use super::page::{day, render, see_other, Chrome, WebError};
 use super::search::{network_summary, public_summary};
 use super::session::{Posted, Visitor};
 use super::svg::paths::{path_text, trust_paths_svg};
-use super::visibility::visible_vouches;
 
 /// The most paths the "why" diagram draws; the list below it names the rest.
 const PATHS_DRAWN: usize = 5;
@@ -104,7 +103,7 @@ pub async fn provider(
         .await?
         .map(|p| p.display_name)
         .unwrap_or_default();
-    let vouches: Vec<VouchCard> = visible_vouches(&state.pool, id, seeker)
+    let vouches: Vec<VouchCard> = store::vouches::visible_for_provider(&state.pool, id, seeker)
         .await?
         .into_iter()
         .map(|v| VouchCard {
@@ -118,18 +117,14 @@ pub async fn provider(
             visibility: v.visibility,
         })
         .collect();
-    let explanation = state.live.read(|g, prior| {
-        graph::explain_provider(g, prior, seeker, id, None, state.live.params())
-    });
+    let explanation = state
+        .live
+        .read(|g, prior| graph::explain_provider(g, prior, seeker, id, None, state.live.params()));
     let (why_summary, why_public, why_svg, why_paths, beyond) = match &explanation {
         Some(e) => (
             network_summary(&e.counts),
             public_summary(&e.counts),
-            trust_paths_svg(
-                "why",
-                &row.name,
-                &e.paths[..e.paths.len().min(PATHS_DRAWN)],
-            ),
+            trust_paths_svg("why", &row.name, &e.paths[..e.paths.len().min(PATHS_DRAWN)]),
             e.paths.iter().map(|p| path_text(&row.name, p)).collect(),
             e.beyond_three_hops,
         ),
@@ -243,6 +238,8 @@ pub async fn vouch(
         return Err(ApiError::Forbidden("you cannot vouch for your own business".into()).into());
     }
     store::vouches::set(&mut tx, me.person, id, trade, stance, &note, visibility).await?;
+    // The voucher's track record weighs this vouch as it weighs all of theirs.
+    let strength = store::track_records::strength_of(&mut *tx, me.person).await?;
     let change = GraphChange::VouchSet {
         person: me.person,
         provider: id,
@@ -250,11 +247,15 @@ pub async fn vouch(
         stance,
         visibility,
         note,
+        strength,
     };
     store::changes::record(&mut tx, Some(me.person), &change).await?;
     tx.commit().await?;
     state.live.catch_up_after_write(&state.pool).await;
-    Ok(see_other(&format!("/providers/{}?done=vouched#vouches", id.0)))
+    Ok(see_other(&format!(
+        "/providers/{}?done=vouched#vouches",
+        id.0
+    )))
 }
 
 /// A withdrawal: which trade's vouch.
@@ -284,5 +285,8 @@ pub async fn withdraw(
     store::changes::record(&mut tx, Some(me.person), &change).await?;
     tx.commit().await?;
     state.live.catch_up_after_write(&state.pool).await;
-    Ok(see_other(&format!("/providers/{}?done=withdrawn#vouches", id.0)))
+    Ok(see_other(&format!(
+        "/providers/{}?done=withdrawn#vouches",
+        id.0
+    )))
 }

@@ -111,7 +111,7 @@ pub async fn referrals(
     for provider in &me.providers {
         business.extend(list(ListScope::ForProvider(*provider)).await?);
     }
-    business.sort_by(|a, b| b.id.cmp(&a.id));
+    business.sort_by_key(|r| std::cmp::Reverse(r.id));
     let to_cards = |rows: Vec<ReferralRow>| {
         rows.into_iter()
             .map(|r| card(r, me.person))
@@ -148,9 +148,7 @@ pub async fn make_move(
     Posted { visitor, form }: Posted<MoveForm>,
 ) -> Result<Response, WebError> {
     let me = visitor.require_for("/referrals")?;
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::NotFound("referral"))?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound("referral"))?;
     let to = ReferralStatus::parse(&form.to)
         .ok_or_else(|| ApiError::field("to", "not a referral status"))?;
     let rating = match form.rating.trim() {

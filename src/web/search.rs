@@ -20,6 +20,9 @@ use super::page::{render, Chrome, WebError};
 use super::session::{Visitor, WebQuery};
 use super::svg::paths::{path_text, trust_paths_svg};
 
+/// How many results a search shows.
+const RESULTS: usize = 20;
+
 /// A trade in a `<select>`.
 pub struct TradeOption {
     /// Its slug.
@@ -31,10 +34,7 @@ pub struct TradeOption {
 }
 
 /// Every trade, with `selected` marked.
-pub async fn trade_options(
-    state: &AppState,
-    selected: &str,
-) -> Result<Vec<TradeOption>, WebError> {
+pub async fn trade_options(state: &AppState, selected: &str) -> Result<Vec<TradeOption>, WebError> {
     Ok(store::providers::trades(&state.pool)
         .await?
         .into_iter()
@@ -61,6 +61,8 @@ struct ResultRow {
     id: i64,
     name: String,
     summary: String,
+    /// Vouchers in the visitor's network who are all more than three steps away.
+    only_far: bool,
     public_summary: String,
     score: String,
     paths: Vec<String>,
@@ -80,6 +82,7 @@ struct SearchPage {
     searched: bool,
     signed_in: bool,
     results: Vec<ResultRow>,
+    any_diagram: bool,
 }
 
 /// The counts in words: "2 people in your network recommend, none warn".
@@ -89,7 +92,7 @@ pub fn network_summary(c: &VouchCounts) -> String {
         1 => "1 person".to_string(),
         n => format!("{n} people"),
     };
-    let verb = if c.network_recommend == 1 {
+    let verb = if c.network_recommend <= 1 {
         "recommends"
     } else {
         "recommend"
@@ -126,6 +129,7 @@ fn result_row(rank: usize, r: RankedProvider) -> ResultRow {
         rank,
         id: r.provider.0,
         summary: network_summary(&r.counts),
+        only_far: r.paths.is_empty() && r.counts.network_recommend + r.counts.network_warn > 0,
         public_summary: public_summary(&r.counts),
         score: format!("{:.3}", r.score),
         paths: r.paths.iter().map(|p| path_text(&r.name, p)).collect(),
@@ -176,12 +180,15 @@ pub async fn search(
         searched: false,
         signed_in: visitor.user.is_some(),
         results: Vec::new(),
+        any_diagram: false,
     };
     if slug.is_empty() {
         return render(StatusCode::OK, &page);
     }
     let Some(trade) = state.live.trade_by_slug(&slug) else {
-        page.error = Some(format!("There is no trade called “{slug}”; pick one from the list."));
+        page.error = Some(format!(
+            "There is no trade called “{slug}”; pick one from the list."
+        ));
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let near = match parse_place(&page.lat, &page.lon) {
@@ -204,7 +211,7 @@ pub async fn search(
         seeker,
         trade,
         near,
-        limit: 10,
+        limit: RESULTS,
     };
     let ranked = state
         .live
@@ -215,6 +222,7 @@ pub async fn search(
         .enumerate()
         .map(|(i, r)| result_row(i + 1, r))
         .collect();
+    page.any_diagram = page.results.iter().any(|r| !r.svg.is_empty());
     render(StatusCode::OK, &page)
 }
 

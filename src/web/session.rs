@@ -117,7 +117,7 @@ where
         };
         let done = parts.uri.query().and_then(|q| {
             url_pairs(q)
-                .find(|(k, _)| k == "done")
+                .find(|(k, _)| *k == "done")
                 .map(|(_, v)| v.to_string())
         });
         Ok(Visitor {
@@ -135,7 +135,8 @@ where
 
 async fn signed_in(state: &AppState, token: &str) -> Result<Option<SignedIn>, ApiError> {
     let token_hash = token::hash(token);
-    let Some((person, csrf)) = store::sessions::find_live(&state.pool, &token_hash).await? else {
+    let Some((person, csrf, _)) = store::sessions::find_live(&state.pool, &token_hash).await?
+    else {
         return Ok(None);
     };
     let Some(account) = store::accounts::get(&state.pool, person).await? else {

@@ -86,6 +86,21 @@ async fn a_new_referral_notifies_its_recipient_and_the_providers_owner_but_not_i
 }
 
 #[sqlx::test]
+async fn an_owner_who_refers_their_own_business_is_not_notified_of_it(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let cast = cast(&app).await;
+
+    // Olga -> Rob: Rossi Tiling, her own business
+    let id = id_of(&send_referral(&app, &cast.olga, cast.rossi, &cast.rob).await);
+
+    let robs = inbox(&app, &cast.rob, "/v1/me/notifications").await;
+    assert_eq!(summary(&robs), [(s("referral.received"), id, s("sent"))]);
+    // As with a move, nobody is told about what they did themselves.
+    let olgas = inbox(&app, &cast.olga, "/v1/me/notifications").await;
+    assert_eq!(olgas, json!({ "items": [], "next_cursor": null }));
+}
+
+#[sqlx::test]
 async fn a_move_notifies_every_other_party_of_the_old_and_new_status(pool: PgPool) {
     let app = spawn_app(pool).await;
     let cast = cast(&app).await;

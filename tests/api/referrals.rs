@@ -504,6 +504,35 @@ async fn an_invitation_returns_its_token_once_and_keeps_only_its_hash(pool: PgPo
 }
 
 #[sqlx::test]
+async fn an_invitation_sent_with_an_idempotency_key_keeps_no_plaintext_token_either(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let cast = cast(&app).await;
+    let body = invitation_to(cast.rossi, "tiler", "anna@example.com");
+
+    let first = refer_with_key(&app, &cast.rita, "invite-anna", &body).await;
+    let first = expect_json(first, StatusCode::CREATED).await;
+    let replay = refer_with_key(&app, &cast.rita, "invite-anna", &body).await;
+    let replay = expect_json(replay, StatusCode::CREATED).await;
+
+    assert_eq!(id_of(&replay), id_of(&first));
+    let token = first["invite_token"].as_str().expect("a token");
+    // Only the token's hash may be kept: not in the referral, nor in the stored response that
+    // a replay is answered from.
+    let stored_anywhere: bool = sqlx::query_scalar(
+        "select exists (select 1 from referrals r where strpos(r::text, $1) > 0)
+             or exists (select 1 from idempotency_keys k where strpos(k::text, $1) > 0)",
+    )
+    .bind(token)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        !stored_anywhere,
+        "the invitation token is stored in plaintext"
+    );
+}
+
+#[sqlx::test]
 async fn signing_up_with_the_invitation_token_attaches_the_referral_to_the_new_account(
     pool: PgPool,
 ) {
@@ -645,6 +674,13 @@ async fn inviting_an_email_that_already_has_an_account_refers_that_person(pool: 
     assert!(created.get("invite_token").is_none(), "{created}");
     let seen = read_referral(&app, &cast.rob, id_of(&created)).await;
     assert_eq!(seen["allowed_moves"], json!(["accepted", "declined"]));
+    let robs: Vec<String> =
+        sqlx::query_scalar("select kind from notifications where person_id = $1")
+            .bind(cast.rob.id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(robs, ["referral.received"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1059,6 +1095,40 @@ async fn a_referral_not_accepted_within_30_days_expires_with_a_notification_and_
     let response = post_move(&app, &cast.rob, stale, &move_body("accepted")).await;
     let problem = assert_problem(response, StatusCode::CONFLICT).await;
     assert_eq!(problem["allowed"], json!([]));
+}
+
+#[sqlx::test]
+async fn an_expiry_notification_names_the_provider_and_referrer_like_any_other_change(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let cast = cast(&app).await;
+    let accepted = id_of(&send_referral(&app, &cast.rita, cast.rossi, &cast.rob).await);
+    make_move(&app, &cast.rob, accepted, "accepted").await;
+    let stale = id_of(&send_referral(&app, &cast.rita, cast.rossi, &cast.rob).await);
+    backdate(&app.pool, stale, 31).await;
+
+    vouchgraph::jobs::expire_referrals(&app.pool).await.unwrap();
+
+    let payloads: Vec<(i64, Value)> = sqlx::query_as(
+        "select (payload->>'referral_id')::bigint, payload from notifications
+         where person_id = $1 and kind = 'referral.status_changed' order by id",
+    )
+    .bind(cast.rita.id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(payloads.len(), 2, "{payloads:?}");
+    let (moved, expired) = (&payloads[0].1, &payloads[1].1);
+    assert_eq!(payloads[1].0, stale);
+    // An inbox renders both the same way: "Rita's referral of Rossi Tiling ...".
+    for key in ["provider_name", "referrer_name", "trade", "from", "status"] {
+        assert!(moved.get(key).is_some(), "a move's payload lacks {key}");
+        assert!(
+            expired.get(key).is_some(),
+            "the expiry's payload lacks {key}: {expired}"
+        );
+    }
 }
 
 #[sqlx::test]

@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use super::{escape, num};
 
-const WIDTH: f64 = 560.0;
-const LABEL: f64 = 130.0;
+const WIDTH: f64 = 460.0;
+const LABEL: f64 = 110.0;
 const BAR: f64 = 24.0;
 const GAP: f64 = 12.0;
 
@@ -88,8 +88,9 @@ mod tests {
                 count: 0,
             },
         ]);
-        assert!(svg.contains(r#"width="380" height="24" rx="4"/><text class="fn-count" x="518""#));
-        assert!(svg.contains(r#"<rect class="fn-bar" x="130" y="48" width="190""#));
+        // 460 wide, 110 for labels, 50 for the counts: 300 for the longest bar.
+        assert!(svg.contains(r#"width="300" height="24" rx="4"/><text class="fn-count" x="418""#));
+        assert!(svg.contains(r#"<rect class="fn-bar" x="110" y="48" width="150""#));
         assert!(svg.contains("Referral funnel: 4 sent, 2 accepted, 0 hired"));
     }
 }

@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 use super::{escape, level_stroke, num, shorten};
 
-const SIZE: f64 = 860.0;
+const SIZE: f64 = 900.0;
 const CENTRE: f64 = SIZE / 2.0;
 const RING: [f64; 4] = [0.0, 125.0, 225.0, 312.0];
 
@@ -78,10 +78,7 @@ pub struct NetworkMap {
 
 /// A point on a ring at `angle` (radians, 0 = right, clockwise on screen).
 fn polar(radius: f64, angle: f64) -> (f64, f64) {
-    (
-        CENTRE + radius * angle.cos(),
-        CENTRE + radius * angle.sin(),
-    )
+    (CENTRE + radius * angle.cos(), CENTRE + radius * angle.sin())
 }
 
 /// Spreads `count` items evenly round the circle so that the first `first_group` items are
@@ -204,7 +201,11 @@ pub fn network_map_svg(map: &NetworkMap) -> String {
             x2 = num(b.0),
             y2 = num(b.1),
             who = escape(name_of.get(&vouch.person).copied().unwrap_or("")),
-            verb = if vouch.warn { "warns against" } else { "recommends" },
+            verb = if vouch.warn {
+                "warns against"
+            } else {
+                "recommends"
+            },
             provider = escape(provider_name),
         );
     }
@@ -239,7 +240,14 @@ pub fn network_map_svg(map: &NetworkMap) -> String {
             rx = num(x - 7.0),
             ry = num(y - 7.0),
         );
-        radial_label(&mut svg, "nm-label-provider", x, y, angle, &shorten(&provider.name, 18));
+        radial_label(
+            &mut svg,
+            "nm-label-provider",
+            x,
+            y,
+            angle,
+            &shorten(&provider.name, 17),
+        );
         svg.push_str("</g>");
     }
     for person in &map.people {
@@ -267,7 +275,14 @@ pub fn network_map_svg(map: &NetworkMap) -> String {
                 name = escape(&shorten(&person.name, 18)),
             );
         } else {
-            radial_label(&mut svg, "nm-label-small", x, y, angle, &short_name(&person.name));
+            radial_label(
+                &mut svg,
+                "nm-label-small",
+                x,
+                y,
+                angle,
+                &short_name(&person.name),
+            );
         }
         svg.push_str("</g>");
     }

@@ -9,9 +9,11 @@ use crate::graph::TrustPath;
 
 use super::{escape, level_stroke, num, shorten};
 
-const WIDTH: f64 = 560.0;
+const WIDTH: f64 = 640.0;
 const ROW: f64 = 62.0;
 const MARGIN: f64 = 40.0;
+/// Room kept right of the provider's node for its name.
+const NAME_ROOM: f64 = 170.0;
 const RADIUS: f64 = 15.0;
 
 /// A short word for a trust level, to sit on its edge.
@@ -82,9 +84,9 @@ pub fn trust_paths_svg(id: &str, provider: &str, paths: &[TrustPath]) -> String 
 }
 
 fn draw_row(svg: &mut String, provider: &str, path: &TrustPath, y: f64) {
-    // Columns: you, each hop, then the provider, spread over the width.
+    // Columns: you, each hop, then the provider, spread over the width left of its name.
     let columns = path.hops.len() + 2;
-    let step = (WIDTH - 2.0 * MARGIN) / (columns - 1) as f64;
+    let step = (WIDTH - MARGIN - NAME_ROOM) / (columns - 1) as f64;
     let x = |k: usize| MARGIN + step * k as f64;
 
     // Edges first, so the nodes sit on top of them.
@@ -129,21 +131,28 @@ fn draw_row(svg: &mut String, provider: &str, path: &TrustPath, y: f64) {
     // Nodes: you, the people on the path, the provider.
     node(svg, "tp-you", x(0), y, "you", "you");
     for (k, hop) in path.hops.iter().enumerate() {
-        node(svg, "tp-person", x(k + 1), y, &initials(&hop.name), &hop.name);
+        node(
+            svg,
+            "tp-person",
+            x(k + 1),
+            y,
+            &initials(&hop.name),
+            &hop.name,
+        );
     }
     let px = x(last);
     let _ = write!(
         svg,
-        r#"<g class="tp-provider"><rect x="{rx}" y="{ry}" width="{s}" height="{s}" rx="7"/><text class="tp-initials" x="{px}" y="{ty}" text-anchor="middle">{init}</text><text class="tp-name" x="{nx}" y="{ny}" text-anchor="end">{name}</text></g>"#,
+        r#"<g class="tp-provider"><rect x="{rx}" y="{ry}" width="{s}" height="{s}" rx="7"/><text class="tp-initials" x="{px}" y="{ty}" text-anchor="middle">{init}</text><text class="tp-name tp-provider-name" x="{nx}" y="{ny}">{name}</text></g>"#,
         rx = num(px - RADIUS),
         ry = num(y - RADIUS),
         s = num(2.0 * RADIUS),
         px = num(px),
         ty = num(y + 4.0),
         init = escape(&initials(provider)),
-        nx = num(px + RADIUS),
-        ny = num(y + RADIUS + 15.0),
-        name = escape(&shorten(provider, 24)),
+        nx = num(px + RADIUS + 8.0),
+        ny = num(y + 4.0),
+        name = escape(&shorten(provider, 20)),
     );
 }
 
@@ -157,7 +166,7 @@ fn node(svg: &mut String, class: &str, x: f64, y: f64, inside: &str, name: &str)
         ty = num(y + 4.0),
         inside = escape(if class == "tp-you" { "★" } else { inside }),
         ny = num(y + RADIUS + 15.0),
-        name = escape(&shorten(name, 20)),
+        name = escape(&shorten(name, 16)),
     );
 }
 

@@ -1,0 +1,63 @@
+// The demo's story: Anna trusts Matt completely, Matt recommends Rossi Tiling, so Rossi Tiling
+// comes first when Anna searches for a tiler near her home, with Matt on the path.
+"use strict";
+
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const path = require("node:path");
+const h = require("./helpers");
+
+let browser;
+before(async () => { browser = await h.launch(); });
+after(async () => { await browser?.close(); });
+
+test("Anna sees Rossi Tiling first, with Matt Hughes on its trust path", async () => {
+  const page = await h.newPage(browser);
+  await h.logIn(page, h.DEMO.anna);
+  await page.goto("/search?trade=tiler");
+  // With no place given, the search is near Anna's home.
+  await page.getByRole("heading", { name: /Tiler: \d+ results? near your home/ }).waitFor();
+
+  const names = await h.resultNames(page);
+  assert.equal(names[0], "Rossi Tiling", `results: ${names.join(", ")}`);
+  const first = page.locator("ol.results li.result").first();
+  const svg = first.locator("svg.trust-paths");
+  assert.match(await svg.locator("title").first().textContent(), /you → Matt Hughes → recommends Rossi Tiling/);
+  assert.ok(
+    (await svg.locator("text.tp-name").allTextContents()).includes("Matt Hughes"),
+    "the diagram names Matt Hughes",
+  );
+  // Anna trusts Matt completely: the heaviest line.
+  assert.equal(await svg.locator("g.tp-trust line").first().getAttribute("stroke-width"), "5");
+  assert.match(await first.locator(".paths").textContent(), /you → Matt Hughes → recommends Rossi Tiling/);
+
+  await h.checkA11y(page, "Anna's tiler search");
+  await h.screenshot(page, "anna-search");
+  if (process.env.UPDATE_DOCS_SCREENSHOT) {
+    // The README's picture: the top of the page, as a visitor first sees it.
+    await page.screenshot({ path: path.join(__dirname, "..", "..", "..", "docs", "screenshot-search.png") });
+  }
+});
+
+test("the search page fits a phone's screen", async () => {
+  const page = await h.newPage(browser, { width: 390, height: 844 });
+  await h.logIn(page, h.DEMO.anna);
+  await page.goto("/search?trade=tiler");
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page scrolls sideways: ${width}px wide`);
+  await h.checkA11y(page, "the search page on a phone");
+  await h.screenshot(page, "anna-search-phone");
+});
+
+test("Anna's network map shows the people she trusts and the providers they vouch for", async () => {
+  const page = await h.newPage(browser);
+  await h.logIn(page, h.DEMO.anna);
+  await page.goto("/network");
+  const map = page.locator("svg.network-map");
+  await map.waitFor();
+  const labels = await map.locator("text").allTextContents();
+  assert.ok(labels.includes("Matt Hughes"), "Matt is on the inner ring");
+  assert.ok(labels.some((l) => l.startsWith("Rossi Tiling")), "Rossi Tiling is on the map");
+  await h.checkA11y(page, "Anna's network");
+  await h.screenshot(page, "anna-network");
+});

@@ -1,0 +1,90 @@
+// Word of mouth, end to end: a customer vouches for Rossi Tiling and refers it to a friend,
+// the friend accepts, and Mario sees the referral in his dashboard's funnel.
+"use strict";
+
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const h = require("./helpers");
+
+let browser;
+before(async () => { browser = await h.launch(); });
+after(async () => { await browser?.close(); });
+
+/** The funnel's counts on the dashboard that `page` shows. */
+async function funnel(page) {
+  const counts = {};
+  for (const key of ["sent", "accepted", "contacted", "hired", "completed"]) {
+    counts[key] = Number(await page.locator(`dd[data-stage="${key}"]`).textContent());
+  }
+  return counts;
+}
+
+test("a vouch and a referral reach the provider's dashboard", async () => {
+  // Mario, the owner, notes his funnel first.
+  const mario = await h.newPage(browser);
+  await h.logIn(mario, h.DEMO.mario);
+  await mario.getByRole("link", { name: "Dashboard" }).click();
+  await mario.waitForURL(/\/providers\/\d+\/dashboard$/);
+  const providerId = mario.url().match(/\/providers\/(\d+)\//)[1];
+  const before = await funnel(mario);
+
+  // The friend who will receive the referral has an account already.
+  const friend = h.fresh("Fran");
+  const friendPage = await h.newPage(browser);
+  await h.signUp(friendPage, friend);
+
+  // A customer vouches for Rossi Tiling, then refers it to the friend by email.
+  const customer = h.fresh("Cleo");
+  const page = await h.newPage(browser);
+  await h.signUp(page, customer);
+  await page.goto(`/providers/${providerId}`);
+  await page.getByRole("heading", { level: 1, name: "Rossi Tiling" }).waitFor();
+  await h.checkA11y(page, "the provider page");
+  const vouchForm = page.locator("#vouch");
+  await vouchForm.getByLabel("I recommend them").check();
+  await vouchForm.getByLabel(/What happened/).fill("Tiled our kitchen floor in a day; spotless.");
+  await vouchForm.getByLabel("Who may see it").selectOption("public");
+  await vouchForm.getByRole("button", { name: "Save my vouch" }).click();
+  await page.waitForURL(/done=vouched/);
+  const vouches = page.locator("#vouches");
+  assert.match(await vouches.textContent(), new RegExp(`${customer.name}\\s+recommends`));
+  assert.match(await vouches.textContent(), /Tiled our kitchen floor in a day/);
+
+  const referForm = page.locator("#refer");
+  await referForm.getByLabel(/Their email/).fill(friend.email);
+  await referForm.getByLabel(/A note/).fill("Mario did our kitchen, you'll like him.");
+  await referForm.getByRole("button", { name: "Send referral" }).click();
+  await page.waitForURL(/\/referrals\?done=referred/);
+  const sent = page.locator("#sent li.referral").filter({ hasText: friend.name }).first();
+  assert.match(await sent.textContent(), /Rossi Tiling/);
+  assert.match(await sent.locator(".status").textContent(), /sent/);
+  await h.checkA11y(page, "the referrals page");
+
+  // The friend finds it in their inbox and accepts it.
+  await friendPage.goto("/inbox");
+  assert.match(
+    await friendPage.locator("ul.inbox").textContent(),
+    new RegExp(`${customer.name} referred Rossi Tiling \\(tiler\\) to you`),
+  );
+  await h.checkA11y(friendPage, "the inbox");
+  await friendPage.goto("/referrals");
+  const received = friendPage.locator("#received li.referral").filter({ hasText: customer.name }).first();
+  await received.getByRole("button", { name: "Accept" }).click();
+  await friendPage.waitForURL(/done=moved/);
+  const accepted = friendPage.locator("#received li.referral").filter({ hasText: customer.name }).first();
+  assert.match(await accepted.locator(".status").textContent(), /accepted/);
+  // Accepted: the next moves are the friend's to make.
+  await accepted.getByRole("button", { name: "I hired them" }).waitFor();
+
+  // Mario's funnel counts the new referral as sent and accepted, and names the referrer.
+  await mario.reload();
+  const afterCounts = await funnel(mario);
+  assert.equal(afterCounts.sent, before.sent + 1, "one more referral sent");
+  assert.equal(afterCounts.accepted, before.accepted + 1, "one more accepted");
+  const referrers = mario.locator("section[aria-labelledby='referrers-heading'] table");
+  const row = referrers.locator("tr").filter({ hasText: customer.name });
+  assert.match(await row.textContent(), /recommends/);
+  await h.checkA11y(mario, "the provider dashboard");
+  await h.screenshot(mario, "dashboard-after-referral");
+  await h.screenshot(friendPage, "referral-accepted");
+});

@@ -1,0 +1,9 @@
+//! The web pages' tests: one binary, each test starting the real server over a database of its
+//! own (see `helpers`), talking to it as a browser would, with forms and cookies.
+
+mod csrf;
+mod helpers;
+mod owner;
+mod pages;
+mod privacy;
+mod referrals;

@@ -1,0 +1,116 @@
+//! Vouching and referring from a provider's page, and moving a referral along from the
+//! referrals page.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::helpers::{count, expect_page, location, spawn_app};
+
+#[sqlx::test]
+async fn a_vouch_and_a_referral_made_on_pages_reach_the_recipient_and_the_owner(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let mario = app.signup("Mario Rossi", "mario@example.com").await;
+    let cleo = app.signup("Cleo Customer", "cleo@example.com").await;
+    let fran = app.signup("Fran Friend", "fran@example.com").await;
+    let provider = app.create_provider(&mario, "Rossi Tiling").await;
+    let base = format!("/providers/{provider}");
+
+    let vouch = [
+        ("csrf", cleo.csrf.as_str()),
+        ("trade", "tiler"),
+        ("stance", "recommend"),
+        ("note", "Spotless kitchen floor"),
+        ("visibility", "public"),
+    ];
+    let response = app
+        .post_form(&format!("{base}/vouch"), Some(&cleo.cookie()), &vouch)
+        .await;
+    assert_eq!(location(&response), format!("{base}?done=vouched#vouches"));
+    let page = app.html(&base, None).await;
+    assert!(page.contains("Spotless kitchen floor"));
+
+    // The owner may not vouch for their own business.
+    let own = [
+        ("csrf", mario.csrf.as_str()),
+        ("trade", "tiler"),
+        ("stance", "recommend"),
+        ("visibility", "public"),
+    ];
+    let response = app
+        .post_form(&format!("{base}/vouch"), Some(&mario.cookie()), &own)
+        .await;
+    expect_page(response, StatusCode::FORBIDDEN).await;
+
+    let refer = [
+        ("csrf", cleo.csrf.as_str()),
+        ("trade", "tiler"),
+        ("recipient", "FRAN@example.com"),
+        ("note", "You'll like him"),
+    ];
+    let response = app
+        .post_form(&format!("{base}/refer"), Some(&cleo.cookie()), &refer)
+        .await;
+    assert_eq!(location(&response), "/referrals?done=referred#sent");
+    assert_eq!(count(&app.pool, "referrals").await, 1);
+
+    let inbox = app.html("/inbox", Some(&fran.cookie())).await;
+    assert!(inbox.contains("Cleo Customer referred Rossi Tiling (tiler) to you."));
+    let referrals = app.html("/referrals", Some(&fran.cookie())).await;
+    assert!(referrals.contains(">Accept</button>") && referrals.contains(">Decline</button>"));
+    let id: i64 = sqlx::query_scalar("select id from referrals")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let path = format!("/referrals/{id}/move");
+
+    // "Contacted" is the owner's move, not the recipient's; accepting first is.
+    let contacted = [("csrf", fran.csrf.as_str()), ("to", "contacted")];
+    let response = app.post_form(&path, Some(&fran.cookie()), &contacted).await;
+    expect_page(response, StatusCode::CONFLICT).await;
+    let accept = [("csrf", fran.csrf.as_str()), ("to", "accepted")];
+    let response = app.post_form(&path, Some(&fran.cookie()), &accept).await;
+    assert_eq!(location(&response), format!("/referrals?done=moved#r{id}"));
+    let response = app.post_form(&path, Some(&fran.cookie()), &contacted).await;
+    expect_page(response, StatusCode::FORBIDDEN).await;
+    // The owner cannot decline on the recipient's behalf.
+    let response = app
+        .post_form(
+            &path,
+            Some(&mario.cookie()),
+            &[("csrf", mario.csrf.as_str()), ("to", "declined")],
+        )
+        .await;
+    expect_page(response, StatusCode::FORBIDDEN).await;
+
+    let dashboard = app
+        .html(&format!("{base}/dashboard"), Some(&mario.cookie()))
+        .await;
+    assert!(
+        dashboard.contains(r#"<dd data-stage="sent">1</dd>"#),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains(r#"<dd data-stage="accepted">1</dd>"#));
+    assert!(dashboard.contains("Cleo Customer"));
+
+    // Completing needs an outcome.
+    let hired = [("csrf", fran.csrf.as_str()), ("to", "hired")];
+    app.post_form(&path, Some(&fran.cookie()), &hired).await;
+    let no_outcome = [("csrf", mario.csrf.as_str()), ("to", "completed")];
+    let response = app
+        .post_form(&path, Some(&mario.cookie()), &no_outcome)
+        .await;
+    expect_page(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let done = [
+        ("csrf", mario.csrf.as_str()),
+        ("to", "completed"),
+        ("outcome", "good"),
+        ("rating", "5"),
+    ];
+    let response = app.post_form(&path, Some(&mario.cookie()), &done).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let status: String = sqlx::query_scalar("select status from referrals")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "completed");
+}
