@@ -6,7 +6,8 @@ use serde_json::json;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use crate::http::referrals::REFERRAL_TTL_DAYS;
+use crate::domain::ReferralStatus;
+use crate::http::referrals::{event, REFERRAL_TTL_DAYS};
 use crate::store;
 
 /// Expires referrals not accepted within 30 days, notifying the referrer and writing the
@@ -18,11 +19,8 @@ pub async fn expire_referrals(pool: &PgPool) -> anyhow::Result<usize> {
         let Some(r) = store::referrals::get(&mut *tx, *id).await? else {
             continue;
         };
-        let payload = json!({
-            "referral_id": r.id, "provider_id": r.provider_id, "trade": r.trade,
-            "referrer_id": r.referrer_id, "recipient_id": r.recipient_id,
-            "from": "sent", "status": "expired",
-        });
+        let mut payload = event(&r, ReferralStatus::Expired);
+        payload["from"] = json!("sent");
         store::notifications::notify(&mut tx, r.referrer_id, "referral.status_changed", &payload)
             .await?;
         store::notifications::outbox(&mut tx, "referral.status_changed", &payload).await?;

@@ -29,6 +29,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use rustc_hash::FxHashSet;
 
+use crate::graph::RankParams;
 use crate::import::{Format, Network};
 
 /// How many people seed the global prior when the data names none: see [`choose_seeds`].
@@ -91,10 +92,26 @@ pub struct EvaluateArgs {
     /// People (ids as in the trust file) whose trust seeds the global prior, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub seeds: Vec<String>,
-    /// Weight of the global prior against the seeker's network (the engine's
-    /// `RankParams::lambda`; default: the engine's own).
+    /// Overrides the engine's `RankParams::lambda`, the weight of the global prior against the
+    /// seeker's network, to explore; the default is the engine's own.
     #[arg(long)]
     pub lambda: Option<f64>,
+    /// Overrides the engine's `RankParams::alpha`, the walk's restart probability, to explore;
+    /// the default is the engine's own.
+    #[arg(long)]
+    pub alpha: Option<f64>,
+}
+
+impl EvaluateArgs {
+    /// The engine's parameters with this command's overrides.
+    pub fn params(&self) -> RankParams {
+        let engine = RankParams::default();
+        RankParams {
+            lambda: self.lambda.unwrap_or(engine.lambda),
+            alpha: self.alpha.unwrap_or(engine.alpha),
+            ..engine
+        }
+    }
 }
 
 /// The people whose trust seeds the global prior: those named; else those the data marks

@@ -136,7 +136,6 @@ impl Model {
         })
     }
 
-    pub fn debug_prior_weight(&self, item: u32) -> f64 { self.prior.get(weight_twin(item), TRADE) }
     /// The anonymous mean of an item's ratings, if it has any.
     pub fn plain_mean(&self, item: u32) -> Option<f64> {
         self.plain_means.get(item as usize).copied().flatten()

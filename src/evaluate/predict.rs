@@ -107,3 +107,92 @@ fn csv_field(key: &str) -> String {
         key.to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write as _;
+
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+    use crate::import::table::tests::TempFile;
+    use crate::import::Format;
+
+    /// A network of `people` in communities of 100, each trusting 5 others (4 in their own
+    /// community), rating `per_person` items of a catalogue as big as the population (popular
+    /// items more often), and asking about 5 items each.
+    fn synthetic(people: usize, per_person: usize, seed: u64) -> (String, String, String) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let (mut trust, mut ratings, mut queries) = (String::new(), String::new(), String::new());
+        let items = people;
+        let quality: Vec<f64> = (0..items).map(|_| rng.gen_range(1.0..5.0)).collect();
+        for person in 0..people {
+            let community = person / 100 * 100;
+            for k in 0..5 {
+                let other = if k < 4 {
+                    community + rng.gen_range(0..100)
+                } else {
+                    rng.gen_range(0..people)
+                };
+                if other != person && other < people {
+                    let _ = writeln!(trust, "{person},{other},{}", rng.gen_range(1..=3));
+                }
+            }
+            for _ in 0..per_person {
+                // Squaring a uniform draw favours low item numbers: a few popular items.
+                let item = (rng.gen::<f64>().powi(2) * items as f64) as usize;
+                let taste = if community % 200 == 0 { 0.5 } else { -0.5 };
+                let rating = (quality[item] + taste + rng.gen_range(-1.0..1.0)).clamp(1.0, 5.0);
+                let _ = writeln!(ratings, "{person},item{item},{}", rating.round());
+            }
+            for _ in 0..5 {
+                let _ = writeln!(queries, "{person},item{}", rng.gen_range(0..items));
+            }
+        }
+        (trust, ratings, queries)
+    }
+
+    fn predict_synthetic(people: usize, per_person: usize) -> (PredictSummary, String) {
+        let (trust, ratings, queries) = synthetic(people, per_person, 7);
+        let files = [trust, ratings, queries].map(|text| TempFile::with(text.as_bytes()).unwrap());
+        let out = TempFile::with(b"").unwrap();
+        let args = PredictArgs {
+            trust: files[0].0.clone(),
+            trust_format: Format::Csv,
+            ratings: files[1].0.clone(),
+            queries: files[2].0.clone(),
+            out: out.0.clone(),
+            seeds: Vec::new(),
+        };
+        let summary = run(&args).unwrap();
+        (summary, std::fs::read_to_string(&out.0).unwrap())
+    }
+
+    #[test]
+    fn every_query_gets_a_row_and_known_items_a_score_on_the_input_scale() {
+        let (summary, out) = predict_synthetic(300, 20);
+        let rows: Vec<&str> = out.lines().collect();
+        assert_eq!(rows[0], "seeker,item,score,covered");
+        assert_eq!(rows.len() - 1, summary.sizes.3);
+        assert!(summary.covered > 0 && summary.scored >= summary.covered);
+        for row in &rows[1..] {
+            let fields: Vec<&str> = row.split(',').collect();
+            if let Ok(score) = fields[2].parse::<f64>() {
+                assert!((1.0..=5.0).contains(&score), "{row}");
+            } else {
+                assert_eq!(fields[3], "false", "{row}");
+            }
+        }
+    }
+
+    /// The scale: 100k trust edges and 1M ratings. Run it with
+    /// `cargo test --release --lib -- --ignored predict_at_scale --nocapture`.
+    #[test]
+    #[ignore = "a timing run of a few seconds in release, much longer in debug"]
+    fn predict_at_scale_100k_trust_edges_1m_ratings() {
+        let (summary, _) = predict_synthetic(20_000, 50);
+        println!("{summary}");
+        assert!(summary.sizes.1 >= 95_000 && summary.sizes.2 >= 900_000, "{summary}");
+    }
+}

@@ -18,7 +18,6 @@ use std::time::Instant;
 use anyhow::Context;
 use rustc_hash::FxHashSet;
 
-use crate::graph::RankParams;
 use crate::import::read_network;
 
 use super::data::read_ratings;
@@ -81,10 +80,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
     let queries: Vec<(u32, u32)> = split.test.iter().map(|r| (r.rater, r.item)).collect();
     let people = network.people().len();
     let items = ratings.items().len();
-    let params = RankParams {
-        lambda: args.lambda.unwrap_or(RankParams::default().lambda),
-        ..RankParams::default()
-    };
+    let params = args.params();
 
     let clean = Model::build(
         &ModelInput {
@@ -99,7 +95,6 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
     )?;
     let vouchgraph = clean.predict_all(&queries);
     let mean: Vec<Option<f64>> = queries.iter().map(|&(_, i)| clean.plain_mean(i)).collect();
-    let clean_w: Vec<f64> = (0..items as u32).map(|i| clean.debug_prior_weight(i)).collect();
     drop(clean);
     let predictions = Predictions {
         test: &split.test,
@@ -162,10 +157,6 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
             },
             params,
         )?;
-        let mut ws: Vec<f64> = target_list.iter().map(|&t| clean_w[t as usize]).collect();
-        ws.sort_by(f64::total_cmp);
-        let t0 = target_list[0];
-        eprintln!("DEBUG ring g = {:e}; honest G_w of targets: min {:e} p25 {:e} median {:e} p75 {:e}", model.debug_prior_weight(t0) - clean_w[t0 as usize], ws[0], ws[ws.len()/4], ws[ws.len()/2], ws[3*ws.len()/4]);
         let vouchgraph = model.predict_all(&queries);
         let mean: Vec<Option<f64>> = queries.iter().map(|&(_, i)| model.plain_mean(i)).collect();
         let attacked = Predictions {
@@ -173,11 +164,6 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
             vouchgraph: &vouchgraph,
             mean: &mean,
         };
-        let cov = |i: usize| vouchgraph[i].is_some_and(|p| p.covered);
-        eprintln!("{}", attacked.table("DEBUG attacked covered", |i| on_target(i) && cov(i), |i, j| with_target(i, j) && cov(i) && cov(j)));
-        eprintln!("{}", predictions.table("DEBUG clean covered", |i| on_target(i) && cov(i), |i, j| with_target(i, j) && cov(i) && cov(j)));
-        eprintln!("{}", attacked.table("DEBUG attacked uncovered", |i| on_target(i) && !cov(i), |i, j| with_target(i, j) && !(cov(i) && cov(j))));
-        eprintln!("{}", predictions.table("DEBUG clean uncovered", |i| on_target(i) && !cov(i), |i, j| with_target(i, j) && !(cov(i) && cov(j))));
         evaluation.attacked.push(attacked.table(
             &format!(
                 "attacked items, after {} sybils with {} attack edges",
@@ -193,7 +179,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         summary,
         "{people} people, {} trust and distrust edges ({} left after removing held-out ratings' \
          edges), {} ratings on a {} to {} scale, {} held out (--holdout {} --seed {}), {} prior \
-         seeds; {:.1} s",
+         seeds, alpha {} and lambda {}; {:.1} s",
         network.edges().len(),
         edges.len(),
         ratings.rows().len(),
@@ -203,6 +189,8 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         args.holdout,
         args.seed,
         seeds.len(),
+        params.alpha,
+        params.lambda,
         started.elapsed().as_secs_f64()
     );
     if args.sybil > 0 {

@@ -151,7 +151,10 @@ async fn insights(
     let mut fields = Fields::new();
     let today = OffsetDateTime::now_utc().date();
     let to = parse_day(&mut fields, "to", &range.to).unwrap_or(today);
-    let from = parse_day(&mut fields, "from", &range.from).unwrap_or(to - time::Duration::days(89));
+    let from = parse_day(&mut fields, "from", &range.from).unwrap_or_else(|| {
+        to.checked_sub(time::Duration::days(89))
+            .unwrap_or(Date::MIN)
+    });
     if from > to {
         fields.push("from", "must not be after to");
     }
@@ -165,9 +168,11 @@ async fn insights(
         ));
     }
     let start = from.with_time(Time::MIDNIGHT).assume_utc();
-    let end = (to + time::Duration::days(1))
-        .with_time(Time::MIDNIGHT)
-        .assume_utc();
+    // The range is inclusive: it ends at midnight after `to` (or at the end of time).
+    let end = match to.next_day() {
+        Some(day) => day.with_time(Time::MIDNIGHT).assume_utc(),
+        None => to.with_time(Time::MAX).assume_utc(),
+    };
 
     let referrers = store::insights::referrers(&state.pool, provider, caller.person, start, end)
         .await?

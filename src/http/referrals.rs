@@ -216,7 +216,7 @@ async fn view(
 }
 
 /// An event payload for the outbox and notifications.
-fn event(r: &ReferralRow, status: ReferralStatus) -> serde_json::Value {
+pub(crate) fn event(r: &ReferralRow, status: ReferralStatus) -> serde_json::Value {
     json!({
         "referral_id": r.id,
         "provider_id": r.provider_id,
@@ -261,7 +261,8 @@ async fn create_referral(
     let request_hash = Sha256::digest(&body).to_vec();
     if let Some(key) = &key {
         if let Some(stored) = store::idempotency::find(&state.pool, caller.person, key).await? {
-            return replay(stored, &request_hash);
+            let replayed = replay(stored, &request_hash)?;
+            return reissue_invitation(&state, replayed).await;
         }
     }
     let body: NewReferralBody = parse_json(&body)?;
@@ -270,7 +271,7 @@ async fn create_referral(
         // Two requests raced with one key: the loser replays the winner.
         (Err(ApiError::Conflict(_)), Some(key)) => {
             match store::idempotency::find(&state.pool, caller.person, key).await? {
-                Some(stored) => replay(stored, &request_hash),
+                Some(stored) => reissue_invitation(&state, replay(stored, &request_hash)?).await,
                 None => Err(ApiError::Conflict(
                     "a concurrent request conflicted; retry".into(),
                 )),
@@ -292,6 +293,24 @@ fn replay(
     }
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::CREATED);
     Ok((status, axum::Json(stored.body)))
+}
+
+/// A replayed invitation gets a fresh token (the first response may have been lost, and the
+/// token itself was never stored); the old one stops working. Used invitations get none.
+async fn reissue_invitation(
+    state: &AppState,
+    (status, axum::Json(mut body)): (StatusCode, axum::Json<serde_json::Value>),
+) -> ApiResult<(StatusCode, axum::Json<serde_json::Value>)> {
+    if let Some(id) = body["id"]
+        .as_i64()
+        .filter(|_| body["recipient_email"].is_string())
+    {
+        let fresh = token::generate();
+        if store::referrals::replace_invite_token(&state.pool, id, &token::hash(&fresh)).await? {
+            body["invite_token"] = json!(fresh);
+        }
+    }
+    Ok((status, axum::Json(body)))
 }
 
 async fn create_inner(
@@ -386,19 +405,24 @@ async fn create_inner(
     if let Some(recipient) = recipient {
         store::notifications::notify(&mut tx, recipient, "referral.received", &payload).await?;
     }
-    store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload)
-        .await?;
+    if owner != caller.person {
+        store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload)
+            .await?;
+    }
     store::notifications::outbox(&mut tx, "referral.created", &payload).await?;
 
     // The view is built from the transaction's own row, before commit, so the stored
     // idempotent response is exactly what this request returns.
-    let mut view = view_in_tx(&row, caller.person);
-    view.invite_token = invite_token;
-    let json = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.into()))?;
+    // The stored copy never holds the invitation token: only its hash is kept anywhere.
+    let view = view_in_tx(&row, caller.person);
+    let mut json = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.into()))?;
     if let Some(key) = key {
         store::idempotency::store(&mut tx, caller.person, key, request_hash, 201, &json).await?;
     }
     tx.commit().await?;
+    if let Some(invite) = invite_token {
+        json["invite_token"] = json!(invite);
+    }
     Ok((StatusCode::CREATED, axum::Json(json)))
 }
 

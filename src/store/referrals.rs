@@ -171,7 +171,8 @@ pub async fn attribute_hire(tx: &mut PgConnection, hired: &ReferralRow) -> sqlx:
         "with candidates as (
             select id, accepted_at from referrals
             where provider_id = $1 and trade_id = $2 and recipient_id = $3
-              and created_at >= now() - interval '90 days' and accepted_at is not null),
+              and created_at >= now() - interval '90 days' and accepted_at is not null
+              and status not in ('declined', 'expired')),
          winner as (select id from candidates order by accepted_at, id limit 1)
          update referrals set credited = (id in (select id from winner))
          where id in (select id from candidates)",
@@ -287,6 +288,26 @@ pub async fn attach_invitations(
     .bind(person)
     .fetch_all(&mut *tx)
     .await
+}
+
+/// Replaces the token of an invitation that is still pending; false when it was used, has
+/// expired or already attached to an account.
+pub async fn replace_invite_token(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    token_hash: &[u8],
+) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "update referrals set invite_token_hash = $2
+         where id = $1 and recipient_id is null and invite_used_at is null
+           and invite_expires_at > now()",
+    )
+    .bind(id)
+    .bind(token_hash)
+    .execute(db)
+    .await?
+    .rows_affected()
+        > 0)
 }
 
 /// Marks an invitation token used, if it is live and for this email.

@@ -136,9 +136,6 @@ pub struct MoveForm {
     outcome: String,
     #[serde(default)]
     rating: String,
-    /// Where to go back to: the referrals page or a dashboard.
-    #[serde(default)]
-    back: String,
 }
 
 /// Makes a move on a referral.
@@ -170,12 +167,7 @@ pub async fn make_move(
         },
     )
     .await?;
-    let back = if form.back.starts_with("/providers/") && !form.back.contains("//") {
-        format!("{}?done=moved", form.back)
-    } else {
-        format!("/referrals?done=moved#r{id}")
-    };
-    Ok(see_other(&back))
+    Ok(see_other(&format!("/referrals?done=moved#r{id}")))
 }
 
 /// A notification as listed.

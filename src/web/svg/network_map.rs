@@ -81,13 +81,13 @@ fn polar(radius: f64, angle: f64) -> (f64, f64) {
     (CENTRE + radius * angle.cos(), CENTRE + radius * angle.sin())
 }
 
-/// Spreads `count` items evenly round the circle so that the first `first_group` items are
-/// centred on `centre_angle`.
-fn spread(count: usize, first_group: usize, centre_angle: f64) -> Vec<f64> {
+/// Spreads `count` items round the circle, evenly but at most `max_step` apart (so a few stay
+/// near their anchors), with the first `first_group` items centred on `centre_angle`.
+fn spread(count: usize, first_group: usize, centre_angle: f64, max_step: f64) -> Vec<f64> {
     if count == 0 {
         return Vec::new();
     }
-    let step = TAU / count as f64;
+    let step = (TAU / count as f64).min(max_step);
     let start = centre_angle - step * (first_group.saturating_sub(1)) as f64 / 2.0;
     (0..count).map(|i| start + step * i as f64).collect()
 }
@@ -113,7 +113,8 @@ fn layout(map: &NetworkMap) -> HashMap<i64, (f64, f64, f64)> {
             .parent
             .and_then(|q| at.get(&q))
             .map_or(-PI / 2.0, |a| a.2);
-        for (person, angle) in ring2.iter().zip(spread(ring2.len(), group, centre)) {
+        let angles = spread(ring2.len(), group, centre, 30f64.to_radians());
+        for (person, angle) in ring2.iter().zip(angles) {
             let (x, y) = polar(RING[2], angle);
             at.insert(person.id, (x, y, angle));
         }
@@ -131,7 +132,12 @@ fn layout(map: &NetworkMap) -> HashMap<i64, (f64, f64, f64)> {
             .iter()
             .filter(|p| p.anchor == first.anchor)
             .count();
-        let angles = spread(providers.len(), group, anchor_angle(first));
+        let angles = spread(
+            providers.len(),
+            group,
+            anchor_angle(first),
+            22f64.to_radians(),
+        );
         for (provider, angle) in providers.iter().zip(angles) {
             let (x, y) = polar(RING[3], angle);
             at.insert(-provider.id, (x, y, angle));
@@ -160,16 +166,30 @@ fn radial_label(svg: &mut String, class: &str, x: f64, y: f64, angle: f64, text:
     );
 }
 
+/// How far from the centre the drawing reaches: a small network gets a small map rather than
+/// a large empty one.
+fn extent(map: &NetworkMap) -> f64 {
+    if !map.providers.is_empty() {
+        CENTRE
+    } else if map.people.iter().any(|p| p.ring == 2) {
+        RING[2] + 95.0
+    } else {
+        RING[1] + 90.0
+    }
+}
+
 /// Draws the map.
 pub fn network_map_svg(map: &NetworkMap) -> String {
     let at = layout(map);
     let ring1 = map.people.iter().filter(|p| p.ring == 1).count();
     let ring2 = map.people.len() - ring1;
+    let reach = extent(map);
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="network-map" viewBox="0 0 {s} {s}" width="{s}" height="{s}" role="img" aria-labelledby="map-title"><title id="map-title">Your trust network: {ring1} people you trust, {ring2} people they trust, and {providers} providers vouched for by them</title>"#,
-        s = num(SIZE),
+        r#"<svg class="network-map" viewBox="{o} {o} {s} {s}" width="{s}" height="{s}" role="img" aria-labelledby="map-title"><title id="map-title">Your trust network: {ring1} people you trust, {ring2} people they trust, and {providers} providers vouched for by them</title>"#,
+        o = num(CENTRE - reach),
+        s = num(2.0 * reach),
         providers = map.providers.len(),
     );
     for radius in &RING[1..3] {
@@ -267,6 +287,8 @@ pub fn network_map_svg(map: &NetworkMap) -> String {
             y = num(y),
         );
         if person.ring == 1 {
+            // Below the node, on a white halo (see the stylesheet), so a line under it
+            // does not hide it.
             let _ = write!(
                 svg,
                 r#"<text class="nm-label" x="{x}" y="{ty}" text-anchor="middle">{name}</text>"#,

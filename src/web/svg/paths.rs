@@ -20,7 +20,7 @@ const RADIUS: f64 = 15.0;
 fn level_word(level: u8) -> &'static str {
     match level {
         1 => "knows",
-        2 => "trusts judgement",
+        2 => "trusts",
         _ => "trusts fully",
     }
 }

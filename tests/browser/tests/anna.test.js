@@ -11,7 +11,7 @@ let browser;
 before(async () => { browser = await h.launch(); });
 after(async () => { await browser?.close(); });
 
-test("Anna sees Rossi Tiling first, with Matt Hughes on its trust path", async () => {
+test("Anna sees Rossi Tiling first, with Matt Hughes on its trust path", h.SLOW, async () => {
   const page = await h.newPage(browser);
   await h.logIn(page, h.DEMO.anna);
   await page.goto("/search?trade=tiler");
@@ -39,7 +39,7 @@ test("Anna sees Rossi Tiling first, with Matt Hughes on its trust path", async (
   }
 });
 
-test("the search page fits a phone's screen", async () => {
+test("the search page fits a phone's screen", h.SLOW, async () => {
   const page = await h.newPage(browser, { width: 390, height: 844 });
   await h.logIn(page, h.DEMO.anna);
   await page.goto("/search?trade=tiler");
@@ -49,7 +49,7 @@ test("the search page fits a phone's screen", async () => {
   await h.screenshot(page, "anna-search-phone");
 });
 
-test("Anna's network map shows the people she trusts and the providers they vouch for", async () => {
+test("Anna's network map shows the people she trusts and the providers they vouch for", h.SLOW, async () => {
   const page = await h.newPage(browser);
   await h.logIn(page, h.DEMO.anna);
   await page.goto("/network");

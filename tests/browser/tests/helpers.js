@@ -11,6 +11,8 @@ const { chromium } = require("playwright-core");
 const BASE = (process.env.VOUCHGRAPH_URL || "http://127.0.0.1:8080").replace(/\/$/, "");
 /** Where screenshots go (git-ignored). */
 const ARTIFACTS = process.env.ARTIFACTS_DIR || path.join(__dirname, "..", "..", "artifacts", "browser");
+/** Options for every test: a browser flow on a 2-core machine can take a while. */
+const SLOW = { timeout: 120000 };
 /** A password that passes the policy. */
 const PASSWORD = "tiles and grout 42";
 
@@ -136,6 +138,7 @@ async function screenshot(page, name, file) {
 }
 
 module.exports = {
+  SLOW,
   BASE,
   DEMO,
   ARTIFACTS,

@@ -10,7 +10,7 @@ let browser;
 before(async () => { browser = await h.launch(); });
 after(async () => { await browser?.close(); });
 
-test("a private vouch and a private trust edge appear on no one else's pages", async () => {
+test("a private vouch and a private trust edge appear on no one else's pages", h.SLOW, async () => {
   // Pat trusts Matt Hughes privately and vouches for Rossi Tiling privately.
   const pat = h.fresh("Pat");
   const patPage = await h.newPage(browser);

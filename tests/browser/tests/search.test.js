@@ -10,7 +10,7 @@ let browser;
 before(async () => { browser = await h.launch(); });
 after(async () => { await browser?.close(); });
 
-test("trusting Matt Hughes at level 3 lifts Rossi Tiling to the top, with the path drawn", async () => {
+test("trusting Matt Hughes at level 3 lifts Rossi Tiling to the top, with the path drawn", h.SLOW, async () => {
   const page = await h.newPage(browser);
   await h.signUp(page, h.fresh("Sam"));
   await h.checkA11y(page, "the circle page after sign-up");

@@ -19,7 +19,7 @@ async function funnel(page) {
   return counts;
 }
 
-test("a vouch and a referral reach the provider's dashboard", async () => {
+test("a vouch and a referral reach the provider's dashboard", h.SLOW, async () => {
   // Mario, the owner, notes his funnel first.
   const mario = await h.newPage(browser);
   await h.logIn(mario, h.DEMO.mario);

@@ -1,0 +1,87 @@
+//! `POST /v1/embed-tokens`: a partner's server trades a visitor's link token for a ten-minute
+//! embed token, to put in the page that shows that visitor a widget.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::Json;
+use crate::state::AppState;
+
+use super::auth::SecretKey;
+use super::embed::{EmbedClaims, EMBED_TOKEN_TTL_SECS, SCOPE_READ, SCOPE_REFER};
+use super::store;
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(mint))
+}
+
+/// Which visitor, and for what.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmbedTokenBody {
+    /// The link token the visitor's consent gave you (`vglink_…`).
+    pub link_token: String,
+    /// What the widget may do for them: `read` (their ranking and paths) and/or `refer` (send
+    /// referrals in their name). Default both.
+    pub scope: Option<Vec<String>>,
+}
+
+/// An embed token.
+#[derive(Serialize, ToSchema)]
+pub struct EmbedTokenView {
+    /// Put it in the widget's `data-embed-token` attribute.
+    pub token: String,
+    /// When it stops working (ten minutes from now).
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    /// What it allows.
+    pub scope: Vec<String>,
+}
+
+/// Mints an embed token for a linked visitor. Needs a secret key: never call it from a browser.
+#[utoipa::path(post, path = "/v1/embed-tokens", tag = "partners", request_body = EmbedTokenBody,
+    security(("sk" = [])),
+    responses((status = 201, description = "A token for ten minutes", body = EmbedTokenView)))]
+async fn mint(
+    State(state): State<AppState>,
+    SecretKey(key): SecretKey,
+    Json(body): Json<EmbedTokenBody>,
+) -> ApiResult<(StatusCode, axum::Json<EmbedTokenView>)> {
+    let scope = body
+        .scope
+        .unwrap_or_else(|| vec![SCOPE_READ.into(), SCOPE_REFER.into()]);
+    if scope.is_empty() || scope.iter().any(|s| s != SCOPE_READ && s != SCOPE_REFER) {
+        return Err(ApiError::field("scope", "use read and/or refer"));
+    }
+    let hash = crate::auth::token::hash(body.link_token.trim());
+    let (link, person) = store::link_by_token(&state.pool, key.partner, &hash)
+        .await?
+        .ok_or_else(|| {
+            ApiError::field(
+                "link_token",
+                "no visitor is linked to your partner with this token (it may have been replaced or unlinked)",
+            )
+        })?;
+    let expires_at = OffsetDateTime::now_utc() + time::Duration::seconds(EMBED_TOKEN_TTL_SECS);
+    let claims = EmbedClaims {
+        partner: key.partner,
+        person,
+        link,
+        scope: scope.clone(),
+        exp: expires_at.unix_timestamp(),
+    };
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(EmbedTokenView {
+            token: state.embed.sign(&claims),
+            expires_at,
+            scope,
+        }),
+    ))
+}
