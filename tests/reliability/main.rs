@@ -2,6 +2,7 @@
 //! through the change feed, each graph equals the database edge by edge, and an instance that
 //! restarts or loses its feed connection catches up from the sequence.
 
+mod crash;
 mod instance;
 
 use std::collections::BTreeSet;

@@ -1,0 +1,241 @@
+//! Crash safety: `kill -9` the real server binary while over a thousand writes are in flight,
+//! then check that every acknowledged write survived, that nothing is half-written, and that
+//! the graph rebuilt at start equals the database edge by edge.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::Client;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use tokio::sync::Mutex;
+
+use crate::instance::Instance;
+use crate::{database_edges, memory_edges, settled};
+
+/// A `vouchgraph serve` child process.
+struct Server {
+    child: Child,
+    address: String,
+}
+
+fn database_url(pool: &PgPool) -> String {
+    let options = pool.connect_options();
+    format!(
+        "postgres://{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        options
+            .get_database()
+            .expect("the test database has a name")
+    )
+}
+
+async fn start_server(pool: &PgPool) -> Server {
+    // Ask the OS for a free port, then hand it to the child.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_vouchgraph"))
+        .arg("serve")
+        .env("DATABASE_URL", database_url(pool))
+        .env("VOUCHGRAPH_ADDR", format!("127.0.0.1:{port}"))
+        .env("VOUCHGRAPH_ARGON2_MEMORY_KIB", "1024")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the server binary starts");
+    let server = Server {
+        child,
+        address: format!("http://127.0.0.1:{port}"),
+    };
+    let client = Client::new();
+    let started = Instant::now();
+    loop {
+        let ready = client
+            .get(format!("{}/readyz", server.address))
+            .send()
+            .await;
+        if matches!(&ready, Ok(r) if r.status().is_success()) {
+            return server;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the server never got ready"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// One write and what acknowledging it promised.
+#[derive(Debug, Clone)]
+enum Acked {
+    Trust { from: i64, to: i64, level: i64 },
+    Vouch { person: i64, provider: i64 },
+    Referral { id: i64 },
+}
+
+#[sqlx::test]
+async fn every_write_acknowledged_before_a_kill_9_survives_and_nothing_is_half_written(
+    pool: PgPool,
+) {
+    let mut server = start_server(&pool).await;
+    let client = Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .unwrap();
+    let base = server.address.clone();
+
+    // Fifty accounts and one tiler, set up before the storm.
+    let mut users = Vec::new();
+    for i in 0..50 {
+        let email = format!("crash{i}@example.com");
+        let body = json!({ "email": email, "password": "tiles and grout 42", "display_name": format!("Person {i}") });
+        let account: Value = client
+            .post(format!("{base}/v1/accounts"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let login = json!({ "email": email, "password": "tiles and grout 42" });
+        let session: Value = client
+            .post(format!("{base}/v1/sessions"))
+            .json(&login)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        users.push((
+            account["id"].as_i64().unwrap(),
+            session["token"].as_str().unwrap().to_string(),
+        ));
+    }
+    let provider_body = json!({ "name": "Tiles", "trades": ["tiler"], "lat": 51.5, "lon": -0.12, "radius_km": 20.0 });
+    let provider: Value = client
+        .post(format!("{base}/v1/providers"))
+        .bearer_auth(&users[0].1)
+        .json(&provider_body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let provider = provider["id"].as_i64().unwrap();
+
+    // 1,200 writes at once: trust edges, vouches and referrals from many accounts.
+    let acked = Arc::new(Mutex::new(Vec::<Acked>::new()));
+    let acks = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for n in 0..1200usize {
+        let (client, base, acked, acks) =
+            (client.clone(), base.clone(), acked.clone(), acks.clone());
+        let (me, token) = users[1 + n % 49].clone();
+        let other = users[1 + (n / 49 + n) % 49].0;
+        tasks.push(tokio::spawn(async move {
+            let (request, promise) = match n % 3 {
+                0 if other != me => {
+                    let level = 1 + (n % 3) as i64;
+                    (
+                        client.put(format!("{base}/v1/trust/{other}")).json(&json!({ "level": level, "visibility": "public" })),
+                        Some(Acked::Trust { from: me, to: other, level }),
+                    )
+                }
+                1 => (
+                    client.put(format!("{base}/v1/providers/{provider}/vouches/tiler")).json(&json!({ "stance": "recommend" })),
+                    Some(Acked::Vouch { person: me, provider }),
+                ),
+                _ => (
+                    client.post(format!("{base}/v1/referrals")).json(&json!({ "provider_id": provider, "trade": "tiler", "recipient_id": other })),
+                    None,
+                ),
+            };
+            let Ok(response) = request.bearer_auth(token).send().await else { return };
+            if !response.status().is_success() {
+                return;
+            }
+            let promise = match promise {
+                Some(p) => p,
+                None => match response.json::<Value>().await {
+                    Ok(body) => Acked::Referral { id: body["id"].as_i64().unwrap() },
+                    Err(_) => return,
+                },
+            };
+            acked.lock().await.push(promise);
+            acks.fetch_add(1, Ordering::SeqCst);
+        }));
+    }
+    // Kill once a few hundred are acknowledged, with the rest still in flight.
+    let started = Instant::now();
+    while acks.load(Ordering::SeqCst) < 300 && started.elapsed() < Duration::from_secs(60) {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    server.child.kill().expect("SIGKILL is sent");
+    server.child.wait().unwrap();
+    for task in tasks {
+        let _ = task.await;
+    }
+    let acked = acked.lock().await.clone();
+    assert!(
+        acked.len() >= 300,
+        "only {} writes were acknowledged",
+        acked.len()
+    );
+    assert!(
+        acked.len() < 1200,
+        "the kill came after every write had finished"
+    );
+
+    // Every acknowledged write is in the database.
+    for promise in &acked {
+        let present: bool = match promise {
+            Acked::Trust { from, to, .. } => sqlx::query_scalar("select exists(select 1 from trust_edges where truster_id = $1 and trustee_id = $2)").bind(from).bind(to),
+            Acked::Vouch { person, provider } => sqlx::query_scalar("select exists(select 1 from vouches where person_id = $1 and provider_id = $2)").bind(person).bind(provider),
+            Acked::Referral { id } => sqlx::query_scalar("select exists(select 1 from referrals where id = $1)").bind(id),
+        }
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        assert!(present, "an acknowledged write was lost: {promise:?}");
+    }
+
+    // Nothing is half-written: each row has its history, its first transition and its event.
+    let orphans: i64 = sqlx::query_scalar(
+        "select (select count(*) from trust_edges t where not exists (
+                    select 1 from graph_changes c where c.kind = 'trust.set'
+                      and (c.payload->>'truster')::bigint = t.truster_id
+                      and (c.payload->>'trustee')::bigint = t.trustee_id
+                      and (c.payload->>'level')::int = t.level))
+              + (select count(*) from vouches v where not exists (
+                    select 1 from graph_changes c where c.kind = 'vouch.set'
+                      and (c.payload->>'person')::bigint = v.person_id
+                      and (c.payload->>'provider')::bigint = v.provider_id))
+              + (select count(*) from referrals r where not exists (
+                    select 1 from referral_transitions t where t.referral_id = r.id and t.to_status = 'sent'))
+              + abs((select count(*) from referrals) - (select count(*) from outbox_events where event_type = 'referral.created'))",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        orphans, 0,
+        "some rows lack their history, transition or event"
+    );
+
+    // A restarted instance rebuilds its graph from the database: edge for edge the same.
+    let restarted = Instance::start(pool.clone()).await;
+    settled(&restarted, &pool).await;
+    assert_eq!(memory_edges(&restarted), database_edges(&pool).await);
+}
