@@ -26,6 +26,15 @@ pub struct Config {
     /// Argon2 memory cost in KiB (`VOUCHGRAPH_ARGON2_MEMORY_KIB`, default 19456, OWASP's
     /// minimum recommendation for argon2id).
     pub argon2_memory_kib: u32,
+    /// Partner settings: the embed-token secret (`VOUCHGRAPH_EMBED_SECRET`); see
+    /// [`crate::partners::PartnerSettings`].
+    pub partners: crate::partners::PartnerSettings,
+    /// Webhook delivery and its SSRF guard (`VOUCHGRAPH_WEBHOOK_*`); see
+    /// [`crate::webhooks::WebhookSettings`].
+    pub webhooks: crate::webhooks::WebhookSettings,
+    /// Requests per minute per class of caller, and trusted proxies (`VOUCHGRAPH_RATE_*`,
+    /// `VOUCHGRAPH_TRUSTED_PROXIES`); see [`crate::ratelimit::RateLimitSettings`].
+    pub rate_limits: crate::ratelimit::RateLimitSettings,
 }
 
 impl std::fmt::Debug for Config {
@@ -39,6 +48,9 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("prior_interval", &self.prior_interval)
+            .field("partners", &self.partners)
+            .field("webhooks", &self.webhooks)
+            .field("rate_limits", &self.rate_limits)
             .finish()
     }
 }
@@ -59,6 +71,9 @@ impl Config {
             max_body_bytes: env_or("VOUCHGRAPH_MAX_BODY", "65536")?,
             prior_interval: Duration::from_secs(env_or("VOUCHGRAPH_PRIOR_SECS", "60")?),
             argon2_memory_kib: env_or("VOUCHGRAPH_ARGON2_MEMORY_KIB", "19456")?,
+            partners: crate::partners::PartnerSettings::from_env()?,
+            webhooks: crate::webhooks::WebhookSettings::from_env()?,
+            rate_limits: crate::ratelimit::RateLimitSettings::from_env()?,
         })
     }
 
@@ -74,11 +89,16 @@ impl Config {
             prior_interval: Duration::from_secs(3600),
             // Tests hash many passwords; the algorithm is the same, only cheaper.
             argon2_memory_kib: 1024,
+            partners: crate::partners::PartnerSettings::for_tests(),
+            webhooks: crate::webhooks::WebhookSettings::for_tests(),
+            // High enough that no suite's hundreds of quick requests from 127.0.0.1 meet them.
+            rate_limits: crate::ratelimit::RateLimitSettings::for_tests(),
         }
     }
 }
 
-fn env_or<T>(name: &str, default: &str) -> anyhow::Result<T>
+/// Reads `name` from the environment, or `default`, and parses it.
+pub(crate) fn env_or<T>(name: &str, default: &str) -> anyhow::Result<T>
 where
     T: std::str::FromStr,
     T::Err: std::fmt::Display,

@@ -52,8 +52,19 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;
+        if config.partners.embed_secret.is_none() {
+            tracing::warn!(
+                "VOUCHGRAPH_EMBED_SECRET is not set: embed tokens die with this process"
+            );
+        }
         let state = AppState {
             pool,
+            rate_limits: Arc::new(crate::ratelimit::RateLimits::new(
+                config.rate_limits.clone(),
+            )),
+            embed: Arc::new(crate::partners::embed::EmbedSigner::new(
+                config.partners.embed_secret.as_deref(),
+            )),
             config: Arc::new(config),
             live,
             dummy_hash: dummy_hash.into(),
@@ -116,6 +127,11 @@ impl Application {
             Duration::from_secs(600),
             stop.clone(),
         ));
+        let webhooks = tokio::spawn(crate::webhooks::worker::run(
+            state.pool.clone(),
+            state.config.webhooks.clone(),
+            stop.clone(),
+        ));
         if signals {
             tokio::spawn(stop_on_signal(stop.clone()));
         }
@@ -129,7 +145,7 @@ impl Application {
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await?;
         stop.cancel();
-        let _ = tokio::join!(follower, prior, sweeper, expiry);
+        let _ = tokio::join!(follower, prior, sweeper, expiry, webhooks);
         tracing::info!("vouchgraph stopped");
         Ok(())
     }

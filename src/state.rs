@@ -21,4 +21,8 @@ pub struct AppState {
     pub dummy_hash: Arc<str>,
     /// Recently verified sessions, used only while the database is unreachable.
     pub sessions: Arc<SessionCache>,
+    /// The rate limiters, one per class of caller.
+    pub rate_limits: Arc<crate::ratelimit::RateLimits>,
+    /// Signs and checks the widgets' embed tokens.
+    pub embed: Arc<crate::partners::embed::EmbedSigner>,
 }

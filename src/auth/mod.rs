@@ -1,5 +1,5 @@
 //! Credentials: password hashing and policy, and session tokens.
 
+pub mod cache;
 pub mod password;
 pub mod token;
-pub mod cache;

@@ -24,7 +24,8 @@ pub const MAX_STRENGTH: f32 = 1.5;
 /// The strength of every vouch of a recommender whose completed referrals turned out `good`
 /// and `bad` times: 1.0 with no record, above 1 for a good one, below for a bad one.
 pub fn vouch_strength(good: u32, bad: u32) -> f32 {
-    let expected = (f64::from(good) + PRIOR_GOOD) / (f64::from(good + bad) + PRIOR_GOOD + PRIOR_BAD);
+    let expected =
+        (f64::from(good) + PRIOR_GOOD) / (f64::from(good + bad) + PRIOR_GOOD + PRIOR_BAD);
     let prior_mean = PRIOR_GOOD / (PRIOR_GOOD + PRIOR_BAD);
     ((expected / prior_mean) as f32).clamp(MIN_STRENGTH, MAX_STRENGTH)
 }

@@ -98,7 +98,11 @@ pub fn read_ratings(path: &Path, people: &mut Network) -> anyhow::Result<Ratings
         ratings.push(rating);
         Ok(())
     })?;
-    anyhow::ensure!(!ratings.rows.is_empty(), "{} holds no ratings", path.display());
+    anyhow::ensure!(
+        !ratings.rows.is_empty(),
+        "{} holds no ratings",
+        path.display()
+    );
     Ok(ratings)
 }
 
@@ -116,10 +120,7 @@ pub fn read_queries(
     read_rows(path, |row| {
         let seeker = row.field(0, "seeker")?;
         let item = row.field(1, "item")?;
-        if row.first
-            && seeker.eq_ignore_ascii_case("seeker")
-            && item.eq_ignore_ascii_case("item")
-        {
+        if row.first && seeker.eq_ignore_ascii_case("seeker") && item.eq_ignore_ascii_case("item") {
             return Ok(());
         }
         queries.push((people.person(seeker), ratings.item(item)));
@@ -136,16 +137,28 @@ mod tests {
     #[test]
     fn ratings_share_the_people_of_the_trust_network_and_a_repeat_keeps_the_last_value() {
         let mut people = Network::new();
-        people.edge("anna", "ben", crate::import::Fact::Trust(crate::domain::TrustLevel::KNOW));
-        let file = TempFile::with(b"rater,item,rating\nben,tiles,4\ncara,tiles,2\nben,tiles,5\n")
-            .unwrap();
+        people.edge(
+            "anna",
+            "ben",
+            crate::import::Fact::Trust(crate::domain::TrustLevel::KNOW),
+        );
+        let file =
+            TempFile::with(b"rater,item,rating\nben,tiles,4\ncara,tiles,2\nben,tiles,5\n").unwrap();
         let ratings = read_ratings(&file.0, &mut people).unwrap();
         assert_eq!(people.people().len(), 3); // anna, ben, and cara who only rates
         assert_eq!(
             ratings.rows(),
             [
-                Rating { rater: 1, item: 0, value: 5.0 }, // ben's second rating replaced his first
-                Rating { rater: 2, item: 0, value: 2.0 },
+                Rating {
+                    rater: 1,
+                    item: 0,
+                    value: 5.0
+                }, // ben's second rating replaced his first
+                Rating {
+                    rater: 2,
+                    item: 0,
+                    value: 2.0
+                },
             ]
         );
         assert_eq!(ratings.scale(), Some((2.0, 5.0)));
@@ -156,6 +169,9 @@ mod tests {
         let mut people = Network::new();
         let file = TempFile::with(b"ben tiles 4\nben grout lots\n").unwrap();
         let error = read_ratings(&file.0, &mut people).unwrap_err().to_string();
-        assert!(error.contains("line 2") && error.contains("lots"), "{error}");
+        assert!(
+            error.contains("line 2") && error.contains("lots"),
+            "{error}"
+        );
     }
 }

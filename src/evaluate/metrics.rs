@@ -134,7 +134,10 @@ impl fmt::Display for Table {
         writeln!(f)?;
         writeln!(f, "| method | MAE | coverage | order accuracy |")?;
         writeln!(f, "|---|---:|---:|---:|")?;
-        for (name, m) in [("vouchgraph", self.vouchgraph), ("anonymous mean", self.mean)] {
+        for (name, m) in [
+            ("vouchgraph", self.vouchgraph),
+            ("anonymous mean", self.mean),
+        ] {
             writeln!(
                 f,
                 "| {name} | {:.3} | {:.1}% | {:.4} |",
@@ -152,11 +155,7 @@ mod tests {
     use super::*;
 
     fn rating(rater: u32, item: u32, value: f64) -> Rating {
-        Rating {
-            rater,
-            item,
-            value,
-        }
+        Rating { rater, item, value }
     }
 
     #[test]

@@ -112,7 +112,14 @@ impl Model {
             let rater = person_id(rating.rater);
             let strength = ((rating.value - lo) / span).clamp(0.0, 1.0) as f32;
             let vouch = |builder: &mut GraphBuilder, twin, strength| {
-                builder.vouch(rater, twin, TRADE, Stance::Recommend, Visibility::Public, strength)
+                builder.vouch(
+                    rater,
+                    twin,
+                    TRADE,
+                    Stance::Recommend,
+                    Visibility::Public,
+                    strength,
+                )
             };
             vouch(&mut builder, value_twin(rating.item), strength)?;
             vouch(&mut builder, weight_twin(rating.item), 1.0)?;
@@ -152,7 +159,8 @@ impl Model {
             .flat_map(|&item| [value_twin(item), weight_twin(item)])
             .map(|twin| (twin, (0.0, 0)))
             .collect();
-        for (twin, evidence) in network_evidence(&self.graph, person_id(seeker), TRADE, &self.params)
+        for (twin, evidence) in
+            network_evidence(&self.graph, person_id(seeker), TRADE, &self.params)
         {
             if let Some(found) = wanted.get_mut(&twin) {
                 *found = (evidence.personal(&self.params), evidence.recommenders);
@@ -165,7 +173,10 @@ impl Model {
                 let plain = self.plain_mean(item)?;
                 let score_of = |twin: ProviderId| {
                     let (personal, reached) = wanted[&twin];
-                    (personal + self.params.lambda * self.prior.get(twin, TRADE), reached)
+                    (
+                        personal + self.params.lambda * self.prior.get(twin, TRADE),
+                        reached,
+                    )
                 };
                 let (value, _) = score_of(value_twin(item));
                 let (weight, reached) = score_of(weight_twin(item));

@@ -193,6 +193,9 @@ mod tests {
     fn predict_at_scale_100k_trust_edges_1m_ratings() {
         let (summary, _) = predict_synthetic(20_000, 50);
         println!("{summary}");
-        assert!(summary.sizes.1 >= 95_000 && summary.sizes.2 >= 900_000, "{summary}");
+        assert!(
+            summary.sizes.1 >= 95_000 && summary.sizes.2 >= 900_000,
+            "{summary}"
+        );
     }
 }

@@ -123,7 +123,8 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         // attack (an item only sybils rate has nothing honest to defend it, and is left out).
         let known = |i: usize| mean[i].is_some();
         let on_target = |i: usize| targets.contains(&split.test[i].item) && known(i);
-        let with_target = |i: usize, j: usize| (on_target(i) || on_target(j)) && known(i) && known(j);
+        let with_target =
+            |i: usize, j: usize| (on_target(i) || on_target(j)) && known(i) && known(j);
         evaluation.attacked.push(predictions.table(
             "attacked items, before the attack",
             on_target,

@@ -99,34 +99,3 @@ pub fn network_evidence(
         .map(|(node, evidence)| (graph.provider_info(node).id, evidence.into()))
         .collect()
 }
-
-#[cfg(test)]
-mod tmp_timing {
-    use super::*;
-    use crate::domain::{Stance, Visibility, TrustLevel};
-    use rand::{Rng, SeedableRng};
-    #[test]
-    #[ignore]
-    fn tmp_timing() {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        let people = 20_000usize;
-        let mut b = crate::graph::GraphBuilder::new();
-        for p in 0..people { b.person(PersonId(p as i64), ""); }
-        for i in 0..(2 * people) { b.provider(crate::graph::ProviderInfo { id: ProviderId(i as i64), name: String::new(), owner: PersonId(-1), trades: vec![TradeId(1)], lat: 0.0, lon: 0.0, radius_km: 1.0 }).unwrap(); }
-        for p in 0..people {
-            let c = p / 100 * 100;
-            for k in 0..5 { let o = if k < 4 { c + rng.gen_range(0..100) } else { rng.gen_range(0..people) }; if o != p && o < people { b.trust(PersonId(p as i64), PersonId(o as i64), TrustLevel::KNOW, Visibility::Public).unwrap(); } }
-            for _ in 0..50 { let item = (rng.gen::<f64>().powi(2) * people as f64) as i64; b.vouch(PersonId(p as i64), ProviderId(2*item), TradeId(1), Stance::Recommend, Visibility::Public, 0.5).unwrap(); b.vouch(PersonId(p as i64), ProviderId(2*item+1), TradeId(1), Stance::Recommend, Visibility::Public, 1.0).unwrap(); }
-        }
-        let (g, _) = b.build();
-        let params = RankParams::default();
-        let t = std::time::Instant::now();
-        let mut touched = 0;
-        for s in 0..1000 { let v = Viewer::new(&g, Some(PersonId(s))); touched += personalized_pagerank(&g, &v, &params).len(); }
-        println!("push only: {:?} per seeker, {} reached avg", t.elapsed() / 1000, touched / 1000);
-        let t = std::time::Instant::now();
-        let mut n = 0;
-        for s in 0..1000 { n += network_evidence(&g, PersonId(s), TradeId(1), &params).len(); }
-        println!("network_evidence: {:?} per seeker, {} providers avg", t.elapsed() / 1000, n / 1000);
-    }
-}

@@ -52,6 +52,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(referrals::router())
         .merge(notifications::router())
         .merge(insights::router())
+        .merge(crate::partners::router())
+        .merge(crate::webhooks::router())
         .split_for_parts();
     docs::add_problem_responses(&mut openapi);
     (router, openapi)
@@ -61,6 +63,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn app(state: AppState) -> Router {
     let (router, openapi) = api();
     let max_body = state.config.max_body_bytes;
+    let rate_limits = state.rate_limits.clone();
     router
         .merge(SwaggerUi::new("/docs").url("/openapi.json", openapi))
         .merge(crate::web::router())
@@ -68,6 +71,11 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .with_state(state)
+        // Inside the trace layer, so a 429 is logged with its request id.
+        .layer(axum::middleware::from_fn_with_state(
+            rate_limits,
+            crate::ratelimit::enforce,
+        ))
         .layer(
             ServiceBuilder::new()
                 // Outermost first: give every request an id, log it, keep secrets out of logs.

@@ -121,6 +121,12 @@ async fn set_vouch(
     .await?;
     // The voucher's track record weighs this vouch as it weighs all of theirs.
     let strength = store::track_records::strength_of(&mut *tx, caller.person).await?;
+    // For partners' webhooks (src/webhooks), in this transaction: sent only for public vouches.
+    let event = serde_json::json!({
+        "person_id": caller.person, "provider_id": provider, "trade": slug,
+        "stance": body.stance.as_str(), "note": note, "visibility": body.visibility.as_str(),
+    });
+    store::notifications::outbox(&mut tx, "vouch.created", &event).await?;
     let change = GraphChange::VouchSet {
         person: caller.person,
         provider,
@@ -154,9 +160,19 @@ async fn revoke_vouch(
 ) -> ApiResult<StatusCode> {
     let mut tx = state.pool.begin().await?;
     let (_, trade) = provider_trade(&state, &mut tx, provider, &slug).await?;
+    // Whether it was public decides whether partners' webhooks may hear of its withdrawal.
+    let was_public = store::vouches::visible_for_provider(&mut *tx, provider, None)
+        .await?
+        .iter()
+        .any(|v| v.person_id == caller.person && v.trade == slug);
     if !store::vouches::revoke(&mut tx, caller.person, provider, trade).await? {
         return Err(ApiError::NotFound("vouch"));
     }
+    let visibility = if was_public { "public" } else { "restricted" };
+    let event = serde_json::json!({
+        "person_id": caller.person, "provider_id": provider, "trade": slug, "visibility": visibility,
+    });
+    store::notifications::outbox(&mut tx, "vouch.revoked", &event).await?;
     let change = GraphChange::VouchRevoke {
         person: caller.person,
         provider,

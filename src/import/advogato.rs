@@ -111,13 +111,19 @@ pub fn parse_level(field: &str) -> Result<TrustLevel, String> {
     let value: f64 = field
         .parse()
         .map_err(|_| format!("trust value {field:?} is not a number"))?;
-    [(0.6, TrustLevel::KNOW), (0.8, TrustLevel::JUDGEMENT), (1.0, TrustLevel::COMPLETE)]
-        .into_iter()
-        .find(|(level_value, _)| (value - level_value).abs() < 1e-9)
-        .map(|(_, level)| level)
-        .ok_or_else(|| {
-            format!("trust value {field:?} is not one of 0.6, 0.8 and 1.0 (apprentice, journeyer, master)")
-        })
+    [
+        (0.6, TrustLevel::KNOW),
+        (0.8, TrustLevel::JUDGEMENT),
+        (1.0, TrustLevel::COMPLETE),
+    ]
+    .into_iter()
+    .find(|(level_value, _)| (value - level_value).abs() < 1e-9)
+    .map(|(_, level)| level)
+    .ok_or_else(|| {
+        format!(
+            "trust value {field:?} is not one of 0.6, 0.8 and 1.0 (apprentice, journeyer, master)"
+        )
+    })
 }
 
 #[cfg(test)]

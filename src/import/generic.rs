@@ -76,7 +76,10 @@ mod tests {
             network.trust_edges().collect::<Vec<_>>(),
             vec![(0, 1, TrustLevel::KNOW)]
         );
-        assert_eq!(network.distrust_edges().collect::<Vec<_>>(), vec![(1, 2, 1.0)]);
+        assert_eq!(
+            network.distrust_edges().collect::<Vec<_>>(),
+            vec![(1, 2, 1.0)]
+        );
     }
 
     #[test]

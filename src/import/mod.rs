@@ -89,10 +89,7 @@ pub fn read_network(format: Format, path: &Path) -> anyhow::Result<Network> {
 /// # Errors
 /// A malformed line, or a database error; either way nothing is written.
 pub async fn run(pool: &PgPool, args: &ImportArgs) -> anyhow::Result<ImportReport> {
-    let source = args
-        .source
-        .as_deref()
-        .unwrap_or(args.format.source_name());
+    let source = args.source.as_deref().unwrap_or(args.format.source_name());
     anyhow::ensure!(
         !source.is_empty() && !source.contains(':'),
         "--source must be a non-empty name without ':'"

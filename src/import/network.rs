@@ -163,8 +163,14 @@ mod tests {
         network.edge("1", "2", Fact::Distrust(0.5)); // 1 -> 2 again: replaces the trust
         network.edge("2", "1", Fact::Trust(TrustLevel::JUDGEMENT)); // 2 -> 1
         assert_eq!(network.people().len(), 2);
-        assert_eq!(network.trust_edges().collect::<Vec<_>>(), vec![(1, 0, TrustLevel::JUDGEMENT)]);
-        assert_eq!(network.distrust_edges().collect::<Vec<_>>(), vec![(0, 1, 0.5)]);
+        assert_eq!(
+            network.trust_edges().collect::<Vec<_>>(),
+            vec![(1, 0, TrustLevel::JUDGEMENT)]
+        );
+        assert_eq!(
+            network.distrust_edges().collect::<Vec<_>>(),
+            vec![(0, 1, 0.5)]
+        );
         assert_eq!(
             network.counts(),
             ReadCounts {

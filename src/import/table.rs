@@ -93,15 +93,15 @@ pub fn read_rows(
             break;
         }
         line += 1;
-        if line % PROGRESS_EVERY == 0 {
+        if line.is_multiple_of(PROGRESS_EVERY) {
             tracing::info!(file = %path.display(), line, "reading");
         }
         let mut bytes = buffer.as_slice();
         if line == 1 {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| fail(line, format!("not UTF-8 text ({e})")))?;
+        let text =
+            std::str::from_utf8(bytes).map_err(|e| fail(line, format!("not UTF-8 text ({e})")))?;
         let trimmed = text.trim();
         if trimmed.is_empty() || trimmed.starts_with('%') || trimmed.starts_with('#') {
             continue;
@@ -194,8 +194,8 @@ pub(crate) mod tests {
 
     #[test]
     fn a_byte_order_mark_crlf_and_a_missing_last_line_end_are_taken_in_stride() {
-        let rows = rows_of(b"\xEF\xBB\xBF7188,1,10\r\n430,1,-2").unwrap();
-        assert_eq!(rows[0], (1, vec!["7188".into(), "1".into(), "10".into()]));
+        let rows = rows_of(b"\xEF\xBB\xBF1,7188,10\r\n430,1,-2").unwrap();
+        assert_eq!(rows[0], (1, vec!["1".into(), "7188".into(), "10".into()]));
         assert_eq!(rows[1], (2, vec!["430".into(), "1".into(), "-2".into()]));
     }
 

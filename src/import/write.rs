@@ -136,7 +136,10 @@ async fn upsert_people(
     let people = network.people();
     let mut ids = vec![0i64; people.len()];
     for (batch, chunk) in people.chunks(BATCH).enumerate() {
-        let refs: Vec<String> = chunk.iter().map(|p| format!("{source}:{}", p.key)).collect();
+        let refs: Vec<String> = chunk
+            .iter()
+            .map(|p| format!("{source}:{}", p.key))
+            .collect();
         let names: Vec<String> = chunk
             .iter()
             .map(|p| display_name(p.name.as_deref(), source, &p.key))
@@ -258,7 +261,11 @@ fn display_name(name: Option<&str>, source: &str, key: &str) -> String {
         Some(name) => name.to_string(),
         None => format!("{source} {key}"),
     };
-    name.chars().take(100).collect::<String>().trim().to_string()
+    name.chars()
+        .take(100)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 fn progress(what: &str, (done, total): (usize, usize)) {

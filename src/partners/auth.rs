@@ -47,7 +47,9 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<PartnerKey,
     let sent = parts
         .headers
         .get(KEY_HEADER)
-        .ok_or_else(|| ApiError::Unauthorized("send your key in the X-Vouchgraph-Key header".into()))?
+        .ok_or_else(|| {
+            ApiError::Unauthorized("send your key in the X-Vouchgraph-Key header".into())
+        })?
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the key is not valid".into()))?;
     let invalid = || ApiError::Unauthorized("the key is not valid".into());
@@ -174,7 +176,8 @@ pub async fn widget_cors(mut request: Request, next: Next) -> Response {
 /// for origins that some partner allows; the real request is then checked against its key.
 pub async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(origin) = headers.get(header::ORIGIN).cloned() else {
-        return ApiError::BadRequest("a CORS preflight needs an Origin header".into()).into_response();
+        return ApiError::BadRequest("a CORS preflight needs an Origin header".into())
+            .into_response();
     };
     let allowed = match origin.to_str() {
         Ok(o) => match store::origin_allowed_by_any(&state.pool, o).await {
@@ -184,18 +187,27 @@ pub async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Res
         Err(_) => false,
     };
     if !allowed {
-        return ApiError::Forbidden("this origin is not allowed by any partner".into()).into_response();
+        return ApiError::Forbidden("this origin is not allowed by any partner".into())
+            .into_response();
     }
     (
         StatusCode::NO_CONTENT,
         [
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, origin),
-            (header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST")),
+            (
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                HeaderValue::from_static("GET, POST"),
+            ),
             (
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                HeaderValue::from_static("content-type, x-vouchgraph-key, x-vouchgraph-embed-token"),
+                HeaderValue::from_static(
+                    "content-type, x-vouchgraph-key, x-vouchgraph-embed-token",
+                ),
             ),
-            (header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600")),
+            (
+                header::ACCESS_CONTROL_MAX_AGE,
+                HeaderValue::from_static("600"),
+            ),
             (header::VARY, HeaderValue::from_static("origin")),
         ],
     )

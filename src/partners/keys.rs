@@ -16,7 +16,9 @@ const ID_HEX: usize = 12;
 const SECRET_HEX: usize = 48;
 
 /// The two kinds of key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyKind {
     /// `pk_live_`: read-only widget calls, from the partner's allowed origins only.
@@ -112,7 +114,10 @@ mod tests {
     #[test]
     fn malformed_keys_have_no_prefix() {
         assert_eq!(parse_prefix("pk_live_short"), None);
-        assert_eq!(parse_prefix("xx_live_0123456789ab0123456789abcdef0123456789abcdef0123456789ab"), None);
+        assert_eq!(
+            parse_prefix("xx_live_0123456789ab0123456789abcdef0123456789abcdef0123456789ab"),
+            None
+        );
         let not_hex = format!("sk_live_{}", "z".repeat(60));
         assert_eq!(parse_prefix(&not_hex), None);
     }

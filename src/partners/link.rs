@@ -100,8 +100,14 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
         ),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 
@@ -109,11 +115,7 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
 fn allowed_return(partner: &PartnerRow, return_to: &str) -> Option<reqwest::Url> {
     let url = reqwest::Url::parse(return_to).ok()?;
     let origin = url.origin().ascii_serialization();
-    partner
-        .allowed_origins
-        .iter()
-        .any(|o| *o == origin)
-        .then_some(url)
+    partner.allowed_origins.contains(&origin).then_some(url)
 }
 
 async fn partner(state: &AppState, id: i64) -> ApiResult<PartnerRow> {
@@ -176,7 +178,11 @@ async fn link_page(
         escape(params.return_to.as_deref().unwrap_or_default()),
         escape(params.state.as_deref().unwrap_or_default()),
     );
-    Ok(page(StatusCode::OK, &format!("Link {}", partner.name), &body))
+    Ok(page(
+        StatusCode::OK,
+        &format!("Link {}", partner.name),
+        &body,
+    ))
 }
 
 /// Consent: links the signed-in visitor and hands the partner a link token.
@@ -226,7 +232,10 @@ async fn unlink(
     let partner = partner(&state, id).await?;
     let me = signed_in_with_csrf(&state, &jar, &form.csrf).await?;
     partners::unlink(&state.pool, id, me.person).await?;
-    let body = format!("<h1>Unlinked</h1><p>{} can no longer personalise its widgets for you.</p>", escape(&partner.name));
+    let body = format!(
+        "<h1>Unlinked</h1><p>{} can no longer personalise its widgets for you.</p>",
+        escape(&partner.name)
+    );
     Ok(page(StatusCode::OK, "Unlinked", &body))
 }
 
@@ -235,7 +244,9 @@ async fn signed_in_with_csrf(state: &AppState, jar: &CookieJar, sent: &str) -> A
         .await?
         .ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
     if !bool::from(sent.as_bytes().ct_eq(me.csrf.as_bytes())) {
-        return Err(ApiError::Forbidden("the form's CSRF token does not match your session".into()));
+        return Err(ApiError::Forbidden(
+            "the form's CSRF token does not match your session".into(),
+        ));
     }
     Ok(me)
 }
@@ -246,6 +257,9 @@ mod tests {
 
     #[test]
     fn html_is_escaped() {
-        assert_eq!(escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 }

@@ -109,7 +109,10 @@ pub fn normalize_origin(raw: &str) -> Result<String, String> {
     Ok(url.origin().ascii_serialization())
 }
 
-fn check_partner_fields(name: Option<&str>, origins: Option<&[String]>) -> ApiResult<Option<Vec<String>>> {
+fn check_partner_fields(
+    name: Option<&str>,
+    origins: Option<&[String]>,
+) -> ApiResult<Option<Vec<String>>> {
     let mut fields = Fields::new();
     if let Some(name) = name {
         if !(1..=120).contains(&name.trim().chars().count()) {
@@ -123,7 +126,9 @@ fn check_partner_fields(name: Option<&str>, origins: Option<&[String]>) -> ApiRe
         let mut normalized: Vec<String> = list
             .iter()
             .enumerate()
-            .filter_map(|(i, o)| fields.check(&format!("allowed_origins[{i}]"), normalize_origin(o)))
+            .filter_map(|(i, o)| {
+                fields.check(&format!("allowed_origins[{i}]"), normalize_origin(o))
+            })
             .collect();
         normalized.dedup();
         normalized
@@ -141,7 +146,8 @@ async fn create_partner(
     caller: Caller,
     Json(body): Json<NewPartnerBody>,
 ) -> ApiResult<(StatusCode, axum::Json<PartnerView>)> {
-    let origins = check_partner_fields(Some(&body.name), Some(&body.allowed_origins))?.unwrap_or_default();
+    let origins =
+        check_partner_fields(Some(&body.name), Some(&body.allowed_origins))?.unwrap_or_default();
     let partner = store::create(&state.pool, caller.person, body.name.trim(), &origins).await?;
     Ok((StatusCode::CREATED, axum::Json(partner_view(partner))))
 }
@@ -150,7 +156,10 @@ async fn create_partner(
 #[utoipa::path(get, path = "/v1/partners", tag = "partners",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "The caller's partners", body = Vec<PartnerView>)))]
-async fn list_partners(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<PartnerView>>> {
+async fn list_partners(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<Vec<PartnerView>>> {
     let rows = store::owned_by(&state.pool, caller.person).await?;
     Ok(axum::Json(rows.into_iter().map(partner_view).collect()))
 }
@@ -165,7 +174,9 @@ async fn get_partner(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<axum::Json<PartnerView>> {
-    Ok(axum::Json(partner_view(owned_partner(&state, &caller, id).await?)))
+    Ok(axum::Json(partner_view(
+        owned_partner(&state, &caller, id).await?,
+    )))
 }
 
 /// Renames a partner or replaces its allowed origins.
@@ -259,7 +270,8 @@ async fn create_key(
 ) -> ApiResult<(StatusCode, axum::Json<NewKeyView>)> {
     owned_partner(&state, &caller, id).await?;
     let new = keys::generate(body.kind);
-    let row = store::insert_key(&state.pool, id, body.kind.as_str(), &new.prefix, &new.hash).await?;
+    let row =
+        store::insert_key(&state.pool, id, body.kind.as_str(), &new.prefix, &new.hash).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(NewKeyView {
@@ -359,8 +371,14 @@ mod tests {
 
     #[test]
     fn origins_are_normalized_as_browsers_send_them() {
-        assert_eq!(normalize_origin("https://Shop.Example:443/").unwrap(), "https://shop.example");
-        assert_eq!(normalize_origin("http://127.0.0.1:8000").unwrap(), "http://127.0.0.1:8000");
+        assert_eq!(
+            normalize_origin("https://Shop.Example:443/").unwrap(),
+            "https://shop.example"
+        );
+        assert_eq!(
+            normalize_origin("http://127.0.0.1:8000").unwrap(),
+            "http://127.0.0.1:8000"
+        );
         assert!(normalize_origin("https://shop.example/widgets").is_err());
         assert!(normalize_origin("ftp://shop.example").is_err());
         assert!(normalize_origin("shop.example").is_err());

@@ -50,7 +50,10 @@ impl std::fmt::Debug for PartnerSettings {
     // A secret: never print it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PartnerSettings")
-            .field("embed_secret", &self.embed_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "embed_secret",
+                &self.embed_secret.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -58,7 +61,9 @@ impl std::fmt::Debug for PartnerSettings {
 impl PartnerSettings {
     /// Reads the settings from the environment.
     pub fn from_env() -> anyhow::Result<PartnerSettings> {
-        let embed_secret = std::env::var("VOUCHGRAPH_EMBED_SECRET").ok().filter(|s| !s.is_empty());
+        let embed_secret = std::env::var("VOUCHGRAPH_EMBED_SECRET")
+            .ok()
+            .filter(|s| !s.is_empty());
         if embed_secret.as_ref().is_some_and(|s| s.len() < 32) {
             anyhow::bail!("VOUCHGRAPH_EMBED_SECRET must be at least 32 characters");
         }

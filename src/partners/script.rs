@@ -27,8 +27,14 @@ async fn widget_js() -> impl IntoResponse {
             ),
             // Short: partners cannot add a version to the URL in their pages, so a fix must
             // reach them within minutes.
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
-            (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
         ],
         WIDGET_JS,
     )

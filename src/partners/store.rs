@@ -77,10 +77,12 @@ pub async fn update(
 /// Whether any partner allows `origin`: what a CORS preflight, which carries no key, can ask.
 pub async fn origin_allowed_by_any(db: impl PgExecutor<'_>, origin: &str) -> sqlx::Result<bool> {
     // `allowed_origins @> array[$1]` can use the GIN index; `$1 = any(...)` could not.
-    sqlx::query_scalar("select exists (select 1 from partners where allowed_origins @> array[$1::text])")
-        .bind(origin)
-        .fetch_one(db)
-        .await
+    sqlx::query_scalar(
+        "select exists (select 1 from partners where allowed_origins @> array[$1::text])",
+    )
+    .bind(origin)
+    .fetch_one(db)
+    .await
 }
 
 /// A key as listed (never with its hash).
@@ -144,11 +146,13 @@ pub async fn key_for_update(
     partner: i64,
     id: i64,
 ) -> sqlx::Result<Option<KeyRow>> {
-    sqlx::query_as(&format!("{KEY} where partner_id = $1 and id = $2 for update"))
-        .bind(partner)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await
+    sqlx::query_as(&format!(
+        "{KEY} where partner_id = $1 and id = $2 for update"
+    ))
+    .bind(partner)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await
 }
 
 /// Ends a rotated key's life at `expires_at` (or keeps an earlier end) and names its successor.
@@ -204,7 +208,10 @@ pub struct KeyAuthRow {
 }
 
 /// The key with this prefix, with its partner's origins.
-pub async fn key_by_prefix(db: impl PgExecutor<'_>, prefix: &str) -> sqlx::Result<Option<KeyAuthRow>> {
+pub async fn key_by_prefix(
+    db: impl PgExecutor<'_>,
+    prefix: &str,
+) -> sqlx::Result<Option<KeyAuthRow>> {
     sqlx::query_as(
         "select k.id, k.partner_id, k.kind, k.key_hash,
                 (k.revoked_at is null and (k.expires_at is null or k.expires_at > now())) as live,
@@ -253,11 +260,13 @@ pub async fn link_by_token(
     partner: i64,
     token_hash: &[u8],
 ) -> sqlx::Result<Option<(i64, PersonId)>> {
-    sqlx::query_as("select id, person_id from partner_links where partner_id = $1 and token_hash = $2")
-        .bind(partner)
-        .bind(token_hash)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "select id, person_id from partner_links where partner_id = $1 and token_hash = $2",
+    )
+    .bind(partner)
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await
 }
 
 /// Whether the link still stands (an unlinked visitor's embed tokens stop working).
@@ -283,11 +292,13 @@ pub async fn linked_at(
     partner: i64,
     person: PersonId,
 ) -> sqlx::Result<Option<OffsetDateTime>> {
-    sqlx::query_scalar("select created_at from partner_links where partner_id = $1 and person_id = $2")
-        .bind(partner)
-        .bind(person)
-        .fetch_optional(db)
-        .await
+    sqlx::query_scalar(
+        "select created_at from partner_links where partner_id = $1 and person_id = $2",
+    )
+    .bind(partner)
+    .bind(person)
+    .fetch_optional(db)
+    .await
 }
 
 /// Removes a person's link to a partner.
@@ -318,7 +329,11 @@ pub async fn count_view(db: impl PgExecutor<'_>, partner: i64, widget: &str) -> 
 }
 
 /// Marks a referral as sent through a partner's widget.
-pub async fn attribute_referral(tx: &mut PgConnection, referral: i64, partner: i64) -> sqlx::Result<()> {
+pub async fn attribute_referral(
+    tx: &mut PgConnection,
+    referral: i64,
+    partner: i64,
+) -> sqlx::Result<()> {
     sqlx::query("update referrals set partner_id = $2 where id = $1")
         .bind(referral)
         .bind(partner)

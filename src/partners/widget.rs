@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::values::parse_note;
-use crate::domain::{Email, PersonId, ProviderId, Stance, TradeId};
+use crate::domain::{Email, PersonId, ProviderId, ReferralStatus, Stance, TradeId};
 use crate::error::{ApiError, ApiResult};
 use crate::graph::{self, SearchQuery, TrustPath, VouchCounts};
 use crate::http::extract::{Json, Query};
@@ -58,7 +58,10 @@ fn trade(state: &AppState, slug: Option<&str>) -> ApiResult<Option<TradeId>> {
     match slug {
         None => Ok(None),
         Some(slug) => state.live.trade_by_slug(slug).map(Some).ok_or_else(|| {
-            ApiError::field("trade", format!("unknown trade {slug:?}; see GET /v1/trades"))
+            ApiError::field(
+                "trade",
+                format!("unknown trade {slug:?}; see GET /v1/trades"),
+            )
         }),
     }
 }
@@ -67,7 +70,9 @@ fn loaded(state: &AppState) -> ApiResult<()> {
     if state.live.is_loaded() {
         Ok(())
     } else {
-        Err(ApiError::Unavailable("the trust graph is still loading".into()))
+        Err(ApiError::Unavailable(
+            "the trust graph is still loading".into(),
+        ))
     }
 }
 
@@ -167,12 +172,23 @@ async fn badge(
     headers: HeaderMap,
     Query(params): Query<BadgeParams>,
 ) -> ApiResult<axum::Json<BadgeView>> {
-    let seeker = seeker(&state, &headers, &key, SCOPE_READ).await?.map(|c| c.person);
+    let seeker = seeker(&state, &headers, &key, SCOPE_READ)
+        .await?
+        .map(|c| c.person);
     let trade = trade(&state, params.trade.as_deref())?;
     loaded(&state)?;
     let explanation = state
         .live
-        .read(|g, prior| graph::explain_provider(g, prior, seeker, params.provider, trade, state.live.params()))
+        .read(|g, prior| {
+            graph::explain_provider(
+                g,
+                prior,
+                seeker,
+                params.provider,
+                trade,
+                state.live.params(),
+            )
+        })
         .ok_or(ApiError::NotFound("provider"))?;
     let top = top_public_vouches(&state, params.provider, trade).await?;
     partners::count_view(&state.pool, key.partner, "badge").await?;
@@ -274,7 +290,9 @@ async fn list(
     headers: HeaderMap,
     Query(params): Query<ListParams>,
 ) -> ApiResult<axum::Json<ListView>> {
-    let seeker = seeker(&state, &headers, &key, SCOPE_READ).await?.map(|c| c.person);
+    let seeker = seeker(&state, &headers, &key, SCOPE_READ)
+        .await?
+        .map(|c| c.person);
     let trade = trade(&state, Some(&params.trade))?.expect("a slug was given");
     let near = match (params.lat, params.lon) {
         (Some(lat), Some(lon)) => Some(
@@ -282,7 +300,10 @@ async fn list(
                 .map(|p| (p.lat, p.lon))
                 .map_err(|errors| {
                     ApiError::Unprocessable(
-                        errors.into_iter().map(|(f, m)| crate::error::FieldError::new(f, m)).collect(),
+                        errors
+                            .into_iter()
+                            .map(|(f, m)| crate::error::FieldError::new(f, m))
+                            .collect(),
                     )
                 })?,
         ),
@@ -419,11 +440,23 @@ async fn refer(
 ) -> ApiResult<(StatusCode, axum::Json<WidgetReferralView>)> {
     let visitor = seeker(&state, &headers, &key, SCOPE_REFER)
         .await?
-        .ok_or_else(|| ApiError::Unauthorized("a referral needs the visitor's embed token".into()))?;
+        .ok_or_else(|| {
+            ApiError::Unauthorized("a referral needs the visitor's embed token".into())
+        })?;
     let note = parse_note(&body.note).map_err(|m| ApiError::field("note", m))?;
-    let email = Email::parse(&body.recipient_email).map_err(|m| ApiError::field("recipient_email", m))?;
+    let email =
+        Email::parse(&body.recipient_email).map_err(|m| ApiError::field("recipient_email", m))?;
     let trade = trade(&state, Some(&body.trade))?.expect("a slug was given");
-    let id = create_referral(&state, visitor.person, key.partner, &body, trade, &email, &note).await?;
+    let id = create_referral(
+        &state,
+        visitor.person,
+        key.partner,
+        &body,
+        trade,
+        &email,
+        &note,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(WidgetReferralView {
@@ -452,16 +485,25 @@ async fn create_referral(
         .await?
         .contains(&trade)
     {
-        return Err(ApiError::field("trade", "this provider does not offer that trade"));
+        return Err(ApiError::field(
+            "trade",
+            "this provider does not offer that trade",
+        ));
     }
     let recipient = store::accounts::credentials_by_email(&mut *tx, email.as_str())
         .await?
         .map(|(id, _)| id);
     if recipient == Some(referrer) {
-        return Err(ApiError::field("recipient_email", "you cannot refer yourself"));
+        return Err(ApiError::field(
+            "recipient_email",
+            "you cannot refer yourself",
+        ));
     }
     if recipient == Some(owner) {
-        return Err(ApiError::field("recipient_email", "you cannot refer a provider to its own owner"));
+        return Err(ApiError::field(
+            "recipient_email",
+            "you cannot refer a provider to its own owner",
+        ));
     }
     let invite = recipient.is_none().then(crate::auth::token::generate);
     let expires = time::OffsetDateTime::now_utc()
@@ -485,21 +527,15 @@ async fn create_referral(
         .await?
         .ok_or(ApiError::NotFound("referral"))?;
     // The same payload as POST /v1/referrals, plus the partner it came through.
-    let payload = json!({
-        "referral_id": row.id,
-        "provider_id": row.provider_id,
-        "provider_name": row.provider_name,
-        "trade": row.trade,
-        "referrer_id": row.referrer_id,
-        "referrer_name": row.referrer_name,
-        "recipient_id": row.recipient_id,
-        "status": "sent",
-        "partner_id": partner,
-    });
+    let mut payload = crate::http::referrals::event(&row, ReferralStatus::Sent);
+    payload["partner_id"] = json!(partner);
     if let Some(recipient) = recipient {
         store::notifications::notify(&mut tx, recipient, "referral.received", &payload).await?;
     }
-    store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload).await?;
+    if owner != referrer {
+        store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload)
+            .await?;
+    }
     store::notifications::outbox(&mut tx, "referral.created", &payload).await?;
     tx.commit().await?;
     Ok(id)

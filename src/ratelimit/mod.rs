@@ -101,8 +101,12 @@ impl RateLimitSettings {
     }
 }
 
-type Limiter =
-    RateLimiter<String, governor::state::keyed::DefaultKeyedStateStore<String>, DefaultClock, StateInformationMiddleware>;
+type Limiter = RateLimiter<
+    String,
+    governor::state::keyed::DefaultKeyedStateStore<String>,
+    DefaultClock,
+    StateInformationMiddleware,
+>;
 
 /// The limiters, one per class; shared by every request.
 pub struct RateLimits {
@@ -221,7 +225,11 @@ impl Decision {
 /// The middleware: classifies the caller, counts the request, and answers 429 (problem+json,
 /// with `Retry-After`) when its quota is spent. Health probes are not counted: a load balancer
 /// polling them must never lock itself out.
-pub async fn enforce(State(limits): State<Arc<RateLimits>>, request: Request, next: Next) -> Response {
+pub async fn enforce(
+    State(limits): State<Arc<RateLimits>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     if path == "/healthz" || path == "/readyz" {
         return next.run(request).await;

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use crate::domain::{Party, PersonId, ReferralStatus};
 use crate::error::ApiError;
+use crate::http::referrals::event;
 use crate::state::AppState;
 use crate::store;
 use crate::store::referrals::ReferralRow;
@@ -35,20 +36,6 @@ pub fn allowed_moves(status: ReferralStatus, parties: &[Party]) -> Vec<ReferralS
         }
     }
     moves
-}
-
-/// The event payload for the inbox and the outbox, as the API writes it.
-pub fn event(r: &ReferralRow, status: ReferralStatus) -> serde_json::Value {
-    json!({
-        "referral_id": r.id,
-        "provider_id": r.provider_id,
-        "provider_name": r.provider_name,
-        "trade": r.trade,
-        "referrer_id": r.referrer_id,
-        "referrer_name": r.referrer_name,
-        "recipient_id": r.recipient_id,
-        "status": status.as_str(),
-    })
 }
 
 /// A requested move, already parsed.

@@ -9,12 +9,11 @@ use crate::auth::token;
 use crate::domain::values::parse_note;
 use crate::domain::{Email, PersonId, ReferralStatus};
 use crate::error::ApiError;
-use crate::http::referrals::REFERRAL_TTL_DAYS;
+use crate::http::referrals::{event, REFERRAL_TTL_DAYS};
 use crate::state::AppState;
 use crate::store;
 use crate::store::referrals::NewReferral;
 
-use super::moves::event;
 use super::page::{see_other, WebError};
 use super::provider::provider_id;
 use super::session::Posted;
@@ -117,8 +116,11 @@ pub async fn refer(
     if let Some(recipient) = recipient {
         store::notifications::notify(&mut tx, recipient, "referral.received", &payload).await?;
     }
-    store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload)
-        .await?;
+    // An owner referring their own business needs no note of it.
+    if owner != me.person {
+        store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload)
+            .await?;
+    }
     store::notifications::outbox(&mut tx, "referral.created", &payload).await?;
     tx.commit().await?;
     // The invitation reaches them by email (the outbox's job); when they sign up with that

@@ -29,7 +29,9 @@ mod tests {
 
     #[test]
     fn delays_double_up_to_the_cap() {
-        let delays: Vec<u64> = (1..=5).map(|n| nominal_delay(n, BASE, CAP).as_secs()).collect();
+        let delays: Vec<u64> = (1..=5)
+            .map(|n| nominal_delay(n, BASE, CAP).as_secs())
+            .collect();
         assert_eq!(delays, [30, 60, 120, 240, 480]);
         assert_eq!(nominal_delay(14, BASE, CAP), CAP);
         assert_eq!(nominal_delay(1_000, BASE, CAP), CAP);

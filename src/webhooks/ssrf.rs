@@ -90,7 +90,8 @@ fn forbidden_v6(ip: Ipv6Addr, allow_loopback: bool) -> Option<&'static str> {
 /// NAT64 (`64:ff9b::/96`) or 6to4 (`2002::/16`) address.
 fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let s = ip.segments();
-    let from = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    let from =
+        |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
     if let Some(v4) = ip.to_ipv4_mapped() {
         return Some(v4);
     }
@@ -181,7 +182,10 @@ pub async fn resolve_checked(host: &str, allow_loopback: bool) -> Result<Vec<Soc
     }
     for addr in &addrs {
         if let Some(kind) = forbidden(addr.ip(), allow_loopback) {
-            return Err(format!("refused: {host} resolves to {}, a {kind} address", addr.ip()));
+            return Err(format!(
+                "refused: {host} resolves to {}, a {kind} address",
+                addr.ip()
+            ));
         }
     }
     Ok(addrs)
@@ -215,14 +219,27 @@ mod tests {
     #[test]
     fn internal_addresses_are_refused() {
         for ip in [
-            "127.0.0.1", "127.9.9.9", "10.0.0.1", "172.16.5.4", "172.31.255.255", "192.168.1.1",
+            "127.0.0.1",
+            "127.9.9.9",
+            "10.0.0.1",
+            "172.16.5.4",
+            "172.31.255.255",
+            "192.168.1.1",
             "169.254.169.254", // cloud metadata
-            "0.0.0.0", "224.0.0.1", "255.255.255.255", "100.64.0.1", "::1", "::", "fe80::1",
-            "fc00::1", "fd12:3456::1", "ff02::1",
+            "0.0.0.0",
+            "224.0.0.1",
+            "255.255.255.255",
+            "100.64.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fc00::1",
+            "fd12:3456::1",
+            "ff02::1",
             "::ffff:127.0.0.1", // IPv4-mapped loopback
             "::ffff:169.254.169.254",
-            "64:ff9b::a00:1",   // NAT64 of 10.0.0.1
-            "2002:a00:1::1",    // 6to4 of 10.0.0.1
+            "64:ff9b::a00:1", // NAT64 of 10.0.0.1
+            "2002:a00:1::1",  // 6to4 of 10.0.0.1
         ] {
             assert!(refused(ip), "{ip} was allowed");
         }
@@ -230,7 +247,13 @@ mod tests {
 
     #[test]
     fn public_addresses_are_allowed() {
-        for ip in ["93.184.216.34", "8.8.8.8", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8"] {
+        for ip in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "172.32.0.1",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(!refused(ip), "{ip} was refused");
         }
     }
@@ -261,7 +284,10 @@ mod tests {
     #[tokio::test]
     async fn a_name_resolving_to_loopback_is_refused() {
         let error = resolve_checked("localhost", false).await.unwrap_err();
-        assert!(error.starts_with("refused: localhost resolves to"), "{error}");
+        assert!(
+            error.starts_with("refused: localhost resolves to"),
+            "{error}"
+        );
         assert!(resolve_checked("localhost", true).await.is_ok());
     }
 }

@@ -59,7 +59,11 @@ pub async fn list(db: impl PgExecutor<'_>, partner: i64) -> sqlx::Result<Vec<End
 }
 
 /// One endpoint of a partner.
-pub async fn get(db: impl PgExecutor<'_>, partner: i64, id: i64) -> sqlx::Result<Option<EndpointRow>> {
+pub async fn get(
+    db: impl PgExecutor<'_>,
+    partner: i64,
+    id: i64,
+) -> sqlx::Result<Option<EndpointRow>> {
     sqlx::query_as(&format!("{ENDPOINT} where partner_id = $1 and id = $2"))
         .bind(partner)
         .bind(id)
@@ -101,13 +105,15 @@ pub async fn update(
 
 /// Deletes an endpoint and its delivery log.
 pub async fn delete(db: impl PgExecutor<'_>, partner: i64, id: i64) -> sqlx::Result<bool> {
-    Ok(sqlx::query("delete from webhook_endpoints where partner_id = $1 and id = $2")
-        .bind(partner)
-        .bind(id)
-        .execute(db)
-        .await?
-        .rows_affected()
-        > 0)
+    Ok(
+        sqlx::query("delete from webhook_endpoints where partner_id = $1 and id = $2")
+            .bind(partner)
+            .bind(id)
+            .execute(db)
+            .await?
+            .rows_affected()
+            > 0,
+    )
 }
 
 /// An outbox event waiting to be fanned out.
@@ -135,11 +141,13 @@ pub async fn claim_events(tx: &mut PgConnection, limit: i64) -> sqlx::Result<Vec
 
 /// The partner a referral was sent through, if any.
 pub async fn referral_partner(tx: &mut PgConnection, referral: i64) -> sqlx::Result<Option<i64>> {
-    Ok(sqlx::query_scalar::<_, Option<i64>>("select partner_id from referrals where id = $1")
-        .bind(referral)
-        .fetch_optional(&mut *tx)
-        .await?
-        .flatten())
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>("select partner_id from referrals where id = $1")
+            .bind(referral)
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten(),
+    )
 }
 
 /// Queues `event` for every enabled endpoint subscribed to its type: of `partner` only, or of
@@ -202,7 +210,11 @@ pub struct Claimed {
 /// Claims up to `limit` due deliveries of enabled endpoints: counts the attempt and leases the
 /// row for `lease_secs` (pushing next_attempt_at forward), so no other worker takes it, and a
 /// worker that dies mid-attempt leaves it to be retried when the lease ends.
-pub async fn claim_due(db: impl PgExecutor<'_>, limit: i64, lease_secs: f64) -> sqlx::Result<Vec<Claimed>> {
+pub async fn claim_due(
+    db: impl PgExecutor<'_>,
+    limit: i64,
+    lease_secs: f64,
+) -> sqlx::Result<Vec<Claimed>> {
     sqlx::query_as(
         "with due as (
             select d.id from webhook_deliveries d
@@ -256,7 +268,11 @@ pub async fn record_attempt(
 }
 
 /// A delivery succeeded: it is done, and its endpoint's failure streak ends.
-pub async fn mark_delivered(tx: &mut PgConnection, delivery: &Claimed, status: u16) -> sqlx::Result<()> {
+pub async fn mark_delivered(
+    tx: &mut PgConnection,
+    delivery: &Claimed,
+    status: u16,
+) -> sqlx::Result<()> {
     sqlx::query(
         "update webhook_deliveries set status = 'delivered', delivered_at = now(), last_status = $2,
                 manual = false
@@ -384,7 +400,10 @@ pub struct AttemptRow {
 }
 
 /// The attempts of some deliveries, oldest first.
-pub async fn attempts(db: impl PgExecutor<'_>, deliveries: &[i64]) -> sqlx::Result<Vec<AttemptRow>> {
+pub async fn attempts(
+    db: impl PgExecutor<'_>,
+    deliveries: &[i64],
+) -> sqlx::Result<Vec<AttemptRow>> {
     sqlx::query_as(
         "select delivery_id, started_at, status_code, error, latency_ms, manual
          from webhook_attempts where delivery_id = any($1) order by id",
@@ -395,7 +414,11 @@ pub async fn attempts(db: impl PgExecutor<'_>, deliveries: &[i64]) -> sqlx::Resu
 }
 
 /// Queues a delivery of an endpoint for another attempt now; false if there is no such one.
-pub async fn redeliver(db: impl PgExecutor<'_>, endpoint: i64, delivery: i64) -> sqlx::Result<bool> {
+pub async fn redeliver(
+    db: impl PgExecutor<'_>,
+    endpoint: i64,
+    delivery: i64,
+) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "update webhook_deliveries set status = 'pending', next_attempt_at = now(), manual = true
          where id = $1 and endpoint_id = $2",

@@ -73,9 +73,15 @@ pub async fn run(pool: PgPool, settings: WebhookSettings, stop: CancellationToke
 }
 
 /// One round: fan out, then deliver. True when either had a full batch.
-pub async fn tick(pool: &PgPool, client: &Client, settings: &WebhookSettings) -> anyhow::Result<bool> {
+pub async fn tick(
+    pool: &PgPool,
+    client: &Client,
+    settings: &WebhookSettings,
+) -> anyhow::Result<bool> {
     let fanned = fan_out(pool).await.context("fanning out the outbox")?;
-    let delivered = deliver_due(pool, client, settings).await.context("delivering")?;
+    let delivered = deliver_due(pool, client, settings)
+        .await
+        .context("delivering")?;
     Ok(fanned == FAN_OUT_BATCH as usize || delivered == DELIVERY_BATCH as usize)
 }
 
@@ -98,7 +104,8 @@ pub async fn fan_out(pool: &PgPool) -> anyhow::Result<usize> {
                 partner.map(Some)
             }
             "vouch.created" | "vouch.revoked" => {
-                let public = event.payload.get("visibility").and_then(|v| v.as_str()) == Some("public");
+                let public =
+                    event.payload.get("visibility").and_then(|v| v.as_str()) == Some("public");
                 public.then_some(None)
             }
             _ => None,
@@ -114,7 +121,11 @@ pub async fn fan_out(pool: &PgPool) -> anyhow::Result<usize> {
 }
 
 /// Attempts every due delivery (a batch), concurrently. Returns how many it claimed.
-pub async fn deliver_due(pool: &PgPool, client: &Client, settings: &WebhookSettings) -> anyhow::Result<usize> {
+pub async fn deliver_due(
+    pool: &PgPool,
+    client: &Client,
+    settings: &WebhookSettings,
+) -> anyhow::Result<usize> {
     // The lease outlasts the attempt's timeout, so a live attempt is never taken twice.
     let lease = settings.timeout.as_secs_f64() + 30.0;
     let claimed = store::claim_due(pool, DELIVERY_BATCH, lease).await?;
@@ -123,7 +134,11 @@ pub async fn deliver_due(pool: &PgPool, client: &Client, settings: &WebhookSetti
         let outcome = attempt(client, settings, &delivery).await;
         if let Err(error) = record(pool, settings, &delivery, outcome).await {
             // The lease will run out and the delivery be tried again: at least once.
-            tracing::warn!(?error, delivery = delivery.id, "could not record a webhook attempt");
+            tracing::warn!(
+                ?error,
+                delivery = delivery.id,
+                "could not record a webhook attempt"
+            );
         }
     });
     futures::future::join_all(attempts).await;
@@ -178,14 +193,19 @@ async fn attempt(client: &Client, settings: &WebhookSettings, delivery: &Claimed
     }
 }
 
-async fn send(client: &Client, settings: &WebhookSettings, delivery: &Claimed) -> Result<u16, String> {
+async fn send(
+    client: &Client,
+    settings: &WebhookSettings,
+    delivery: &Claimed,
+) -> Result<u16, String> {
     let url = Url::parse(&delivery.url).map_err(|e| format!("bad URL: {e}"))?;
     // The stored URL passed the check at registration; the policy may have tightened since.
     ssrf::check_url(url.as_str(), settings.policy())?;
     ssrf::check_literal(&url, settings.policy())?;
     let body = body(delivery);
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    let signed = signing::sign(&delivery.secret, &delivery.event_id, now, &body).map_err(|e| e.to_string())?;
+    let signed = signing::sign(&delivery.secret, &delivery.event_id, now, &body)
+        .map_err(|e| e.to_string())?;
     let response = client
         .post(url)
         .header("content-type", "application/json")
@@ -219,7 +239,12 @@ fn error_chain(error: &reqwest::Error) -> String {
     text
 }
 
-async fn record(pool: &PgPool, settings: &WebhookSettings, delivery: &Claimed, attempt: Attempt) -> anyhow::Result<()> {
+async fn record(
+    pool: &PgPool,
+    settings: &WebhookSettings,
+    delivery: &Claimed,
+    attempt: Attempt,
+) -> anyhow::Result<()> {
     let mut tx = pool.begin().await?;
     let outcome = AttemptOutcome {
         status_code: attempt.status,
@@ -233,7 +258,11 @@ async fn record(pool: &PgPool, settings: &WebhookSettings, delivery: &Claimed, a
         return Ok(());
     }
     let retry_at = (delivery.attempts < settings.max_attempts as i32).then(|| {
-        let delay = retry_delay(delivery.attempts as u32, settings.retry_base, settings.retry_cap);
+        let delay = retry_delay(
+            delivery.attempts as u32,
+            settings.retry_base,
+            settings.retry_cap,
+        );
         OffsetDateTime::now_utc() + delay
     });
     let (failures, since) = store::mark_failed(&mut tx, delivery, attempt.status, retry_at).await?;
@@ -243,7 +272,9 @@ async fn record(pool: &PgPool, settings: &WebhookSettings, delivery: &Claimed, a
             "disabled after {failures} failed attempts over {} with no success",
             humanize(failing_for)
         );
-        if let Some((owner, partner, url)) = store::disable_failing(&mut tx, delivery.endpoint_id, &reason).await? {
+        if let Some((owner, partner, url)) =
+            store::disable_failing(&mut tx, delivery.endpoint_id, &reason).await?
+        {
             tracing::warn!(endpoint = delivery.endpoint_id, %reason, "webhook endpoint disabled");
             let payload = json!({
                 "partner_id": partner,
@@ -251,7 +282,13 @@ async fn record(pool: &PgPool, settings: &WebhookSettings, delivery: &Claimed, a
                 "url": url,
                 "reason": reason,
             });
-            crate::store::notifications::notify(&mut tx, owner, "webhook.endpoint_disabled", &payload).await?;
+            crate::store::notifications::notify(
+                &mut tx,
+                owner,
+                "webhook.endpoint_disabled",
+                &payload,
+            )
+            .await?;
         }
     }
     tx.commit().await?;

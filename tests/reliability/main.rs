@@ -4,6 +4,7 @@
 
 mod crash;
 mod instance;
+mod outage;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

@@ -1,0 +1,370 @@
+//! The webhook API: a partner's endpoints, their delivery log, and manual redelivery.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::{ApiError, ApiResult};
+use crate::http::auth::Caller;
+use crate::http::extract::{Json, Path, Query};
+use crate::http::validate::Fields;
+use crate::partners::manage::owned_partner;
+use crate::state::AppState;
+
+use super::store::{self, EndpointRow};
+use super::{signing, ssrf, EVENT_TYPES};
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_endpoint, list_endpoints))
+        .routes(routes!(get_endpoint, update_endpoint, delete_endpoint))
+        .routes(routes!(list_deliveries))
+        .routes(routes!(redeliver))
+}
+
+/// A new endpoint.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEndpointBody {
+    /// Where to post events: an https URL on the public internet.
+    pub url: String,
+    /// Which events: `referral.created`, `referral.status_changed`, `vouch.created`,
+    /// `vouch.revoked`.
+    pub event_types: Vec<String>,
+}
+
+/// Changes to an endpoint.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointPatch {
+    /// A new URL.
+    pub url: Option<String>,
+    /// A new list of event types.
+    pub event_types: Option<Vec<String>>,
+    /// `true` re-enables a disabled endpoint (and clears its failure count); `false` pauses it.
+    pub enabled: Option<bool>,
+}
+
+/// An endpoint.
+#[derive(Serialize, ToSchema)]
+pub struct EndpointView {
+    /// The endpoint.
+    pub id: i64,
+    /// Its partner.
+    pub partner_id: i64,
+    /// Where events go.
+    pub url: String,
+    /// Which events.
+    pub event_types: Vec<String>,
+    /// Whether deliveries are being made.
+    pub enabled: bool,
+    /// When and why it was disabled.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub disabled_at: Option<OffsetDateTime>,
+    /// Why it was disabled.
+    pub disabled_reason: Option<String>,
+    /// Failed attempts since the last success.
+    pub consecutive_failures: i32,
+    /// When it was made.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// The signing secret (`whsec_…`), shown only when the endpoint is made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+fn view(e: EndpointRow, secret: Option<String>) -> EndpointView {
+    EndpointView {
+        enabled: e.disabled_at.is_none(),
+        id: e.id,
+        partner_id: e.partner_id,
+        url: e.url,
+        event_types: e.event_types,
+        disabled_at: e.disabled_at,
+        disabled_reason: e.disabled_reason,
+        consecutive_failures: e.consecutive_failures,
+        created_at: e.created_at,
+        secret,
+    }
+}
+
+fn check_types(fields: &mut Fields, types: &[String]) -> Vec<String> {
+    if types.is_empty() {
+        fields.push("event_types", "name at least one event type");
+    }
+    for t in types {
+        if !EVENT_TYPES.contains(&t.as_str()) {
+            fields.push(
+                "event_types",
+                format!("unknown event type {t:?}; use one of {EVENT_TYPES:?}"),
+            );
+        }
+    }
+    let mut types = types.to_vec();
+    types.sort();
+    types.dedup();
+    types
+}
+
+async fn endpoint(state: &AppState, partner: i64, id: i64) -> ApiResult<EndpointRow> {
+    store::get(&state.pool, partner, id)
+        .await?
+        .ok_or(ApiError::NotFound("webhook endpoint"))
+}
+
+/// Registers an endpoint. The response carries its signing secret, this once.
+#[utoipa::path(post, path = "/v1/partners/{id}/webhooks", tag = "webhooks", request_body = NewEndpointBody,
+    params(("id" = i64, Path, description = "The partner")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Registered, with its secret", body = EndpointView)))]
+async fn create_endpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(partner): Path<i64>,
+    Json(body): Json<NewEndpointBody>,
+) -> ApiResult<(StatusCode, axum::Json<EndpointView>)> {
+    owned_partner(&state, &caller, partner).await?;
+    let mut fields = Fields::new();
+    let url = fields.check(
+        "url",
+        ssrf::check_url(&body.url, state.config.webhooks.policy()),
+    );
+    let types = check_types(&mut fields, &body.event_types);
+    fields.finish()?;
+    let secret = signing::generate_secret();
+    let url = url.expect("checked");
+    let row = store::create(&state.pool, partner, url.as_str(), &types, &secret).await?;
+    Ok((StatusCode::CREATED, axum::Json(view(row, Some(secret)))))
+}
+
+/// The partner's endpoints.
+#[utoipa::path(get, path = "/v1/partners/{id}/webhooks", tag = "webhooks",
+    params(("id" = i64, Path, description = "The partner")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The endpoints", body = Vec<EndpointView>)))]
+async fn list_endpoints(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(partner): Path<i64>,
+) -> ApiResult<axum::Json<Vec<EndpointView>>> {
+    owned_partner(&state, &caller, partner).await?;
+    let rows = store::list(&state.pool, partner).await?;
+    Ok(axum::Json(
+        rows.into_iter().map(|e| view(e, None)).collect(),
+    ))
+}
+
+/// One endpoint.
+#[utoipa::path(get, path = "/v1/partners/{id}/webhooks/{wid}", tag = "webhooks",
+    params(("id" = i64, Path, description = "The partner"), ("wid" = i64, Path, description = "The endpoint")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The endpoint", body = EndpointView)))]
+async fn get_endpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((partner, id)): Path<(i64, i64)>,
+) -> ApiResult<axum::Json<EndpointView>> {
+    owned_partner(&state, &caller, partner).await?;
+    Ok(axum::Json(view(endpoint(&state, partner, id).await?, None)))
+}
+
+/// Changes an endpoint's URL or events, or enables or disables it.
+#[utoipa::path(patch, path = "/v1/partners/{id}/webhooks/{wid}", tag = "webhooks", request_body = EndpointPatch,
+    params(("id" = i64, Path, description = "The partner"), ("wid" = i64, Path, description = "The endpoint")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The endpoint as changed", body = EndpointView)))]
+async fn update_endpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((partner, id)): Path<(i64, i64)>,
+    Json(body): Json<EndpointPatch>,
+) -> ApiResult<axum::Json<EndpointView>> {
+    owned_partner(&state, &caller, partner).await?;
+    endpoint(&state, partner, id).await?;
+    let mut fields = Fields::new();
+    let url = match &body.url {
+        Some(url) => fields.check("url", ssrf::check_url(url, state.config.webhooks.policy())),
+        None => None,
+    };
+    let types = body
+        .event_types
+        .as_ref()
+        .map(|t| check_types(&mut fields, t));
+    fields.finish()?;
+    let row = store::update(
+        &state.pool,
+        id,
+        url.as_ref().map(|u| u.as_str()),
+        types.as_deref(),
+        body.enabled,
+    )
+    .await?;
+    Ok(axum::Json(view(row, None)))
+}
+
+/// Deletes an endpoint and its delivery log.
+#[utoipa::path(delete, path = "/v1/partners/{id}/webhooks/{wid}", tag = "webhooks",
+    params(("id" = i64, Path, description = "The partner"), ("wid" = i64, Path, description = "The endpoint")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Deleted")))]
+async fn delete_endpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((partner, id)): Path<(i64, i64)>,
+) -> ApiResult<StatusCode> {
+    owned_partner(&state, &caller, partner).await?;
+    if !store::delete(&state.pool, partner, id).await? {
+        return Err(ApiError::NotFound("webhook endpoint"));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A page of the log.
+#[derive(Deserialize, IntoParams)]
+pub struct DeliveryParams {
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<i64>,
+    /// Page size, 1 to 100 (default 20).
+    pub limit: Option<i64>,
+}
+
+/// One attempt.
+#[derive(Serialize, ToSchema)]
+pub struct AttemptView {
+    /// When it started.
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    /// The endpoint's status code, if it answered.
+    pub status_code: Option<i16>,
+    /// What went wrong: a status, a timeout, a refused address.
+    pub error: Option<String>,
+    /// How long it took, in milliseconds.
+    pub latency_ms: i32,
+    /// Whether it was a manual redelivery.
+    pub manual: bool,
+}
+
+/// One event's delivery to the endpoint.
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryView {
+    /// The delivery.
+    pub id: i64,
+    /// The event's stable id: the `webhook-id` header, to deduplicate on.
+    pub event_id: String,
+    /// The event type.
+    pub event_type: String,
+    /// `pending` (retrying), `delivered` or `failed` (gave up).
+    pub status: String,
+    /// Attempts so far.
+    pub attempts: i32,
+    /// The last status code.
+    pub last_status: Option<i16>,
+    /// When the next attempt is due, while pending.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub next_attempt_at: Option<OffsetDateTime>,
+    /// When it was queued.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// When it succeeded.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub delivered_at: Option<OffsetDateTime>,
+    /// Every attempt, oldest first.
+    pub attempt_log: Vec<AttemptView>,
+}
+
+/// A page of deliveries.
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryPage {
+    /// Newest first.
+    pub items: Vec<DeliveryView>,
+    /// Pass as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<i64>,
+}
+
+/// The endpoint's delivery log: each event, its attempts, status codes and latency.
+#[utoipa::path(get, path = "/v1/partners/{id}/webhooks/{wid}/deliveries", tag = "webhooks",
+    params(("id" = i64, Path, description = "The partner"), ("wid" = i64, Path, description = "The endpoint"), DeliveryParams),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "A page of deliveries", body = DeliveryPage)))]
+async fn list_deliveries(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((partner, id)): Path<(i64, i64)>,
+    Query(params): Query<DeliveryParams>,
+) -> ApiResult<axum::Json<DeliveryPage>> {
+    owned_partner(&state, &caller, partner).await?;
+    endpoint(&state, partner, id).await?;
+    let limit = params.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::field("limit", "must be between 1 and 100"));
+    }
+    let rows = store::deliveries(&state.pool, id, params.cursor, limit + 1).await?;
+    let more = rows.len() as i64 > limit;
+    let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut attempts: HashMap<i64, Vec<AttemptView>> = HashMap::new();
+    for a in store::attempts(&state.pool, &ids).await? {
+        attempts
+            .entry(a.delivery_id)
+            .or_default()
+            .push(AttemptView {
+                started_at: a.started_at,
+                status_code: a.status_code,
+                error: a.error,
+                latency_ms: a.latency_ms,
+                manual: a.manual,
+            });
+    }
+    let next_cursor = if more {
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| DeliveryView {
+            attempt_log: attempts.remove(&r.id).unwrap_or_default(),
+            next_attempt_at: (r.status == "pending").then_some(r.next_attempt_at),
+            id: r.id,
+            event_id: r.event_id,
+            event_type: r.event_type,
+            status: r.status,
+            attempts: r.attempts,
+            last_status: r.last_status,
+            created_at: r.created_at,
+            delivered_at: r.delivered_at,
+        })
+        .collect();
+    Ok(axum::Json(DeliveryPage { items, next_cursor }))
+}
+
+/// Sends a delivery again now, whatever its state (a receiver deduplicates on `webhook-id`).
+/// The endpoint must be enabled.
+#[utoipa::path(post, path = "/v1/partners/{id}/webhooks/{wid}/deliveries/{did}/redeliver", tag = "webhooks",
+    params(("id" = i64, Path, description = "The partner"), ("wid" = i64, Path, description = "The endpoint"),
+           ("did" = i64, Path, description = "The delivery")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 202, description = "Queued for an attempt now")))]
+async fn redeliver(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((partner, id, delivery)): Path<(i64, i64, i64)>,
+) -> ApiResult<StatusCode> {
+    owned_partner(&state, &caller, partner).await?;
+    let row = endpoint(&state, partner, id).await?;
+    if row.disabled_at.is_some() {
+        return Err(ApiError::Conflict(
+            "the endpoint is disabled; enable it (PATCH enabled: true) first".into(),
+        ));
+    }
+    if !store::redeliver(&state.pool, id, delivery).await? {
+        return Err(ApiError::NotFound("delivery"));
+    }
+    Ok(StatusCode::ACCEPTED)
+}

@@ -1,0 +1,11 @@
+//! Importing real trust networks (`vouchgraph import`) and recommenders' track records. One
+//! binary, apart from the API tests, so `cargo test --test import` runs just these. Each test
+//! gets a fresh migrated database from `#[sqlx::test]`.
+
+// The API tests' helpers start the real server; this binary uses only some of them.
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+
+mod networks;
+mod track_records;

@@ -1,0 +1,372 @@
+//! Linking a visitor (the consent page), embed tokens (expiry, scope), personalized widgets,
+//! and referrals attributed to the partner.
+
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use sqlx::PgPool;
+use vouchgraph::domain::PersonId;
+use vouchgraph::partners::embed::EmbedClaims;
+
+use crate::helpers::{assert_problem, expect_json, spawn_app, TestApp, TestUser, SHOP};
+
+/// Anna trusts Matt, who recommends Rossi Tiling; Paula runs the partner "Shop" with both keys.
+struct Town {
+    app: TestApp,
+    owner: TestUser,
+    anna: TestUser,
+    provider: i64,
+    partner: i64,
+    pk: String,
+    sk: String,
+}
+
+async fn town(pool: PgPool) -> Town {
+    let app = spawn_app(pool).await;
+    let owner = app.signup("Paula Partner").await;
+    let anna = app.signup("Anna Seeker").await;
+    let matt = app.signup("Matt Hughes").await;
+    let mario = app.signup("Mario Rossi").await;
+    let provider = app
+        .create_provider(&mario, "Rossi Tiling", &["tiler"])
+        .await;
+    app.trust(&anna, &matt, 3).await; // Anna -> Matt
+    app.trust(&matt, &anna, 2).await; // Matt -> Anna: she may see his network vouches
+    app.vouch(&matt, provider, "tiler", "recommend", "network")
+        .await; // Matt -> Rossi Tiling
+    let partner = app.create_partner(&owner, "Shop").await;
+    let (_, pk) = app.create_key(&owner, partner, "publishable").await;
+    let (_, sk) = app.create_key(&owner, partner, "secret").await;
+    Town {
+        app,
+        owner,
+        anna,
+        provider,
+        partner,
+        pk,
+        sk,
+    }
+}
+
+async fn badge(t: &Town, embed: Option<&str>) -> reqwest::Response {
+    let path = format!("/v1/widget/badge?provider={}&trade=tiler", t.provider);
+    t.app
+        .widget(Method::GET, &path, &t.pk, Some(SHOP), embed)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn the_consent_page_needs_a_session_and_its_csrf_token(pool: PgPool) {
+    let t = town(pool).await;
+    let path = format!(
+        "/partners/{}/link?return_to={SHOP}/back&state=abc",
+        t.partner
+    );
+
+    let signed_out = t.app.client.get(t.app.url(&path)).send().await.unwrap();
+    assert_eq!(signed_out.status(), StatusCode::SEE_OTHER);
+    assert!(signed_out.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?next="));
+
+    let page = t
+        .app
+        .client
+        .get(t.app.url(&path))
+        .header("cookie", format!("vg_session={}", t.anna.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Link your account to Shop?"), "{html}");
+    assert!(html.contains(&format!("name=\"csrf\" value=\"{}\"", t.anna.csrf)));
+
+    // A post from another site carries the cookie but not the token.
+    let forged = t
+        .app
+        .client
+        .post(t.app.url(&format!("/partners/{}/link", t.partner)))
+        .header("cookie", format!("vg_session={}", t.anna.token))
+        .form(&[("csrf", "guess"), ("return_to", SHOP), ("state", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let links: i64 = sqlx::query_scalar("select count(*) from partner_links")
+        .fetch_one(&t.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(links, 0);
+
+    // With it: back to the partner's page with a link token and the partner's state. A return
+    // address off the partner's origins gets the code on our page instead.
+    let link_token = t.app.link(&t.anna, t.partner).await;
+    assert!(link_token.starts_with("vglink_"));
+    let elsewhere = t
+        .app
+        .client
+        .post(t.app.url(&format!("/partners/{}/link", t.partner)))
+        .header("cookie", format!("vg_session={}", t.anna.token))
+        .form(&[
+            ("csrf", t.anna.csrf.as_str()),
+            ("return_to", "https://evil.example/steal"),
+            ("state", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::OK);
+    assert!(elsewhere.text().await.unwrap().contains("vglink_"));
+}
+
+#[sqlx::test]
+async fn an_embed_token_personalizes_the_widgets_and_without_one_only_public_data_shows(
+    pool: PgPool,
+) {
+    let t = town(pool).await;
+    let public = expect_json(badge(&t, None).await, StatusCode::OK).await;
+    assert_eq!(public["personalized"], false);
+    assert_eq!(public["paths"], json!([]));
+    assert_eq!(
+        public["counts"]["recommend"], 0,
+        "Matt's vouch is not public: {public}"
+    );
+    assert!(public["counts"]["network_recommend"].is_null());
+
+    let link_token = t.app.link(&t.anna, t.partner).await;
+    let embed = t.app.embed_token(&t.sk, &link_token, None).await;
+    let personal = expect_json(badge(&t, Some(&embed)).await, StatusCode::OK).await;
+    assert_eq!(personal["personalized"], true);
+    assert_eq!(personal["counts"]["network_recommend"], 1, "{personal}");
+    assert_eq!(
+        personal["paths"][0]["text"],
+        "you → Matt Hughes → recommends Rossi Tiling"
+    );
+
+    let (lat, lon) = crate::helpers::LONDON;
+    let path = format!("/v1/widget/list?trade=tiler&lat={lat}&lon={lon}");
+    let list = t
+        .app
+        .widget(Method::GET, &path, &t.pk, Some(SHOP), Some(&embed))
+        .send()
+        .await
+        .unwrap();
+    let list = expect_json(list, StatusCode::OK).await;
+    assert_eq!(list["personalized"], true);
+    assert_eq!(list["results"][0]["name"], "Rossi Tiling");
+    assert!(list["results"][0]["path"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Matt Hughes"));
+}
+
+#[sqlx::test]
+async fn an_expired_embed_token_is_refused(pool: PgPool) {
+    let t = town(pool).await;
+    t.app.link(&t.anna, t.partner).await;
+    let link: i64 = sqlx::query_scalar("select id from partner_links")
+        .fetch_one(&t.app.pool)
+        .await
+        .unwrap();
+    let claims = |exp| EmbedClaims {
+        partner: t.partner,
+        person: PersonId(t.anna.id),
+        link,
+        scope: vec!["read".into()],
+        exp,
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let fresh = t.app.state.embed.sign(&claims(now + 600));
+    assert_eq!(badge(&t, Some(&fresh)).await.status(), StatusCode::OK);
+    let expired = t.app.state.embed.sign(&claims(now - 1));
+    let problem = assert_problem(badge(&t, Some(&expired)).await, StatusCode::UNAUTHORIZED).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("expired"),
+        "{problem}"
+    );
+    // A minted token lives ten minutes.
+    let link_token = t.app.link(&t.anna, t.partner).await;
+    let minted = t
+        .app
+        .widget(Method::POST, "/v1/embed-tokens", &t.sk, None, None)
+        .json(&json!({ "link_token": link_token }))
+        .send()
+        .await
+        .unwrap();
+    let minted = expect_json(minted, StatusCode::CREATED).await;
+    let expires = time::OffsetDateTime::parse(
+        minted["expires_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let ttl = expires.unix_timestamp() - now;
+    assert!((599..=601).contains(&ttl), "{ttl}");
+}
+
+#[sqlx::test]
+async fn an_embed_token_is_scoped_to_its_partner_and_its_uses(pool: PgPool) {
+    let t = town(pool).await;
+    let link_token = t.app.link(&t.anna, t.partner).await;
+    let read_only = t.app.embed_token(&t.sk, &link_token, Some(&["read"])).await;
+
+    // Another partner's key with this token: refused.
+    let other = t.app.create_partner(&t.owner, "Other").await;
+    let (_, other_pk) = t.app.create_key(&t.owner, other, "publishable").await;
+    let path = format!("/v1/widget/badge?provider={}", t.provider);
+    let crossed = t
+        .app
+        .widget(Method::GET, &path, &other_pk, Some(SHOP), Some(&read_only))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(crossed, StatusCode::FORBIDDEN).await;
+    // Another partner's secret key cannot mint for this partner's link.
+    let (_, other_sk) = t.app.create_key(&t.owner, other, "secret").await;
+    let minted = t
+        .app
+        .widget(Method::POST, "/v1/embed-tokens", &other_sk, None, None)
+        .json(&json!({ "link_token": link_token }))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(minted, StatusCode::UNPROCESSABLE_ENTITY).await;
+
+    // Read-only: no referrals.
+    let body = json!({ "provider_id": t.provider, "trade": "tiler", "recipient_email": "friend@example.com" });
+    let refer = t
+        .app
+        .widget(
+            Method::POST,
+            "/v1/widget/referrals",
+            &t.pk,
+            Some(SHOP),
+            Some(&read_only),
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(refer, StatusCode::FORBIDDEN).await;
+    // Not a session.
+    assert_problem(
+        t.app.get("/v1/me", Some(&read_only)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+
+    // Unlinking ends it at once.
+    let unlink = t
+        .app
+        .client
+        .post(t.app.url(&format!("/partners/{}/unlink", t.partner)))
+        .header("cookie", format!("vg_session={}", t.anna.token))
+        .form(&[("csrf", t.anna.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unlink.status(), StatusCode::OK);
+    assert_problem(badge(&t, Some(&read_only)).await, StatusCode::UNAUTHORIZED).await;
+}
+
+#[sqlx::test]
+async fn a_widget_referral_is_attributed_to_the_partner_and_counted_by_day(pool: PgPool) {
+    let t = town(pool).await;
+    let body = json!({ "provider_id": t.provider, "trade": "tiler", "recipient_email": "friend@example.com", "note": "Great tiler" });
+    let anonymous = t
+        .app
+        .widget(
+            Method::POST,
+            "/v1/widget/referrals",
+            &t.pk,
+            Some(SHOP),
+            None,
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
+
+    let link_token = t.app.link(&t.anna, t.partner).await;
+    let embed = t.app.embed_token(&t.sk, &link_token, None).await;
+    let context = t
+        .app
+        .widget(
+            Method::GET,
+            &format!("/v1/widget/refer?provider={}", t.provider),
+            &t.pk,
+            Some(SHOP),
+            Some(&embed),
+        )
+        .send()
+        .await
+        .unwrap();
+    let context = expect_json(context, StatusCode::OK).await;
+    assert_eq!(context["can_refer"], true);
+    assert_eq!(context["trades"], json!([{ "slug": "tiler" }]));
+
+    let sent = t
+        .app
+        .widget(
+            Method::POST,
+            "/v1/widget/referrals",
+            &t.pk,
+            Some(SHOP),
+            Some(&embed),
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let sent = expect_json(sent, StatusCode::CREATED).await;
+    let referral = sent["referral_id"].as_i64().unwrap();
+    let (referrer, partner): (i64, Option<i64>) =
+        sqlx::query_as("select referrer_id, partner_id from referrals where id = $1")
+            .bind(referral)
+            .fetch_one(&t.app.pool)
+            .await
+            .unwrap();
+    assert_eq!((referrer, partner), (t.anna.id, Some(t.partner)));
+    let event: serde_json::Value = sqlx::query_scalar(
+        "select payload from outbox_events where event_type = 'referral.created'",
+    )
+    .fetch_one(&t.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(event["partner_id"], t.partner);
+
+    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let stats = t
+        .app
+        .get(
+            &format!(
+                "/v1/partners/{}/analytics?from={today}&to={today}",
+                t.partner
+            ),
+            Some(&t.owner.token),
+        )
+        .await;
+    let stats = expect_json(stats, StatusCode::OK).await;
+    assert_eq!(stats["days"][0]["day"], today);
+    assert_eq!(stats["days"][0]["referrals"], 1);
+    assert_eq!(
+        stats["days"][0]["widget_views"], 1,
+        "the refer widget loaded once: {stats}"
+    );
+    assert_eq!(stats["days"][0]["hires"], 0);
+    let month = expect_json(
+        t.app
+            .get(
+                &format!("/v1/partners/{}/analytics", t.partner),
+                Some(&t.owner.token),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(month["days"].as_array().unwrap().len(), 30);
+}

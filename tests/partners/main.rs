@@ -1,0 +1,10 @@
+//! The partner tests: keys, origins and CORS, embed tokens, widgets, webhooks (against a local
+//! receiver) and rate limits. One binary; each test starts the real server over a database of
+//! its own (see `helpers`). Run with `bash scripts/with-postgres.sh cargo test --test partners`.
+
+mod embed;
+mod helpers;
+mod keys;
+mod openapi;
+mod ratelimit;
+mod webhooks;

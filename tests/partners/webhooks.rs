@@ -1,0 +1,503 @@
+//! Webhooks against a real local receiver: signing verified with the `standardwebhooks`
+//! crate, retries after 500s, stable ids, manual redelivery, auto-disable, restarts, and the
+//! SSRF guard.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+use standardwebhooks::Webhook;
+
+use crate::helpers::{
+    assert_problem, eventually, expect_json, local_webhooks, spawn_app, spawn_app_with, Receiver,
+    TestApp, TestUser,
+};
+
+/// Registers an endpoint for `types`; returns (id, secret).
+async fn register(
+    app: &TestApp,
+    owner: &TestUser,
+    partner: i64,
+    url: &str,
+    types: &[&str],
+) -> (i64, String) {
+    let body = json!({ "url": url, "event_types": types });
+    let response = app
+        .post(
+            &format!("/v1/partners/{partner}/webhooks"),
+            Some(&owner.token),
+            &body,
+        )
+        .await;
+    let endpoint = expect_json(response, StatusCode::CREATED).await;
+    (
+        endpoint["id"].as_i64().unwrap(),
+        endpoint["secret"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn deliveries(app: &TestApp, owner: &TestUser, partner: i64, endpoint: i64) -> Vec<Value> {
+    let path = format!("/v1/partners/{partner}/webhooks/{endpoint}/deliveries");
+    let page = expect_json(app.get(&path, Some(&owner.token)).await, StatusCode::OK).await;
+    page["items"].as_array().unwrap().clone()
+}
+
+/// A partner with an owner, and a provider to vouch for.
+async fn setup(app: &TestApp) -> (TestUser, i64, i64) {
+    let owner = app.signup("Paula Partner").await;
+    let mario = app.signup("Mario Rossi").await;
+    let provider = app
+        .create_provider(&mario, "Rossi Tiling", &["tiler"])
+        .await;
+    let partner = app.create_partner(&owner, "Shop").await;
+    (owner, partner, provider)
+}
+
+#[sqlx::test]
+async fn deliveries_are_signed_per_standard_webhooks_and_verify_with_the_crate(pool: PgPool) {
+    let app = spawn_app_with(pool, local_webhooks).await;
+    let (owner, partner, provider) = setup(&app).await;
+    let receiver = Receiver::start().await;
+    let (_, secret) = register(
+        &app,
+        &owner,
+        partner,
+        &receiver.url(),
+        &["vouch.created", "vouch.revoked"],
+    )
+    .await;
+    assert!(secret.starts_with("whsec_"));
+
+    let voucher = app.signup("Vera Voucher").await;
+    app.vouch(&voucher, provider, "tiler", "recommend", "public")
+        .await;
+    let got = eventually("a delivery", || async {
+        receiver.received().first().cloned()
+    })
+    .await;
+
+    let webhook = Webhook::new(&secret).unwrap();
+    webhook
+        .verify(&got.body, &got.headers)
+        .expect("the signature verifies");
+    assert!(webhook
+        .verify(b"{\"tampered\":true}", &got.headers)
+        .is_err());
+    let body: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(body["type"], "vouch.created");
+    assert_eq!(body["data"]["provider_id"], provider);
+    assert_eq!(body["data"]["person_id"], voucher.id);
+    let event_id: String = sqlx::query_scalar(
+        "select event_id::text from outbox_events where event_type = 'vouch.created'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(got.headers["webhook-id"], event_id.as_str());
+
+    // A private vouch is no partner's business; its withdrawal neither.
+    let quiet = app.signup("Quiet Person").await;
+    app.vouch(&quiet, provider, "tiler", "recommend", "private")
+        .await;
+    // A public vouch's withdrawal is.
+    let revoked = app
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/v1/providers/{provider}/vouches/tiler"),
+            Some(&voucher.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+    let types = eventually("the revocation", || async {
+        let r = receiver.received();
+        (r.len() >= 2).then(|| {
+            r.iter()
+                .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["type"].clone())
+                .collect::<Vec<_>>()
+        })
+    })
+    .await;
+    assert_eq!(types, [json!("vouch.created"), json!("vouch.revoked")]);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        receiver.received().len(),
+        2,
+        "the private vouch was delivered"
+    );
+}
+
+#[sqlx::test]
+async fn a_receiver_answering_500_is_retried_with_the_same_event_id_and_every_attempt_logged(
+    pool: PgPool,
+) {
+    let app = spawn_app_with(pool, local_webhooks).await;
+    let (owner, partner, provider) = setup(&app).await;
+    let receiver = Receiver::start().await;
+    receiver.script(&[500, 500]);
+    let (endpoint, _) = register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
+
+    let voucher = app.signup("Vera Voucher").await;
+    app.vouch(&voucher, provider, "tiler", "recommend", "public")
+        .await;
+    let log = eventually("a delivered delivery", || async {
+        let log = deliveries(&app, &owner, partner, endpoint).await;
+        (log.first()?["status"] == "delivered").then_some(log)
+    })
+    .await;
+
+    let delivery = &log[0];
+    assert_eq!(delivery["attempts"], 3);
+    assert_eq!(delivery["last_status"], 200);
+    let codes: Vec<Value> = delivery["attempt_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status_code"].clone())
+        .collect();
+    assert_eq!(codes, [json!(500), json!(500), json!(200)]);
+    assert!(delivery["attempt_log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["latency_ms"].is_i64()));
+    assert_eq!(delivery["attempt_log"][0]["error"], "answered 500");
+    // Three requests, one event id: the receiver can drop duplicates.
+    let ids: BTreeSet<String> = receiver
+        .received()
+        .iter()
+        .map(|r| r.headers["webhook-id"].to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(receiver.received().len(), 3);
+    assert_eq!(ids.len(), 1);
+    assert_eq!(ids.first().unwrap(), delivery["event_id"].as_str().unwrap());
+}
+
+#[sqlx::test]
+async fn a_delivery_can_be_sent_again_by_hand(pool: PgPool) {
+    let app = spawn_app_with(pool, local_webhooks).await;
+    let (owner, partner, provider) = setup(&app).await;
+    let receiver = Receiver::start().await;
+    let (endpoint, _) = register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
+    let voucher = app.signup("Vera Voucher").await;
+    app.vouch(&voucher, provider, "tiler", "recommend", "public")
+        .await;
+    let delivery = eventually("a delivery", || async {
+        let log = deliveries(&app, &owner, partner, endpoint).await;
+        (log.first()?["status"] == "delivered").then(|| log[0]["id"].as_i64().unwrap())
+    })
+    .await;
+
+    let path =
+        format!("/v1/partners/{partner}/webhooks/{endpoint}/deliveries/{delivery}/redeliver");
+    assert_eq!(
+        app.post(&path, Some(&owner.token), &json!({}))
+            .await
+            .status(),
+        StatusCode::ACCEPTED
+    );
+    let got = eventually("the redelivery", || async {
+        let r = receiver.received();
+        (r.len() == 2).then_some(r)
+    })
+    .await;
+    assert_eq!(got[0].headers["webhook-id"], got[1].headers["webhook-id"]);
+    let log = eventually("the manual attempt logged", || async {
+        let log = deliveries(&app, &owner, partner, endpoint).await;
+        (log[0]["attempt_log"].as_array()?.len() == 2).then_some(log)
+    })
+    .await;
+    assert_eq!(log[0]["attempt_log"][1]["manual"], true);
+    let missing = format!("/v1/partners/{partner}/webhooks/{endpoint}/deliveries/999999/redeliver");
+    assert_problem(
+        app.post(&missing, Some(&owner.token), &json!({})).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[sqlx::test]
+async fn an_endpoint_that_keeps_failing_is_disabled_and_its_owner_told(pool: PgPool) {
+    let app = spawn_app_with(pool, |config| {
+        local_webhooks(config);
+        config.webhooks.disable_min_failures = 3;
+        config.webhooks.disable_after = Duration::ZERO;
+        config.webhooks.retry_base = Duration::from_millis(50);
+        config.webhooks.max_attempts = 10;
+    })
+    .await;
+    let (owner, partner, provider) = setup(&app).await;
+    let receiver = Receiver::start().await;
+    receiver.otherwise(500);
+    let (endpoint, _) = register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
+    let voucher = app.signup("Vera Voucher").await;
+    app.vouch(&voucher, provider, "tiler", "recommend", "public")
+        .await;
+
+    let disabled = eventually("the endpoint disabled", || async {
+        let e = expect_json(
+            app.get(
+                &format!("/v1/partners/{partner}/webhooks/{endpoint}"),
+                Some(&owner.token),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+        (e["enabled"] == false).then_some(e)
+    })
+    .await;
+    assert!(
+        disabled["disabled_reason"]
+            .as_str()
+            .unwrap()
+            .contains("3 failed attempts"),
+        "{disabled}"
+    );
+    let inbox = expect_json(
+        app.get("/v1/me/notifications", Some(&owner.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(
+        inbox.to_string().contains("webhook.endpoint_disabled"),
+        "{inbox}"
+    );
+    // No more attempts while disabled.
+    let attempts = receiver.received().len();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(receiver.received().len(), attempts);
+
+    // Re-enabled and answering again, the pending delivery goes through.
+    receiver.otherwise(200);
+    let enabled = app
+        .patch(
+            &format!("/v1/partners/{partner}/webhooks/{endpoint}"),
+            Some(&owner.token),
+            &json!({"enabled": true}),
+        )
+        .await;
+    assert_eq!(
+        expect_json(enabled, StatusCode::OK).await["consecutive_failures"],
+        0
+    );
+    eventually("the delivery after re-enabling", || async {
+        let log = deliveries(&app, &owner, partner, endpoint).await;
+        (log.first()?["status"] == "delivered").then_some(())
+    })
+    .await;
+}
+
+#[sqlx::test]
+async fn redirects_are_not_followed(pool: PgPool) {
+    let app = spawn_app_with(pool, local_webhooks).await;
+    let (owner, partner, provider) = setup(&app).await;
+    let inside = Receiver::start().await;
+    let receiver = Receiver::start().await;
+    receiver.redirect_to(&inside.url());
+    let (endpoint, _) = register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
+    let voucher = app.signup("Vera Voucher").await;
+    app.vouch(&voucher, provider, "tiler", "recommend", "public")
+        .await;
+    let log = eventually("an attempt", || async {
+        let log = deliveries(&app, &owner, partner, endpoint).await;
+        (!log.first()?["attempt_log"].as_array()?.is_empty()).then_some(log)
+    })
+    .await;
+    assert_eq!(log[0]["attempt_log"][0]["status_code"], 302);
+    assert!(log[0]["attempt_log"][0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("redirects are not followed"));
+    assert!(inside.received().is_empty(), "the redirect was followed");
+}
+
+#[sqlx::test]
+async fn referral_events_go_only_to_the_partner_they_came_through(pool: PgPool) {
+    let app = spawn_app_with(pool, local_webhooks).await;
+    let (owner, partner, provider) = setup(&app).await;
+    let other_owner = app.signup("Otto Other").await;
+    let other = app.create_partner(&other_owner, "Other").await;
+    let ours = Receiver::start().await;
+    let theirs = Receiver::start().await;
+    register(
+        &app,
+        &owner,
+        partner,
+        &ours.url(),
+        &["referral.created", "referral.status_changed"],
+    )
+    .await;
+    register(
+        &app,
+        &other_owner,
+        other,
+        &theirs.url(),
+        &["referral.created"],
+    )
+    .await;
+
+    // A referral made on vouchgraph itself: no partner hears of it.
+    let anna = app.signup("Anna Seeker").await;
+    let body = json!({ "provider_id": provider, "trade": "tiler", "recipient_email": "friend@example.com" });
+    expect_json(
+        app.post("/v1/referrals", Some(&anna.token), &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // One through the partner's widget: only that partner does.
+    let link = app.link(&anna, partner).await;
+    let (_, sk) = app.create_key(&owner, partner, "secret").await;
+    let embed = app.embed_token(&sk, &link, None).await;
+    let sent = app
+        .widget(reqwest::Method::POST, "/v1/widget/referrals", &sk, None, Some(&embed))
+        .json(&json!({ "provider_id": provider, "trade": "tiler", "recipient_email": "pal@example.com" }))
+        .send()
+        .await
+        .unwrap();
+    let referral = expect_json(sent, StatusCode::CREATED).await["referral_id"]
+        .as_i64()
+        .unwrap();
+    let got = eventually("the partner's referral", || async {
+        ours.received().first().cloned()
+    })
+    .await;
+    let body: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(body["type"], "referral.created");
+    assert_eq!(body["data"]["referral_id"], referral);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(ours.received().len(), 1);
+    assert!(theirs.received().is_empty());
+}
+
+#[sqlx::test]
+async fn no_event_is_lost_across_a_restart(pool: PgPool) {
+    let receiver = Receiver::start().await;
+    receiver.otherwise(503);
+    let configure = |config: &mut vouchgraph::config::Config| {
+        local_webhooks(config);
+        config.webhooks.retry_base = Duration::from_millis(200);
+        config.webhooks.max_attempts = 50;
+    };
+    let app = spawn_app_with(pool.clone(), configure).await;
+    let (owner, partner, provider) = setup(&app).await;
+    register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
+    let mut vouchers = Vec::new();
+    for name in ["Ada One", "Bea Two", "Cy Three"] {
+        let voucher = app.signup(name).await;
+        app.vouch(&voucher, provider, "tiler", "recommend", "public")
+            .await;
+        vouchers.push(voucher);
+    }
+    eventually("a failed attempt before the restart", || async {
+        receiver.received().first().cloned()
+    })
+    .await;
+    app.shut_down().await;
+
+    // While no worker runs, another event commits.
+    let app = spawn_app_with(pool, configure).await;
+    let late = app.signup("Dee Four").await;
+    app.vouch(&late, provider, "tiler", "warn", "public").await;
+    receiver.otherwise(200);
+
+    let expected: BTreeSet<String> = sqlx::query_scalar(
+        "select event_id::text from outbox_events where event_type = 'vouch.created'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    assert_eq!(expected.len(), 4);
+    let delivered = eventually("every event delivered", || async {
+        let ok: BTreeSet<String> = receiver
+            .received()
+            .iter()
+            .filter(|r| r.headers.contains_key("webhook-id"))
+            .map(|r| r.headers["webhook-id"].to_str().unwrap().to_string())
+            .collect();
+        (ok == expected).then_some(ok)
+    })
+    .await;
+    assert_eq!(delivered.len(), 4);
+    eventually("every delivery marked delivered", || async {
+        let pending: i64 = sqlx::query_scalar(
+            "select count(*) from webhook_deliveries where status <> 'delivered'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        (pending == 0).then_some(())
+    })
+    .await;
+}
+
+#[sqlx::test]
+async fn by_default_internal_addresses_are_refused_at_registration(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (owner, partner, _) = setup(&app).await;
+    for url in [
+        "https://127.0.0.1/hook",
+        "https://10.0.0.7/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "https://[::ffff:10.0.0.1]/hook",
+        "http://hooks.example.com/hook",
+    ] {
+        let body = json!({ "url": url, "event_types": ["vouch.created"] });
+        let response = app
+            .post(
+                &format!("/v1/partners/{partner}/webhooks"),
+                Some(&owner.token),
+                &body,
+            )
+            .await;
+        let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(problem["errors"][0]["field"], "url", "{url}: {problem}");
+    }
+    let body = json!({ "url": "https://hooks.example.com/vg", "event_types": ["vouch.made"] });
+    let response = app
+        .post(
+            &format!("/v1/partners/{partner}/webhooks"),
+            Some(&owner.token),
+            &body,
+        )
+        .await;
+    assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+}
+
+#[sqlx::test]
+async fn by_default_a_name_resolving_to_loopback_is_refused_at_delivery(pool: PgPool) {
+    // http is allowed so the guard, not the scheme, is what refuses; loopback is not.
+    let app = spawn_app_with(pool, |config| {
+        config.webhooks.allow_http = true;
+        config.webhooks.poll_interval = Duration::from_millis(50);
+    })
+    .await;
+    let (owner, partner, provider) = setup(&app).await;
+    let receiver = Receiver::start().await;
+    let url = format!("http://localhost:{}/hook", receiver.address.port());
+    let (endpoint, _) = register(&app, &owner, partner, &url, &["vouch.created"]).await;
+    let voucher = app.signup("Vera Voucher").await;
+    app.vouch(&voucher, provider, "tiler", "recommend", "public")
+        .await;
+
+    let log = eventually("a refused attempt", || async {
+        let log = deliveries(&app, &owner, partner, endpoint).await;
+        (!log.first()?["attempt_log"].as_array()?.is_empty()).then_some(log)
+    })
+    .await;
+    let attempt = &log[0]["attempt_log"][0];
+    assert!(attempt["status_code"].is_null());
+    let error = attempt["error"].as_str().unwrap();
+    assert!(error.contains("refused: localhost resolves to"), "{error}");
+    assert!(error.contains("loopback"), "{error}");
+    assert!(
+        receiver.received().is_empty(),
+        "the guard let a request through"
+    );
+}
