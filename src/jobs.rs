@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use crate::domain::ReferralStatus;
-use crate::http::referrals::{event, REFERRAL_TTL_DAYS};
+use crate::referrals::{event, REFERRAL_TTL_DAYS};
 use crate::store;
 
 /// Expires referrals not accepted within 30 days, notifying the referrer and writing the

@@ -14,6 +14,7 @@ pub mod import;
 pub mod jobs;
 pub mod partners;
 pub mod ratelimit;
+pub mod referrals;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -11,17 +11,15 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::token;
 use crate::domain::values::parse_note;
-use crate::domain::{Email, Party, PersonId, ProviderId, ReferralStatus};
+use crate::domain::{Email, PersonId, ProviderId, ReferralStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{parse_json, Json, Path, Query};
 use crate::http::validate::Fields;
+use crate::referrals::{allowed_moves, parties, Move, Recipient, SendReferral, Sent};
 use crate::state::AppState;
 use crate::store;
-use crate::store::referrals::{ListScope, NewReferral, ReferralRow};
-
-/// How long an email invitation (and an unaccepted referral) lives.
-pub const REFERRAL_TTL_DAYS: i32 = 30;
+use crate::store::referrals::{ListScope, ReferralRow};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -128,28 +126,6 @@ pub struct ReferralView {
     pub updated_at: time::OffsetDateTime,
 }
 
-/// The parties the caller plays in a referral.
-fn parties(r: &ReferralRow, caller: PersonId) -> Vec<Party> {
-    let mut parties = Vec::new();
-    if r.recipient_id == Some(caller) {
-        parties.push(Party::Recipient);
-    }
-    if r.owner_id == caller {
-        parties.push(Party::ProviderOwner);
-    }
-    if r.referrer_id == caller {
-        parties.push(Party::Referrer);
-    }
-    parties
-}
-
-fn allowed_moves(status: ReferralStatus, parties: &[Party]) -> Vec<ReferralStatus> {
-    let mut moves: Vec<ReferralStatus> =
-        parties.iter().flat_map(|p| status.moves_for(*p)).collect();
-    moves.dedup();
-    moves
-}
-
 async fn view(
     state: &AppState,
     r: ReferralRow,
@@ -212,20 +188,6 @@ async fn view(
         invite_token: None,
         created_at: r.created_at,
         updated_at: r.updated_at,
-    })
-}
-
-/// An event payload for the outbox and notifications.
-pub(crate) fn event(r: &ReferralRow, status: ReferralStatus) -> serde_json::Value {
-    json!({
-        "referral_id": r.id,
-        "provider_id": r.provider_id,
-        "provider_name": r.provider_name,
-        "trade": r.trade,
-        "referrer_id": r.referrer_id,
-        "referrer_name": r.referrer_name,
-        "recipient_id": r.recipient_id,
-        "status": status.as_str(),
     })
 }
 
@@ -329,9 +291,11 @@ async fn create_inner(
             format!("unknown trade {:?}; see GET /v1/trades", body.trade),
         );
     }
-    let email = match (&body.recipient_id, &body.recipient_email) {
-        (Some(_), None) => None,
-        (None, Some(email)) => fields.check("recipient_email", Email::parse(email)),
+    let recipient = match (body.recipient_id, &body.recipient_email) {
+        (Some(id), None) => Some(Recipient::Person(id)),
+        (None, Some(email)) => fields
+            .check("recipient_email", Email::parse(email))
+            .map(Recipient::Email),
         _ => {
             fields.push(
                 "recipient_id",
@@ -342,74 +306,21 @@ async fn create_inner(
     };
     fields.finish()?;
     let (trade, note) = (trade.expect("checked"), note.expect("checked"));
+    let recipient = recipient.expect("checked");
 
     let mut tx = state.pool.begin().await?;
-    let owner = store::providers::owner_for_update(&mut tx, body.provider_id)
-        .await?
-        .ok_or_else(|| ApiError::field("provider_id", "no such provider"))?;
-    if !store::providers::trade_ids(&mut *tx, body.provider_id)
-        .await?
-        .contains(&trade)
-    {
-        return Err(ApiError::field(
-            "trade",
-            "this provider does not offer that trade",
-        ));
-    }
-    // An email that already has an account is a referral to that person.
-    let recipient = match (body.recipient_id, &email) {
-        (Some(id), _) => {
-            if !store::accounts::exists(&mut *tx, id).await? {
-                return Err(ApiError::field("recipient_id", "no such person"));
-            }
-            Some(id)
-        }
-        (None, Some(email)) => store::accounts::credentials_by_email(&mut *tx, email.as_str())
-            .await?
-            .map(|(id, _)| id),
-        (None, None) => None,
-    };
-    if recipient == Some(caller.person) {
-        return Err(ApiError::field("recipient_id", "you cannot refer yourself"));
-    }
-    if recipient == Some(owner) {
-        return Err(ApiError::field(
-            "recipient_id",
-            "you cannot refer a provider to its own owner",
-        ));
-    }
-    let invite_token = (recipient.is_none()).then(token::generate);
-    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(REFERRAL_TTL_DAYS as i64);
-    let id = store::referrals::create(
+    let Sent { row, invite_token } = crate::referrals::send(
         &mut tx,
-        &NewReferral {
-            referrer: caller.person,
+        caller.person,
+        &SendReferral {
             provider: body.provider_id,
             trade,
             recipient,
-            recipient_email: if recipient.is_none() {
-                email.as_ref().map(|e| e.as_str())
-            } else {
-                None
-            },
-            invite_token_hash: invite_token.as_deref().map(token::hash),
-            invite_expires_at: invite_token.as_ref().map(|_| expires),
             note: &note,
+            partner: None,
         },
     )
     .await?;
-    let row = store::referrals::get(&mut *tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("referral"))?;
-    let payload = event(&row, ReferralStatus::Sent);
-    if let Some(recipient) = recipient {
-        store::notifications::notify(&mut tx, recipient, "referral.received", &payload).await?;
-    }
-    if owner != caller.person {
-        store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload)
-            .await?;
-    }
-    store::notifications::outbox(&mut tx, "referral.created", &payload).await?;
 
     // The view is built from the transaction's own row, before commit, so the stored
     // idempotent response is exactly what this request returns.
@@ -501,88 +412,20 @@ async fn transition(
 ) -> ApiResult<axum::Json<ReferralView>> {
     let mut fields = Fields::new();
     let note = fields.check("note", parse_note(&body.note));
-    let completing = body.to == ReferralStatus::Completed;
-    match (&body.outcome, completing) {
-        (None, true) => fields.push("outcome", "completing needs an outcome: good or bad"),
-        (Some(o), true) if o != "good" && o != "bad" => {
-            fields.push("outcome", "must be good or bad")
-        }
-        (Some(_), false) => fields.push("outcome", "only a completion carries an outcome"),
-        _ => {}
-    }
-    match (body.rating, completing) {
-        (Some(r), true) if !(1..=5).contains(&r) => fields.push("rating", "must be 1 to 5"),
-        (Some(_), false) => fields.push("rating", "only a completion carries a rating"),
-        _ => {}
-    }
     fields.finish()?;
 
-    let mut tx = state.pool.begin().await?;
-    if !store::referrals::lock(&mut tx, id).await? {
-        return Err(ApiError::NotFound("referral"));
-    }
-    let row = store::referrals::get(&mut *tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("referral"))?;
-    let parties = parties(&row, caller.person);
-    if parties.is_empty() {
-        return Err(ApiError::NotFound("referral"));
-    }
-    let from = ReferralStatus::parse(&row.status).unwrap_or(ReferralStatus::Sent);
-    if !from.next().contains(&body.to) {
-        return Err(ApiError::IllegalTransition {
-            detail: format!(
-                "a referral that is {} cannot become {}",
-                from.as_str(),
-                body.to.as_str()
-            ),
-            allowed: allowed_moves(from, &parties)
-                .into_iter()
-                .map(|s| s.as_str().to_string())
-                .collect(),
-        });
-    }
-    if !parties.iter().any(|p| from.may_move(body.to, *p)) {
-        return Err(ApiError::Forbidden(format!(
-            "another party makes the move to {}",
-            body.to.as_str()
-        )));
-    }
-    store::referrals::set_status(&mut tx, id, body.to, body.outcome.as_deref(), body.rating)
-        .await?;
-    store::referrals::record_transition(
-        &mut tx,
+    crate::referrals::make_move(
+        &state,
+        caller.person,
         id,
-        Some(from),
-        body.to,
-        Some(caller.person),
-        note.as_deref().unwrap_or(""),
+        Move {
+            to: body.to,
+            outcome: body.outcome,
+            rating: body.rating,
+            note: note.unwrap_or_default(),
+        },
     )
     .await?;
-    if body.to == ReferralStatus::Hired {
-        store::referrals::attribute_hire(&mut tx, &row).await?;
-    }
-    let mut payload = event(&row, body.to);
-    payload["from"] = json!(from.as_str());
-    payload["outcome"] = json!(body.outcome);
-    for party in [Some(row.referrer_id), row.recipient_id, Some(row.owner_id)]
-        .into_iter()
-        .flatten()
-        .filter(|p| *p != caller.person)
-    {
-        store::notifications::notify(&mut tx, party, "referral.status_changed", &payload).await?;
-    }
-    store::notifications::outbox(&mut tx, "referral.status_changed", &payload).await?;
-    if completing {
-        // The outcome changes the referrer's track record, so every vouch of theirs is
-        // re-weighed, in this transaction: the completion and the new weights commit together.
-        // Last, because it takes the change feed's lock until commit.
-        store::track_records::reapply_vouches(&mut tx, row.referrer_id).await?;
-    }
-    tx.commit().await?;
-    if completing {
-        state.live.catch_up_after_write(&state.pool).await;
-    }
 
     let row = store::referrals::get(&state.pool, id)
         .await?

@@ -6,18 +6,16 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::domain::values::parse_note;
-use crate::domain::{Email, PersonId, ProviderId, ReferralStatus, Stance, TradeId};
+use crate::domain::{Email, PersonId, ProviderId, Stance, TradeId};
 use crate::error::{ApiError, ApiResult};
 use crate::graph::{self, SearchQuery, TrustPath, VouchCounts};
 use crate::http::extract::{Json, Query};
 use crate::state::AppState;
 use crate::store;
-use crate::store::referrals::NewReferral;
 
 use super::auth::{embed_visitor, preflight, widget_cors, WidgetKey};
 use super::embed::{EmbedClaims, SCOPE_READ, SCOPE_REFER};
@@ -466,8 +464,7 @@ async fn refer(
     ))
 }
 
-/// Inserts the referral with its notifications and outbox event, in one transaction, the way
-/// `POST /v1/referrals` does, plus the partner's attribution.
+/// Sends the referral the way `POST /v1/referrals` does, attributed to the partner.
 async fn create_referral(
     state: &AppState,
     referrer: PersonId,
@@ -478,65 +475,18 @@ async fn create_referral(
     note: &str,
 ) -> ApiResult<i64> {
     let mut tx = state.pool.begin().await?;
-    let owner = store::providers::owner_for_update(&mut tx, body.provider_id)
-        .await?
-        .ok_or_else(|| ApiError::field("provider_id", "no such provider"))?;
-    if !store::providers::trade_ids(&mut *tx, body.provider_id)
-        .await?
-        .contains(&trade)
-    {
-        return Err(ApiError::field(
-            "trade",
-            "this provider does not offer that trade",
-        ));
-    }
-    let recipient = store::accounts::credentials_by_email(&mut *tx, email.as_str())
-        .await?
-        .map(|(id, _)| id);
-    if recipient == Some(referrer) {
-        return Err(ApiError::field(
-            "recipient_email",
-            "you cannot refer yourself",
-        ));
-    }
-    if recipient == Some(owner) {
-        return Err(ApiError::field(
-            "recipient_email",
-            "you cannot refer a provider to its own owner",
-        ));
-    }
-    let invite = recipient.is_none().then(crate::auth::token::generate);
-    let expires = time::OffsetDateTime::now_utc()
-        + time::Duration::days(crate::http::referrals::REFERRAL_TTL_DAYS as i64);
-    let id = store::referrals::create(
+    let sent = crate::referrals::send(
         &mut tx,
-        &NewReferral {
-            referrer,
+        referrer,
+        &crate::referrals::SendReferral {
             provider: body.provider_id,
             trade,
-            recipient,
-            recipient_email: recipient.is_none().then_some(email.as_str()),
-            invite_token_hash: invite.as_deref().map(crate::auth::token::hash),
-            invite_expires_at: invite.as_ref().map(|_| expires),
+            recipient: crate::referrals::Recipient::Email(email.clone()),
             note,
+            partner: Some(partner),
         },
     )
     .await?;
-    partners::attribute_referral(&mut tx, id, partner).await?;
-    let row = store::referrals::get(&mut *tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("referral"))?;
-    // The same payload as POST /v1/referrals, plus the partner it came through.
-    let mut payload = crate::http::referrals::event(&row, ReferralStatus::Sent);
-    payload["partner_id"] = json!(partner);
-    if let Some(recipient) = recipient {
-        store::notifications::notify(&mut tx, recipient, "referral.received", &payload).await?;
-    }
-    if owner != referrer {
-        store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload)
-            .await?;
-    }
-    store::notifications::outbox(&mut tx, "referral.created", &payload).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(sent.row.id)
 }

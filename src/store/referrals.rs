@@ -76,14 +76,16 @@ pub struct NewReferral<'a> {
     pub invite_expires_at: Option<OffsetDateTime>,
     /// The note.
     pub note: &'a str,
+    /// The partner site it came through, if any.
+    pub partner: Option<i64>,
 }
 
 /// Inserts a referral and its first transition.
 pub async fn create(tx: &mut PgConnection, new: &NewReferral<'_>) -> sqlx::Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "insert into referrals (referrer_id, provider_id, trade_id, recipient_id, recipient_email,
-            invite_token_hash, invite_expires_at, note)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+            invite_token_hash, invite_expires_at, note, partner_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
     )
     .bind(new.referrer)
     .bind(new.provider)
@@ -93,6 +95,7 @@ pub async fn create(tx: &mut PgConnection, new: &NewReferral<'_>) -> sqlx::Resul
     .bind(new.invite_token_hash.as_deref())
     .bind(new.invite_expires_at)
     .bind(new.note)
+    .bind(new.partner)
     .fetch_one(&mut *tx)
     .await?;
     record_transition(tx, id, None, ReferralStatus::Sent, Some(new.referrer), "").await?;

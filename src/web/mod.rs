@@ -30,7 +30,6 @@ mod assets;
 mod circle;
 mod dashboard;
 mod home;
-mod moves;
 mod network;
 mod network_query;
 mod owner;

@@ -5,14 +5,11 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::auth::token;
 use crate::domain::values::parse_note;
-use crate::domain::{Email, PersonId, ReferralStatus};
+use crate::domain::{Email, PersonId};
 use crate::error::ApiError;
-use crate::http::referrals::{event, REFERRAL_TTL_DAYS};
+use crate::referrals::{Recipient, SendReferral};
 use crate::state::AppState;
-use crate::store;
-use crate::store::referrals::NewReferral;
 
 use super::page::{see_other, WebError};
 use super::provider::provider_id;
@@ -26,13 +23,6 @@ pub struct ReferForm {
     recipient: String,
     #[serde(default)]
     note: String,
-}
-
-/// Who the referral is for, as typed.
-#[derive(Debug, PartialEq)]
-enum Recipient {
-    Person(PersonId),
-    Email(Email),
 }
 
 fn parse_recipient(raw: &str) -> Result<Recipient, ApiError> {
@@ -61,71 +51,34 @@ pub async fn refer(
     let typed = parse_recipient(&form.recipient)?;
 
     let mut tx = state.pool.begin().await?;
-    let owner = store::providers::owner_for_update(&mut tx, provider)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    if !store::providers::trade_ids(&mut *tx, provider)
-        .await?
-        .contains(&trade)
-    {
-        return Err(ApiError::field("trade", "this provider does not offer that trade").into());
-    }
-    // An email that already has an account is a referral to that person.
-    let (recipient, email) = match &typed {
-        Recipient::Person(id) => {
-            if !store::accounts::exists(&mut *tx, *id).await? {
-                return Err(ApiError::field("recipient", "no one has that number").into());
-            }
-            (Some(*id), None)
-        }
-        Recipient::Email(email) => {
-            let found = store::accounts::credentials_by_email(&mut *tx, email.as_str())
-                .await?
-                .map(|(id, _)| id);
-            (found, found.is_none().then(|| email.as_str().to_string()))
-        }
-    };
-    if recipient == Some(me.person) {
-        return Err(ApiError::field("recipient", "you cannot refer yourself").into());
-    }
-    if recipient == Some(owner) {
-        return Err(
-            ApiError::field("recipient", "you cannot refer a provider to its own owner").into(),
-        );
-    }
-    let invite_token = recipient.is_none().then(token::generate);
-    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(REFERRAL_TTL_DAYS as i64);
-    let id = store::referrals::create(
+    let sent = crate::referrals::send(
         &mut tx,
-        &NewReferral {
-            referrer: me.person,
+        me.person,
+        &SendReferral {
             provider,
             trade,
-            recipient,
-            recipient_email: email.as_deref(),
-            invite_token_hash: invite_token.as_deref().map(token::hash),
-            invite_expires_at: invite_token.as_ref().map(|_| expires),
+            recipient: typed,
             note: &note,
+            partner: None,
         },
     )
-    .await?;
-    let row = store::referrals::get(&mut *tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("referral"))?;
-    let payload = event(&row, ReferralStatus::Sent);
-    if let Some(recipient) = recipient {
-        store::notifications::notify(&mut tx, recipient, "referral.received", &payload).await?;
-    }
-    // An owner referring their own business needs no note of it.
-    if owner != me.person {
-        store::notifications::notify(&mut tx, owner, "referral.received_for_provider", &payload)
-            .await?;
-    }
-    store::notifications::outbox(&mut tx, "referral.created", &payload).await?;
+    .await
+    .map_err(|error| match error {
+        // The form has one recipient field for both kinds.
+        ApiError::Unprocessable(mut errors) => {
+            for e in &mut errors {
+                if e.field.starts_with("recipient") {
+                    e.field = "recipient".into();
+                }
+            }
+            ApiError::Unprocessable(errors)
+        }
+        other => other,
+    })?;
     tx.commit().await?;
     // The invitation reaches them by email (the outbox's job); when they sign up with that
     // address the referral attaches to their account, token or not.
-    let done = if recipient.is_some() {
+    let done = if sent.invite_token.is_none() {
         "referred"
     } else {
         "invited"

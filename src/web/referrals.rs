@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::store;
 use crate::store::referrals::{ListScope, ReferralRow};
 
-use super::moves::{allowed_moves, make_move as apply_move, parties, Move};
+use crate::referrals::{allowed_moves, make_move as apply_move, parties, Move};
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::session::{Posted, Visitor};
 
@@ -164,6 +164,7 @@ pub async fn make_move(
             to,
             outcome,
             rating,
+            note: String::new(),
         },
     )
     .await?;

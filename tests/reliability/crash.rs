@@ -201,7 +201,7 @@ async fn every_write_acknowledged_before_a_kill_9_survives_and_nothing_is_half_w
     // Every acknowledged write is in the database.
     for promise in &acked {
         let present: bool = match promise {
-            Acked::Trust { from, to, .. } => sqlx::query_scalar("select exists(select 1 from trust_edges where truster_id = $1 and trustee_id = $2)").bind(from).bind(to),
+            Acked::Trust { from, to, level } => sqlx::query_scalar("select exists(select 1 from trust_edges where truster_id = $1 and trustee_id = $2 and level = $3)").bind(from).bind(to).bind(*level as i16),
             Acked::Vouch { person, provider } => sqlx::query_scalar("select exists(select 1 from vouches where person_id = $1 and provider_id = $2)").bind(person).bind(provider),
             Acked::Referral { id } => sqlx::query_scalar("select exists(select 1 from referrals where id = $1)").bind(id),
         }

@@ -1,14 +1,19 @@
-//! Moving a referral through its lifecycle from a page: the same rules (`domain::referral`),
-//! store calls, notifications and outbox events as `POST /v1/referrals/{id}/transitions`.
+//! The referral workflow shared by the JSON API and the pages: who plays which party, which
+//! moves they may make, and making a move with its history, notifications, outbox event and
+//! track-record update, all in one transaction.
 
 use serde_json::json;
+use sqlx::PgConnection;
 
-use crate::domain::{Party, PersonId, ReferralStatus};
+use crate::auth::token;
+use crate::domain::{Email, Party, PersonId, ProviderId, ReferralStatus, TradeId};
 use crate::error::ApiError;
-use crate::http::referrals::event;
 use crate::state::AppState;
 use crate::store;
-use crate::store::referrals::ReferralRow;
+use crate::store::referrals::{NewReferral, ReferralRow};
+
+/// How long an email invitation (and an unaccepted referral) lives.
+pub const REFERRAL_TTL_DAYS: i32 = 30;
 
 /// The parties `person` plays in a referral.
 pub fn parties(r: &ReferralRow, person: PersonId) -> Vec<Party> {
@@ -38,6 +43,138 @@ pub fn allowed_moves(status: ReferralStatus, parties: &[Party]) -> Vec<ReferralS
     moves
 }
 
+/// An event payload for the outbox and notifications.
+pub fn event(r: &ReferralRow, status: ReferralStatus) -> serde_json::Value {
+    json!({
+        "referral_id": r.id,
+        "provider_id": r.provider_id,
+        "provider_name": r.provider_name,
+        "trade": r.trade,
+        "referrer_id": r.referrer_id,
+        "referrer_name": r.referrer_name,
+        "recipient_id": r.recipient_id,
+        "status": status.as_str(),
+    })
+}
+
+/// Whom a referral is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recipient {
+    /// A person with an account.
+    Person(PersonId),
+    /// An email address: an account with it, or an invitation that attaches on sign-up.
+    Email(Email),
+}
+
+/// A referral to send, already parsed.
+pub struct SendReferral<'a> {
+    /// The provider referred.
+    pub provider: ProviderId,
+    /// The trade.
+    pub trade: TradeId,
+    /// Whom to.
+    pub recipient: Recipient,
+    /// The note (checked by the caller).
+    pub note: &'a str,
+    /// The partner site it came through, if any.
+    pub partner: Option<i64>,
+}
+
+/// A sent referral: the row, and the invitation token (shown once) for an email invitation.
+pub struct Sent {
+    /// The referral as stored.
+    pub row: ReferralRow,
+    /// The one-time invitation token, when the recipient has no account yet.
+    pub invite_token: Option<String>,
+}
+
+/// Sends a referral inside the caller's transaction: checks the provider, trade and
+/// recipient (not yourself, not the provider's owner), stores it with its first transition,
+/// notifies the recipient and the owner, and writes the `referral.created` outbox event.
+pub async fn send(
+    tx: &mut PgConnection,
+    referrer: PersonId,
+    req: &SendReferral<'_>,
+) -> Result<Sent, ApiError> {
+    let recipient_field = match req.recipient {
+        Recipient::Person(_) => "recipient_id",
+        Recipient::Email(_) => "recipient_email",
+    };
+    let owner = store::providers::owner_for_update(tx, req.provider)
+        .await?
+        .ok_or_else(|| ApiError::field("provider_id", "no such provider"))?;
+    if !store::providers::trade_ids(&mut *tx, req.provider)
+        .await?
+        .contains(&req.trade)
+    {
+        return Err(ApiError::field(
+            "trade",
+            "this provider does not offer that trade",
+        ));
+    }
+    // An email that already has an account is a referral to that person.
+    let recipient = match &req.recipient {
+        Recipient::Person(id) => {
+            if !store::accounts::exists(&mut *tx, *id).await? {
+                return Err(ApiError::field(recipient_field, "no such person"));
+            }
+            Some(*id)
+        }
+        Recipient::Email(email) => store::accounts::credentials_by_email(&mut *tx, email.as_str())
+            .await?
+            .map(|(id, _)| id),
+    };
+    if recipient == Some(referrer) {
+        return Err(ApiError::field(
+            recipient_field,
+            "you cannot refer yourself",
+        ));
+    }
+    if recipient == Some(owner) {
+        return Err(ApiError::field(
+            recipient_field,
+            "you cannot refer a provider to its own owner",
+        ));
+    }
+    let invite_email = match (&req.recipient, recipient) {
+        (Recipient::Email(email), None) => Some(email.as_str()),
+        _ => None,
+    };
+    let invite_token = invite_email.map(|_| token::generate());
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(REFERRAL_TTL_DAYS as i64);
+    let id = store::referrals::create(
+        tx,
+        &NewReferral {
+            referrer,
+            provider: req.provider,
+            trade: req.trade,
+            recipient,
+            recipient_email: invite_email,
+            invite_token_hash: invite_token.as_deref().map(token::hash),
+            invite_expires_at: invite_token.as_ref().map(|_| expires),
+            note: req.note,
+            partner: req.partner,
+        },
+    )
+    .await?;
+    let row = store::referrals::get(&mut *tx, id)
+        .await?
+        .ok_or(ApiError::NotFound("referral"))?;
+    let mut payload = event(&row, ReferralStatus::Sent);
+    if let Some(partner) = req.partner {
+        payload["partner_id"] = json!(partner);
+    }
+    if let Some(recipient) = recipient {
+        store::notifications::notify(tx, recipient, "referral.received", &payload).await?;
+    }
+    // An owner referring their own business needs no note of it.
+    if owner != referrer {
+        store::notifications::notify(tx, owner, "referral.received_for_provider", &payload).await?;
+    }
+    store::notifications::outbox(tx, "referral.created", &payload).await?;
+    Ok(Sent { row, invite_token })
+}
+
 /// A requested move, already parsed.
 pub struct Move {
     /// The status to move to.
@@ -46,6 +183,8 @@ pub struct Move {
     pub outcome: Option<String>,
     /// 1..5, optional, for a completion.
     pub rating: Option<i16>,
+    /// A note for the history (at most 1,000 characters, checked by the caller).
+    pub note: String,
 }
 
 /// Checks a move's outcome and rating against the status it moves to.
@@ -117,7 +256,8 @@ pub async fn make_move(
         )));
     }
     store::referrals::set_status(&mut tx, id, m.to, m.outcome.as_deref(), m.rating).await?;
-    store::referrals::record_transition(&mut tx, id, Some(from), m.to, Some(person), "").await?;
+    store::referrals::record_transition(&mut tx, id, Some(from), m.to, Some(person), &m.note)
+        .await?;
     if m.to == ReferralStatus::Hired {
         store::referrals::attribute_hire(&mut tx, &row).await?;
     }
@@ -162,6 +302,7 @@ mod tests {
             to: Completed,
             outcome: outcome.map(str::to_string),
             rating,
+            note: String::new(),
         };
         assert!(check_move(&completion(Some("good"), Some(5))).is_ok());
         assert!(check_move(&completion(None, None)).is_err());
@@ -171,6 +312,7 @@ mod tests {
             to: Accepted,
             outcome: Some("good".into()),
             rating: None,
+            note: String::new(),
         };
         assert!(check_move(&accept).is_err());
     }
