@@ -35,6 +35,8 @@ pub struct Config {
     /// Requests per minute per class of caller, and trusted proxies (`VOUCHGRAPH_RATE_*`,
     /// `VOUCHGRAPH_TRUSTED_PROXIES`); see [`crate::ratelimit::RateLimitSettings`].
     pub rate_limits: crate::ratelimit::RateLimitSettings,
+    /// Login attempts per account and per address; see [`crate::auth::throttle::LoginLimits`].
+    pub login_limits: crate::auth::throttle::LoginLimits,
 }
 
 impl std::fmt::Debug for Config {
@@ -74,6 +76,7 @@ impl Config {
             partners: crate::partners::PartnerSettings::from_env()?,
             webhooks: crate::webhooks::WebhookSettings::from_env()?,
             rate_limits: crate::ratelimit::RateLimitSettings::from_env()?,
+            login_limits: crate::auth::throttle::LoginLimits::from_env()?,
         })
     }
 
@@ -93,6 +96,7 @@ impl Config {
             webhooks: crate::webhooks::WebhookSettings::for_tests(),
             // High enough that no suite's hundreds of quick requests from 127.0.0.1 meet them.
             rate_limits: crate::ratelimit::RateLimitSettings::for_tests(),
+            login_limits: crate::auth::throttle::LoginLimits::for_tests(),
         }
     }
 }

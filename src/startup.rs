@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::password;
+use crate::auth::throttle::LoginThrottle;
 use crate::config::Config;
 use crate::feed::{follow, LiveGraph};
 use crate::state::AppState;
@@ -57,6 +58,7 @@ impl Application {
                 "VOUCHGRAPH_EMBED_SECRET is not set: embed tokens die with this process"
             );
         }
+        let logins = LoginThrottle::new(config.login_limits);
         let state = AppState {
             pool,
             rate_limits: Arc::new(crate::ratelimit::RateLimits::new(
@@ -69,6 +71,7 @@ impl Application {
             live,
             dummy_hash: dummy_hash.into(),
             sessions: Default::default(),
+            logins: Arc::new(logins),
         };
         Ok(Application {
             listener,

@@ -21,6 +21,8 @@ pub struct AppState {
     pub dummy_hash: Arc<str>,
     /// Recently verified sessions, used only while the database is unreachable.
     pub sessions: Arc<SessionCache>,
+    /// Login attempts per account and per address.
+    pub logins: Arc<crate::auth::throttle::LoginThrottle>,
     /// The rate limiters, one per class of caller.
     pub rate_limits: Arc<crate::ratelimit::RateLimits>,
     /// Signs and checks the widgets' embed tokens.

@@ -1,6 +1,8 @@
 //! Logging in and out.
 
-use axum::extract::State;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -51,26 +53,11 @@ pub struct SessionView {
     responses((status = 201, description = "Logged in", body = SessionView)))]
 async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     Json(body): Json<LoginBody>,
 ) -> ApiResult<impl IntoResponse> {
-    let found = store::accounts::credentials_by_email(&state.pool, body.email.trim()).await?;
-    let (person, phc) = match found {
-        Some((person, phc)) => (Some(person), phc),
-        None => (None, state.dummy_hash.to_string()),
-    };
-    let secret = body.password;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&secret, &phc))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let person = match (person, ok) {
-        (Some(person), true) => person,
-        _ => {
-            return Err(ApiError::Unauthorized(
-                "the email or password is wrong".into(),
-            ))
-        }
-    };
+    let person = check_credentials(&state, &body.email, body.password, peer.ip()).await?;
 
     let session_token = token::generate();
     let csrf_token = token::generate();
@@ -100,6 +87,34 @@ async fn login(
         expires_at,
     };
     Ok((StatusCode::CREATED, jar.add(cookie), axum::Json(view)))
+}
+
+/// Checks an email and password, for the API and the login page alike: throttled per account
+/// and per address (429), verified against a dummy hash for unknown emails so the answer
+/// takes as long, and the same 401 for a wrong password and an unknown email.
+pub async fn check_credentials(
+    state: &AppState,
+    email: &str,
+    password: String,
+    address: IpAddr,
+) -> ApiResult<PersonId> {
+    if let Err(retry_after_secs) = state.logins.check(email, address) {
+        return Err(ApiError::TooManyRequests { retry_after_secs });
+    }
+    let found = store::accounts::credentials_by_email(&state.pool, email.trim()).await?;
+    let (person, phc) = match found {
+        Some((person, phc)) => (Some(person), phc),
+        None => (None, state.dummy_hash.to_string()),
+    };
+    let ok = tokio::task::spawn_blocking(move || password::verify(&password, &phc))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    match (person, ok) {
+        (Some(person), true) => Ok(person),
+        _ => Err(ApiError::Unauthorized(
+            "the email or password is wrong".into(),
+        )),
+    }
 }
 
 /// Logs out: revokes the session server-side and clears the cookie.

@@ -41,16 +41,18 @@ pub const POLICY_HEADER: HeaderName = HeaderName::from_static("ratelimit-policy"
 /// The `RateLimit` header.
 pub const RATELIMIT_HEADER: HeaderName = HeaderName::from_static("ratelimit");
 
-/// Requests allowed per minute for each class of caller, and which proxies to believe.
+/// Requests allowed per minute for each class of caller, and which proxies to believe. The
+/// defaults let a browser load a page and its assets a few hundred times a minute from one
+/// address (a busy office behind one NAT), so only floods meet them.
 #[derive(Debug, Clone)]
 pub struct RateLimitSettings {
-    /// Per client IP without credentials (`VOUCHGRAPH_RATE_ANONYMOUS`, default 600).
+    /// Per client IP without credentials (`VOUCHGRAPH_RATE_ANONYMOUS`, default 1200).
     pub anonymous_per_minute: u32,
-    /// Per session (`VOUCHGRAPH_RATE_SESSION`, default 1200).
+    /// Per session (`VOUCHGRAPH_RATE_SESSION`, default 2400).
     pub session_per_minute: u32,
-    /// Per publishable key and visitor IP (`VOUCHGRAPH_RATE_PUBLISHABLE`, default 600).
+    /// Per publishable key and visitor IP (`VOUCHGRAPH_RATE_PUBLISHABLE`, default 1200).
     pub publishable_per_minute: u32,
-    /// Per secret key (`VOUCHGRAPH_RATE_SECRET`, default 3000).
+    /// Per secret key (`VOUCHGRAPH_RATE_SECRET`, default 6000).
     pub secret_per_minute: u32,
     /// Peers whose `X-Forwarded-For` is believed (`VOUCHGRAPH_TRUSTED_PROXIES`, a comma-separated
     /// list of IPs, default none): only behind such a proxy is the client's IP not the peer's.
@@ -72,10 +74,10 @@ impl RateLimitSettings {
             })
             .collect::<anyhow::Result<_>>()?;
         Ok(RateLimitSettings {
-            anonymous_per_minute: env_or("VOUCHGRAPH_RATE_ANONYMOUS", "600")?,
-            session_per_minute: env_or("VOUCHGRAPH_RATE_SESSION", "1200")?,
-            publishable_per_minute: env_or("VOUCHGRAPH_RATE_PUBLISHABLE", "600")?,
-            secret_per_minute: env_or("VOUCHGRAPH_RATE_SECRET", "3000")?,
+            anonymous_per_minute: env_or("VOUCHGRAPH_RATE_ANONYMOUS", "1200")?,
+            session_per_minute: env_or("VOUCHGRAPH_RATE_SESSION", "2400")?,
+            publishable_per_minute: env_or("VOUCHGRAPH_RATE_PUBLISHABLE", "1200")?,
+            secret_per_minute: env_or("VOUCHGRAPH_RATE_SECRET", "6000")?,
             trusted_proxies,
         })
     }

@@ -3,7 +3,9 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
@@ -14,6 +16,7 @@ use crate::domain::{Email, GeoPoint, Name};
 use crate::error::ApiError;
 use crate::feed::GraphChange;
 use crate::http::auth::SESSION_COOKIE;
+use crate::http::sessions::check_credentials;
 use crate::state::AppState;
 use crate::store;
 
@@ -71,21 +74,18 @@ pub struct LoginForm {
 /// Checks the password and starts a session, as `POST /v1/sessions` does.
 pub async fn login(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     Posted { visitor, form }: Posted<LoginForm>,
 ) -> Result<Response, WebError> {
-    let found = store::accounts::credentials_by_email(&state.pool, form.email.trim()).await?;
-    let (person, phc) = match found {
-        Some((person, phc)) => (Some(person), phc),
-        // Verify against a dummy hash, so the answer takes as long for unknown emails.
-        None => (None, state.dummy_hash.to_string()),
+    let checked = check_credentials(&state, &form.email, form.password.clone(), peer.ip()).await;
+    let person = match checked {
+        Ok(person) => Some(person),
+        Err(ApiError::Unauthorized(_)) => None,
+        Err(other) => return Err(other.into()),
     };
-    let secret = form.password;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&secret, &phc))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
     let next = safe_next(form.next.as_deref());
-    let Some(person) = person.filter(|_| ok) else {
+    let Some(person) = person else {
         let page = LoginPage {
             chrome: Chrome::new(&state, &visitor, "login", "Log in").await?,
             csrf: form.csrf,

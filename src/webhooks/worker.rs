@@ -91,6 +91,10 @@ pub async fn tick(
 pub async fn fan_out(pool: &PgPool) -> anyhow::Result<usize> {
     let mut tx = pool.begin().await?;
     let events = store::claim_events(&mut tx, FAN_OUT_BATCH).await?;
+    if events.is_empty() {
+        // Nothing new: the transaction is dropped, which rolls it back.
+        return Ok(0);
+    }
     for event in &events {
         let audience = match event.event_type.as_str() {
             "referral.created" | "referral.status_changed" => {

@@ -69,8 +69,13 @@ pub struct TestUser {
 /// Builds and starts the application over `pool`, and waits until `/readyz` says it has loaded
 /// the trust graph.
 pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, Config::for_tests(String::new())).await
+}
+
+/// Like [`spawn_app`], with settings of the test's own.
+pub async fn spawn_app_with(pool: PgPool, config: Config) -> TestApp {
     LazyLock::force(&TRACING);
-    let app = Application::build_with_pool(Config::for_tests(String::new()), pool.clone())
+    let app = Application::build_with_pool(config, pool.clone())
         .await
         .expect("the application builds");
     let address = format!("http://{}", app.local_addr());

@@ -258,8 +258,9 @@ async fn referring_yourself_or_a_provider_to_its_owner_is_refused_and_writes_not
     .await;
     assert_invalid_field(to_self, "recipient_id").await;
     // Your own address is you, too.
+    // The error names the field the caller filled in.
     let body = invitation_to(cast.rossi, "tiler", "RITA@example.com");
-    assert_invalid_field(refer(&app, &cast.rita, &body).await, "recipient_id").await;
+    assert_invalid_field(refer(&app, &cast.rita, &body).await, "recipient_email").await;
     let to_owner = refer(
         &app,
         &cast.rita,
@@ -268,7 +269,7 @@ async fn referring_yourself_or_a_provider_to_its_owner_is_refused_and_writes_not
     .await;
     assert_invalid_field(to_owner, "recipient_id").await;
     let body = invitation_to(cast.rossi, "tiler", "olga@example.com");
-    assert_invalid_field(refer(&app, &cast.rita, &body).await, "recipient_id").await;
+    assert_invalid_field(refer(&app, &cast.rita, &body).await, "recipient_email").await;
 
     assert_eq!(count(&app.pool, "referrals").await, 0);
     assert_eq!(count(&app.pool, "referral_transitions").await, 0);

@@ -325,3 +325,27 @@ async fn sessions_are_stored_as_hashes_not_tokens(pool: PgPool) {
     assert_eq!(stored[0].len(), 32, "a SHA-256");
     assert_ne!(stored[0], anna.token.as_bytes());
 }
+
+#[sqlx::test]
+async fn password_guessing_on_one_account_is_throttled_with_a_429_and_retry_after(pool: PgPool) {
+    let mut config = vouchgraph::config::Config::for_tests(String::new());
+    config.login_limits = vouchgraph::auth::throttle::LoginLimits {
+        per_account: 3,
+        per_ip: 1000,
+    };
+    let app = crate::helpers::spawn_app_with(pool, config).await;
+    let anna = app.signup("Anna", "anna@example.com").await; // one attempt: the sign-up's login
+    let wrong = serde_json::json!({ "email": "anna@example.com", "password": "not her password" });
+    for _ in 0..2 {
+        let response = app.post("/v1/sessions", None, &wrong).await;
+        assert_eq!(response.status(), reqwest::StatusCode::UNAUTHORIZED);
+    }
+    // The fourth attempt on the account is refused before the password is even checked,
+    // the right password included.
+    let right = serde_json::json!({ "email": "anna@example.com", "password": anna.password });
+    let response = app.post("/v1/sessions", None, &right).await;
+    assert!(response.headers().contains_key("retry-after"));
+    crate::helpers::assert_problem(response, reqwest::StatusCode::TOO_MANY_REQUESTS).await;
+    // Another account from the same address is not affected.
+    app.signup("Ben", "ben@example.com").await;
+}
