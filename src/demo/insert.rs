@@ -55,6 +55,17 @@ pub async fn insert_town(pool: &PgPool, town: &DemoTown) -> anyhow::Result<DemoS
     let providers = insert_providers(&mut tx, town, &people, &trades).await?;
     insert_trust(&mut tx, town, &people).await?;
     insert_vouches(&mut tx, town, &people, &providers, &trades).await?;
+    let owners: Vec<usize> = town.providers.iter().map(|p| p.owner).collect();
+    super::referrals::insert(
+        &mut tx,
+        &super::referrals::generate(town, super::DEMO_SEED),
+        &people,
+        &providers,
+        &owners,
+        |slug| trade_id(&trades, slug),
+    )
+    .await
+    .context("inserting the demo referrals")?;
     let summary = DemoSummary::count(&mut *tx, false)
         .await
         .context("counting the demo town")?;

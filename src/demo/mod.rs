@@ -30,6 +30,7 @@ mod notes;
 mod people;
 mod providers;
 mod random;
+mod referrals;
 mod social;
 mod stats;
 pub mod story;

@@ -1,0 +1,268 @@
+//! Referrals for the demo town, in every state of their lifecycle, so that a provider's
+//! dashboard (funnel, "who refers me") has something real to show from the first start.
+//!
+//! People refer providers they recommend to people they trust, as in life. Statuses follow
+//! a plausible funnel; every referral carries its full, time-ordered transition history.
+
+use rand::Rng;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use sqlx::PgConnection;
+
+use crate::domain::{ReferralStatus, Stance};
+
+use super::story::{ANNA, BEN, MATT, ROSSI_TILING};
+use super::town::DemoTown;
+
+/// One demo referral: indices into the town, and its path through the lifecycle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoReferral {
+    /// Index of the referrer in `town.people`.
+    pub referrer: usize,
+    /// Index of the provider in `town.providers`.
+    pub provider: usize,
+    /// The trade slug.
+    pub trade: &'static str,
+    /// Index of the recipient in `town.people`.
+    pub recipient: usize,
+    /// The statuses it went through with their age in days, oldest first ("sent" first).
+    pub stages: Vec<(ReferralStatus, f64)>,
+    /// "good" or "bad" for a completed referral.
+    pub outcome: Option<&'static str>,
+    /// A 1–5 rating for some completed referrals.
+    pub rating: Option<i16>,
+}
+
+/// The final status of a referral, drawn so the town's funnel looks like a real one: most
+/// referrals get accepted, about half of those end in a hire.
+fn final_status(rng: &mut ChaCha8Rng) -> ReferralStatus {
+    use ReferralStatus::*;
+    match rng.gen_range(0..100) {
+        0..=11 => Sent,
+        12..=19 => Declined,
+        20..=27 => Expired,
+        28..=37 => Accepted,
+        38..=47 => Contacted,
+        48..=57 => Hired,
+        _ => Completed,
+    }
+}
+
+/// The path from `sent` to `last`, with ages spread between `age` days ago and now.
+fn path_to(last: ReferralStatus, age: f64, rng: &mut ChaCha8Rng) -> Vec<(ReferralStatus, f64)> {
+    use ReferralStatus::*;
+    let chain: &[ReferralStatus] = match last {
+        Sent => &[Sent],
+        Declined => &[Sent, Declined],
+        Expired => &[Sent, Expired],
+        Accepted => &[Sent, Accepted],
+        Contacted => &[Sent, Accepted, Contacted],
+        Hired => &[Sent, Accepted, Contacted, Hired],
+        Completed => &[Sent, Accepted, Contacted, Hired, Completed],
+    };
+    let mut stages = vec![(Sent, age)];
+    let mut now = age;
+    for status in &chain[1..] {
+        // An expiry comes 30 days after sending; other moves take a few days each.
+        now = if *status == Expired {
+            age - 30.0
+        } else {
+            (now - rng.gen_range(0.2..(now / 3.0).max(0.3))).max(0.05)
+        };
+        stages.push((*status, now));
+    }
+    stages
+}
+
+/// Generates the demo referrals for `town`.
+pub fn generate(town: &DemoTown, seed: u64) -> Vec<DemoReferral> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_0f4e_fe22);
+    let mut trusted: Vec<Vec<usize>> = vec![Vec::new(); town.people.len()];
+    for edge in &town.trust {
+        trusted[edge.truster].push(edge.trustee);
+    }
+    let mut referrals = Vec::new();
+    let mut add =
+        |referrer: usize, provider: usize, trade, recipient, last, rng: &mut ChaCha8Rng| {
+            let owner = town.providers[provider].owner;
+            if recipient == referrer || recipient == owner || referrer == owner {
+                return;
+            }
+            // Unanswered referrals expire after 30 days, so those still "sent" are younger.
+            let age = match last {
+                ReferralStatus::Expired => rng.gen_range(31.0..80.0),
+                ReferralStatus::Sent => rng.gen_range(0.5..29.0),
+                _ => rng.gen_range(1.0..80.0),
+            };
+            let outcome = (last == ReferralStatus::Completed).then(|| {
+                if rng.gen_bool(0.85) {
+                    "good"
+                } else {
+                    "bad"
+                }
+            });
+            let rating = outcome.filter(|_| rng.gen_bool(0.7)).map(|o| {
+                if o == "good" {
+                    rng.gen_range(4..=5)
+                } else {
+                    rng.gen_range(1..=2)
+                }
+            });
+            referrals.push(DemoReferral {
+                referrer,
+                provider,
+                trade,
+                recipient,
+                stages: path_to(last, age, rng),
+                outcome,
+                rating,
+            });
+        };
+    // Rossi Tiling, the story's tiler, gets referrals in every state from Matt and other
+    // recommenders, so Mario's dashboard shows the whole funnel.
+    let rossi_fans: Vec<usize> = town
+        .vouches
+        .iter()
+        .filter(|v| v.provider == ROSSI_TILING && v.stance == Stance::Recommend)
+        .map(|v| v.person)
+        .collect();
+    for (n, status) in ReferralStatus::ALL.iter().cycle().take(21).enumerate() {
+        let referrer = if n % 3 == 0 {
+            MATT
+        } else {
+            rossi_fans[n % rossi_fans.len()]
+        };
+        let circle = &trusted[referrer];
+        let recipient = match (n, circle.is_empty()) {
+            (0, _) => ANNA,
+            (_, true) => BEN,
+            _ => circle[rng.gen_range(0..circle.len())],
+        };
+        add(
+            referrer,
+            ROSSI_TILING,
+            "tiler",
+            recipient,
+            *status,
+            &mut rng,
+        );
+    }
+    // Elsewhere, about one recommendation in four has been passed on to someone trusted.
+    for vouch in &town.vouches {
+        let circle = &trusted[vouch.person];
+        if vouch.stance != Stance::Recommend || circle.is_empty() || !rng.gen_bool(0.25) {
+            continue;
+        }
+        let recipient = circle[rng.gen_range(0..circle.len())];
+        let last = final_status(&mut rng);
+        add(
+            vouch.person,
+            vouch.provider,
+            vouch.trade,
+            recipient,
+            last,
+            &mut rng,
+        );
+    }
+    referrals
+}
+
+/// Inserts the referrals and their transitions. `people` and `providers` map town indices to
+/// database ids. A hire is credited to its referral (each demo triple is referred once).
+pub async fn insert(
+    tx: &mut PgConnection,
+    referrals: &[DemoReferral],
+    people: &[i64],
+    providers: &[i64],
+    owners: &[usize],
+    trade_id: impl Fn(&str) -> anyhow::Result<i32>,
+) -> anyhow::Result<()> {
+    for r in referrals {
+        let (last, last_age) = *r.stages.last().expect("a referral has a first stage");
+        let accepted_age = r
+            .stages
+            .iter()
+            .find(|(s, _)| *s == ReferralStatus::Accepted)
+            .map(|(_, age)| *age);
+        let credited = r.stages.iter().any(|(s, _)| *s == ReferralStatus::Hired);
+        let id: i64 = sqlx::query_scalar(
+            "insert into referrals (referrer_id, provider_id, trade_id, recipient_id, note, status,
+                outcome, rating, credited, created_at, updated_at, accepted_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                now() - make_interval(secs => $10 * 86400),
+                now() - make_interval(secs => $11 * 86400),
+                now() - make_interval(secs => $12 * 86400))
+             returning id",
+        )
+        .bind(people[r.referrer])
+        .bind(providers[r.provider])
+        .bind(trade_id(r.trade)?)
+        .bind(people[r.recipient])
+        .bind("You should call them, they did a great job for us.")
+        .bind(last.as_str())
+        .bind(r.outcome)
+        .bind(r.rating)
+        .bind(credited)
+        .bind(r.stages[0].1)
+        .bind(last_age)
+        .bind(accepted_age)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut from: Option<ReferralStatus> = None;
+        for (status, age) in &r.stages {
+            use ReferralStatus::*;
+            let actor = match status {
+                Sent => Some(people[r.referrer]),
+                Accepted | Declined | Hired => Some(people[r.recipient]),
+                Contacted | Completed => Some(people[owners[r.provider]]),
+                Expired => None,
+            };
+            sqlx::query(
+                "insert into referral_transitions (referral_id, from_status, to_status, actor_id, created_at)
+                 values ($1, $2, $3, $4, now() - make_interval(secs => $5 * 86400))",
+            )
+            .bind(id)
+            .bind(from.map(|s| s.as_str()))
+            .bind(status.as_str())
+            .bind(actor)
+            .bind(*age)
+            .execute(&mut *tx)
+            .await?;
+            from = Some(*status);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::{generate as generate_town, DEMO_SEED};
+
+    #[test]
+    fn rossi_tiling_has_referrals_in_every_state_with_ordered_histories() {
+        let town = generate_town(DEMO_SEED);
+        let referrals = generate(&town, DEMO_SEED);
+        for status in ReferralStatus::ALL {
+            assert!(
+                referrals
+                    .iter()
+                    .any(|r| r.provider == ROSSI_TILING
+                        && r.stages.last().map(|s| s.0) == Some(status)),
+                "no Rossi Tiling referral is {status:?}"
+            );
+        }
+        for r in &referrals {
+            assert_eq!(r.stages[0].0, ReferralStatus::Sent);
+            assert!(r.stages.windows(2).all(|w| w[0].1 >= w[1].1), "{r:?}");
+            assert!(r.stages.iter().all(|(_, age)| *age > 0.0));
+            assert_ne!(r.referrer, r.recipient);
+            assert_ne!(town.providers[r.provider].owner, r.recipient);
+            assert_eq!(
+                r.outcome.is_some(),
+                r.stages.last().unwrap().0 == ReferralStatus::Completed
+            );
+        }
+        assert!(referrals.len() > 200, "{} referrals", referrals.len());
+    }
+}
