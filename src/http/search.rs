@@ -260,26 +260,27 @@ fn result_view(seeker: Option<PersonId>, r: RankedProvider) -> ResultView {
 }
 
 fn counts_view(signed_in: bool, c: &VouchCounts) -> CountsView {
-    let people = |n: u32| {
-        if n == 1 {
-            "1 person".to_string()
-        } else {
-            format!("{n} people")
-        }
+    // "1 person you trust recommends", "3 people you trust recommend", "1 warns", "0 warn".
+    let people = |n: u32| match n {
+        1 => "1 person".to_string(),
+        n => format!("{n} people"),
     };
+    let s = |n: u32| if n == 1 { "s" } else { "" };
     let summary = if signed_in {
         format!(
-            "{} you trust recommend, {} warn{}",
+            "{} you trust recommend{}, {} warn{}",
             people(c.network_recommend),
+            s(c.network_recommend),
             c.network_warn,
-            if c.network_warn == 1 { "s" } else { "" }
+            s(c.network_warn)
         )
     } else {
         format!(
-            "{} recommend publicly, {} warn{}",
+            "{} recommend{} publicly, {} warn{}",
             people(c.public_recommend),
+            s(c.public_recommend),
             c.public_warn,
-            if c.public_warn == 1 { "s" } else { "" }
+            s(c.public_warn)
         )
     };
     CountsView {
