@@ -282,7 +282,7 @@ impl Report {
                 );
                 let _ = writeln!(
                     out,
-                    "| (setup, untimed target) bulk COPY of the network into Postgres | {:.0} s | | |",
+                    "| bulk `COPY` of the network into Postgres (setup, no target) | {:.0} s | | |",
                     pg.bulk_load.as_secs_f64()
                 );
             }
