@@ -30,6 +30,9 @@ use super::weights::EdgeKind;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Prior {
     by_trade: FxHashMap<(ProviderId, TradeId), f64>,
+    /// Per trade, the providers with a positive prior, highest first (ties by id), so a search
+    /// can take the best providers its walk did not reach without scoring every provider.
+    ranked: FxHashMap<TradeId, Vec<(ProviderId, f64)>>,
     all_trades: FxHashMap<ProviderId, f64>,
     iterations: u32,
     last_change: f64,
@@ -47,6 +50,14 @@ impl Prior {
             .get(&(provider, trade))
             .copied()
             .unwrap_or(0.0)
+    }
+
+    /// The providers of `trade` with a positive prior, highest first, ties by provider id.
+    pub fn ranked(&self, trade: TradeId) -> &[(ProviderId, f64)] {
+        self.ranked
+            .get(&trade)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// A provider's prior counting its public vouches in every trade together.
@@ -103,8 +114,20 @@ pub fn compute_prior(graph: &TrustGraph, seeds: &[PersonId], params: &RankParams
         }
     }
     let net = |(recommend, warn): (f64, f64)| params.net_evidence(recommend, warn);
+    let by_trade: FxHashMap<(ProviderId, TradeId), f64> =
+        by_trade.into_iter().map(|(k, v)| (k, net(v))).collect();
+    let mut ranked: FxHashMap<TradeId, Vec<(ProviderId, f64)>> = FxHashMap::default();
+    for (&(provider, trade), &value) in &by_trade {
+        if value > 0.0 {
+            ranked.entry(trade).or_default().push((provider, value));
+        }
+    }
+    for list in ranked.values_mut() {
+        list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
     Prior {
-        by_trade: by_trade.into_iter().map(|(k, v)| (k, net(v))).collect(),
+        by_trade,
+        ranked,
         all_trades: all_trades.into_iter().map(|(k, v)| (k, net(v))).collect(),
         iterations: trust.iterations,
         last_change: trust.last_change,

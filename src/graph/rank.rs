@@ -7,7 +7,7 @@
 //! [`compute_prior`]: super::prior::compute_prior
 
 use petgraph::graph::NodeIndex;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{PersonId, ProviderId, TradeId};
@@ -94,39 +94,71 @@ pub fn rank_providers_for(
         evidence,
     } = walk_and_collect(graph, q.seeker, trade, params);
 
-    let mut candidates: Vec<Candidate> = graph
-        .providers_offering(slot)
-        .iter()
-        .filter_map(|&node| {
-            let info = graph.provider_info(node);
-            if Some(info.owner) == q.seeker {
-                return None;
-            }
-            if let Some((lat, lon)) = q.near {
-                if !info.serves(lat, lon) {
-                    return None;
-                }
-            }
-            let found = evidence.get(&node).copied().unwrap_or_default();
-            let personal = found.personal(params);
-            let prior = prior.get(info.id, q.trade);
-            Some(Candidate {
-                node,
-                id: info.id,
-                score: personal + params.lambda * prior,
-                personal,
-                prior,
-                evidence: found,
-            })
-        })
+    let eligible = |node: NodeIndex| {
+        let info = graph.provider_info(node);
+        info.trades.contains(&q.trade)
+            && Some(info.owner) != q.seeker
+            && q.near.is_none_or(|(lat, lon)| info.serves(lat, lon))
+    };
+    let candidate = |node: NodeIndex| {
+        let info = graph.provider_info(node);
+        let found = evidence.get(&node).copied().unwrap_or_default();
+        let personal = found.personal(params);
+        let prior = prior.get(info.id, q.trade);
+        Candidate {
+            node,
+            id: info.id,
+            score: personal + params.lambda * prior,
+            personal,
+            prior,
+            evidence: found,
+        }
+    };
+    // Every provider the walk reached can rank on its personal score. Of the rest, whose score
+    // is lambda * prior alone, only the best `limit` by prior can make the list, so they are
+    // taken from the prior's ranking instead of scoring every provider of the trade.
+    let mut candidates: Vec<Candidate> = evidence
+        .keys()
+        .copied()
+        .filter(|&node| eligible(node))
+        .map(candidate)
         .collect();
-    candidates.sort_by(|a, b| {
+    let mut unreached = 0;
+    for &(id, _) in prior.ranked(q.trade) {
+        if unreached == q.limit {
+            break;
+        }
+        let Some(node) = graph.provider_node(id) else {
+            continue;
+        };
+        if !evidence.contains_key(&node) && eligible(node) {
+            candidates.push(candidate(node));
+            unreached += 1;
+        }
+    }
+    if unreached < q.limit {
+        // Too few providers with a prior here: the rest tie at zero, by id; consider them all.
+        let taken: FxHashSet<NodeIndex> = candidates.iter().map(|c| c.node).collect();
+        candidates.extend(
+            graph
+                .providers_offering(slot)
+                .iter()
+                .copied()
+                .filter(|node| !taken.contains(node) && eligible(*node))
+                .map(candidate),
+        );
+    }
+    let order = |a: &Candidate, b: &Candidate| {
         b.score
             .total_cmp(&a.score)
             .then(b.prior.total_cmp(&a.prior))
             .then(a.id.cmp(&b.id))
-    });
+    };
+    if candidates.len() > q.limit && q.limit > 0 {
+        candidates.select_nth_unstable_by(q.limit - 1, order);
+    }
     candidates.truncate(q.limit);
+    candidates.sort_by(order);
 
     let mut finder = PathFinder::new(graph, &viewer, params);
     let mut vouchers = match finder {

@@ -101,7 +101,12 @@ pub async fn check_credentials(
     if let Err(retry_after_secs) = state.logins.check(email, address) {
         return Err(ApiError::TooManyRequests { retry_after_secs });
     }
-    let found = store::accounts::credentials_by_email(&state.pool, email.trim()).await?;
+    // Postgres text cannot hold NUL (a 500 from the query): no account has such an email.
+    let found = if email.contains('\0') {
+        None
+    } else {
+        store::accounts::credentials_by_email(&state.pool, email.trim()).await?
+    };
     let (person, phc) = match found {
         Some((person, phc)) => (Some(person), phc),
         None => (None, state.dummy_hash.to_string()),

@@ -23,6 +23,7 @@
 //! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
 //! | `network.rs`, `network_query.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
 //! | `owner.rs`, `dashboard.rs` | a provider's profile editor and dashboard (owner only) |
+//! | `partners.rs`, `partner_webhooks.rs` | `/partners`: a partner's keys, origins, widget snippet and webhooks (owner only) |
 //! | `svg/` | server-side SVG: trust paths, the network map, the referral funnel |
 
 mod account;
@@ -34,6 +35,8 @@ mod network;
 mod network_query;
 mod owner;
 mod page;
+mod partner_webhooks;
+mod partners;
 mod provider;
 mod refer;
 mod referrals;
@@ -71,6 +74,30 @@ pub fn router() -> Router<AppState> {
         .route("/referrals/{id}/move", post(referrals::make_move))
         .route("/inbox", get(referrals::inbox))
         .route("/inbox/read-all", post(referrals::read_all))
+        .route(
+            "/partners",
+            get(partners::partners).post(partners::create_partner),
+        )
+        .route("/partners/{id}", get(partners::partner))
+        .route("/partners/{id}/origins", post(partners::save_origins))
+        .route("/partners/{id}/keys", post(partners::create_key))
+        .route(
+            "/partners/{id}/keys/{key}/rotate",
+            post(partners::rotate_key),
+        )
+        .route(
+            "/partners/{id}/keys/{key}/revoke",
+            post(partners::revoke_key),
+        )
+        .route("/partners/{id}/widget", get(partners::widget))
+        .route(
+            "/partners/{id}/webhooks",
+            get(partner_webhooks::webhooks).post(partner_webhooks::create_endpoint),
+        )
+        .route(
+            "/partners/{id}/webhooks/{endpoint}/deliveries/{delivery}/redeliver",
+            post(partner_webhooks::redeliver),
+        )
         .route("/static/{file}", get(assets::asset))
         .layer(axum::middleware::map_response(page::security_headers))
 }

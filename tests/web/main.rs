@@ -5,5 +5,6 @@ mod csrf;
 mod helpers;
 mod owner;
 mod pages;
+mod partners;
 mod privacy;
 mod referrals;

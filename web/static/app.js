@@ -2,11 +2,12 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  // "Copy link" buttons: shown only when the clipboard can be used.
+  // Copy buttons: shown only when the clipboard can be used.
   for (const button of document.querySelectorAll("button[data-copy]")) {
     const field = document.getElementById(button.dataset.copy);
     if (!field || !navigator.clipboard) continue;
     button.hidden = false;
+    const label = button.textContent;
     button.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(field.value);
@@ -15,7 +16,7 @@ document.addEventListener("DOMContentLoaded", () => {
         field.select();
         button.textContent = "Press Ctrl+C to copy";
       }
-      setTimeout(() => { button.textContent = "Copy link"; }, 2500);
+      setTimeout(() => { button.textContent = label; }, 2500);
     });
   }
 

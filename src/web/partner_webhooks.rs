@@ -1,0 +1,276 @@
+//! `/partners/{id}/webhooks`: a partner's webhook endpoints (owner only): register one (its
+//! `whsec_` signing secret is shown once), and each endpoint's recent deliveries with their
+//! attempts, status codes and latency, and a button to send one again. The same store calls
+//! and rules as the webhook API in `src/webhooks/http.rs`.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use crate::error::ApiError;
+use crate::partners::store::PartnerRow;
+use crate::state::AppState;
+use crate::webhooks::store as wstore;
+use crate::webhooks::{signing, ssrf, EVENT_TYPES};
+
+use super::page::{day, render, see_other, Chrome, WebError};
+use super::partners::{owned, partner_notice, path_id, when};
+use super::session::{Posted, Visitor};
+
+/// How many deliveries each endpoint's log shows.
+const LOG_LENGTH: i64 = 10;
+
+/// One attempt in the log.
+struct AttemptItem {
+    started: String,
+    status: String,
+    latency_ms: i32,
+    manual: bool,
+}
+
+/// One delivery in the log.
+struct DeliveryItem {
+    id: i64,
+    event_type: String,
+    event_id: String,
+    status: String,
+    queued: String,
+    attempts: Vec<AttemptItem>,
+}
+
+/// An endpoint with its log.
+struct EndpointItem {
+    id: i64,
+    url: String,
+    events: String,
+    created: String,
+    enabled: bool,
+    disabled_reason: Option<String>,
+    failures: i32,
+    deliveries: Vec<DeliveryItem>,
+}
+
+/// An event type checkbox.
+struct EventChoice {
+    name: &'static str,
+    checked: bool,
+}
+
+/// A new endpoint's secret, shown once.
+struct NewSecret {
+    url: String,
+    secret: String,
+}
+
+#[derive(Template)]
+#[template(path = "partner_webhooks.html")]
+struct WebhooksPage {
+    chrome: Chrome,
+    csrf: String,
+    message: Option<&'static str>,
+    id: i64,
+    name: String,
+    endpoints: Vec<EndpointItem>,
+    url: String,
+    events: Vec<EventChoice>,
+    url_error: Option<String>,
+    events_error: Option<String>,
+    new_secret: Option<NewSecret>,
+}
+
+/// The create form, as typed.
+#[derive(Default)]
+struct Typed {
+    url: String,
+    events: Vec<String>,
+}
+
+struct Problems {
+    url: Option<String>,
+    events: Option<String>,
+}
+
+async fn endpoints(state: &AppState, partner: i64) -> Result<Vec<EndpointItem>, WebError> {
+    let mut items = Vec::new();
+    for e in wstore::list(&state.pool, partner).await? {
+        let rows = wstore::deliveries(&state.pool, e.id, None, LOG_LENGTH).await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut attempts: HashMap<i64, Vec<AttemptItem>> = HashMap::new();
+        for a in wstore::attempts(&state.pool, &ids).await? {
+            let status = match (a.status_code, a.error) {
+                (Some(code), _) => code.to_string(),
+                (None, Some(error)) => error,
+                (None, None) => "no response".into(),
+            };
+            attempts
+                .entry(a.delivery_id)
+                .or_default()
+                .push(AttemptItem {
+                    started: when(a.started_at),
+                    status,
+                    latency_ms: a.latency_ms,
+                    manual: a.manual,
+                });
+        }
+        let deliveries = rows
+            .into_iter()
+            .map(|r| DeliveryItem {
+                attempts: attempts.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                event_type: r.event_type,
+                event_id: r.event_id,
+                status: r.status,
+                queued: when(r.created_at),
+            })
+            .collect();
+        items.push(EndpointItem {
+            id: e.id,
+            url: e.url,
+            events: e.event_types.join(", "),
+            created: day(e.created_at),
+            enabled: e.disabled_at.is_none(),
+            disabled_reason: e.disabled_reason,
+            failures: e.consecutive_failures,
+            deliveries,
+        });
+    }
+    Ok(items)
+}
+
+async fn page_with(
+    state: &AppState,
+    visitor: &Visitor,
+    partner: PartnerRow,
+    typed: Typed,
+    problems: Option<Problems>,
+    new_secret: Option<NewSecret>,
+) -> Result<Response, WebError> {
+    let me = visitor.require()?;
+    let status = if problems.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if new_secret.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let (url_error, events_error) = problems.map(|p| (p.url, p.events)).unwrap_or_default();
+    let page = WebhooksPage {
+        chrome: Chrome::new(state, visitor, "partners", "Webhooks").await?,
+        csrf: me.csrf.clone(),
+        message: partner_notice(visitor),
+        id: partner.id,
+        name: partner.name,
+        endpoints: endpoints(state, partner.id).await?,
+        url: typed.url,
+        events: EVENT_TYPES
+            .iter()
+            .map(|name| EventChoice {
+                name,
+                checked: typed.events.iter().any(|e| e == name),
+            })
+            .collect(),
+        url_error,
+        events_error,
+        new_secret,
+    };
+    render(status, &page)
+}
+
+/// `GET /partners/{id}/webhooks`.
+pub async fn webhooks(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let me = visitor.require()?;
+    let partner = owned(&state, me, id).await?;
+    page_with(&state, &visitor, partner, Typed::default(), None, None).await
+}
+
+/// `POST /partners/{id}/webhooks`: registers an endpoint and shows its secret this once.
+pub async fn create_endpoint(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Posted { visitor, form }: Posted<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let me = visitor.require_for(&format!("/partners/{id}/webhooks"))?;
+    let partner = owned(&state, me, id).await?;
+    let mut typed = Typed::default();
+    for (key, value) in form {
+        match key.as_str() {
+            "url" => typed.url = value,
+            "event_types" => typed.events.push(value),
+            _ => {}
+        }
+    }
+    let url = ssrf::check_url(&typed.url, state.config.webhooks.policy());
+    let mut events: Vec<String> = typed
+        .events
+        .iter()
+        .filter(|e| EVENT_TYPES.contains(&e.as_str()))
+        .cloned()
+        .collect();
+    events.sort();
+    events.dedup();
+    let events_error = (events.is_empty() || events.len() != typed.events.len())
+        .then(|| "Choose at least one of the event types listed.".to_string());
+    let url = match (url, events_error) {
+        (Ok(url), None) => url,
+        (url, events_error) => {
+            let problems = Problems {
+                url: url.err().map(|why| format!("The URL {why}.")),
+                events: events_error,
+            };
+            return page_with(&state, &visitor, partner, typed, Some(problems), None).await;
+        }
+    };
+    let secret = signing::generate_secret();
+    let row = wstore::create(&state.pool, id, url.as_str(), &events, &secret).await?;
+    let shown = NewSecret {
+        url: row.url,
+        secret,
+    };
+    page_with(
+        &state,
+        &visitor,
+        partner,
+        Typed::default(),
+        None,
+        Some(shown),
+    )
+    .await
+}
+
+/// `POST /partners/{id}/webhooks/{endpoint}/deliveries/{delivery}/redeliver`: sends a delivery
+/// again now, whatever its state (receivers deduplicate on `webhook-id`).
+pub async fn redeliver(
+    State(state): State<AppState>,
+    Path((raw, raw_endpoint, raw_delivery)): Path<(String, String, String)>,
+    Posted { visitor, .. }: Posted<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let endpoint = path_id(&raw_endpoint, "webhook endpoint")?;
+    let delivery = path_id(&raw_delivery, "delivery")?;
+    let me = visitor.require_for(&format!("/partners/{id}/webhooks"))?;
+    owned(&state, me, id).await?;
+    let row = wstore::get(&state.pool, id, endpoint)
+        .await?
+        .ok_or(ApiError::NotFound("webhook endpoint"))?;
+    if row.disabled_at.is_some() {
+        return Err(ApiError::Conflict(
+            "the endpoint is disabled, so nothing can be sent to it".into(),
+        )
+        .into());
+    }
+    if !wstore::redeliver(&state.pool, endpoint, delivery).await? {
+        return Err(ApiError::NotFound("delivery").into());
+    }
+    Ok(see_other(&format!(
+        "/partners/{id}/webhooks?done=redelivered"
+    )))
+}

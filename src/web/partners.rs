@@ -1,0 +1,639 @@
+//! `/partners`: the partner pages (owner only). A partner's allowed origins, its API keys
+//! (issue, rotate with a grace period, revoke; a new key is shown once), and the widget
+//! configurator that writes the `<script>` snippet. The same store calls and rules as the
+//! partner API in `src/partners/manage.rs`.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+use crate::error::ApiError;
+use crate::partners::keys::{self, KeyKind};
+use crate::partners::manage::{normalize_origin, MAX_GRACE_SECS};
+use crate::partners::store::{self as pstore, KeyRow, PartnerRow};
+use crate::state::AppState;
+
+use super::page::{day, render, see_other, Chrome, WebError};
+use super::search::{trade_options, TradeOption};
+use super::session::{Posted, SignedIn, Visitor, WebQuery};
+
+/// A date and time, to the minute: "23 Nov 2026 14:05 UTC".
+pub fn when(t: OffsetDateTime) -> String {
+    t.format(format_description!(
+        "[day padding:none] [month repr:short] [year] [hour]:[minute] UTC"
+    ))
+    .unwrap_or_default()
+}
+
+/// A path segment that must be an id; anything else is a 404.
+pub fn path_id(raw: &str, what: &'static str) -> Result<i64, WebError> {
+    raw.parse::<i64>()
+        .map_err(|_| ApiError::NotFound(what).into())
+}
+
+/// The partner `id`, for its owner; a 404 if there is none, a 403 page for anyone else.
+pub async fn owned(state: &AppState, me: &SignedIn, id: i64) -> Result<PartnerRow, WebError> {
+    let partner = pstore::get(&state.pool, id)
+        .await?
+        .ok_or(ApiError::NotFound("partner"))?;
+    if partner.owner_id != me.person {
+        return Err(
+            ApiError::Forbidden("only the partner's owner account manages it".into()).into(),
+        );
+    }
+    Ok(partner)
+}
+
+/// The confirmation after one of these pages' own redirects (`?done=…`); only known keys.
+pub fn partner_notice(visitor: &Visitor) -> Option<&'static str> {
+    Some(match visitor.done.as_deref()? {
+        "partner-created" => "Partner created. Next, issue a publishable key for your widgets.",
+        "origins-saved" => "Allowed origins saved.",
+        "key-revoked" => "Key revoked: it stops working at once.",
+        "redelivered" => "Queued: the event will be sent again within moments.",
+        _ => return None,
+    })
+}
+
+/// The page's own address, for the snippet's script URL: the Host the browser used, if it
+/// looks like a host name.
+fn base_url(headers: &HeaderMap, secure: bool) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// Origins typed one per line: normalized, deduplicated, or the first problem.
+fn parse_origins(text: &str) -> Result<Vec<String>, String> {
+    let mut origins: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let origin = normalize_origin(line)?;
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+    }
+    if origins.len() > 20 {
+        return Err("at most 20 origins".into());
+    }
+    Ok(origins)
+}
+
+// ---------------------------------------------------------------------------------------------
+// `/partners`
+
+/// A partner in the list.
+struct PartnerItem {
+    id: i64,
+    name: String,
+    origins: String,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "partners.html")]
+struct PartnersPage {
+    chrome: Chrome,
+    csrf: String,
+    message: Option<&'static str>,
+    partners: Vec<PartnerItem>,
+    name: String,
+    origins: String,
+    name_error: Option<String>,
+    origins_error: Option<String>,
+}
+
+/// The create form, as typed.
+#[derive(Deserialize, Default)]
+pub struct NewPartnerForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    origins: String,
+}
+
+async fn partners_page_with(
+    state: &AppState,
+    visitor: &Visitor,
+    form: NewPartnerForm,
+    name_error: Option<String>,
+    origins_error: Option<String>,
+) -> Result<Response, WebError> {
+    let me = visitor.require()?;
+    let partners = pstore::owned_by(&state.pool, me.person)
+        .await?
+        .into_iter()
+        .map(|p| PartnerItem {
+            id: p.id,
+            name: p.name,
+            origins: p.allowed_origins.join(", "),
+            created: day(p.created_at),
+        })
+        .collect();
+    let status = if name_error.is_some() || origins_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = PartnersPage {
+        chrome: Chrome::new(state, visitor, "partners", "Partners").await?,
+        csrf: me.csrf.clone(),
+        message: partner_notice(visitor),
+        partners,
+        name: form.name,
+        origins: form.origins,
+        name_error,
+        origins_error,
+    };
+    render(status, &page)
+}
+
+/// `GET /partners`: my partners and the create form.
+pub async fn partners(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
+    partners_page_with(&state, &visitor, NewPartnerForm::default(), None, None).await
+}
+
+/// `POST /partners`: creates a partner owned by me.
+pub async fn create_partner(
+    State(state): State<AppState>,
+    Posted { visitor, form }: Posted<NewPartnerForm>,
+) -> Result<Response, WebError> {
+    let me = visitor.require_for("/partners")?;
+    let name = form.name.trim();
+    let name_error = (!(1..=120).contains(&name.chars().count()))
+        .then(|| "Name must be 1 to 120 characters.".to_string());
+    let origins = parse_origins(&form.origins);
+    if name_error.is_some() || origins.is_err() {
+        let origins_error = origins.err();
+        return partners_page_with(&state, &visitor, form, name_error, origins_error).await;
+    }
+    let origins = origins.unwrap_or_default();
+    let partner = pstore::create(&state.pool, me.person, name, &origins).await?;
+    Ok(see_other(&format!(
+        "/partners/{}?done=partner-created",
+        partner.id
+    )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// `/partners/{id}`: origins and keys
+
+/// A key in the list.
+struct KeyItem {
+    id: i64,
+    kind: &'static str,
+    prefix: String,
+    created: String,
+    last_used: String,
+    status: String,
+    active: bool,
+}
+
+fn key_item(k: KeyRow, now: OffsetDateTime) -> KeyItem {
+    let kind = KeyKind::parse(&k.kind).unwrap_or(KeyKind::Secret).as_str();
+    let (status, active) = match (k.revoked_at, k.expires_at) {
+        (Some(at), _) => (format!("Revoked {}", day(at)), false),
+        (None, Some(end)) if end <= now => (format!("Expired {}", day(end)), false),
+        (None, Some(end)) => (format!("Rotated: works until {}", when(end)), true),
+        (None, None) => ("Active".to_string(), true),
+    };
+    KeyItem {
+        id: k.id,
+        kind,
+        prefix: k.prefix,
+        created: day(k.created_at),
+        last_used: k.last_used_at.map(when).unwrap_or_else(|| "Never".into()),
+        status,
+        active,
+    }
+}
+
+/// A key just made, shown this once.
+struct NewKeyBox {
+    key: String,
+    publishable: bool,
+}
+
+/// A rotation's grace period choice.
+struct Grace {
+    secs: i64,
+    label: &'static str,
+}
+
+const GRACE: &[Grace] = &[
+    Grace {
+        secs: 0,
+        label: "Stop the old key now",
+    },
+    Grace {
+        secs: 3600,
+        label: "Keep the old key 1 hour",
+    },
+    Grace {
+        secs: 86_400,
+        label: "Keep the old key 1 day",
+    },
+    Grace {
+        secs: 7 * 86_400,
+        label: "Keep the old key 7 days",
+    },
+    Grace {
+        secs: MAX_GRACE_SECS,
+        label: "Keep the old key 30 days",
+    },
+];
+
+#[derive(Template)]
+#[template(path = "partner.html")]
+struct PartnerPage {
+    chrome: Chrome,
+    csrf: String,
+    message: Option<&'static str>,
+    id: i64,
+    name: String,
+    origins: String,
+    origins_error: Option<String>,
+    keys: Vec<KeyItem>,
+    new_key: Option<NewKeyBox>,
+    grace: &'static [Grace],
+}
+
+async fn partner_page_with(
+    state: &AppState,
+    visitor: &Visitor,
+    partner: PartnerRow,
+    origins: Option<String>,
+    origins_error: Option<String>,
+    new_key: Option<NewKeyBox>,
+) -> Result<Response, WebError> {
+    let me = visitor.require()?;
+    let now = OffsetDateTime::now_utc();
+    let keys = pstore::list_keys(&state.pool, partner.id)
+        .await?
+        .into_iter()
+        .map(|k| key_item(k, now))
+        .collect();
+    let status = if origins_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else if new_key.is_some() {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let page = PartnerPage {
+        chrome: Chrome::new(state, visitor, "partners", partner.name.clone()).await?,
+        csrf: me.csrf.clone(),
+        message: partner_notice(visitor),
+        id: partner.id,
+        origins: origins.unwrap_or_else(|| partner.allowed_origins.join("\n")),
+        name: partner.name,
+        origins_error,
+        keys,
+        new_key,
+        grace: GRACE,
+    };
+    render(status, &page)
+}
+
+/// `GET /partners/{id}`.
+pub async fn partner(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let me = visitor.require()?;
+    let partner = owned(&state, me, id).await?;
+    partner_page_with(&state, &visitor, partner, None, None, None).await
+}
+
+/// The origins form.
+#[derive(Deserialize)]
+pub struct OriginsForm {
+    #[serde(default)]
+    origins: String,
+}
+
+/// `POST /partners/{id}/origins`: replaces the allowed origins.
+pub async fn save_origins(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Posted { visitor, form }: Posted<OriginsForm>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let me = visitor.require_for(&format!("/partners/{id}"))?;
+    let partner = owned(&state, me, id).await?;
+    match parse_origins(&form.origins) {
+        Ok(origins) => {
+            pstore::update(&state.pool, id, None, Some(&origins)).await?;
+            Ok(see_other(&format!("/partners/{id}?done=origins-saved")))
+        }
+        Err(why) => {
+            partner_page_with(
+                &state,
+                &visitor,
+                partner,
+                Some(form.origins),
+                Some(why),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// The new-key form.
+#[derive(Deserialize)]
+pub struct NewKeyForm {
+    kind: KeyKind,
+}
+
+/// `POST /partners/{id}/keys`: issues a key and shows it this once.
+pub async fn create_key(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    Posted { visitor, form }: Posted<NewKeyForm>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let me = visitor.require_for(&format!("/partners/{id}"))?;
+    let partner = owned(&state, me, id).await?;
+    let new = keys::generate(form.kind);
+    pstore::insert_key(&state.pool, id, form.kind.as_str(), &new.prefix, &new.hash).await?;
+    let shown = NewKeyBox {
+        key: new.key,
+        publishable: form.kind == KeyKind::Publishable,
+    };
+    partner_page_with(&state, &visitor, partner, None, None, Some(shown)).await
+}
+
+/// The rotate form.
+#[derive(Deserialize)]
+pub struct RotateForm {
+    #[serde(default)]
+    grace_period_secs: i64,
+}
+
+/// `POST /partners/{id}/keys/{key}/rotate`: replaces a key; the old one works for the grace
+/// period chosen.
+pub async fn rotate_key(
+    State(state): State<AppState>,
+    Path((raw, raw_key)): Path<(String, String)>,
+    Posted { visitor, form }: Posted<RotateForm>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let key_id = path_id(&raw_key, "key")?;
+    let me = visitor.require_for(&format!("/partners/{id}"))?;
+    let partner = owned(&state, me, id).await?;
+    if !(0..=MAX_GRACE_SECS).contains(&form.grace_period_secs) {
+        return Err(ApiError::field(
+            "grace_period_secs",
+            format!("must be between 0 and {MAX_GRACE_SECS}"),
+        )
+        .into());
+    }
+    let mut tx = state.pool.begin().await?;
+    let old = pstore::key_for_update(&mut tx, id, key_id)
+        .await?
+        .ok_or(ApiError::NotFound("key"))?;
+    if !key_item(old.clone(), OffsetDateTime::now_utc()).active {
+        return Err(
+            ApiError::Conflict("this key no longer works; issue a new one instead".into()).into(),
+        );
+    }
+    let kind = KeyKind::parse(&old.kind).unwrap_or(KeyKind::Secret);
+    let new = keys::generate(kind);
+    let row = pstore::insert_key(&mut *tx, id, kind.as_str(), &new.prefix, &new.hash).await?;
+    let ends = OffsetDateTime::now_utc() + time::Duration::seconds(form.grace_period_secs);
+    pstore::retire_key(&mut tx, old.id, ends, row.id).await?;
+    tx.commit().await?;
+    let shown = NewKeyBox {
+        key: new.key,
+        publishable: kind == KeyKind::Publishable,
+    };
+    partner_page_with(&state, &visitor, partner, None, None, Some(shown)).await
+}
+
+/// `POST /partners/{id}/keys/{key}/revoke`: revokes a key at once.
+pub async fn revoke_key(
+    State(state): State<AppState>,
+    Path((raw, raw_key)): Path<(String, String)>,
+    Posted { visitor, .. }: Posted<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let key_id = path_id(&raw_key, "key")?;
+    let me = visitor.require_for(&format!("/partners/{id}"))?;
+    owned(&state, me, id).await?;
+    if !pstore::revoke_key(&state.pool, id, key_id).await? {
+        return Err(ApiError::NotFound("key").into());
+    }
+    Ok(see_other(&format!("/partners/{id}?done=key-revoked")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// `/partners/{id}/widget`: the configurator
+
+/// The configurator's choices, as typed (a GET form: a publishable key is public by design,
+/// it goes in every page that shows a widget).
+#[derive(Deserialize, Default)]
+pub struct WidgetQuery {
+    #[serde(default)]
+    key: String,
+    #[serde(default)]
+    widget: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    trade: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+}
+
+#[derive(Template)]
+#[template(path = "partner_widget.html")]
+struct WidgetPage {
+    chrome: Chrome,
+    id: i64,
+    name: String,
+    q: WidgetQuery,
+    trades: Vec<TradeOption>,
+    errors: Vec<String>,
+    snippet: Option<String>,
+    origins: Vec<String>,
+}
+
+impl WidgetPage {
+    fn is(&self, widget: &str) -> bool {
+        self.q.widget == widget
+    }
+}
+
+/// Checks the choices; the snippet's attributes, or what is wrong.
+async fn widget_attributes(
+    state: &AppState,
+    partner: i64,
+    q: &WidgetQuery,
+) -> Result<Result<Vec<(&'static str, String)>, Vec<String>>, WebError> {
+    let mut errors = Vec::new();
+    let key = q.key.trim();
+    match keys::parse_prefix(key) {
+        None => errors.push(
+            "Paste one of this partner's publishable keys (pk_live_…), as shown when it was made."
+                .to_string(),
+        ),
+        Some((KeyKind::Secret, _)) => errors.push(
+            "That is a secret key: never put it in a page. Use a publishable key (pk_live_…)."
+                .to_string(),
+        ),
+        Some((KeyKind::Publishable, prefix)) => {
+            match pstore::key_by_prefix(&state.pool, prefix).await? {
+                Some(row) if row.partner_id == partner && keys::matches(key, &row.key_hash) => {
+                    if !row.live {
+                        errors.push("That key was revoked or has expired.".to_string());
+                    }
+                }
+                _ => errors.push("That is not a key of this partner.".to_string()),
+            }
+        }
+    }
+    let mut attrs = vec![("data-vouchgraph-key", key.to_string())];
+    let widget = match q.widget.as_str() {
+        w @ ("badge" | "list" | "refer") => w,
+        _ => {
+            errors.push("Choose a widget: badge, list or refer.".to_string());
+            "badge"
+        }
+    };
+    attrs.push(("data-widget", widget.to_string()));
+    let provider = q.provider.trim();
+    if widget != "list" {
+        if provider.parse::<u64>().is_ok() {
+            attrs.push(("data-provider", provider.to_string()));
+        } else {
+            errors.push("The badge and refer widgets need a provider id (a number).".to_string());
+        }
+    }
+    let trade = q.trade.trim();
+    if !trade.is_empty() {
+        if state.live.trade_by_slug(trade).is_some() {
+            attrs.push(("data-trade", trade.to_string()));
+        } else {
+            errors.push(format!("Unknown trade {trade:?}."));
+        }
+    } else if widget == "list" {
+        errors.push("The list widget needs a trade.".to_string());
+    }
+    if widget == "list" {
+        let (lat, lon) = (q.lat.trim(), q.lon.trim());
+        if !(lat.is_empty() && lon.is_empty()) {
+            match (lat.parse::<f64>(), lon.parse::<f64>()) {
+                (Ok(a), Ok(o)) if (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&o) => {
+                    attrs.push(("data-lat", a.to_string()));
+                    attrs.push(("data-lon", o.to_string()));
+                }
+                _ => errors.push(
+                    "Latitude must be -90 to 90 and longitude -180 to 180 (or leave both empty)."
+                        .to_string(),
+                ),
+            }
+        }
+    }
+    Ok(if errors.is_empty() {
+        Ok(attrs)
+    } else {
+        Err(errors)
+    })
+}
+
+/// `GET /partners/{id}/widget`: choose a widget and its options; copy the snippet.
+pub async fn widget(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    headers: HeaderMap,
+    Path(raw): Path<String>,
+    WebQuery(mut q): WebQuery<WidgetQuery>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let me = visitor.require()?;
+    let partner = owned(&state, me, id).await?;
+    // A first visit (no choices yet) shows the form only.
+    let chosen = !q.widget.is_empty();
+    if q.widget.is_empty() {
+        q.widget = "badge".into();
+    }
+    let (snippet, errors) = if chosen {
+        match widget_attributes(&state, id, &q).await? {
+            Ok(attrs) => {
+                let base = base_url(&headers, state.config.secure_cookies);
+                let mut tag = format!("<script src=\"{base}/widget.js\"");
+                for (name, value) in attrs {
+                    tag.push_str(&format!(" {name}=\"{value}\""));
+                }
+                tag.push_str("></script>");
+                (Some(tag), Vec::new())
+            }
+            Err(errors) => (None, errors),
+        }
+    } else {
+        (None, Vec::new())
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let trades = trade_options(&state, q.trade.trim()).await?;
+    let page = WidgetPage {
+        chrome: Chrome::new(&state, &visitor, "partners", "Widget configurator").await?,
+        id,
+        name: partner.name,
+        q,
+        trades,
+        errors,
+        snippet,
+        origins: partner.allowed_origins,
+    };
+    render(status, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_read_one_per_line() {
+        assert_eq!(
+            parse_origins(
+                "https://Shop.Example/\n\n  http://127.0.0.1:8000 \nhttps://shop.example"
+            )
+            .unwrap(),
+            vec!["https://shop.example", "http://127.0.0.1:8000"]
+        );
+        assert!(parse_origins("https://shop.example/widgets").is_err());
+        assert_eq!(parse_origins("").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_snippet_host_is_the_one_the_browser_used() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(base_url(&headers, false), "http://127.0.0.1:8080");
+        headers.insert(header::HOST, "evil.example/<x>".parse().unwrap());
+        assert_eq!(base_url(&headers, true), "https://localhost");
+    }
+}

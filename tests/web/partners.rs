@@ -1,0 +1,262 @@
+//! The partner pages: owner only, every form checked for CSRF, a new key or signing secret
+//! shown once, the snippet made only from a publishable key of the partner, and the delivery
+//! log with its redeliver button.
+
+use reqwest::StatusCode;
+use sqlx::PgPool;
+
+use crate::helpers::{count, expect_page, location, spawn_app, TestApp, User};
+
+/// Creates a partner through its page; returns its id.
+async fn create_partner(app: &TestApp, owner: &User, origins: &str) -> i64 {
+    let response = app
+        .post_form(
+            "/partners",
+            Some(&owner.cookie()),
+            &[
+                ("csrf", owner.csrf.as_str()),
+                ("name", "Home Store"),
+                ("origins", origins),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let to = location(&response);
+    let id = to
+        .strip_prefix("/partners/")
+        .and_then(|rest| rest.split('?').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("redirected to {to}"));
+    assert_eq!(to, format!("/partners/{id}?done=partner-created"));
+    id
+}
+
+/// The value of the read-only field `id` in `html`.
+fn field_value(html: &str, id: &str) -> String {
+    let marker = format!(r#"id="{id}" readonly value=""#);
+    let start = html.find(&marker).expect("the field") + marker.len();
+    let end = html[start..].find('"').expect("a closing quote");
+    html[start..start + end].to_string()
+}
+
+#[sqlx::test]
+async fn partner_pages_are_for_their_owner_only(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let petra = app.signup("Petra Owner", "petra@example.com").await;
+    let oscar = app.signup("Oscar Other", "oscar@example.com").await;
+    let id = create_partner(&app, &petra, "https://shop.example").await;
+
+    for path in [
+        format!("/partners/{id}"),
+        format!("/partners/{id}/widget"),
+        format!("/partners/{id}/webhooks"),
+    ] {
+        let page = app.page(&path, None).await;
+        assert_eq!(page.status(), StatusCode::SEE_OTHER, "{path}");
+        assert!(location(&page).starts_with("/login?next="), "{path}");
+        let page = app.page(&path, Some(&oscar.cookie())).await;
+        let html = expect_page(page, StatusCode::FORBIDDEN).await;
+        assert!(html.contains("owner account manages it"), "{html}");
+        app.html(&path, Some(&petra.cookie())).await;
+    }
+    let list = app.html("/partners", Some(&oscar.cookie())).await;
+    assert!(
+        !list.contains("Home Store"),
+        "only my own partners are listed"
+    );
+    let missing = app.page("/partners/999999", Some(&petra.cookie())).await;
+    expect_page(missing, StatusCode::NOT_FOUND).await;
+
+    // Someone else's forms are refused, and write nothing.
+    let posts = [
+        (format!("/partners/{id}/keys"), vec![("kind", "secret")]),
+        (
+            format!("/partners/{id}/origins"),
+            vec![("origins", "https://evil.example")],
+        ),
+        (
+            format!("/partners/{id}/webhooks"),
+            vec![
+                ("url", "https://evil.example/hook"),
+                ("event_types", "vouch.created"),
+            ],
+        ),
+    ];
+    for (path, fields) in &posts {
+        let mut with_csrf = vec![("csrf", oscar.csrf.as_str())];
+        with_csrf.extend(fields.iter().copied());
+        let response = app.post_form(path, Some(&oscar.cookie()), &with_csrf).await;
+        expect_page(response, StatusCode::FORBIDDEN).await;
+        // And the owner's own session without the form's token is refused too.
+        let response = app.post_form(path, Some(&petra.cookie()), fields).await;
+        let html = expect_page(response, StatusCode::FORBIDDEN).await;
+        assert!(html.contains("This form has expired"));
+    }
+    assert_eq!(count(&app.pool, "partner_keys").await, 0);
+    assert_eq!(count(&app.pool, "webhook_endpoints").await, 0);
+    let origins: Vec<String> = sqlx::query_scalar("select allowed_origins from partners")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(origins, ["https://shop.example"]);
+}
+
+#[sqlx::test]
+async fn a_key_is_shown_once_and_the_snippet_needs_a_publishable_one(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let petra = app.signup("Petra Owner", "petra@example.com").await;
+    let id = create_partner(&app, &petra, "https://Shop.Example:443/").await;
+    let cookie = petra.cookie();
+    let page = app.html(&format!("/partners/{id}"), Some(&cookie)).await;
+    assert!(
+        page.contains("https://shop.example"),
+        "origins are normalized"
+    );
+
+    let make = |kind: &'static str| {
+        let (app, cookie, csrf) = (&app, cookie.clone(), petra.csrf.clone());
+        async move {
+            let response = app
+                .post_form(
+                    &format!("/partners/{id}/keys"),
+                    Some(&cookie),
+                    &[("csrf", csrf.as_str()), ("kind", kind)],
+                )
+                .await;
+            let html = expect_page(response, StatusCode::CREATED).await;
+            field_value(&html, "new-key")
+        }
+    };
+    let pk = make("publishable").await;
+    let sk = make("secret").await;
+    assert!(pk.starts_with("pk_live_") && sk.starts_with("sk_live_"));
+    let listed = app.html(&format!("/partners/{id}"), Some(&cookie)).await;
+    assert!(listed.contains(&pk[..20]) && listed.contains(&sk[..20]));
+    assert!(
+        !listed.contains(&pk) && !listed.contains(&sk),
+        "keys are shown once"
+    );
+
+    let widget = |query: String| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            app.page(&format!("/partners/{id}/widget?{query}"), Some(&cookie))
+                .await
+        }
+    };
+    let ok = widget(format!(
+        "key={pk}&widget=list&trade=tiler&lat=51.5&lon=-0.12"
+    ))
+    .await;
+    let html = expect_page(ok, StatusCode::OK).await;
+    // The snippet, escaped in the textarea (askama writes < > " as numeric references).
+    let snippet = format!(
+        "data-vouchgraph-key=&#34;{pk}&#34; data-widget=&#34;list&#34; data-trade=&#34;tiler&#34; \
+         data-lat=&#34;51.5&#34; data-lon=&#34;-0.12&#34;&#62;&#60;/script&#62;</textarea>"
+    );
+    assert!(html.contains(&snippet), "{html}");
+    for (query, why) in [
+        (format!("key={sk}&widget=badge&provider=1"), "secret key"),
+        (
+            format!("key=pk_live_{}&widget=badge&provider=1", "0".repeat(60)),
+            "not a key of this partner",
+        ),
+        (format!("key={pk}&widget=badge&provider=x"), "provider id"),
+        (
+            format!("key={pk}&widget=list&trade=juggler"),
+            "Unknown trade",
+        ),
+        (
+            format!("key={pk}&widget=list&trade=tiler&lat=99&lon=0"),
+            "Latitude",
+        ),
+    ] {
+        let html = expect_page(widget(query).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(html.contains(why), "{why}: {html}");
+        assert!(!html.contains(r#"id="snippet""#));
+    }
+}
+
+#[sqlx::test]
+async fn the_delivery_log_shows_attempts_and_redelivers(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let petra = app.signup("Petra Owner", "petra@example.com").await;
+    let id = create_partner(&app, &petra, "").await;
+    let cookie = petra.cookie();
+    let response = app
+        .post_form(
+            &format!("/partners/{id}/webhooks"),
+            Some(&cookie),
+            &[
+                ("csrf", petra.csrf.as_str()),
+                ("url", "http://127.0.0.1:9/hook"),
+                ("event_types", "vouch.created"),
+            ],
+        )
+        .await;
+    let html = expect_page(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(html.contains("must be an https:// URL"), "{html}");
+    let response = app
+        .post_form(
+            &format!("/partners/{id}/webhooks"),
+            Some(&cookie),
+            &[
+                ("csrf", petra.csrf.as_str()),
+                ("url", "https://hooks.example/vouchgraph"),
+                ("event_types", "vouch.created"),
+                ("event_types", "referral.created"),
+            ],
+        )
+        .await;
+    let html = expect_page(response, StatusCode::CREATED).await;
+    assert!(field_value(&html, "new-secret").starts_with("whsec_"));
+
+    // A delivery that failed twice, as the worker would have logged it.
+    let endpoint: i64 = sqlx::query_scalar("select id from webhook_endpoints")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let delivery: i64 = sqlx::query_scalar(
+        "with e as (insert into outbox_events (event_type, payload, fanned_out_at)
+                    values ('vouch.created', '{}', now()) returning id)
+         insert into webhook_deliveries (endpoint_id, event_id, status, attempts, last_status)
+         select $1, e.id, 'failed', 2, 503 from e returning id",
+    )
+    .bind(endpoint)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into webhook_attempts (delivery_id, status_code, error, latency_ms)
+         values ($1, 500, 'status 500', 120), ($1, 503, 'status 503', 345)",
+    )
+    .bind(delivery)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let page = app
+        .html(&format!("/partners/{id}/webhooks"), Some(&cookie))
+        .await;
+    assert!(
+        page.contains("500, 120 ms") && page.contains("503, 345 ms"),
+        "{page}"
+    );
+    let redeliver = format!("/partners/{id}/webhooks/{endpoint}/deliveries/{delivery}/redeliver");
+    assert!(page.contains(&redeliver));
+
+    let response = app
+        .post_form(&redeliver, Some(&cookie), &[("csrf", petra.csrf.as_str())])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&response),
+        format!("/partners/{id}/webhooks?done=redelivered")
+    );
+    let (status, manual): (String, bool) =
+        sqlx::query_as("select status, manual from webhook_deliveries where id = $1")
+            .bind(delivery)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((status.as_str(), manual), ("pending", true));
+}
