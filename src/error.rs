@@ -213,6 +213,10 @@ impl From<sqlx::Error> for ApiError {
                 match db.code().as_deref() {
                     // unique_violation
                     Some("23505") => ApiError::Conflict(conflict_message(&constraint)),
+                    // character_not_in_repertoire: a NUL byte, which Postgres text cannot hold
+                    Some("22021") => {
+                        ApiError::field("body", "text must not contain NUL (\\u0000) characters")
+                    }
                     // foreign_key_violation, check_violation, not_null_violation
                     Some("23503") | Some("23514") | Some("23502") => {
                         ApiError::field(constraint_field(&constraint), constraint.replace('_', " "))

@@ -83,8 +83,8 @@ async fn find_people(
     Query(query): Query<FindPeopleQuery>,
 ) -> ApiResult<axum::Json<Vec<PersonHitView>>> {
     let q = query.q.trim();
-    if q.chars().count() < 2 || q.chars().count() > 100 {
-        return Err(ApiError::field("q", "must be 2 to 100 characters"));
+    if q.chars().count() < 2 || q.chars().count() > 100 || q.contains('\0') {
+        return Err(ApiError::field("q", "must be 2 to 100 characters, no NUL"));
     }
     let limit = query.limit.unwrap_or(20);
     if !(1..=50).contains(&limit) {
