@@ -7,8 +7,8 @@
 #   1. cargo fmt --check
 #   2. cargo clippy --all-targets -D warnings   } inside a throwaway Postgres
 #   3. cargo test                                } (scripts/with-postgres.sh,
-#   4. browser tests (tests/browser)             }  fast-but-unsafe settings),
-#   5. API fuzzing (hook, not yet written)       }  or DATABASE_URL if set
+#   4. API fuzzing (schemathesis)                }  fast-but-unsafe settings),
+#   5. browser tests (tests/browser)             }  or DATABASE_URL if set
 # Every step runs even if an earlier one failed, so one run shows every
 # problem; the exit status is non-zero if any step failed.
 #
@@ -211,6 +211,10 @@ step_api_fuzzing() {
     export VOUCHGRAPH_RATE_ANONYMOUS=1000000 VOUCHGRAPH_RATE_SESSION=1000000
     export VOUCHGRAPH_RATE_PUBLISHABLE=1000000 VOUCHGRAPH_RATE_SECRET=1000000
     export VOUCHGRAPH_LOGIN_PER_IP=1000000 VOUCHGRAPH_LOGIN_PER_ACCOUNT=1000000
+    # A database of its own: what the fuzzer writes as Anna must not change what the browser
+    # tests see in the demo town.
+    psql "$DATABASE_URL" -qc 'drop database if exists vouchgraph_fuzz' -c 'create database vouchgraph_fuzz'
+    export DATABASE_URL=${DATABASE_URL%/*}/vouchgraph_fuzz
     start_server fuzz-server.log
     bash scripts/fuzz-api.sh --max-examples "$FUZZ_MAX_EXAMPLES" --seed "$FUZZ_SEED"
 }
@@ -220,12 +224,12 @@ step_api_fuzzing() {
 db_phase() {
     run_step "cargo clippy" step_clippy
     run_step "cargo test" step_cargo_test
+    run_step "API fuzzing" step_api_fuzzing
     if [[ -f tests/browser/package.json ]]; then
         run_step "browser tests" step_browser
     else
         skip_step "browser tests" "no tests/browser/package.json yet"
     fi
-    run_step "API fuzzing" step_api_fuzzing
     # Tell the first process whether anything failed.
     ! grep -q '^FAIL' "$VG_TEST_RESULTS"
 }
