@@ -4,6 +4,12 @@
 //! added one by one as changes arrive end up scattered, so a walk jumps around memory. The
 //! builder instead inserts edges sorted by source node, which puts each node's out-edges side
 //! by side: nearly the locality of a compressed sparse row layout, with petgraph's API kept.
+//!
+//! Within a node, its vouches and distrust edges are inserted before its trust edges. An
+//! out-list runs newest first, so the trust edges come first in it, and the walk, which needs
+//! only them, stops reading once it has seen the node's trust out-degree
+//! (`walk::walk_edges`). A rater of a hundred items pushes in the time of their few trust
+//! edges, not of their hundred vouches.
 
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
@@ -14,7 +20,7 @@ use super::error::{check_strength, GraphError};
 use super::provider::ProviderInfo;
 use super::trade_table::TradeTable;
 use super::trust_graph::{RawGraph, TrustGraph};
-use super::weights::{EdgeWeight, NodeWeight};
+use super::weights::{EdgeKind, EdgeWeight, NodeWeight};
 
 /// Collects people, providers, trust edges and vouches in any order, then builds a
 /// [`TrustGraph`] with each node's out-edges contiguous. A later fact about the same edge
@@ -191,7 +197,16 @@ impl GraphBuilder {
             edges.push((edge.from, to, edge.weight));
         }
         // A stable sort keeps the order of repeats, so the last one given is last in its run.
-        edges.sort_by_key(|&(from, to, weight)| (from, to, weight.identity()));
+        // Trust edges sort after a node's other edges (see the module comment); repeats of one
+        // edge have the same kind, so they stay side by side.
+        edges.sort_by_key(|&(from, to, weight)| {
+            (
+                from,
+                weight.kind() == EdgeKind::Trust,
+                to,
+                weight.identity(),
+            )
+        });
         let mut kept: Vec<(u32, u32, EdgeWeight)> = Vec::with_capacity(edges.len());
         for edge in edges {
             match kept.last_mut() {
@@ -234,7 +249,7 @@ impl GraphBuilder {
         for (from, to, weight) in kept {
             let (from, to) = (NodeIndex::new(from as usize), NodeIndex::new(to as usize));
             built.graph.add_edge(from, to, weight);
-            built.count_edge(to, weight, true);
+            built.count_edge(from, to, weight, true);
         }
         (built, report)
     }

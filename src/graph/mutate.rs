@@ -196,13 +196,13 @@ impl TrustGraph {
         match self.find_edge_like(from, to, weight) {
             Some(edge) => {
                 let old = std::mem::replace(&mut self.graph[edge], weight);
-                self.count_edge(to, old, false);
+                self.count_edge(from, to, old, false);
             }
             None => {
                 self.graph.add_edge(from, to, weight);
             }
         }
-        self.count_edge(to, weight, true);
+        self.count_edge(from, to, weight, true);
     }
 
     fn remove_person_edge(&mut self, from: PersonId, to: PersonId, prototype: EdgeWeight) -> bool {
@@ -219,7 +219,7 @@ impl TrustGraph {
         // petgraph moves the last edge into the freed slot; nothing outside the graph holds edge
         // indices, so that is safe. Out-lists keep their order, which keeps results stable.
         if let Some(removed) = self.graph.remove_edge(edge) {
-            self.count_edge(to, removed, false);
+            self.count_edge(from, to, removed, false);
         }
         true
     }

@@ -340,3 +340,59 @@ fn random_builder(seed: u64, people: i64, edges: usize) -> GraphBuilder {
     }
     builder
 }
+
+#[test]
+fn the_walk_follows_every_trust_edge_however_trust_edges_and_vouches_were_interleaved() {
+    let mut builder = GraphBuilder::new();
+    for provider in [
+        tiler(MARIO_TILES, "Mario Tiles", MARIO),
+        tiler(LUIGI_TILES, "Luigi Tiles", LUIGI),
+        tiler(STRANGER_TILES, "Stranger Tiles", PersonId(99)),
+    ] {
+        builder.provider(provider).unwrap();
+    }
+    let recommend_at_load = |builder: &mut GraphBuilder, provider| {
+        builder
+            .vouch(ANNA, provider, TILING, Stance::Recommend, PUBLIC, 1.0)
+            .unwrap();
+    };
+    recommend_at_load(&mut builder, MARIO_TILES); // Anna recommends Mario Tiles
+    builder.trust(ANNA, MATT, level(2), PUBLIC).unwrap(); // Anna -> Matt, well
+    builder.distrust(ANNA, CARL, 0.5).unwrap(); // Anna distrusts Carl: never a step
+    builder.trust(ANNA, BEA, level(1), PRIVATE).unwrap(); // Anna -> Bea, privately
+    recommend_at_load(&mut builder, LUIGI_TILES); // Anna recommends Luigi Tiles
+    let (mut graph, _) = builder.build();
+
+    // Changes after the load land at the head of Anna's out-list, before her trust edges.
+    recommend(&mut graph, ANNA, STRANGER_TILES, PUBLIC); // Anna recommends Stranger Tiles
+    trust(&mut graph, ANNA, DORA, 3, PUBLIC); // Anna -> Dora, completely
+    warn(&mut graph, ANNA, MARIO_TILES, PUBLIC); // Anna now warns about Mario Tiles
+    assert!(graph.remove_trust(ANNA, MATT)); // Anna no longer trusts Matt
+    trust(&mut graph, ANNA, EMIL, 1, NETWORK); // Anna -> Emil, her network may see it
+
+    let params = RankParams::default();
+    let reached = |graph: &TrustGraph| {
+        let viewer = Viewer::new(graph, Some(ANNA));
+        let mut ids: Vec<PersonId> = personalized_pagerank(graph, &viewer, &params)
+            .into_iter()
+            .filter(|&(node, _)| graph.is_person(node))
+            .map(|(node, _)| graph.person_id(node))
+            .collect();
+        ids.sort();
+        ids
+    };
+    // Anna sees her own private edge; distrust and vouches are never steps.
+    assert_eq!(reached(&graph), vec![ANNA, BEA, DORA, EMIL]);
+
+    // Someone else walking through Anna never follows her private edge.
+    let mut stranger = graph.clone();
+    trust(&mut stranger, CARL, ANNA, 3, PUBLIC); // Carl -> Anna, completely
+    let viewer = Viewer::new(&stranger, Some(CARL));
+    let mut from_carl: Vec<PersonId> = personalized_pagerank(&stranger, &viewer, &params)
+        .into_iter()
+        .map(|(node, _)| stranger.person_id(node))
+        .collect();
+    from_carl.sort();
+    assert!(from_carl.contains(&DORA), "{from_carl:?}");
+    assert!(!from_carl.contains(&BEA), "private to Anna: {from_carl:?}");
+}

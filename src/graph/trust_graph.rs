@@ -28,6 +28,10 @@ pub struct TrustGraph {
     pub(super) trust_edges: usize,
     pub(super) vouch_edges: usize,
     pub(super) distrust_edges: usize,
+    /// Trust edges out of each node, of every visibility, by node index (missing = 0). The
+    /// walk stops scanning a node's out-list once it has seen that many, so the vouches and
+    /// distrust edges the builder puts after them are never read by a push.
+    pub(super) trust_out: Vec<u32>,
     /// Public vouches per (provider, trade), kept up to date so that a search can show them
     /// without walking a popular provider's whole in-list.
     pub(super) public_by_trade: FxHashMap<(NodeIndex, TradeSlot), PublicTally>,
@@ -126,6 +130,7 @@ impl TrustGraph {
             + hash_map_bytes::<ProviderId, NodeIndex>(self.providers.capacity())
             + hash_map_bytes::<(NodeIndex, TradeSlot), PublicTally>(self.public_by_trade.capacity())
             + hash_map_bytes::<NodeIndex, PublicTally>(self.public_all_trades.capacity())
+            + self.trust_out.capacity() * std::mem::size_of::<u32>()
             + self.trades.memory_bytes()
     }
 
@@ -228,15 +233,32 @@ impl TrustGraph {
             .map(|edge| edge.id())
     }
 
-    /// Keeps the edge counters and public vouch tallies in step with an edge into `target`
-    /// added or removed.
-    pub(super) fn count_edge(&mut self, target: NodeIndex, weight: EdgeWeight, added: bool) {
+    /// How many trust edges leave `node`, of every visibility. O(1).
+    pub(super) fn trust_out_degree(&self, node: NodeIndex) -> u32 {
+        self.trust_out.get(node.index()).copied().unwrap_or(0)
+    }
+
+    /// Keeps the edge counters and public vouch tallies in step with an edge `source ->
+    /// target` added or removed.
+    pub(super) fn count_edge(
+        &mut self,
+        source: NodeIndex,
+        target: NodeIndex,
+        weight: EdgeWeight,
+        added: bool,
+    ) {
         let counter = match weight.kind() {
             EdgeKind::Trust => &mut self.trust_edges,
             EdgeKind::Vouch => &mut self.vouch_edges,
             EdgeKind::Distrust => &mut self.distrust_edges,
         };
         step(counter, added);
+        if weight.kind() == EdgeKind::Trust {
+            if self.trust_out.len() <= source.index() {
+                self.trust_out.resize(source.index() + 1, 0);
+            }
+            step(&mut self.trust_out[source.index()], added);
+        }
         if weight.kind() == EdgeKind::Vouch && weight.visibility() == Visibility::Public {
             for tally in [
                 self.public_by_trade

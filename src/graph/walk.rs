@@ -15,19 +15,36 @@ use super::weights::EdgeKind;
 
 /// The visible trust edges out of `node`: target, transition weight and level, in storage
 /// order (which is stable under unrelated changes, so sums over it are too).
+///
+/// It stops reading the out-list once it has seen all of the node's trust edges. The builder
+/// puts them first; an edge added later may come before them, which costs a few more reads
+/// but never misses one.
 pub(crate) fn walk_edges<'g>(
     graph: &'g TrustGraph,
     node: NodeIndex,
     access: Access,
     params: &'g RankParams,
 ) -> impl Iterator<Item = (NodeIndex, f64, TrustLevel)> + 'g {
-    graph.out_edges(node).filter_map(move |edge| {
-        let weight = edge.weight();
-        (weight.kind() == EdgeKind::Trust && access.allows(weight.visibility())).then(|| {
-            let level = weight.level();
-            (edge.target(), params.level_weight(level), level)
+    graph
+        .out_edges(node)
+        .scan(graph.trust_out_degree(node), |left, edge| {
+            if *left == 0 {
+                return None;
+            }
+            let trust = edge.weight().kind() == EdgeKind::Trust;
+            if trust {
+                *left -= 1;
+            }
+            Some(trust.then_some(edge))
         })
-    })
+        .flatten()
+        .filter_map(move |edge| {
+            let weight = edge.weight();
+            access.allows(weight.visibility()).then(|| {
+                let level = weight.level();
+                (edge.target(), params.level_weight(level), level)
+            })
+        })
 }
 
 /// The total transition weight and the number of visible trust edges out of `node`; a node

@@ -5,6 +5,11 @@
 //! `Origin` header browsers send on every cross-origin call. That is no secret (any program can
 //! send any Origin): it keeps other sites from embedding a partner's widgets on its key and
 //! quota, while reads a publishable key allows are public data or need an embed token anyway.
+//!
+//! vouchgraph's own pages may use any partner's publishable key too: the widget configurator
+//! previews the widget a partner is about to embed. Browsers mark such calls
+//! `Sec-Fetch-Site: same-origin` (and omit `Origin` on a same-origin GET); a page of another
+//! site cannot make a browser say so. A preview is not counted as a partner's widget view.
 
 use std::sync::{Arc, OnceLock};
 
@@ -30,6 +35,9 @@ pub struct PartnerKey {
     pub partner: i64,
     /// Publishable or secret.
     pub kind: KeyKind,
+    /// A publishable key used by vouchgraph's own pages (the configurator's preview), not by
+    /// the partner's site.
+    pub preview: bool,
 }
 
 /// Any live key of a partner: publishable (from an allowed origin) or secret.
@@ -65,7 +73,8 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<PartnerKey,
             "this key was revoked, or its rotation's grace period is over".into(),
         ));
     }
-    if kind == KeyKind::Publishable {
+    let preview = kind == KeyKind::Publishable && same_origin(&parts.headers);
+    if kind == KeyKind::Publishable && !preview {
         let origin = parts.headers.get(header::ORIGIN).cloned();
         let allowed = origin
             .as_ref()
@@ -87,7 +96,15 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<PartnerKey,
         key_id: row.id,
         partner: row.partner_id,
         kind,
+        preview,
     })
+}
+
+/// Whether the browser says the call comes from one of vouchgraph's own pages.
+fn same_origin(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"same-origin")
 }
 
 impl<S> FromRequestParts<S> for WidgetKey

@@ -189,7 +189,9 @@ async fn badge(
         })
         .ok_or(ApiError::NotFound("provider"))?;
     let top = top_public_vouches(&state, params.provider, trade).await?;
-    partners::count_view(&state.pool, key.partner, "badge").await?;
+    if !key.preview {
+        partners::count_view(&state.pool, key.partner, "badge").await?;
+    }
     Ok(axum::Json(BadgeView {
         provider_id: params.provider,
         personalized: seeker.is_some(),
@@ -322,7 +324,9 @@ async fn list(
     let ranked = state
         .live
         .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params()));
-    partners::count_view(&state.pool, key.partner, "list").await?;
+    if !key.preview {
+        partners::count_view(&state.pool, key.partner, "list").await?;
+    }
     Ok(axum::Json(ListView {
         trade: params.trade,
         personalized: seeker.is_some(),
@@ -390,7 +394,9 @@ async fn refer_context(
         .filter_map(|t| state.live.trade_slug(t))
         .map(|slug| TradeOption { slug })
         .collect();
-    partners::count_view(&state.pool, key.partner, "refer").await?;
+    if !key.preview {
+        partners::count_view(&state.pool, key.partner, "refer").await?;
+    }
     Ok(axum::Json(ReferContext {
         provider_id: params.provider,
         name: provider.name,

@@ -91,6 +91,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/partners/{id}/widget", get(partners::widget))
         .route(
+            "/partners/{id}/widget/preview",
+            get(partners::widget_preview),
+        )
+        .route(
             "/partners/{id}/webhooks",
             get(partner_webhooks::webhooks).post(partner_webhooks::create_endpoint),
         )

@@ -1,7 +1,7 @@
 //! `/partners`: the partner pages (owner only). A partner's allowed origins, its API keys
 //! (issue, rotate with a grace period, revoke; a new key is shown once), and the widget
-//! configurator that writes the `<script>` snippet. The same store calls and rules as the
-//! partner API in `src/partners/manage.rs`.
+//! configurator that writes the `<script>` snippet and previews the widget. The same store calls
+//! and rules as the partner API in `src/partners/manage.rs`.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -474,6 +474,8 @@ struct WidgetPage {
     trades: Vec<TradeOption>,
     errors: Vec<String>,
     snippet: Option<String>,
+    /// The preview frame's query string, when the choices are valid.
+    preview: Option<String>,
     origins: Vec<String>,
 }
 
@@ -580,18 +582,17 @@ pub async fn widget(
         match widget_attributes(&state, id, &q).await? {
             Ok(attrs) => {
                 let base = base_url(&headers, state.config.secure_cookies);
-                let mut tag = format!("<script src=\"{base}/widget.js\"");
-                for (name, value) in attrs {
-                    tag.push_str(&format!(" {name}=\"{value}\""));
-                }
-                tag.push_str("></script>");
-                (Some(tag), Vec::new())
+                (
+                    Some(script_tag(&format!("{base}/widget.js"), &attrs)),
+                    Vec::new(),
+                )
             }
             Err(errors) => (None, errors),
         }
     } else {
         (None, Vec::new())
     };
+    let preview = snippet.as_ref().map(|_| q.to_query());
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -606,9 +607,95 @@ pub async fn widget(
         trades,
         errors,
         snippet,
+        preview,
         origins: partner.allowed_origins,
     };
     render(status, &page)
+}
+
+/// The `<script>` tag that embeds a widget. Values come from [`widget_attributes`], which only
+/// lets through a checked key, a known widget, digits, a known trade slug and numbers, so none
+/// can hold a quote; they are escaped anyway.
+fn script_tag(src: &str, attrs: &[(&'static str, String)]) -> String {
+    let mut tag = format!("<script src=\"{src}\"");
+    for (name, value) in attrs {
+        let value = value.replace('&', "&amp;").replace('"', "&quot;");
+        tag.push_str(&format!(" {name}=\"{value}\""));
+    }
+    tag.push_str("></script>");
+    tag
+}
+
+impl WidgetQuery {
+    /// The choices as a query string, for the preview frame's address.
+    fn to_query(&self) -> String {
+        serde_urlencoded::to_string([
+            ("key", self.key.trim()),
+            ("widget", self.widget.as_str()),
+            ("provider", self.provider.trim()),
+            ("trade", self.trade.trim()),
+            ("lat", self.lat.trim()),
+            ("lon", self.lon.trim()),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+/// The preview frame: a bare page holding just the snippet, as a partner's page would.
+#[derive(Template)]
+#[template(path = "partner_widget_preview.html")]
+struct PreviewPage {
+    attrs: Vec<(&'static str, String)>,
+    errors: Vec<String>,
+}
+
+/// The preview page's policy. Like every page's, it runs only our own script; unlike them it
+/// allows inline style, because the widget styles its Shadow DOM with a `<style>` element as it
+/// must on partners' pages, and it may be framed by our own configurator.
+const PREVIEW_POLICY: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'self'";
+
+/// `GET /partners/{id}/widget/preview`: the widget as the configurator's choices make it,
+/// drawn by the real `widget.js` against the real API, for the configurator's frame. The
+/// widget's calls come from our own origin, which a publishable key accepts as a preview
+/// (`src/partners/auth.rs`), so the partner sees it before adding any allowed origin.
+pub async fn widget_preview(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(raw): Path<String>,
+    WebQuery(q): WebQuery<WidgetQuery>,
+) -> Result<Response, WebError> {
+    let id = path_id(&raw, "partner")?;
+    let me = visitor.require()?;
+    owned(&state, me, id).await?;
+    let (status, page) = match widget_attributes(&state, id, &q).await? {
+        Ok(attrs) => (
+            StatusCode::OK,
+            PreviewPage {
+                attrs,
+                errors: Vec::new(),
+            },
+        ),
+        Err(errors) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            PreviewPage {
+                attrs: Vec::new(),
+                errors,
+            },
+        ),
+    };
+    let mut response = render(status, &page)?;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(PREVIEW_POLICY),
+    );
+    headers.insert(
+        header::X_FRAME_OPTIONS,
+        header::HeaderValue::from_static("SAMEORIGIN"),
+    );
+    Ok(response)
 }
 
 #[cfg(test)]
@@ -626,6 +713,15 @@ mod tests {
         );
         assert!(parse_origins("https://shop.example/widgets").is_err());
         assert_eq!(parse_origins("").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_snippet_attribute_cannot_break_out_of_its_quotes() {
+        let tag = script_tag("/widget.js", &[("data-trade", "a\"><b>&".to_string())]);
+        assert_eq!(
+            tag,
+            "<script src=\"/widget.js\" data-trade=\"a&quot;><b>&amp;\"></script>"
+        );
     }
 
     #[test]

@@ -361,3 +361,58 @@ async fn origins_are_validated_and_normalized(pool: PgPool) {
     let partner = expect_json(good, StatusCode::CREATED).await;
     assert_eq!(partner["allowed_origins"], json!([SHOP]));
 }
+
+#[sqlx::test]
+async fn our_own_pages_may_preview_a_widget_with_any_publishable_key_without_counting_a_view(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let owner = app.signup("Paula Partner").await;
+    let mario = app.signup("Mario Rossi").await;
+    let provider = app
+        .create_provider(&mario, "Rossi Tiling", &["tiler"])
+        .await;
+    // A partner with no allowed origin yet: only the configurator's preview can use its key.
+    let partner = app.create_partner(&owner, "Shop").await;
+    let (_, pk) = app.create_key(&owner, partner, "publishable").await;
+    let call = |site: &'static str, origin: Option<&'static str>| {
+        let path = format!("/v1/widget/badge?provider={provider}");
+        app.widget(Method::GET, &path, &pk, origin, None)
+            .header("sec-fetch-site", site)
+            .send()
+    };
+
+    // What a browser sends for a same-origin fetch from one of our pages: no Origin on a GET.
+    let preview = call("same-origin", None).await.unwrap();
+    assert_eq!(preview.status(), StatusCode::OK);
+    assert!(preview
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+    let body = expect_json(preview, StatusCode::OK).await;
+    assert_eq!(body["name"], "Rossi Tiling");
+
+    // Another site cannot make a browser say "same-origin"; what it does say is refused.
+    for site in ["cross-site", "same-site", "none"] {
+        let refused = call(site, Some("https://evil.example")).await.unwrap();
+        assert_problem(refused, StatusCode::FORBIDDEN).await;
+    }
+
+    // The preview was not a visitor's view of the partner's widget.
+    let stats = expect_json(
+        app.get(
+            &format!("/v1/partners/{partner}/analytics"),
+            Some(&owner.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let views: i64 = stats["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["widget_views"].as_i64().unwrap())
+        .sum();
+    assert_eq!(views, 0, "{stats}");
+}

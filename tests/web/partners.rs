@@ -49,6 +49,7 @@ async fn partner_pages_are_for_their_owner_only(pool: PgPool) {
     for path in [
         format!("/partners/{id}"),
         format!("/partners/{id}/widget"),
+        format!("/partners/{id}/widget/preview?widget=list"),
         format!("/partners/{id}/webhooks"),
     ] {
         let page = app.page(&path, None).await;
@@ -57,7 +58,14 @@ async fn partner_pages_are_for_their_owner_only(pool: PgPool) {
         let page = app.page(&path, Some(&oscar.cookie())).await;
         let html = expect_page(page, StatusCode::FORBIDDEN).await;
         assert!(html.contains("owner account manages it"), "{html}");
-        app.html(&path, Some(&petra.cookie())).await;
+        let owner = app.page(&path, Some(&petra.cookie())).await;
+        if path.contains("/preview") {
+            // The owner gets the preview page; with no key chosen it says what is missing.
+            let html = expect_page(owner, StatusCode::UNPROCESSABLE_ENTITY).await;
+            assert!(html.contains("publishable keys"), "{html}");
+        } else {
+            expect_page(owner, StatusCode::OK).await;
+        }
     }
     let list = app.html("/partners", Some(&oscar.cookie())).await;
     assert!(
@@ -155,6 +163,52 @@ async fn a_key_is_shown_once_and_the_snippet_needs_a_publishable_one(pool: PgPoo
          data-lat=&#34;51.5&#34; data-lon=&#34;-0.12&#34;&#62;&#60;/script&#62;</textarea>"
     );
     assert!(html.contains(&snippet), "{html}");
+    // The live preview frame holds the same choices, and its page the same tag, under a policy
+    // of its own: inline style for the widget's Shadow DOM, framed by our pages only.
+    let preview = format!(
+        "/partners/{id}/widget/preview?key={pk}&#38;widget=list&#38;provider=&#38;trade=tiler\
+         &#38;lat=51.5&#38;lon=-0.12"
+    );
+    assert!(html.contains(&preview), "{html}");
+    let frame = app
+        .page(&preview.replace("&#38;", "&"), Some(&cookie))
+        .await;
+    let policy = frame.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        policy.contains("style-src 'self' 'unsafe-inline'"),
+        "{policy}"
+    );
+    assert!(policy.contains("frame-ancestors 'self'"), "{policy}");
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+    assert_eq!(frame.headers()["x-frame-options"], "SAMEORIGIN");
+    let frame = expect_page(frame, StatusCode::OK).await;
+    assert!(
+        frame.contains(&format!(
+            r#"<script src="/widget.js" data-vouchgraph-key="{pk}" data-widget="list" data-trade="tiler" data-lat="51.5" data-lon="-0.12"></script>"#
+        )),
+        "{frame}"
+    );
+    // Every other page keeps the strict policy.
+    let strict = app.page(&format!("/partners/{id}"), Some(&cookie)).await;
+    assert!(strict.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("frame-ancestors 'none'"));
+    assert_eq!(strict.headers()["x-frame-options"], "DENY");
+    let bad = app
+        .page(
+            &format!("/partners/{id}/widget/preview?key={sk}&widget=badge&provider=1"),
+            Some(&cookie),
+        )
+        .await;
+    let bad = expect_page(bad, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(
+        bad.contains("secret key") && !bad.contains("<script"),
+        "{bad}"
+    );
     for (query, why) in [
         (format!("key={sk}&widget=badge&provider=1"), "secret key"),
         (

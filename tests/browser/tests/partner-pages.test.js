@@ -88,6 +88,12 @@ test("Partner: create a key, copy the snippet into a local test page, and see th
   );
   assert.equal(await snippetField.getAttribute("readonly"), "");
   await page.getByRole("button", { name: "Copy snippet" }).waitFor();
+  // The live preview: the real widget.js in a frame of our own origin, calling the real API
+  // with the publishable key, before the partner's site exists.
+  const preview = page.frameLocator("iframe.widget-preview");
+  await preview.locator("vouchgraph-widget .vg-badge .vg-name").waitFor();
+  assert.equal(await preview.locator("vouchgraph-widget .vg-name").textContent(), "Rossi Tiling");
+  assert.match(await preview.locator("vouchgraph-widget .vg-counts").textContent(), /recommend/);
   await h.checkA11y(page, "the widget configurator");
   await h.screenshot(page, "partner-widget-configurator");
 
