@@ -23,7 +23,7 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
 use crate::graph::{
-    compute_prior, network_evidence, GraphBuilder, GraphError, Prior, ProviderInfo, RankParams,
+    compute_prior, network_evidence_for, GraphBuilder, GraphError, Prior, ProviderInfo, RankParams,
     TrustGraph,
 };
 use crate::import::network::{Fact, SourceEdge};
@@ -152,15 +152,17 @@ impl Model {
     /// for an item nobody rated.
     ///
     /// # Complexity
-    /// One search's walk and evidence scan ([`network_evidence`]), then O(items).
+    /// One search's walk, then the evidence about these items' twins only
+    /// ([`network_evidence_for`]: the same numbers a search finds for them), then O(items).
     pub fn predict(&self, seeker: u32, items: &[u32]) -> Vec<Option<Prediction>> {
-        let mut wanted: FxHashMap<ProviderId, (f64, u32)> = items
+        let twins: Vec<ProviderId> = items
             .iter()
             .flat_map(|&item| [value_twin(item), weight_twin(item)])
-            .map(|twin| (twin, (0.0, 0)))
             .collect();
+        let mut wanted: FxHashMap<ProviderId, (f64, u32)> =
+            twins.iter().map(|&twin| (twin, (0.0, 0))).collect();
         for (twin, evidence) in
-            network_evidence(&self.graph, person_id(seeker), TRADE, &self.params)
+            network_evidence_for(&self.graph, person_id(seeker), TRADE, &twins, &self.params)
         {
             if let Some(found) = wanted.get_mut(&twin) {
                 *found = (evidence.personal(&self.params), evidence.recommenders);

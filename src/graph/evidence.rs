@@ -93,6 +93,59 @@ pub(crate) fn collect_evidence(
     evidence
 }
 
+/// Evidence for some providers only, found from their side: each provider's vouches are read
+/// and matched against the walk, instead of every reached person's vouches. For a few
+/// providers on a graph where people vouch a lot (offline evaluation: a rater rates dozens of
+/// items) that is far less to read.
+///
+/// The result equals [`collect_evidence`]'s entries for these providers, bit for bit: a
+/// person vouches for a provider in one trade at most once, and the vouchers are added in the
+/// walk's order, as `collect_evidence` adds them. Providers nobody reached vouched for are
+/// absent, as there.
+///
+/// # Complexity
+/// O(reached people + the providers' in-degrees + v log v) for the v reached vouchers.
+pub(crate) fn evidence_for(
+    graph: &TrustGraph,
+    viewer: &Viewer,
+    mass: &[(NodeIndex, f64)],
+    providers: &[NodeIndex],
+    trade: TradeSlot,
+) -> Vec<(NodeIndex, Evidence)> {
+    let order: FxHashMap<NodeIndex, (usize, f64)> = mass
+        .iter()
+        .enumerate()
+        .map(|(position, &(person, p))| (person, (position, p)))
+        .collect();
+    let mut found = Vec::with_capacity(providers.len());
+    let mut vouchers: Vec<(usize, Stance, f64)> = Vec::new();
+    for &provider in providers {
+        vouchers.clear();
+        for edge in graph.in_edges(provider) {
+            let weight = *edge.weight();
+            if weight.kind() != EdgeKind::Vouch || weight.trade() != trade {
+                continue;
+            }
+            let Some(&(position, p)) = order.get(&edge.source()) else {
+                continue;
+            };
+            if viewer.access_to(edge.source()).allows(weight.visibility()) {
+                vouchers.push((position, weight.stance(), p * f64::from(weight.strength())));
+            }
+        }
+        if vouchers.is_empty() {
+            continue;
+        }
+        vouchers.sort_unstable_by_key(|&(position, _, _)| position);
+        let mut evidence = Evidence::default();
+        for &(_, stance, amount) in &vouchers {
+            evidence.add(stance, amount);
+        }
+        found.push((provider, evidence));
+    }
+    found
+}
+
 /// The public recommending and warning vouches a provider has received.
 ///
 /// # Complexity

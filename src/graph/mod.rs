@@ -70,7 +70,7 @@ pub use builder::{BuildReport, GraphBuilder};
 pub use edge_records::EdgeRecord;
 pub use error::GraphError;
 pub use explain::{explain_provider, Explanation};
-pub use network_evidence::{network_evidence, NetworkEvidence};
+pub use network_evidence::{network_evidence, network_evidence_for, NetworkEvidence};
 pub use params::RankParams;
 pub use paths::{PathHop, TrustPath, MAX_PATH_HOPS};
 pub use prior::{compute_prior, Prior};

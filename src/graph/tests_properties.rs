@@ -8,8 +8,8 @@ use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibilit
 use super::evidence::{public_counts, TradeFilter};
 use super::fixtures::{PLUMBING, TILING};
 use super::{
-    compute_prior, explain_provider, rank_providers_for, EdgeRecord, ProviderInfo, RankParams,
-    RankedProvider, SearchQuery, TrustGraph,
+    compute_prior, explain_provider, network_evidence, network_evidence_for, rank_providers_for,
+    EdgeRecord, ProviderInfo, RankParams, RankedProvider, SearchQuery, TrustGraph,
 };
 
 const VISIBILITIES: [Visibility; 3] =
@@ -162,6 +162,29 @@ fn score_of(results: &[RankedProvider], provider: ProviderId) -> Option<f64> {
 }
 
 proptest! {
+    #[test]
+    fn evidence_read_from_the_providers_side_equals_the_searchs_own(
+        spec in spec(),
+        picks in vec(0usize..100, 0..4),
+    ) {
+        let graph = spec.build();
+        let params = RankParams::default();
+        let wanted: Vec<ProviderId> = picks.iter().map(|&raw| spec.provider(raw)).collect();
+        for seeker in spec.seekers().into_iter().flatten() {
+            for trade in [TILING, PLUMBING] {
+                let mut whole: Vec<_> = network_evidence(&graph, seeker, trade, &params)
+                    .into_iter()
+                    .filter(|(provider, _)| wanted.contains(provider))
+                    .collect();
+                let mut some = network_evidence_for(&graph, seeker, trade, &wanted, &params);
+                some.sort_by_key(|&(provider, _)| provider);
+                some.dedup_by_key(|&mut (provider, _)| provider);
+                whole.sort_by_key(|&(provider, _)| provider);
+                prop_assert_eq!(some, whole);
+            }
+        }
+    }
+
     #[test]
     fn scores_are_never_negative_and_results_are_sorted(spec in spec()) {
         let graph = spec.build();
