@@ -1,81 +1,188 @@
 #!/usr/bin/env bash
-# Load test of the search endpoint with wrk.
+# Load test of the search endpoint: saturated throughput with wrk, and latency at a fixed
+# offered rate with oha.
 #
-#   scripts/load.sh [DURATION] [CONNECTIONS]     (defaults: 30s, 32)
+#   scripts/load.sh [--graph demo|1m] [--rate N] [DURATION] [CONNECTIONS]
 #
-# Release build, the demo town, the server pinned to CPU 0 (`taskset -c 0`) and wrk pinned to
-# CPU 1 with keep-alive connections, against
-#   GET /v1/search?trade=tiler&lat=51.47&lon=-2.60
-# once signed in as Anna (Authorization: Bearer) and once anonymous. Prints wrk's requests/s
-# and latency distribution (--latency: p50/p75/p90/p99).
+#   --graph demo   the demo town (2,000 people; the default)
+#   --graph 1m     the benchmark's synthetic network: 1,000,000 people, 12,000,000 trust edges
+#                  (`vouchgraph seed-synthetic`; seeding takes a few minutes, the server's
+#                  start-up load 10-20 s)
+#   --rate N       the fixed offered rate of the oha runs, requests/s (default 3000)
+#   DURATION       per scenario (default 30s); CONNECTIONS (default 32), keep-alive
+#   LOAD_GRAPH and LOAD_RATE set the same as the options.
+#
+# Release build, the server pinned to CPU 0 (`taskset -c 0`), the load generator to CPU 1.
+# Four scenarios, each signed in as the graph's seeker (Authorization: Bearer; personalized
+# ranking with trust-path explanations) and anonymous (the global prior):
+#   saturated    wrk, one thread, CONNECTIONS connections, as fast as the server answers:
+#                the maximum throughput. Its latencies are mostly time spent queueing behind
+#                the other connections, since every connection sends again as soon as it is
+#                answered.
+#   fixed rate   oha -q RATE with latency correction (a request's latency counts from when the
+#                schedule says it should have been sent, so a stalled server cannot hide its
+#                stall by delaying the requests behind it): the latency at that load.
+# The figures go to target/load/results-GRAPH.md as a Markdown table.
 #
 # The per-client rate limits (VOUCHGRAPH_RATE_SESSION=2400 and VOUCHGRAPH_RATE_ANONYMOUS=1200
 # per minute by default) would turn nearly every request of a one-client load test into a 429,
-# so they are raised for this run. Without DATABASE_URL it runs itself inside
-# scripts/with-postgres.sh. Needs wrk (apt-get install -y wrk) and taskset, and two CPUs.
+# so they are raised for this run (scripts/flood.sh tests the limits themselves). Without
+# DATABASE_URL it runs itself inside scripts/with-postgres.sh. Needs wrk (apt-get install -y
+# wrk), oha (cargo install oha --locked), taskset, and two CPUs.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
-DURATION=${1:-30s}
-CONNECTIONS=${2:-32}
+GRAPH=${LOAD_GRAPH:-demo}
+RATE=${LOAD_RATE:-3000}
+ARGS=("$@")
+POSITIONAL=()
+while (($#)); do
+    case $1 in
+        --graph) GRAPH=$2; shift 2 ;;
+        --graph=*) GRAPH=${1#--graph=}; shift ;;
+        --rate) RATE=$2; shift 2 ;;
+        --rate=*) RATE=${1#--rate=}; shift ;;
+        -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) POSITIONAL+=("$1"); shift ;;
+    esac
+done
+DURATION=${POSITIONAL[0]:-30s}
+CONNECTIONS=${POSITIONAL[1]:-32}
+case $GRAPH in
+    demo | 1m) ;;
+    *) echo "--graph must be demo or 1m, not $GRAPH" >&2; exit 2 ;;
+esac
 
 if [[ -z ${DATABASE_URL:-} ]]; then
-    exec env VG_PG_FAST=1 bash scripts/with-postgres.sh bash "$ROOT/scripts/load.sh" "$@"
+    exec env VG_PG_FAST=1 bash scripts/with-postgres.sh bash "$ROOT/scripts/load.sh" "${ARGS[@]}"
 fi
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
+command -v oha >/dev/null || { echo "oha is not installed (cargo install oha --locked)" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "taskset is not installed (util-linux)" >&2; exit 1; }
 
 say() { printf '\n==> %s\n' "$*"; }
 
 bin=$ROOT/target/release/vouchgraph
-say "building (release), migrating and seeding the demo town"
+OUT=$ROOT/target/load
+mkdir -p "$OUT"
+say "building (release), migrating and seeding the $GRAPH graph"
 cargo build --release --bin vouchgraph
 "$bin" migrate
-"$bin" seed-demo
+if [[ $GRAPH == demo ]]; then
+    "$bin" seed-demo
+    EMAIL=anna@demo.vouchgraph.test PASSWORD=anna-demo-2026
+    QUERY="trade=tiler&lat=51.47&lon=-2.60"
+else
+    "$bin" seed-synthetic --people 1000000 | tee "$OUT/seed-1m.txt"
+    # seed-synthetic prints the seeker's credentials and a search that reaches their network:
+    #   seeker: person N (...), trusts K people; sign in as EMAIL / PASSWORD
+    #   search: /v1/search?QUERY (...)
+    read -r EMAIL PASSWORD < <(sed -n 's|^seeker: .*sign in as \([^ ]*\) / \([^ ]*\)$|\1 \2|p' "$OUT/seed-1m.txt")
+    QUERY=$(sed -n 's|^search: /v1/search?\([^ ]*\) .*|\1|p' "$OUT/seed-1m.txt")
+    [[ -n $EMAIL && -n $QUERY ]] || { echo "could not read the seeker from seed-synthetic's output" >&2; exit 1; }
+fi
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL=http://127.0.0.1:$port
-mkdir -p "$ROOT/target/load"
 VOUCHGRAPH_ADDR=127.0.0.1:$port \
     VOUCHGRAPH_RATE_ANONYMOUS=100000000 VOUCHGRAPH_RATE_SESSION=100000000 \
     RUST_LOG=${RUST_LOG:-warn} \
-    taskset -c 0 "$bin" serve >"$ROOT/target/load/server.log" 2>&1 &
+    taskset -c 0 "$bin" serve >"$OUT/server-$GRAPH.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 120); do
-    curl -fsS "$URL/readyz" >/dev/null 2>&1 && break
+# /readyz answers 200 once the trust graph is in memory: a second for the demo town, 10-20 s
+# for a million people on one core. Give up after five minutes.
+started=$SECONDS
+until curl -fsS "$URL/readyz" >/dev/null 2>&1; do
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server exited; see $OUT/server-$GRAPH.log" >&2; exit 1; }
+    ((SECONDS - started < 300)) || { echo "the server was not ready after 300 s" >&2; exit 1; }
     sleep 0.5
 done
-curl -fsS "$URL/readyz" >/dev/null
+echo "server ready after $((SECONDS - started)) s"
 
 TOKEN=$(curl -fsS -X POST "$URL/v1/sessions" -H 'content-type: application/json' \
-    -d '{"email":"anna@demo.vouchgraph.test","password":"anna-demo-2026"}' |
+    -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" |
     python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
-SEARCH="$URL/v1/search?trade=tiler&lat=51.47&lon=-2.60"
-# Both must answer 200 before they are measured (a 401 or 429 would be fast and meaningless).
-curl -fsS -o /dev/null -H "Authorization: Bearer $TOKEN" "$SEARCH"
-curl -fsS -o /dev/null "$SEARCH"
+SEARCH="$URL/v1/search?$QUERY"
+# Both must answer 200 with results before they are measured (a 401 or 429 would be fast and
+# meaningless); the signed-in answer must be personalized, with trust paths.
+curl -fsS -H "Authorization: Bearer $TOKEN" "$SEARCH" >"$OUT/sample-$GRAPH-signed-in.json"
+curl -fsS "$SEARCH" >"$OUT/sample-$GRAPH-anonymous.json"
+python3 - "$OUT/sample-$GRAPH-signed-in.json" "$OUT/sample-$GRAPH-anonymous.json" <<'PY'
+import json, sys
+signed_in, anonymous = (json.load(open(p)) for p in sys.argv[1:])
+assert signed_in["results"] and anonymous["results"], "a search came back empty"
+first = signed_in["results"][0]
+paths = sum(len(r.get("paths", [])) for r in signed_in["results"])
+assert paths > 0, "the signed-in search has no trust paths"
+print(f"signed in: {len(signed_in['results'])} results, {paths} trust paths; first: {first['name']}"
+      f" (personal {first['personal']:.4f}): {first['paths'][0]['text'] if first.get('paths') else '-'}")
+print(f"anonymous: {len(anonymous['results'])} results")
+PY
 
-# Counts non-2xx answers, which wrk reports but does not fail on.
-cat >"$ROOT/target/load/count.lua" <<'LUA'
-local bad = 0
-response = function(status, headers, body)
-  if status ~= 200 then bad = bad + 1 end
-end
+# Prints one machine-readable line per run, from which the table rows are made.
+cat >"$OUT/report.lua" <<'LUA'
 done = function(summary, latency, requests)
-  io.write(string.format("non-200 answers: %d (wrk socket errors: connect %d read %d write %d timeout %d)\n",
-    summary.errors.status, summary.errors.connect, summary.errors.read,
-    summary.errors.write, summary.errors.timeout))
+  local ms = function(us) return us / 1000 end
+  io.write(string.format("RESULT rps=%.0f p50=%.2f p90=%.2f p99=%.2f max=%.2f non200=%d total=%d socket_errors=%d\n",
+    summary.requests / (summary.duration / 1e6),
+    ms(latency:percentile(50)), ms(latency:percentile(90)), ms(latency:percentile(99)), ms(latency.max),
+    summary.errors.status, summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 LUA
 
-say "signed in as Anna: $DURATION, $CONNECTIONS connections, server on CPU 0, wrk on CPU 1"
-taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency \
-    -H "Authorization: Bearer $TOKEN" -s "$ROOT/target/load/count.lua" "$SEARCH" |
-    tee "$ROOT/target/load/anna.txt"
+RESULTS=$OUT/results-$GRAPH.md
+{
+    echo "| scenario | graph | load | requests/s | p50 | p90 | p99 | max | non-200 |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+} >"$RESULTS"
 
-say "anonymous: $DURATION, $CONNECTIONS connections"
-taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency \
-    -s "$ROOT/target/load/count.lua" "$SEARCH" |
-    tee "$ROOT/target/load/anonymous.txt"
+# wrk, saturated: NAME then extra wrk arguments.
+saturated() {
+    local name=$1
+    shift
+    say "$name, $GRAPH graph, saturated: $DURATION, $CONNECTIONS connections, server on CPU 0, wrk on CPU 1"
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$OUT/report.lua" "$@" "$SEARCH" |
+        tee "$OUT/$GRAPH-$name-saturated.txt"
+    python3 - "$OUT/$GRAPH-$name-saturated.txt" "$name" "$GRAPH" "$CONNECTIONS" >>"$RESULTS" <<'PY'
+import re, sys
+path, name, graph, connections = sys.argv[1:]
+line = next(l for l in open(path) if l.startswith("RESULT "))
+f = dict(kv.split("=") for kv in line.split()[1:])
+print(f"| {name}, saturated | {graph} | wrk, {connections} connections | {int(f['rps']):,} | {f['p50']} ms"
+      f" | {f['p90']} ms | {f['p99']} ms | {f['max']} ms | {f['non200']} of {int(f['total']):,} |")
+PY
+}
+
+# oha at a fixed rate: NAME then extra oha arguments.
+fixed_rate() {
+    local name=$1
+    shift
+    say "$name, $GRAPH graph, fixed rate $RATE/s: $DURATION, $CONNECTIONS connections, oha on CPU 1"
+    taskset -c 1 oha -z "$DURATION" -c "$CONNECTIONS" -q "$RATE" --latency-correction \
+        --no-tui --output-format json "$@" "$SEARCH" >"$OUT/$GRAPH-$name-rate.json"
+    python3 - "$OUT/$GRAPH-$name-rate.json" "$name" "$GRAPH" "$CONNECTIONS" "$RATE" <<'PY' | tee -a "$RESULTS"
+import json, sys
+path, name, graph, connections, rate = sys.argv[1:]
+r = json.load(open(path))
+s, p = r["summary"], r["latencyPercentiles"]
+codes = {int(k): v for k, v in r.get("statusCodeDistribution", {}).items()}
+# oha cuts off the requests in flight when the time is up; those are no answer of the server's.
+errors = sum(n for e, n in r.get("errorDistribution", {}).items() if e != "aborted due to deadline")
+total = sum(codes.values()) + errors
+ms = lambda x: f"{x * 1000:.2f} ms"
+print(f"| {name}, fixed rate | {graph} | oha, {int(rate):,}/s offered, {connections} connections"
+      f" | {s['requestsPerSec']:,.0f} | {ms(p['p50'])} | {ms(p['p90'])} | {ms(p['p99'])} | {ms(s['slowest'])}"
+      f" | {total - codes.get(200, 0)} of {total:,} |")
+PY
+}
+
+saturated signed-in -H "Authorization: Bearer $TOKEN"
+saturated anonymous
+fixed_rate signed-in -H "Authorization: Bearer $TOKEN"
+fixed_rate anonymous
+
+say "figures (also in $RESULTS)"
+cat "$RESULTS"

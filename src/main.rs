@@ -1,5 +1,5 @@
-//! The `vouchgraph` binary: serve (the default), migrate, seed the demo town, import a trust
-//! network, or evaluate the ranking offline.
+//! The `vouchgraph` binary: serve (the default), migrate, seed the demo town or a synthetic
+//! network, import a trust network, or evaluate the ranking offline.
 
 use clap::{Parser, Subcommand};
 
@@ -22,6 +22,8 @@ enum Command {
     Migrate,
     /// Create the demo town (idempotent: does nothing if it exists).
     SeedDemo,
+    /// Load the benchmark's synthetic network into an empty database, with a seeker who can sign in.
+    SeedSynthetic(vouchgraph::synth::SeedSyntheticArgs),
     /// Load a real trust network into Postgres (idempotent: a second run changes nothing).
     Import(vouchgraph::import::ImportArgs),
     /// Predict ratings through the trust graph, offline: no database needed.
@@ -62,6 +64,14 @@ async fn main() -> anyhow::Result<()> {
             startup::MIGRATOR.run(&pool).await?;
             let summary = vouchgraph::demo::seed_demo(&pool).await?;
             println!("{summary}");
+            Ok(())
+        }
+        Command::SeedSynthetic(args) => {
+            let pool = startup::connect_lazy(&config)?;
+            startup::MIGRATOR.run(&pool).await?;
+            let summary =
+                vouchgraph::synth::seed_synthetic(&pool, &args, config.argon2_memory_kib).await?;
+            print!("{summary}");
             Ok(())
         }
         Command::Import(args) => {

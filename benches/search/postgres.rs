@@ -1,23 +1,18 @@
 //! The Postgres side: bulk-load the network into the real schema, time the start-up loader,
 //! and time the naive alternative, a recursive CTE.
 
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use sqlx::postgres::{PgConnection, PgPoolOptions};
-use sqlx::{PgPool, Row};
+use sqlx::Row;
 use vouchgraph::domain::{PersonId, TradeId};
 use vouchgraph::graph::RankParams;
 use vouchgraph::startup::MIGRATOR;
 use vouchgraph::store::graph_load::load_snapshot;
-use vouchgraph::synth::SynthNetwork;
+use vouchgraph::synth::{copy_into, SynthNetwork};
 
 use crate::engine::LIMIT;
-
-/// Every synthetic account gets this password hash. It is not a hash of anything, so nobody
-/// can log in as a synthetic person; only the bench ever reads these rows.
-const DUMMY_PASSWORD_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$YmVuY2htYXJr$not-a-real-hash";
 
 /// The naive alternative: every trust path of up to 3 hops from the seeker, each worth the
 /// product of (1 - alpha) * level / 3 along its edges, summed per person reached (the seeker
@@ -75,16 +70,11 @@ pub async fn run(
     let server_version: String = sqlx::query_scalar("show server_version")
         .fetch_one(&pool)
         .await?;
-    let people: i64 = sqlx::query_scalar("select count(*) from people")
-        .fetch_one(&pool)
-        .await?;
-    anyhow::ensure!(
-        people == 0,
-        "the database already holds {people} people; the bench needs an empty one (scripts/bench.sh makes one)"
-    );
 
+    // The same loader as `vouchgraph seed-synthetic`; it refuses a database that holds people
+    // (scripts/bench.sh makes an empty one). No account needs a usable password here.
     let started = Instant::now();
-    bulk_load(&pool, net)
+    copy_into(&pool, net, &[])
         .await
         .context("bulk-loading the network")?;
     let bulk_load = started.elapsed();
@@ -161,144 +151,4 @@ async fn cte(
 fn is_timeout(error: &sqlx::Error) -> bool {
     // 57014: query_canceled, what statement_timeout raises.
     matches!(error, sqlx::Error::Database(db) if db.code().as_deref() == Some("57014"))
-}
-
-/// Loads the network with COPY. Foreign-key triggers are off for the session (the data is
-/// consistent by construction) and secondary indexes are dropped and rebuilt around the copy,
-/// exactly as the migrations define them; then everything is vacuumed and analysed, as a
-/// database that has been running for a while would be.
-async fn bulk_load(pool: &PgPool, net: &SynthNetwork) -> anyhow::Result<()> {
-    let mut conn = pool.acquire().await?;
-    let tables = ["trust_edges", "vouches"];
-    let secondary: Vec<(String, String)> = sqlx::query_as(
-        "select indexname, indexdef from pg_indexes
-         where schemaname = 'public' and tablename = any($1) and indexname not like '%_pkey'",
-    )
-    .bind(&tables[..])
-    .fetch_all(&mut *conn)
-    .await?;
-    for (name, _) in &secondary {
-        sqlx::query(&format!("drop index {name}"))
-            .execute(&mut *conn)
-            .await?;
-    }
-    sqlx::query("set session_replication_role = replica")
-        .execute(&mut *conn)
-        .await
-        .context("turning off foreign-key triggers (needs a superuser)")?;
-
-    copy(
-        &mut conn,
-        "copy people (id, display_name) from stdin",
-        &net.people,
-        |buf, id| writeln!(buf, "{id}\t{}", SynthNetwork::person_name(*id)),
-    )
-    .await?;
-    let mut owners: Vec<PersonId> = net.providers.iter().map(|p| p.owner).collect();
-    owners.sort_unstable();
-    owners.dedup();
-    copy(
-        &mut conn,
-        "copy accounts (person_id, email, password_hash) from stdin",
-        &owners,
-        |buf, id| writeln!(buf, "{id}\towner{id}@example.com\t{DUMMY_PASSWORD_HASH}"),
-    )
-    .await?;
-    copy(
-        &mut conn,
-        "copy providers (id, owner_id, name, lat, lon, radius_km) from stdin",
-        &net.providers,
-        |buf, p| {
-            let name = SynthNetwork::provider_name(p.id);
-            writeln!(
-                buf,
-                "{}\t{}\t{name}\t{}\t{}\t{}",
-                p.id, p.owner, p.lat, p.lon, p.radius_km
-            )
-        },
-    )
-    .await?;
-    let offers: Vec<_> = net
-        .providers
-        .iter()
-        .flat_map(|p| p.trades.iter().map(move |t| (p.id, *t)))
-        .collect();
-    copy(
-        &mut conn,
-        "copy provider_trades (provider_id, trade_id) from stdin",
-        &offers,
-        |buf, (provider, trade)| writeln!(buf, "{provider}\t{trade}"),
-    )
-    .await?;
-    copy(
-        &mut conn,
-        "copy trust_edges (truster_id, trustee_id, level, visibility) from stdin",
-        &net.trust_edges,
-        |buf, e| {
-            let (level, visibility) = (e.level.get(), e.visibility.as_str());
-            writeln!(buf, "{}\t{}\t{level}\t{visibility}", e.from, e.to)
-        },
-    )
-    .await?;
-    copy(
-        &mut conn,
-        "copy vouches (person_id, provider_id, trade_id, stance, visibility) from stdin",
-        &net.vouches,
-        |buf, v| {
-            let (stance, visibility) = (v.stance.as_str(), v.visibility.as_str());
-            writeln!(
-                buf,
-                "{}\t{}\t{}\t{stance}\t{visibility}",
-                v.person, v.provider, v.trade
-            )
-        },
-    )
-    .await?;
-
-    sqlx::query("set session_replication_role = origin")
-        .execute(&mut *conn)
-        .await?;
-    for (_, definition) in &secondary {
-        sqlx::query(definition).execute(&mut *conn).await?;
-    }
-    for table in ["people", "providers"] {
-        sqlx::query(&format!(
-            "select setval(pg_get_serial_sequence('{table}', 'id'), (select max(id) from {table}))"
-        ))
-        .execute(&mut *conn)
-        .await?;
-    }
-    // VACUUM refuses to run in a transaction block, so send it with the simple protocol.
-    sqlx::raw_sql("vacuum (freeze, analyze)")
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// COPYs `rows` in text format, formatting each with `line`, in chunks of about a megabyte.
-async fn copy<T>(
-    conn: &mut PgConnection,
-    statement: &str,
-    rows: &[T],
-    mut line: impl FnMut(&mut String, &T) -> std::fmt::Result,
-) -> anyhow::Result<()> {
-    let mut copy = conn.copy_in_raw(statement).await?;
-    let mut buf = String::with_capacity(2 << 20);
-    for row in rows {
-        line(&mut buf, row)?;
-        if buf.len() >= 1 << 20 {
-            copy.send(buf.as_bytes()).await?;
-            buf.clear();
-        }
-    }
-    if !buf.is_empty() {
-        copy.send(buf.as_bytes()).await?;
-    }
-    let copied = copy.finish().await?;
-    anyhow::ensure!(
-        copied as usize == rows.len(),
-        "{statement}: copied {copied} of {} rows",
-        rows.len()
-    );
-    Ok(())
 }

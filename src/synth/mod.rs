@@ -34,11 +34,18 @@
 //! O(E log E) time for E trust edges, dominated by sorting them: about two seconds for a million
 //! people and twelve million edges on one core. Memory: the output (24 bytes per trust edge)
 //! plus 8 bytes per edge while generating.
+//!
+//! # In Postgres
+//! [`load::copy_into`] writes a network into the real schema (the benchmark's Postgres phase);
+//! [`seed::seed_synthetic`] is `vouchgraph seed-synthetic`, which does that with a seeker who
+//! can sign in, for load tests.
 
 mod communities;
 mod graph;
+pub mod load;
 mod providers;
 mod sampling;
+pub mod seed;
 mod trust;
 
 use std::ops::Range;
@@ -49,6 +56,8 @@ use rand_chacha::ChaCha8Rng;
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
 
 pub use communities::{LAT_RANGE, LON_RANGE};
+pub use load::{copy_into, SynthAccount};
+pub use seed::{seed_synthetic, SeedSummary, SeedSyntheticArgs};
 
 /// What to generate.
 #[derive(Clone, Debug, PartialEq)]
