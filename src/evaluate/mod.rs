@@ -101,6 +101,10 @@ pub struct EvaluateArgs {
     /// the default is the engine's own.
     #[arg(long)]
     pub alpha: Option<f64>,
+    /// Sets the engine's `RankParams::voucher_trust_cap`, the most global trust one rater
+    /// lends an item, in even shares; the default is the engine's own.
+    #[arg(long)]
+    pub voucher_cap: Option<f64>,
 }
 
 impl EvaluateArgs {
@@ -110,6 +114,7 @@ impl EvaluateArgs {
         RankParams {
             lambda: self.lambda.unwrap_or(engine.lambda),
             alpha: self.alpha.unwrap_or(engine.alpha),
+            voucher_trust_cap: self.voucher_cap.or(engine.voucher_trust_cap),
             ..engine
         }
     }

@@ -49,6 +49,13 @@ pub struct RankParams {
     /// with alpha = 0.5 the tolerance is met after about 30, and the cap only matters for a
     /// much smaller alpha (at 0.3, 50 iterations reach 0.7^50 = 2e-8).
     pub prior_max_iterations: u32,
+    /// The most global trust one voucher lends a provider's prior, as a multiple of an even
+    /// share (1 / people), or no limit. Global trust piles up near the seeds; without a cap a
+    /// provider's prior is whatever the few best-placed vouchers said. With one, every voucher
+    /// trusted at least that much counts the same, so the prior becomes a count of trusted
+    /// vouches, while a ring's total stays what flows into it (see docs/ranking.md).
+    #[serde(default)]
+    pub voucher_trust_cap: Option<f64>,
 }
 
 impl Default for RankParams {
@@ -61,6 +68,7 @@ impl Default for RankParams {
             lambda: 1.0,
             prior_tolerance: 1e-9,
             prior_max_iterations: 50,
+            voucher_trust_cap: Some(3.0),
         }
     }
 }

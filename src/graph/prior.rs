@@ -86,6 +86,9 @@ impl Prior {
 /// O(iterations * (N + E)) time, at most `prior_max_iterations`; O(N) extra memory.
 pub fn compute_prior(graph: &TrustGraph, seeds: &[PersonId], params: &RankParams) -> Prior {
     let trust = global_trust(graph, seeds, params);
+    let cap = params
+        .voucher_trust_cap
+        .map_or(f64::INFINITY, |c| c / graph.person_count().max(1) as f64);
     let mut by_trade: FxHashMap<(ProviderId, TradeId), (f64, f64)> = FxHashMap::default();
     let mut all_trades: FxHashMap<ProviderId, (f64, f64)> = FxHashMap::default();
     // Nodes in index order and edges in list order: the sums come out bit-identical after an
@@ -100,7 +103,7 @@ pub fn compute_prior(graph: &TrustGraph, seeds: &[PersonId], params: &RankParams
                 continue;
             }
             let provider = graph.provider_info(edge.target()).id;
-            let amount = mass * f64::from(weight.strength());
+            let amount = mass.min(cap) * f64::from(weight.strength());
             let trade = graph.trade_id(weight.trade());
             for sums in [
                 by_trade.entry((provider, trade)).or_default(),
