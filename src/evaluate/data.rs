@@ -2,11 +2,14 @@
 //! importer's row reader (so a BOM, CRLF, comments, commas or whitespace are all fine) and with
 //! raters and seekers in the same id space as the trust network's people.
 
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+use anyhow::Context;
 use rustc_hash::FxHashMap;
 
-use crate::import::table::read_rows;
+use crate::import::table::read_rows_from;
 use crate::import::Network;
 
 /// One rating: a person's opinion of an item, on the input's own scale.
@@ -77,8 +80,20 @@ impl Ratings {
 /// # Errors
 /// The file is unreadable, or a line is malformed (named by its number).
 pub fn read_ratings(path: &Path, people: &mut Network) -> anyhow::Result<Ratings> {
+    read_ratings_from(open(path)?, path, people)
+}
+
+/// [`read_ratings`] from the text; `path` only names it in errors.
+///
+/// # Errors
+/// The text is unreadable, or a line is malformed (named by its number).
+pub fn read_ratings_from(
+    text: impl BufRead,
+    path: &Path,
+    people: &mut Network,
+) -> anyhow::Result<Ratings> {
     let mut ratings = Ratings::default();
-    read_rows(path, |row| {
+    read_rows_from(text, path, |row| {
         let rater = row.field(0, "rater")?;
         let item = row.field(1, "item")?;
         let value = row.field(2, "rating")?;
@@ -116,8 +131,21 @@ pub fn read_queries(
     people: &mut Network,
     ratings: &mut Ratings,
 ) -> anyhow::Result<Vec<(u32, u32)>> {
+    read_queries_from(open(path)?, path, people, ratings)
+}
+
+/// [`read_queries`] from the text; `path` only names it in errors.
+///
+/// # Errors
+/// The text is unreadable, or a line is malformed (named by its number).
+pub fn read_queries_from(
+    text: impl BufRead,
+    path: &Path,
+    people: &mut Network,
+    ratings: &mut Ratings,
+) -> anyhow::Result<Vec<(u32, u32)>> {
     let mut queries = Vec::new();
-    read_rows(path, |row| {
+    read_rows_from(text, path, |row| {
         let seeker = row.field(0, "seeker")?;
         let item = row.field(1, "item")?;
         if row.first && seeker.eq_ignore_ascii_case("seeker") && item.eq_ignore_ascii_case("item") {
@@ -127,6 +155,12 @@ pub fn read_queries(
         Ok(())
     })?;
     Ok(queries)
+}
+
+/// The file at `path`, buffered for reading rows.
+fn open(path: &Path) -> anyhow::Result<BufReader<File>> {
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    Ok(BufReader::with_capacity(1 << 16, file))
 }
 
 #[cfg(test)]

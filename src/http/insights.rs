@@ -103,7 +103,9 @@ pub struct InsightsView {
     pub vouches: Vec<TradeVouchesView>,
 }
 
-fn parse_day(fields: &mut Fields, field: &str, raw: &Option<String>) -> Option<Date> {
+/// A day `YYYY-MM-DD` of a range, if given; a malformed one is recorded in `fields` under
+/// `field` and gives `None`.
+pub fn parse_day(fields: &mut Fields, field: &str, raw: &Option<String>) -> Option<Date> {
     let raw = raw.as_ref()?;
     let format = format_description!("[year]-[month]-[day]");
     fields.check(

@@ -455,13 +455,18 @@ pub struct ListParams {
     pub limit: Option<i64>,
 }
 
-struct ListFilter {
-    status: Option<ReferralStatus>,
-    before: Option<i64>,
-    limit: i64,
+/// A page request of referrals, validated.
+pub struct ListFilter {
+    /// Only referrals with this status.
+    pub status: Option<ReferralStatus>,
+    /// Only referrals with an id below this (the cursor).
+    pub before: Option<i64>,
+    /// Page size, 1 to 100.
+    pub limit: i64,
 }
 
-fn parse_list(params: &ListParams) -> ApiResult<ListFilter> {
+/// Validates a page request; a 422 names every bad field.
+pub fn parse_list(params: &ListParams) -> ApiResult<ListFilter> {
     let mut fields = Fields::new();
     let status = match &params.status {
         Some(s) => fields.check(

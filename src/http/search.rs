@@ -153,7 +153,9 @@ async fn search(
     }))
 }
 
-fn parse_near(fields: &mut Fields, lat: Option<f64>, lon: Option<f64>) -> Option<(f64, f64)> {
+/// The place of a search from its `lat` and `lon`: both or neither, each in range; a bad pair
+/// is recorded in `fields` and gives `None`.
+pub fn parse_near(fields: &mut Fields, lat: Option<f64>, lon: Option<f64>) -> Option<(f64, f64)> {
     match (lat, lon) {
         (None, None) => None,
         (Some(lat), Some(lon)) => match GeoPoint::parse(lat, lon) {

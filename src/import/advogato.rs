@@ -6,7 +6,8 @@
 //! completely". The site's original trust seeds, raph, miguel, federico and alan, are marked
 //! pre-trusted, so the global prior restarts where Advogato's own trust metric did.
 
-use std::io::BufRead;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -14,7 +15,7 @@ use anyhow::{bail, Context};
 use crate::domain::TrustLevel;
 
 use super::network::{Fact, Network};
-use super::table::{read_rows, LineError};
+use super::table::{read_rows_from, LineError};
 
 /// The edge file's name in the KONECT folder.
 pub const EDGE_FILE: &str = "out.advogato";
@@ -29,8 +30,25 @@ pub const SEEDS: [&str; 4] = ["raph", "miguel", "federico", "alan"];
 /// A file is missing or unreadable, or a line is malformed (named by its line number).
 pub fn read(path: &Path) -> anyhow::Result<Network> {
     let (edges, names) = locate(path)?;
+    let open =
+        |path: &Path| File::open(path).with_context(|| format!("opening {}", path.display()));
+    let names_file = BufReader::new(open(&names)?);
+    let edges_file = BufReader::with_capacity(1 << 16, open(&edges)?);
+    read_from(names_file, &names, edges_file, &edges)
+}
+
+/// [`read`] from the user-name text and the edge text; the paths only name them in errors.
+///
+/// # Errors
+/// A text is unreadable, or a line is malformed (named by its line number).
+pub fn read_from(
+    names: impl BufRead,
+    names_path: &Path,
+    edges: impl BufRead,
+    edges_path: &Path,
+) -> anyhow::Result<Network> {
     let mut network = Network::new();
-    read_names(&names, &mut network)?;
+    read_names(names, names_path, &mut network)?;
     for seed in SEEDS {
         // Names are unique on Advogato; a seed missing from the file is simply not marked.
         let found = network
@@ -41,7 +59,7 @@ pub fn read(path: &Path) -> anyhow::Result<Network> {
             network.set_pre_trusted(index as u32);
         }
     }
-    read_rows(&edges, |row| {
+    read_rows_from(edges, edges_path, |row| {
         let source = row.field(0, "source id")?;
         if row.first && source.parse::<u64>().is_err() {
             return Ok(()); // the header "source_id target_id trust_value"
@@ -78,9 +96,8 @@ fn locate(path: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
 
 /// Reads the names: line 1 is the header, line k + 1 names id k. Read line by line rather than
 /// as rows, because a name is a whole line and no line may be skipped without shifting ids.
-fn read_names(path: &Path, network: &mut Network) -> anyhow::Result<()> {
-    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    for (index, line) in std::io::BufReader::new(file).lines().enumerate() {
+fn read_names(names: impl BufRead, path: &Path, network: &mut Network) -> anyhow::Result<()> {
+    for (index, line) in names.lines().enumerate() {
         let line_number = index as u64 + 1;
         let line = line.map_err(|e| LineError {
             path: path.to_owned(),

@@ -9,23 +9,34 @@
 //! |rating| / 10 (a -10 fraud report is 1.0), never trust. A rating of 0 does not occur in the
 //! published data and is refused as a malformed line.
 
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use anyhow::{bail, Context};
 
 use crate::domain::TrustLevel;
 
 use super::network::{Fact, Network};
-use super::table::read_rows;
+use super::table::read_rows_from;
 
 /// Reads a signed network from its CSV file, or from a folder holding exactly one CSV file.
 ///
 /// # Errors
 /// The file is missing or unreadable, or a line is malformed (named by its line number).
 pub fn read(path: &Path) -> anyhow::Result<Network> {
-    let file = locate(path)?;
+    let path = locate(path)?;
+    let file = File::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    read_from(BufReader::with_capacity(1 << 16, file), &path)
+}
+
+/// [`read`] from the CSV text; `path` only names it in errors.
+///
+/// # Errors
+/// The text is unreadable, or a line is malformed (named by its line number).
+pub fn read_from(csv: impl BufRead, path: &Path) -> anyhow::Result<Network> {
     let mut network = Network::new();
-    read_rows(&file, |row| {
+    read_rows_from(csv, path, |row| {
         let source = row.field(0, "source id")?;
         if row.first && source.parse::<u64>().is_err() {
             return Ok(()); // OTC's header "Source,Target,Weight,Timestamp"

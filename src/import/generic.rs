@@ -4,20 +4,33 @@
 //! 2/3 and 1; with no weight the row means level 1. A first row is taken as a header when its
 //! weight is not a number, or when it reads `truster,trustee`.
 
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+
+use anyhow::Context;
 
 use crate::domain::TrustLevel;
 
 use super::network::{Fact, Network};
-use super::table::read_rows;
+use super::table::read_rows_from;
 
 /// Reads a generic trust file.
 ///
 /// # Errors
 /// The file is missing or unreadable, or a line is malformed (named by its line number).
 pub fn read(path: &Path) -> anyhow::Result<Network> {
+    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    read_from(BufReader::with_capacity(1 << 16, file), path)
+}
+
+/// [`read`] from the text; `path` only names it in errors.
+///
+/// # Errors
+/// The text is unreadable, or a line is malformed (named by its line number).
+pub fn read_from(text: impl BufRead, path: &Path) -> anyhow::Result<Network> {
     let mut network = Network::new();
-    read_rows(path, |row| {
+    read_rows_from(text, path, |row| {
         let truster = row.field(0, "truster")?;
         let trustee = row.field(1, "trustee")?;
         let weight = row.fields.get(2).copied().filter(|w| !w.is_empty());

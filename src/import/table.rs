@@ -1,7 +1,8 @@
 //! Reading the rows of a delimited text file as published: a UTF-8 byte-order mark, CRLF line
 //! ends, a missing final line end, `%` or `#` comment lines (KONECT starts its files with
 //! them) and blank lines are all taken in stride. Fields are separated by commas when the first
-//! row has one, otherwise by runs of spaces or tabs, so one reader serves CSV, TSV and KONECT.
+//! row has one, otherwise by runs of whitespace (spaces, tabs, or any other Unicode whitespace),
+//! so one reader serves CSV, TSV and KONECT.
 //!
 //! Comma-separated fields may be double-quoted (a `""` inside is one `"`), as spreadsheets
 //! write them; a quoted field cannot span lines, which no trust-network format needs.
@@ -71,10 +72,24 @@ const PROGRESS_EVERY: u64 = 500_000;
 /// O(size of the file) time; memory for one line at a time.
 pub fn read_rows(
     path: &Path,
-    mut each: impl FnMut(&Row<'_>) -> Result<(), String>,
+    each: impl FnMut(&Row<'_>) -> Result<(), String>,
 ) -> anyhow::Result<()> {
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let mut reader = BufReader::with_capacity(1 << 16, file);
+    read_rows_from(BufReader::with_capacity(1 << 16, file), path, each)
+}
+
+/// [`read_rows`] over any reader; `path` only names the text in errors and progress logs.
+///
+/// # Errors
+/// The text cannot be read, is not UTF-8, or `each` refused a row.
+///
+/// # Complexity
+/// O(length of the text) time; memory for one line at a time.
+pub fn read_rows_from(
+    mut reader: impl BufRead,
+    path: &Path,
+    mut each: impl FnMut(&Row<'_>) -> Result<(), String>,
+) -> anyhow::Result<()> {
     let mut buffer = Vec::new();
     let mut separator = None;
     let mut line = 0u64;
@@ -113,7 +128,8 @@ pub fn read_rows(
         });
         let unquoted: Vec<String>;
         let fields: Vec<&str> = match separator {
-            Separator::Whitespace => trimmed.split_ascii_whitespace().collect(),
+            // The same whitespace as `trim` above, so no field keeps any at its ends.
+            Separator::Whitespace => trimmed.split_whitespace().collect(),
             Separator::Comma if !trimmed.contains('"') => {
                 trimmed.split(',').map(str::trim).collect()
             }
@@ -203,6 +219,14 @@ pub(crate) mod tests {
     fn konect_comments_and_whitespace_runs_are_read_with_their_line_numbers() {
         let rows = rows_of(b"% sym unweighted\n\n1  2\t.8\n").unwrap();
         assert_eq!(rows, vec![(3, vec!["1".into(), "2".into(), ".8".into()])]);
+    }
+
+    #[test]
+    fn every_kind_of_whitespace_separates_fields_as_it_trims_lines() {
+        let rows = rows_of("1 2 .8\n3\u{b}4\u{a0}1\n5 \u{b},6\n".as_bytes()).unwrap();
+        assert_eq!(rows[0].1, ["1", "2", ".8"]);
+        assert_eq!(rows[1], (2, vec!["3".into(), "4".into(), "1".into()]));
+        assert_eq!(rows[2].1, ["5", ",6"]);
     }
 
     #[test]
