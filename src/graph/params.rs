@@ -38,9 +38,13 @@ pub struct RankParams {
     /// near the seeker while the prior's mass is spread over everyone, so a prior is typically
     /// a hundred times smaller: even at equal weight a direct friend's recommendation outweighs
     /// nearly any public reputation, and the prior decides where the seeker's network says
-    /// little. 1.0 rather than the 0.25 first planned: the prior is the sybil-resistant part
+    /// little. 3.0 rather than the 0.25 first planned: the prior is the sybil-resistant part
     /// (its restarts land on seed people only), and at 0.25 a ring hanging off one person in
-    /// the seeker's community outranked the public's well-reviewed tilers (see `alpha`).
+    /// the seeker's community outranked the public's well-reviewed tilers (see `alpha`). It
+    /// went from 1.0 to 3.0 with `voucher_trust_cap`, which makes every prior smaller: with the
+    /// cap, 3.0 fools fewer honest seekers than 1.0 did without it (worst of 20 worlds 2.0%
+    /// against 2.8%) while the seeker's own network still leads more top results (67% against
+    /// 49%); docs/ranking.md §7 has the grid.
     pub lambda: f64,
     /// The global prior's power iteration stops once the L1 change of one iteration is below
     /// this; 1e-9 is far below any difference the ranking can show.
@@ -53,7 +57,9 @@ pub struct RankParams {
     /// share (1 / people), or no limit. Global trust piles up near the seeds; without a cap a
     /// provider's prior is whatever the few best-placed vouchers said. With one, every voucher
     /// trusted at least that much counts the same, so the prior becomes a count of trusted
-    /// vouches, while a ring's total stays what flows into it (see docs/ranking.md).
+    /// vouches, while a ring's total stays what flows into it. Three shares: 1 to 10 gave the
+    /// same offline accuracy (docs/quality.md), and three keeps a little of the difference
+    /// between well and barely trusted vouchers.
     #[serde(default)]
     pub voucher_trust_cap: Option<f64>,
 }
@@ -65,7 +71,7 @@ impl Default for RankParams {
             epsilon: 1e-5,
             level_weights: [1.0, 2.0, 4.0],
             gamma: 2.0,
-            lambda: 1.0,
+            lambda: 3.0,
             prior_tolerance: 1e-9,
             prior_max_iterations: 50,
             voucher_trust_cap: Some(3.0),

@@ -261,12 +261,14 @@ fn the_sybils_tiler_stays_out_of_the_top_ten_for_at_least_95_percent_of_honest_s
 fn sybil_sweep() {
     let worlds: Vec<World> = (0..20).map(build_world).collect();
     for alpha in [0.3, 0.5] {
-        for lambda in [0.25, 0.75, 1.0] {
-            for epsilon in [1e-5, 1e-6] {
+        for lambda in [0.25, 1.0, 3.0, 10.0, 30.0] {
+            for cap in [None, Some(3.0)] {
+                let epsilon = 1e-5;
                 let params = RankParams {
                     alpha,
                     lambda,
                     epsilon,
+                    voucher_trust_cap: cap,
                     ..RankParams::default()
                 };
                 let (mut worst, mut total, mut led, mut count) = (0.0f64, 0.0, 0, 0);
@@ -295,7 +297,7 @@ fn sybil_sweep() {
                     total += share;
                 }
                 println!(
-                    "alpha {alpha} lambda {lambda} epsilon {epsilon:e}: fooled worst {:.1}% mean {:.1}%, network-led top result {:.0}%",
+                    "alpha {alpha} lambda {lambda} cap {cap:?} epsilon {epsilon:e}: fooled worst {:.1}% mean {:.1}%, network-led top result {:.0}%",
                     100.0 * worst,
                     100.0 * total / worlds.len() as f64,
                     100.0 * led as f64 / count as f64
