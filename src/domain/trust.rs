@@ -27,6 +27,12 @@ impl TrustLevel {
     pub const JUDGEMENT: TrustLevel = TrustLevel(2);
     /// The highest level: "I trust them completely".
     pub const COMPLETE: TrustLevel = TrustLevel(3);
+    /// Every level, lowest first.
+    pub const ALL: [TrustLevel; 3] = [
+        TrustLevel::KNOW,
+        TrustLevel::JUDGEMENT,
+        TrustLevel::COMPLETE,
+    ];
 
     /// Parses a level, accepting only 1, 2 or 3.
     pub fn new(level: u8) -> Option<TrustLevel> {

@@ -8,7 +8,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use rustc_hash::FxHashMap;
 
-use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
+use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
 
 use super::provider::ProviderInfo;
 use super::trade_table::{hash_map_bytes, TradeTable};
@@ -28,10 +28,12 @@ pub struct TrustGraph {
     pub(super) trust_edges: usize,
     pub(super) vouch_edges: usize,
     pub(super) distrust_edges: usize,
-    /// Trust edges out of each node, of every visibility, by node index (missing = 0). The
-    /// walk stops scanning a node's out-list once it has seen that many, so the vouches and
-    /// distrust edges the builder puts after them are never read by a push.
-    pub(super) trust_out: Vec<u32>,
+    /// Trust edges out of each node by visibility and level, by node index (missing = none).
+    /// A walk's transition weights need a node's total visible out-weight, which these counts
+    /// give in O(1) instead of a scan of the node's edges (`walk::out_weight`); and the walk
+    /// stops reading a node's out-list once it has seen all its trust edges, so the vouches
+    /// and distrust edges the builder puts after them are never read by a push.
+    pub(super) trust_out: Vec<TrustTally>,
     /// Public vouches per (provider, trade), kept up to date so that a search can show them
     /// without walking a popular provider's whole in-list.
     pub(super) public_by_trade: FxHashMap<(NodeIndex, TradeSlot), PublicTally>,
@@ -130,7 +132,7 @@ impl TrustGraph {
             + hash_map_bytes::<ProviderId, NodeIndex>(self.providers.capacity())
             + hash_map_bytes::<(NodeIndex, TradeSlot), PublicTally>(self.public_by_trade.capacity())
             + hash_map_bytes::<NodeIndex, PublicTally>(self.public_all_trades.capacity())
-            + self.trust_out.capacity() * std::mem::size_of::<u32>()
+            + self.trust_out.capacity() * std::mem::size_of::<TrustTally>()
             + self.trades.memory_bytes()
     }
 
@@ -235,7 +237,15 @@ impl TrustGraph {
 
     /// How many trust edges leave `node`, of every visibility. O(1).
     pub(super) fn trust_out_degree(&self, node: NodeIndex) -> u32 {
-        self.trust_out.get(node.index()).copied().unwrap_or(0)
+        self.trust_tally(node).iter().sum()
+    }
+
+    /// The trust edges leaving `node`, counted by visibility and level. O(1).
+    pub(super) fn trust_tally(&self, node: NodeIndex) -> TrustTally {
+        self.trust_out
+            .get(node.index())
+            .copied()
+            .unwrap_or_default()
     }
 
     /// Keeps the edge counters and public vouch tallies in step with an edge `source ->
@@ -255,9 +265,11 @@ impl TrustGraph {
         step(counter, added);
         if weight.kind() == EdgeKind::Trust {
             if self.trust_out.len() <= source.index() {
-                self.trust_out.resize(source.index() + 1, 0);
+                self.trust_out
+                    .resize(source.index() + 1, TrustTally::default());
             }
-            step(&mut self.trust_out[source.index()], added);
+            let slot = tally_slot(weight.visibility(), weight.level());
+            step(&mut self.trust_out[source.index()][slot], added);
         }
         if weight.kind() == EdgeKind::Vouch && weight.visibility() == Visibility::Public {
             for tally in [
@@ -273,6 +285,20 @@ impl TrustGraph {
             }
         }
     }
+}
+
+/// Trust edges out of one node, counted by visibility (public, network, private) and level
+/// (1, 2, 3): index `3 * visibility + level - 1`.
+pub(super) type TrustTally = [u32; 9];
+
+/// The place of an edge's (visibility, level) in a [`TrustTally`].
+pub(super) fn tally_slot(visibility: Visibility, level: TrustLevel) -> usize {
+    let row = match visibility {
+        Visibility::Public => 0,
+        Visibility::Network => 1,
+        Visibility::Private => 2,
+    };
+    3 * row + usize::from(level.get() - 1)
 }
 
 fn step<T: std::ops::AddAssign + std::ops::SubAssign + From<u8>>(counter: &mut T, up: bool) {

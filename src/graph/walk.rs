@@ -6,10 +6,10 @@
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use crate::domain::TrustLevel;
+use crate::domain::{TrustLevel, Visibility};
 
 use super::params::RankParams;
-use super::trust_graph::TrustGraph;
+use super::trust_graph::{tally_slot, TrustGraph};
 use super::visibility::Access;
 use super::weights::EdgeKind;
 
@@ -51,14 +51,27 @@ pub(crate) fn walk_edges<'g>(
 /// with none is "dangling".
 ///
 /// # Complexity
-/// O(out-degree of `node`, all kinds).
+/// O(1): from the graph's per-node counts of trust edges by visibility and level, kept as
+/// edges change. The sum is of whole counts times level weights, so it does not depend on the
+/// order edges were stored in.
 pub(crate) fn out_weight(
     graph: &TrustGraph,
     node: NodeIndex,
     access: Access,
     params: &RankParams,
 ) -> (f64, u32) {
-    walk_edges(graph, node, access, params).fold((0.0, 0), |(sum, count), (_, weight, _)| {
-        (sum + weight, count + 1)
-    })
+    let tally = graph.trust_tally(node);
+    let mut weight = 0.0;
+    let mut count = 0;
+    for visibility in [Visibility::Public, Visibility::Network, Visibility::Private] {
+        if !access.allows(visibility) {
+            continue;
+        }
+        for level in TrustLevel::ALL {
+            let edges = tally[tally_slot(visibility, level)];
+            weight += f64::from(edges) * params.level_weight(level);
+            count += edges;
+        }
+    }
+    (weight, count)
 }
