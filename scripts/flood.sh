@@ -35,33 +35,15 @@ VICTIM_RATE=${3:-50}
 if [[ -z ${DATABASE_URL:-} ]]; then
     exec env VG_PG_FAST=1 bash scripts/with-postgres.sh bash "$ROOT/scripts/flood.sh" "$@"
 fi
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
-command -v oha >/dev/null || { echo "oha is not installed (cargo install oha --locked)" >&2; exit 1; }
-command -v taskset >/dev/null || { echo "taskset is not installed (util-linux)" >&2; exit 1; }
+# shellcheck source=scripts/load-common.sh
+source "$ROOT/scripts/load-common.sh"
 
-say() { printf '\n==> %s\n' "$*"; }
-
-bin=$ROOT/target/release/vouchgraph
-OUT=$ROOT/target/load
-mkdir -p "$OUT"
 say "building (release), migrating and seeding the demo town"
-cargo build --release --bin vouchgraph
-"$bin" migrate
+build_and_migrate
 "$bin" seed-demo >/dev/null
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-URL=http://127.0.0.1:$port
 # Only the partner limits matter here; the defaults of the others are kept too.
-VOUCHGRAPH_ADDR=127.0.0.1:$port RUST_LOG=${RUST_LOG:-warn} \
-    taskset -c 0 "$bin" serve >"$OUT/server-flood.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
-started=$SECONDS
-until curl -fsS "$URL/readyz" >/dev/null 2>&1; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server exited; see $OUT/server-flood.log" >&2; exit 1; }
-    ((SECONDS - started < 120)) || { echo "the server was not ready after 120 s" >&2; exit 1; }
-    sleep 0.5
-done
+start_pinned_server server-flood.log 120
 
 json() { python3 -c "import sys, json; print(json.load(sys.stdin)$1)"; }
 

@@ -57,18 +57,11 @@ esac
 if [[ -z ${DATABASE_URL:-} ]]; then
     exec env VG_PG_FAST=1 bash scripts/with-postgres.sh bash "$ROOT/scripts/load.sh" "${ARGS[@]}"
 fi
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
-command -v oha >/dev/null || { echo "oha is not installed (cargo install oha --locked)" >&2; exit 1; }
-command -v taskset >/dev/null || { echo "taskset is not installed (util-linux)" >&2; exit 1; }
+# shellcheck source=scripts/load-common.sh
+source "$ROOT/scripts/load-common.sh"
 
-say() { printf '\n==> %s\n' "$*"; }
-
-bin=$ROOT/target/release/vouchgraph
-OUT=$ROOT/target/load
-mkdir -p "$OUT"
 say "building (release), migrating and seeding the $GRAPH graph"
-cargo build --release --bin vouchgraph
-"$bin" migrate
+build_and_migrate
 if [[ $GRAPH == demo ]]; then
     "$bin" seed-demo
     EMAIL=anna@demo.vouchgraph.test PASSWORD=anna-demo-2026
@@ -83,23 +76,10 @@ else
     [[ -n $EMAIL && -n $QUERY ]] || { echo "could not read the seeker from seed-synthetic's output" >&2; exit 1; }
 fi
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-URL=http://127.0.0.1:$port
-VOUCHGRAPH_ADDR=127.0.0.1:$port \
-    VOUCHGRAPH_RATE_ANONYMOUS=100000000 VOUCHGRAPH_RATE_SESSION=100000000 \
-    RUST_LOG=${RUST_LOG:-warn} \
-    taskset -c 0 "$bin" serve >"$OUT/server-$GRAPH.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill -TERM "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
 # /readyz answers 200 once the trust graph is in memory: a second for the demo town, 10-20 s
 # for a million people on one core. Give up after five minutes.
-started=$SECONDS
-until curl -fsS "$URL/readyz" >/dev/null 2>&1; do
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "the server exited; see $OUT/server-$GRAPH.log" >&2; exit 1; }
-    ((SECONDS - started < 300)) || { echo "the server was not ready after 300 s" >&2; exit 1; }
-    sleep 0.5
-done
-echo "server ready after $((SECONDS - started)) s"
+start_pinned_server "server-$GRAPH.log" 300 \
+    VOUCHGRAPH_RATE_ANONYMOUS=100000000 VOUCHGRAPH_RATE_SESSION=100000000
 
 TOKEN=$(curl -fsS -X POST "$URL/v1/sessions" -H 'content-type: application/json' \
     -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" |
