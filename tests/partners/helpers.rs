@@ -272,6 +272,19 @@ impl TestApp {
     }
 
     /// A partner of `owner` allowing `SHOP`; returns its id.
+    /// The usual cast of a partner test: Paula, who owns the partner "Shop" (no allowed
+    /// origins yet), and Rossi Tiling, a tiler owned by Mario. Returns (Paula, the provider's
+    /// id, the partner's id).
+    pub async fn shop_and_tiler(&self) -> (TestUser, i64, i64) {
+        let owner = self.signup("Paula Partner").await;
+        let mario = self.signup("Mario Rossi").await;
+        let provider = self
+            .create_provider(&mario, "Rossi Tiling", &["tiler"])
+            .await;
+        let partner = self.create_partner(&owner, "Shop").await;
+        (owner, provider, partner)
+    }
+
     pub async fn create_partner(&self, owner: &TestUser, name: &str) -> i64 {
         let body = json!({ "name": name, "allowed_origins": [SHOP] });
         let partner = expect_json(

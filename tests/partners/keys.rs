@@ -17,12 +17,7 @@ async fn badge(app: &TestApp, key: &str, origin: Option<&str>, provider: i64) ->
 #[sqlx::test]
 async fn a_key_is_shown_once_and_listed_by_prefix_with_when_it_was_last_used(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let owner = app.signup("Paula Partner").await;
-    let mario = app.signup("Mario Rossi").await;
-    let provider = app
-        .create_provider(&mario, "Rossi Tiling", &["tiler"])
-        .await;
-    let partner = app.create_partner(&owner, "Shop").await;
+    let (owner, provider, partner) = app.shop_and_tiler().await;
 
     let (key_id, key) = app.create_key(&owner, partner, "publishable").await;
     assert!(key.starts_with("pk_live_"), "{key}");
@@ -119,12 +114,7 @@ async fn only_the_owner_manages_a_partner(pool: PgPool) {
 #[sqlx::test]
 async fn a_publishable_key_works_only_from_allowed_origins_with_cors_for_them_only(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let owner = app.signup("Paula Partner").await;
-    let mario = app.signup("Mario Rossi").await;
-    let provider = app
-        .create_provider(&mario, "Rossi Tiling", &["tiler"])
-        .await;
-    let partner = app.create_partner(&owner, "Shop").await;
+    let (owner, provider, partner) = app.shop_and_tiler().await;
     let (_, pk) = app.create_key(&owner, partner, "publishable").await;
     // Another partner allows another site: a preflight from there passes, its real call not.
     let rival = app.create_partner(&owner, "Rival").await;
@@ -217,12 +207,7 @@ async fn a_publishable_key_cannot_make_server_calls_and_bad_keys_are_401(pool: P
 #[sqlx::test]
 async fn a_rotated_secret_key_keeps_working_for_the_grace_period_chosen(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let owner = app.signup("Paula Partner").await;
-    let mario = app.signup("Mario Rossi").await;
-    let provider = app
-        .create_provider(&mario, "Rossi Tiling", &["tiler"])
-        .await;
-    let partner = app.create_partner(&owner, "Shop").await;
+    let (owner, provider, partner) = app.shop_and_tiler().await;
     let (old_id, old) = app.create_key(&owner, partner, "secret").await;
 
     let rotate = |id: i64, grace: i64| {
@@ -298,12 +283,7 @@ async fn a_rotated_secret_key_keeps_working_for_the_grace_period_chosen(pool: Pg
 #[sqlx::test]
 async fn a_revoked_key_stops_working_at_once(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let owner = app.signup("Paula Partner").await;
-    let mario = app.signup("Mario Rossi").await;
-    let provider = app
-        .create_provider(&mario, "Rossi Tiling", &["tiler"])
-        .await;
-    let partner = app.create_partner(&owner, "Shop").await;
+    let (owner, provider, partner) = app.shop_and_tiler().await;
     let (id, pk) = app.create_key(&owner, partner, "publishable").await;
     assert_eq!(
         badge(&app, &pk, Some(SHOP), provider).await.status(),
@@ -367,13 +347,8 @@ async fn our_own_pages_may_preview_a_widget_with_any_publishable_key_without_cou
     pool: PgPool,
 ) {
     let app = spawn_app(pool).await;
-    let owner = app.signup("Paula Partner").await;
-    let mario = app.signup("Mario Rossi").await;
-    let provider = app
-        .create_provider(&mario, "Rossi Tiling", &["tiler"])
-        .await;
     // A partner with no allowed origin yet: only the configurator's preview can use its key.
-    let partner = app.create_partner(&owner, "Shop").await;
+    let (owner, provider, partner) = app.shop_and_tiler().await;
     let (_, pk) = app.create_key(&owner, partner, "publishable").await;
     let call = |site: &'static str, origin: Option<&'static str>| {
         let path = format!("/v1/widget/badge?provider={provider}");

@@ -39,12 +39,7 @@ async fn every_response_carries_the_ratelimit_headers(pool: PgPool) {
 #[sqlx::test]
 async fn a_flood_from_one_key_leaves_another_key_unaffected(pool: PgPool) {
     let app = spawn_app_with(pool, |c| c.rate_limits.secret_per_minute = 5).await;
-    let owner = app.signup("Paula Partner").await;
-    let mario = app.signup("Mario Rossi").await;
-    let provider = app
-        .create_provider(&mario, "Rossi Tiling", &["tiler"])
-        .await;
-    let partner = app.create_partner(&owner, "Shop").await;
+    let (owner, provider, partner) = app.shop_and_tiler().await;
     let (_, flooder) = app.create_key(&owner, partner, "secret").await;
     let (_, quiet) = app.create_key(&owner, partner, "secret").await;
     let path = format!("/v1/widget/badge?provider={provider}");
@@ -85,12 +80,7 @@ async fn a_flood_from_one_key_leaves_another_key_unaffected(pool: PgPool) {
 #[sqlx::test]
 async fn publishable_keys_are_limited_per_visitor(pool: PgPool) {
     let app = spawn_app_with(pool, |c| c.rate_limits.publishable_per_minute = 3).await;
-    let owner = app.signup("Paula Partner").await;
-    let mario = app.signup("Mario Rossi").await;
-    let provider = app
-        .create_provider(&mario, "Rossi Tiling", &["tiler"])
-        .await;
-    let partner = app.create_partner(&owner, "Shop").await;
+    let (owner, provider, partner) = app.shop_and_tiler().await;
     let (_, pk) = app.create_key(&owner, partner, "publishable").await;
     let path = format!("/v1/widget/badge?provider={provider}");
     let mut last = None;

@@ -46,12 +46,7 @@ async fn deliveries(app: &TestApp, owner: &TestUser, partner: i64, endpoint: i64
 
 /// A partner with an owner, and a provider to vouch for.
 async fn setup(app: &TestApp) -> (TestUser, i64, i64) {
-    let owner = app.signup("Paula Partner").await;
-    let mario = app.signup("Mario Rossi").await;
-    let provider = app
-        .create_provider(&mario, "Rossi Tiling", &["tiler"])
-        .await;
-    let partner = app.create_partner(&owner, "Shop").await;
+    let (owner, provider, partner) = app.shop_and_tiler().await;
     (owner, partner, provider)
 }
 
