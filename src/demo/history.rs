@@ -7,9 +7,6 @@
 use anyhow::Context;
 use sqlx::PgConnection;
 
-/// The change feed's advisory-lock key; the same constant as `store::changes::record`.
-const CHANGES_LOCK: i64 = 7_001_001;
-
 /// Which ids a statement's `$1` takes.
 #[derive(Clone, Copy)]
 enum Ids {
@@ -73,9 +70,7 @@ pub async fn record_changes(
     people: &[i64],
     providers: &[i64],
 ) -> anyhow::Result<()> {
-    sqlx::query("select pg_advisory_xact_lock($1)")
-        .bind(CHANGES_LOCK)
-        .execute(&mut *tx)
+    crate::store::changes::lock_for_append(tx)
         .await
         .context("taking the change feed's lock")?;
     for (kind, ids, sql) in CHANGE_INSERTS {

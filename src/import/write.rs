@@ -14,9 +14,6 @@ use sqlx::{PgConnection, PgPool};
 
 use super::network::{Network, ReadCounts};
 
-/// The change feed's advisory-lock key; the same constant as `store::changes::record`.
-const CHANGES_LOCK: i64 = 7_001_001;
-
 /// Rows per statement: large enough that a round trip is cheap beside the work, small enough
 /// that progress shows every second or so.
 const BATCH: usize = 10_000;
@@ -109,9 +106,7 @@ pub async fn write_network(
     report.distrust_changed = upsert_distrust(&mut tx, &distrust).await?;
 
     // Last before commit: the change feed's lock is held from here until the commit.
-    sqlx::query("select pg_advisory_xact_lock($1)")
-        .bind(CHANGES_LOCK)
-        .execute(&mut *tx)
+    crate::store::changes::lock_for_append(&mut tx)
         .await
         .context("taking the change feed's lock")?;
     report.changes_recorded = sqlx::query(

@@ -8,9 +8,6 @@ use sqlx::{PgConnection, PgExecutor};
 use crate::domain::track_record::vouch_strength;
 use crate::domain::PersonId;
 
-/// The change feed's advisory-lock key; the same constant as `store::changes::record`.
-const CHANGES_LOCK: i64 = 7_001_001;
-
 /// The vouch strength of every recommender with at least one completed referral; everyone
 /// else's is 1.0.
 pub async fn all_strengths(db: impl PgExecutor<'_>) -> sqlx::Result<HashMap<PersonId, f32>> {
@@ -48,10 +45,7 @@ pub async fn strength_of(db: impl PgExecutor<'_>, person: PersonId) -> sqlx::Res
 /// change feed's lock (see `store::changes::record`). Returns how many changes it recorded.
 pub async fn reapply_vouches(tx: &mut PgConnection, person: PersonId) -> sqlx::Result<u64> {
     let strength = strength_of(&mut *tx, person).await?;
-    sqlx::query("select pg_advisory_xact_lock($1)")
-        .bind(CHANGES_LOCK)
-        .execute(&mut *tx)
-        .await?;
+    super::changes::lock_for_append(&mut *tx).await?;
     // The payload's keys are exactly the serde form of GraphChange::VouchSet.
     let done = sqlx::query(
         "insert into graph_changes (kind, actor_id, payload)
