@@ -13,7 +13,9 @@ use std::fmt::Write;
 use libfuzzer_sys::fuzz_target;
 use vouchgraph::import::bitcoin::{rating_fact, read_from};
 use vouchgraph::import::{Fact, Network};
-use vouchgraph_fuzz::{check_fact, check_line_error, check_network, input_path, line_count};
+use vouchgraph_fuzz::{
+    check_fact, check_line_error, check_network, input_path, keyed_edges, line_count,
+};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
@@ -32,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
             }
             let again = read_from(written(&network).as_bytes(), input_path())
                 .expect("a written network reads back");
-            assert_eq!(edges(&network), edges(&again));
+            assert_eq!(keyed_edges(&network), keyed_edges(&again));
         }
         Err(error) => check_line_error(&error, line_count(data)),
     }
@@ -83,16 +85,4 @@ fn written(network: &Network) -> String {
         writeln!(csv, "{from},{to},{rating},1289241911.72836").unwrap();
     }
     csv
-}
-
-fn edges(network: &Network) -> Vec<(String, String, Fact)> {
-    let people = network.people();
-    network
-        .edges()
-        .iter()
-        .map(|e| {
-            let key = |i: u32| people[i as usize].key.to_string();
-            (key(e.from), key(e.to), e.fact)
-        })
-        .collect()
 }

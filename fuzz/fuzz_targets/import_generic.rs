@@ -12,7 +12,9 @@ use std::fmt::Write;
 use libfuzzer_sys::fuzz_target;
 use vouchgraph::import::generic::{read_from, weight_fact};
 use vouchgraph::import::{Fact, Network};
-use vouchgraph_fuzz::{check_fact, check_line_error, check_network, input_path, line_count};
+use vouchgraph_fuzz::{
+    check_fact, check_line_error, check_network, input_path, keyed_edges, line_count,
+};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
@@ -32,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
             let csv = written(&network);
             let again = read_from(csv.as_bytes(), input_path())
                 .unwrap_or_else(|e| panic!("a written network reads back: {e:#}\n{csv}"));
-            assert_eq!(edges(&network), edges(&again), "{csv}");
+            assert_eq!(keyed_edges(&network), keyed_edges(&again), "{csv}");
         }
         Err(error) => check_line_error(&error, line_count(data)),
     }
@@ -82,16 +84,4 @@ fn written(network: &Network) -> String {
         writeln!(csv, "{},{},{weight}", quoted(from), quoted(to)).unwrap();
     }
     csv
-}
-
-fn edges(network: &Network) -> Vec<(String, String, Fact)> {
-    let people = network.people();
-    network
-        .edges()
-        .iter()
-        .map(|e| {
-            let key = |i: u32| people[i as usize].key.to_string();
-            (key(e.from), key(e.to), e.fact)
-        })
-        .collect()
 }

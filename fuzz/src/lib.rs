@@ -90,3 +90,17 @@ pub fn check_line_error(error: &anyhow::Error, lines: u64) {
         "{text}"
     );
 }
+
+/// A network's edges by the people's keys in the file (not their dense indices), so that two
+/// reads of the same edges written differently compare equal.
+pub fn keyed_edges(network: &Network) -> Vec<(String, String, Fact)> {
+    let people = network.people();
+    network
+        .edges()
+        .iter()
+        .map(|e| {
+            let key = |i: u32| people[i as usize].key.to_string();
+            (key(e.from), key(e.to), e.fact)
+        })
+        .collect()
+}
