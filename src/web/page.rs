@@ -3,6 +3,7 @@
 
 use askama::Template;
 use axum::http::header::{self, HeaderValue};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use time::macros::format_description;
@@ -141,6 +142,23 @@ pub fn day(t: OffsetDateTime) -> String {
         "[day padding:none] [month repr:short] [year]"
     ))
     .unwrap_or_default()
+}
+
+/// The site's own address as the browser asked for it (scheme and the `Host` header), for
+/// links a page hands out to be used elsewhere: the provider's share link, the widget snippet.
+/// A `Host` that does not look like a host name gives `localhost`, so nothing odd is echoed.
+pub fn base_url(headers: &HeaderMap, secure: bool) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
+        .unwrap_or("localhost");
+    let scheme = if secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
 }
 
 /// Percent-encodes a query value.
@@ -317,6 +335,15 @@ mod tests {
         let response = see_other("/search?q=a b\r\nSet-Cookie: x=1&n=é");
         let location = response.headers()[header::LOCATION].to_str().unwrap();
         assert_eq!(location, "/search?q=a%20b%0D%0ASet-Cookie:%20x=1&n=%C3%A9");
+    }
+
+    #[test]
+    fn links_use_the_host_the_browser_asked_for_and_nothing_odd() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(base_url(&headers, false), "http://127.0.0.1:8080");
+        headers.insert(header::HOST, "evil.example/<x>".parse().unwrap());
+        assert_eq!(base_url(&headers, true), "https://localhost");
     }
 
     #[test]

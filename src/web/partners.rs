@@ -17,7 +17,7 @@ use crate::partners::manage::{normalize_origin, MAX_GRACE_SECS};
 use crate::partners::store::{self as pstore, KeyRow, PartnerRow};
 use crate::state::AppState;
 
-use super::page::{day, render, see_other, Chrome, WebError};
+use super::page::{base_url, day, render, see_other, Chrome, WebError};
 use super::search::{trade_options, TradeOption};
 use super::session::{Posted, SignedIn, Visitor, WebQuery};
 
@@ -57,22 +57,6 @@ pub fn partner_notice(visitor: &Visitor) -> Option<&'static str> {
         "redelivered" => "Queued: the event will be sent again within moments.",
         _ => return None,
     })
-}
-
-/// The page's own address, for the snippet's script URL: the Host the browser used, if it
-/// looks like a host name.
-fn base_url(headers: &HeaderMap, secure: bool) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    let scheme = if secure { "https" } else { "http" };
-    format!("{scheme}://{host}")
 }
 
 /// Origins typed one per line: normalized, deduplicated, or the first problem.
@@ -722,14 +706,5 @@ mod tests {
             tag,
             "<script src=\"/widget.js\" data-trade=\"a&quot;><b>&amp;\"></script>"
         );
-    }
-
-    #[test]
-    fn the_snippet_host_is_the_one_the_browser_used() {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::HOST, "127.0.0.1:8080".parse().unwrap());
-        assert_eq!(base_url(&headers, false), "http://127.0.0.1:8080");
-        headers.insert(header::HOST, "evil.example/<x>".parse().unwrap());
-        assert_eq!(base_url(&headers, true), "https://localhost");
     }
 }
