@@ -2,11 +2,9 @@
 //! importer's row reader (so a BOM, CRLF, comments, commas or whitespace are all fine) and with
 //! raters and seekers in the same id space as the trust network's people.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::Path;
 
-use anyhow::Context;
 use rustc_hash::FxHashMap;
 
 use crate::import::table::read_rows_from;
@@ -157,10 +155,9 @@ pub fn read_queries_from(
     Ok(queries)
 }
 
-/// The file at `path`, buffered for reading rows.
-fn open(path: &Path) -> anyhow::Result<BufReader<File>> {
-    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    Ok(BufReader::with_capacity(1 << 16, file))
+/// The file at `path`, plain or gzip-compressed, buffered for reading rows.
+fn open(path: &Path) -> anyhow::Result<impl BufRead> {
+    crate::import::input::open(path)
 }
 
 #[cfg(test)]

@@ -6,14 +6,14 @@
 //! completely". The site's original trust seeds, raph, miguel, federico and alan, are marked
 //! pre-trusted, so the global prior restarts where Advogato's own trust metric did.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 
 use crate::domain::TrustLevel;
 
+use super::input;
 use super::network::{Fact, Network};
 use super::table::{read_rows_from, LineError};
 
@@ -24,17 +24,14 @@ pub const NAME_FILE: &str = "ent.advogato.user.name";
 /// Advogato's original trust seeds, by user name.
 pub const SEEDS: [&str; 4] = ["raph", "miguel", "federico", "alan"];
 
-/// Reads the network from the KONECT folder, or from `out.advogato` with the name file beside it.
+/// Reads the network from the KONECT folder, or from `out.advogato` with the name file beside it;
+/// either file may be gzip-compressed.
 ///
 /// # Errors
 /// A file is missing or unreadable, or a line is malformed (named by its line number).
 pub fn read(path: &Path) -> anyhow::Result<Network> {
     let (edges, names) = locate(path)?;
-    let open =
-        |path: &Path| File::open(path).with_context(|| format!("opening {}", path.display()));
-    let names_file = BufReader::new(open(&names)?);
-    let edges_file = BufReader::with_capacity(1 << 16, open(&edges)?);
-    read_from(names_file, &names, edges_file, &edges)
+    read_from(input::open(&names)?, &names, input::open(&edges)?, &edges)
 }
 
 /// [`read`] from the user-name text and the edge text; the paths only name them in errors.
@@ -73,15 +70,16 @@ pub fn read_from(
     Ok(network)
 }
 
-/// The edge file and the name file for a folder or an edge-file path.
+/// The edge file and the name file for a folder or an edge-file path; either may be
+/// gzip-compressed, as `out.advogato.gz` or `ent.advogato.user.name.gz` (see [`input::resolve`]).
 fn locate(path: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
-    let edges = if path.is_dir() {
+    let edges = input::resolve(&if path.is_dir() {
         path.join(EDGE_FILE)
     } else {
         path.to_owned()
-    };
+    });
     let folder = edges.parent().unwrap_or(Path::new("."));
-    let names = folder.join(NAME_FILE);
+    let names = input::resolve(&folder.join(NAME_FILE));
     if !edges.is_file() {
         bail!("no Advogato edge file at {}", edges.display());
     }

@@ -9,25 +9,25 @@
 //! |rating| / 10 (a -10 fraud report is 1.0), never trust. A rating of 0 does not occur in the
 //! published data and is refused as a malformed line.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 
 use crate::domain::TrustLevel;
 
+use super::input;
 use super::network::{Fact, Network};
 use super::table::read_rows_from;
 
-/// Reads a signed network from its CSV file, or from a folder holding exactly one CSV file.
+/// Reads a signed network from its CSV file, or from a folder holding exactly one CSV file; the
+/// file may be gzip-compressed (`.csv.gz`, as SNAP publishes it).
 ///
 /// # Errors
 /// The file is missing or unreadable, or a line is malformed (named by its line number).
 pub fn read(path: &Path) -> anyhow::Result<Network> {
     let path = locate(path)?;
-    let file = File::open(&path).with_context(|| format!("opening {}", path.display()))?;
-    read_from(BufReader::with_capacity(1 << 16, file), &path)
+    read_from(input::open(&path)?, &path)
 }
 
 /// [`read`] from the CSV text; `path` only names it in errors.
@@ -67,11 +67,15 @@ pub fn rating_fact(field: &str) -> Result<Fact, String> {
 
 fn locate(path: &Path) -> anyhow::Result<PathBuf> {
     if !path.is_dir() {
-        return Ok(path.to_owned());
+        return Ok(input::resolve(path));
     }
     let csvs: Vec<PathBuf> = std::fs::read_dir(path)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|ext| ext == "csv"))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.ends_with(".csv") || name.ends_with(".csv.gz"))
+        })
         .collect();
     match csvs.as_slice() {
         [one] => Ok(one.clone()),

@@ -4,24 +4,21 @@
 //! 2/3 and 1; with no weight the row means level 1. A first row is taken as a header when its
 //! weight is not a number, or when it reads `truster,trustee`.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::Path;
-
-use anyhow::Context;
 
 use crate::domain::TrustLevel;
 
 use super::network::{Fact, Network};
 use super::table::read_rows_from;
 
-/// Reads a generic trust file.
+/// Reads a generic trust file, plain or gzip-compressed.
 ///
 /// # Errors
 /// The file is missing or unreadable, or a line is malformed (named by its line number).
 pub fn read(path: &Path) -> anyhow::Result<Network> {
-    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    read_from(BufReader::with_capacity(1 << 16, file), path)
+    let path = super::input::resolve(path);
+    read_from(super::input::open(&path)?, &path)
 }
 
 /// [`read`] from the text; `path` only names it in errors.

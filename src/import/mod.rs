@@ -9,6 +9,7 @@
 //!
 //! | file | what |
 //! |---|---|
+//! | `input.rs` | opening a file, plain or gzip-compressed (`tests/data` keeps the networks as `.gz`) |
 //! | `table.rs` | rows of a delimited file: BOM, CRLF, comments, separator detection, line numbers |
 //! | `network.rs` | the network as read: people by source id, one fact per ordered pair |
 //! | `advogato.rs`, `bitcoin.rs`, `generic.rs` | the formats and their mappings to trust levels |
@@ -20,6 +21,7 @@
 pub mod advogato;
 pub mod bitcoin;
 pub mod generic;
+pub mod input;
 pub mod network;
 pub mod table;
 pub mod write;
@@ -63,7 +65,7 @@ pub struct ImportArgs {
     /// The file's format.
     #[arg(value_enum)]
     pub format: Format,
-    /// The file, or the folder holding it.
+    /// The file, or the folder holding it; gzip-compressed files are read as well.
     pub path: PathBuf,
     /// The prefix of the imported people's `external_ref` (default: the format's name, e.g.
     /// `advogato`); give each network of the generic format a name of its own.

@@ -7,8 +7,7 @@
 //! Comma-separated fields may be double-quoted (a `""` inside is one `"`), as spreadsheets
 //! write them; a quoted field cannot span lines, which no trust-network format needs.
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -62,7 +61,8 @@ enum Separator {
 /// How often a long file reports progress, in lines.
 const PROGRESS_EVERY: u64 = 500_000;
 
-/// Calls `each` with every row of the file at `path`, in order. A row `each` refuses stops the
+/// Calls `each` with every row of the file at `path` (plain or gzip-compressed, see
+/// [`super::input::open`]), in order. A row `each` refuses stops the
 /// reading with a [`LineError`] naming the line.
 ///
 /// # Errors
@@ -74,8 +74,7 @@ pub fn read_rows(
     path: &Path,
     each: impl FnMut(&Row<'_>) -> Result<(), String>,
 ) -> anyhow::Result<()> {
-    let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    read_rows_from(BufReader::with_capacity(1 << 16, file), path, each)
+    read_rows_from(super::input::open(path)?, path, each)
 }
 
 /// [`read_rows`] over any reader; `path` only names the text in errors and progress logs.

@@ -1,5 +1,6 @@
-//! The three published networks in `../shared/data` (see its README for their counts) and the
-//! generic CSV format: counts, idempotence, and all-or-nothing on a malformed line.
+//! The three published networks, gzip-compressed in `tests/data` (see its README for their
+//! sources and counts), and the generic CSV format: counts, idempotence, and all-or-nothing on a
+//! malformed line.
 
 use std::path::{Path, PathBuf};
 
@@ -9,10 +10,10 @@ use vouchgraph::store;
 
 use crate::helpers::count;
 
-/// The shared data folder, beside the repository (as CI lays it out too).
+/// A file or folder of `tests/data`, inside the repository.
 fn data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
+        .join("tests/data")
         .join(path)
 }
 
@@ -72,7 +73,7 @@ async fn advogato_brings_its_6541_people_and_every_certification_but_the_self_lo
 
 #[sqlx::test]
 async fn bitcoin_otc_brings_5881_people_and_its_3563_negative_ratings_as_distrust(pool: PgPool) {
-    let file = data("bitcoin-otc/soc-sign-bitcoinotc.csv");
+    let file = data("bitcoin-otc/soc-sign-bitcoinotc.csv.gz");
     let report = import(&pool, Format::BitcoinOtc, file).await.unwrap();
 
     assert_eq!(count(&pool, "people").await, 5_881);
@@ -125,7 +126,7 @@ async fn bitcoin_alpha_copes_with_its_byte_order_mark_and_crlf_line_ends(pool: P
 
 #[sqlx::test]
 async fn importing_the_same_network_twice_changes_nothing(pool: PgPool) {
-    let file = data("bitcoin-otc/soc-sign-bitcoinotc.csv");
+    let file = data("bitcoin-otc/soc-sign-bitcoinotc.csv.gz");
     import(&pool, Format::BitcoinOtc, file.clone())
         .await
         .unwrap();
@@ -205,7 +206,7 @@ async fn a_malformed_line_is_named_and_nothing_is_imported(pool: PgPool) {
 
 #[sqlx::test]
 async fn every_imported_change_reads_back_from_the_feed(pool: PgPool) {
-    let file = data("bitcoin-alpha/bitcoinalpha.csv");
+    let file = data("bitcoin-alpha/bitcoinalpha.csv.gz");
     let report = import(&pool, Format::BitcoinAlpha, file).await.unwrap();
 
     // Followers decode every row: person.upsert, trust.set and distrust.set alike.
