@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod partners;
 pub mod ratelimit;
 pub mod referrals;
+pub mod seeds;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -1,5 +1,6 @@
 //! The `vouchgraph` binary: serve (the default), migrate, seed the demo town or a synthetic
-//! network, import a trust network, or evaluate the ranking offline.
+//! network, import a trust network, manage the seeds of the global prior, or evaluate the
+//! ranking offline.
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +27,8 @@ enum Command {
     SeedSynthetic(vouchgraph::synth::SeedSyntheticArgs),
     /// Load a real trust network into Postgres (idempotent: a second run changes nothing).
     Import(vouchgraph::import::ImportArgs),
+    /// List, add or remove the seeds of the global prior (recorded in the history).
+    Seeds(vouchgraph::seeds::cli::SeedsArgs),
     /// Predict ratings through the trust graph, offline: no database needed.
     Predict(vouchgraph::evaluate::PredictArgs),
     /// Compare vouchgraph with the anonymous mean on held-out ratings, offline.
@@ -78,6 +81,12 @@ async fn main() -> anyhow::Result<()> {
             let pool = startup::connect_lazy(&config)?;
             startup::MIGRATOR.run(&pool).await?;
             println!("{}", vouchgraph::import::run(&pool, &args).await?);
+            Ok(())
+        }
+        Command::Seeds(args) => {
+            let pool = startup::connect_lazy(&config)?;
+            startup::MIGRATOR.run(&pool).await?;
+            print!("{}", vouchgraph::seeds::cli::run(&pool, &args).await?);
             Ok(())
         }
         Command::Predict(_) | Command::Evaluate(_) => unreachable!("handled above"),

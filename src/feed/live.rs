@@ -11,6 +11,7 @@ use sqlx::PgPool;
 use crate::domain::{PersonId, TradeId};
 use crate::feed::GraphChange;
 use crate::graph::{self, Prior, RankParams, TrustGraph};
+use crate::seeds::SeedSet;
 use crate::store;
 
 /// Trades by slug and by id. They change only with migrations, so they are read once.
@@ -25,7 +26,8 @@ struct Trades {
 pub struct LiveGraph {
     graph: RwLock<TrustGraph>,
     prior: RwLock<Arc<Prior>>,
-    seeds: RwLock<Vec<PersonId>>,
+    /// The operator's seeds and the founders; the prior restarts on `for_prior()`.
+    seeds: RwLock<SeedSet>,
     trades: RwLock<Trades>,
     params: RankParams,
     applied_seq: AtomicI64,
@@ -47,7 +49,7 @@ impl LiveGraph {
         LiveGraph {
             graph: RwLock::new(TrustGraph::new()),
             prior: RwLock::new(Arc::new(Prior::default())),
-            seeds: RwLock::new(Vec::new()),
+            seeds: RwLock::new(SeedSet::default()),
             trades: RwLock::new(Trades::default()),
             params,
             applied_seq: AtomicI64::new(0),
@@ -90,7 +92,7 @@ impl LiveGraph {
                 .collect(),
         };
         *self.trades.write() = trades;
-        *self.seeds.write() = snapshot.seeds;
+        *self.seeds.write() = snapshot.seed_set;
         *self.graph.write() = snapshot.graph;
         self.applied_seq.store(snapshot.seq, Ordering::Release);
         self.recompute_prior();
@@ -129,9 +131,14 @@ impl LiveGraph {
             {
                 let mut graph = self.graph.write();
                 let mut seeds = self.seeds.write();
+                let used_founders = seeds.uses_founders();
                 for (_, change) in &batch {
-                    apply(&mut graph, &mut seeds, change);
+                    apply(&mut graph, &mut seeds.operator, change);
+                    if let GraphChange::PersonUpsert { id, .. } = change {
+                        seeds.admit(*id);
+                    }
                 }
+                log_seed_source_change(used_founders, &seeds);
             }
             applied += batch.len();
             self.applied_seq.store(last, Ordering::Release);
@@ -158,7 +165,7 @@ impl LiveGraph {
             return;
         }
         let started = Instant::now();
-        let seeds = self.seeds.read().clone();
+        let seeds = self.prior_seeds();
         let prior = {
             let graph = self.graph.read();
             graph::compute_prior(&graph, &seeds, &self.params)
@@ -170,6 +177,12 @@ impl LiveGraph {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "global prior recomputed"
         );
+    }
+
+    /// The people the global prior restarts on: the operator's seeds, or the founders while
+    /// there are none.
+    pub fn prior_seeds(&self) -> Vec<PersonId> {
+        self.seeds.read().for_prior().to_vec()
     }
 
     /// Runs `f` with read access to the graph and the current prior.
@@ -194,7 +207,23 @@ impl LiveGraph {
     }
 }
 
-/// Applies one change to the graph (and the seed set).
+/// Says at info level when the prior's restarts move between the founders and the operator's
+/// seeds (`seeds add` of the first seed, `seeds remove` of the last).
+fn log_seed_source_change(used_founders: bool, seeds: &SeedSet) {
+    match (used_founders, seeds.uses_founders()) {
+        (true, false) => tracing::info!(
+            seeds = seeds.operator.len(),
+            "an operator seed exists: the global prior restarts on the operator's seeds"
+        ),
+        (false, true) => tracing::info!(
+            founders = ?seeds.founders,
+            "no operator seed exists: the global prior restarts on the founding members"
+        ),
+        _ => {}
+    }
+}
+
+/// Applies one change to the graph (and the operator's seeds).
 pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphChange) {
     match change {
         GraphChange::PersonUpsert {

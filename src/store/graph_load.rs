@@ -5,14 +5,18 @@ use sqlx::PgPool;
 
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
 use crate::graph::{GraphBuilder, ProviderInfo, TrustGraph};
+use crate::seeds::SeedSet;
 use crate::store::providers::TradeRow;
 
 /// Everything the live graph needs, as of one change-feed seq.
 pub struct Snapshot {
     /// The graph.
     pub graph: TrustGraph,
-    /// The pre-trusted people who seed the global prior.
+    /// The people the global prior restarts on: the pre-trusted people, or the founders when
+    /// no one is pre-trusted (`seed_set.for_prior()`).
     pub seeds: Vec<PersonId>,
+    /// The pre-trusted people and the founders apart, for the live graph to keep current.
+    pub seed_set: SeedSet,
     /// All trades.
     pub trades: Vec<TradeRow>,
     /// The newest change included.
@@ -35,7 +39,7 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
         .await?;
 
     let mut builder = GraphBuilder::new();
-    let mut seeds = Vec::new();
+    let mut seed_set = SeedSet::default();
     {
         let mut people = sqlx::query_as::<_, (PersonId, String, bool)>(
             "select id, display_name, pre_trusted from people",
@@ -43,8 +47,9 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
         .fetch(&mut *tx);
         while let Some((id, name, pre_trusted)) = people.try_next().await? {
             if pre_trusted {
-                seeds.push(id);
+                seed_set.operator.push(id);
             }
+            seed_set.admit(id);
             builder.person(id, &name);
         }
     }
@@ -112,9 +117,16 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
     tx.commit().await?;
     let (graph, report) = builder.build();
     tracing::debug!(?report, "graph built");
+    if seed_set.uses_founders() {
+        tracing::info!(
+            founders = ?seed_set.founders,
+            "no operator seed exists: the global prior restarts on the founding members"
+        );
+    }
     Ok(Snapshot {
         graph,
-        seeds,
+        seeds: seed_set.for_prior().to_vec(),
+        seed_set,
         trades,
         seq,
     })

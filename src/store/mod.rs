@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod people;
 pub mod providers;
 pub mod referrals;
+pub mod seeds;
 pub mod sessions;
 pub mod track_records;
 pub mod trust;

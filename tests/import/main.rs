@@ -8,4 +8,5 @@
 mod helpers;
 
 mod networks;
+mod seeds;
 mod track_records;
