@@ -8,24 +8,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// One invalid field in a request, reported with a 422.
-#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
-pub struct FieldError {
-    /// The JSON field (or query/path parameter) at fault.
-    pub field: String,
-    /// What is wrong with it, for a person to read.
-    pub message: String,
-}
-
-impl FieldError {
-    /// A field error for `field`.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-}
+use crate::app::AppError;
+/// One invalid field in a request, reported with a 422 (defined with the use cases, which
+/// report it).
+pub use crate::app::FieldError;
 
 /// An RFC 9457 problem document, as sent with `application/problem+json`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -196,69 +182,29 @@ impl IntoResponse for ApiError {
 }
 
 impl From<sqlx::Error> for ApiError {
-    /// Maps database failures: named constraint violations become 409/422 (the database is the
-    /// last line of validation), an unreachable database becomes 503, anything else is a bug.
+    /// Maps database failures as the use cases do (`AppError`'s mapping): named constraint
+    /// violations become 409/422, an unreachable database becomes 503, anything else is a bug.
     fn from(error: sqlx::Error) -> Self {
-        match &error {
-            sqlx::Error::RowNotFound => ApiError::NotFound("resource"),
-            sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-            | sqlx::Error::WorkerCrashed => {
-                ApiError::Unavailable("the database is unavailable; try again shortly".into())
-            }
-            sqlx::Error::Database(db) => {
-                let constraint = db.constraint().unwrap_or_default().to_string();
-                match db.code().as_deref() {
-                    // unique_violation
-                    Some("23505") => ApiError::Conflict(conflict_message(&constraint)),
-                    // character_not_in_repertoire: a NUL byte, which Postgres text cannot hold
-                    Some("22021") => {
-                        ApiError::field("body", "text must not contain NUL (\\u0000) characters")
-                    }
-                    // foreign_key_violation, check_violation, not_null_violation
-                    Some("23503") | Some("23514") | Some("23502") => {
-                        ApiError::field(constraint_field(&constraint), constraint.replace('_', " "))
-                    }
-                    // admin_shutdown, crash_shutdown, cannot_connect_now
-                    Some("57P01") | Some("57P02") | Some("57P03") => ApiError::Unavailable(
-                        "the database is unavailable; try again shortly".into(),
-                    ),
-                    _ => ApiError::Internal(error.into()),
-                }
-            }
-            _ => ApiError::Internal(error.into()),
-        }
+        AppError::from(error).into()
     }
 }
 
-fn conflict_message(constraint: &str) -> String {
-    match constraint {
-        "accounts_email_unique" => "an account with this email already exists".into(),
-        "" => "the request conflicts with existing data".into(),
-        other => format!("conflicts with existing data ({other})"),
-    }
-}
-
-/// Guesses the request field a constraint protects, from the constraint's name.
-fn constraint_field(constraint: &str) -> &'static str {
-    for (needle, field) in [
-        ("lat", "lat"),
-        ("lon", "lon"),
-        ("radius", "radius_km"),
-        ("name", "name"),
-        ("note", "note"),
-        ("level", "level"),
-        ("trade", "trade"),
-        ("email", "email"),
-        ("self", "person_id"),
-    ] {
-        if constraint.contains(needle) {
-            return field;
+impl From<AppError> for ApiError {
+    /// How a use case's failure is answered over HTTP.
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Invalid(errors) => ApiError::Unprocessable(errors),
+            AppError::Unauthenticated(why) => ApiError::Unauthorized(why),
+            AppError::Forbidden(why) => ApiError::Forbidden(why),
+            AppError::NotFound(what) => ApiError::NotFound(what),
+            AppError::Conflict(why) => ApiError::Conflict(why),
+            AppError::TooManyAttempts { retry_after_secs } => {
+                ApiError::TooManyRequests { retry_after_secs }
+            }
+            AppError::Unavailable(why) => ApiError::Unavailable(why),
+            AppError::Internal(cause) => ApiError::Internal(cause),
         }
     }
-    "body"
 }
 
 /// The result type of handlers.

@@ -1,6 +1,7 @@
 //! vouchgraph: ranks tradespeople for each seeker by who vouches for them, propagating trust
 //! outward from the seeker, and always says why.
 
+pub mod app;
 pub mod auth;
 pub mod config;
 pub mod demo;

@@ -88,6 +88,37 @@ impl GeoPoint {
             Err(errors)
         }
     }
+
+    /// An optional place: both coordinates or neither.
+    pub fn parse_optional(
+        lat: Option<f64>,
+        lon: Option<f64>,
+    ) -> Result<Option<GeoPoint>, Vec<(&'static str, String)>> {
+        match (lat, lon) {
+            (None, None) => Ok(None),
+            (Some(lat), Some(lon)) => GeoPoint::parse(lat, lon).map(Some),
+            _ => Err(vec![("lat", "give both lat and lon, or neither".into())]),
+        }
+    }
+
+    /// An optional place typed into a form: two blank fields are no place, anything else must
+    /// be two numbers in range. Errors name `lat` and `lon`, as the API does.
+    pub fn parse_text(
+        lat: &str,
+        lon: &str,
+    ) -> Result<Option<GeoPoint>, Vec<(&'static str, String)>> {
+        let number = |field: &'static str, raw: &str| match raw.trim() {
+            "" => Ok(None),
+            text => text
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| (field, "must be a number".to_string())),
+        };
+        match (number("lat", lat), number("lon", lon)) {
+            (Ok(lat), Ok(lon)) => GeoPoint::parse_optional(lat, lon),
+            (lat, lon) => Err(lat.err().into_iter().chain(lon.err()).collect()),
+        }
+    }
 }
 
 /// The longest vouch note, in characters.
@@ -139,6 +170,18 @@ mod tests {
         assert_eq!(errors[0].0, "lat");
         assert!(GeoPoint::parse(51.5, -0.1).is_ok());
         assert!(GeoPoint::parse(f64::NAN, 0.0).is_err());
+    }
+
+    #[test]
+    fn a_place_is_both_coordinates_or_neither() {
+        assert_eq!(GeoPoint::parse_optional(None, None), Ok(None));
+        assert!(GeoPoint::parse_optional(Some(51.5), None).is_err());
+        assert_eq!(GeoPoint::parse_text(" ", ""), Ok(None));
+        let point = GeoPoint::parse_text("51.47", "-2.6").unwrap().unwrap();
+        assert_eq!((point.lat, point.lon), (51.47, -2.6));
+        let errors = GeoPoint::parse_text("north", "200").unwrap_err();
+        assert_eq!(errors[0].0, "lat");
+        assert!(GeoPoint::parse_text("51.47", "").is_err());
     }
 
     #[test]

@@ -7,13 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::auth::{password, token};
-use crate::domain::{Email, GeoPoint, Name, PersonId};
+use crate::app::accounts::{self, SignUp};
+use crate::domain::{GeoPoint, PersonId};
 use crate::error::{ApiError, ApiResult};
-use crate::feed::GraphChange;
 use crate::http::auth::Caller;
 use crate::http::extract::Json;
-use crate::http::validate::Fields;
 use crate::state::AppState;
 use crate::store;
 
@@ -72,72 +70,14 @@ async fn create_account(
     State(state): State<AppState>,
     Json(body): Json<NewAccountBody>,
 ) -> ApiResult<impl IntoResponse> {
-    let mut fields = Fields::new();
-    let email = fields.check("email", Email::parse(&body.email));
-    let name = fields.check("display_name", Name::parse(&body.display_name, 100));
-    if let Err(reason) = password::check_policy(&body.password, &body.email) {
-        fields.push("password", reason);
-    }
-    let home = match (body.lat, body.lon) {
-        (None, None) => None,
-        (Some(lat), Some(lon)) => match GeoPoint::parse(lat, lon) {
-            Ok(p) => Some((p.lat, p.lon)),
-            Err(errors) => {
-                errors.into_iter().for_each(|(f, m)| fields.push(f, m));
-                None
-            }
-        },
-        _ => {
-            fields.push("lat", "give both lat and lon, or neither");
-            None
-        }
+    let input = SignUp {
+        email: &body.email,
+        password: body.password,
+        display_name: &body.display_name,
+        home: GeoPoint::parse_optional(body.lat, body.lon),
+        invite_token: body.invite_token.as_deref(),
     };
-    fields.finish()?;
-    let (email, name) = (email.expect("checked"), name.expect("checked"));
-
-    let memory = state.config.argon2_memory_kib;
-    let secret = body.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(&secret, memory))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
-
-    let mut tx = state.pool.begin().await?;
-    let id = store::accounts::create(
-        &mut tx,
-        &store::accounts::NewAccount {
-            email: email.as_str(),
-            password_hash: &hash,
-            display_name: name.as_str(),
-            home,
-        },
-    )
-    .await?;
-    // Referrals sent to this email before the account existed now belong to it.
-    if let Some(invite) = &body.invite_token {
-        let used =
-            store::referrals::use_invite_token(&mut tx, &token::hash(invite), email.as_str())
-                .await?;
-        if !used {
-            return Err(ApiError::field(
-                "invite_token",
-                "this invitation is not valid for this email, or has expired or been used",
-            ));
-        }
-    }
-    store::referrals::attach_invitations(&mut tx, email.as_str(), id).await?;
-    store::changes::record(
-        &mut tx,
-        Some(id),
-        &GraphChange::PersonUpsert {
-            id,
-            name: name.as_str().to_string(),
-            pre_trusted: false,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
-
+    let id = accounts::sign_up(&state, input).await?;
     let view = account_view(&state, id).await?;
     Ok((StatusCode::CREATED, axum::Json(view)))
 }

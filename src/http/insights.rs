@@ -8,12 +8,12 @@ use time::{Date, OffsetDateTime, Time};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::validate::Fields;
 use crate::domain::{PersonId, ProviderId};
 use crate::error::{ApiError, ApiResult};
 use crate::graph;
 use crate::http::auth::Caller;
 use crate::http::extract::{Path, Query};
-use crate::http::validate::Fields;
 use crate::state::AppState;
 use crate::store;
 

@@ -14,7 +14,6 @@ pub mod referrals;
 pub mod search;
 pub mod sessions;
 pub mod trust;
-pub mod validate;
 pub mod vouches;
 
 use std::time::Duration;

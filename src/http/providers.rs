@@ -7,13 +7,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::validate::Fields;
 use crate::domain::values::parse_radius_km;
 use crate::domain::{GeoPoint, Name, PersonId, ProviderId, TradeId};
 use crate::error::{ApiError, ApiResult};
 use crate::feed::GraphChange;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
-use crate::http::validate::Fields;
 use crate::state::AppState;
 use crate::store;
 use crate::store::providers::{ProviderFields, ProviderRow};

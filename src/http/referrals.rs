@@ -9,13 +9,13 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::validate::Fields;
 use crate::auth::token;
 use crate::domain::values::parse_note;
 use crate::domain::{Email, PersonId, ProviderId, ReferralStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{parse_json, Json, Path, Query};
-use crate::http::validate::Fields;
 use crate::referrals::{allowed_moves, parties, Move, Recipient, SendReferral, Sent};
 use crate::state::AppState;
 use crate::store;

@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::validate::Fields;
 use crate::domain::{GeoPoint, PersonId, ProviderId, Stance};
 use crate::error::{ApiError, ApiResult};
 use crate::graph::{self, RankedProvider, SearchQuery, TrustPath, VouchCounts};
 use crate::http::auth::MaybeCaller;
 use crate::http::extract::{Path, Query};
-use crate::http::validate::Fields;
 use crate::state::AppState;
 
 /// The routes of this module.

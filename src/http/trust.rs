@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::trust;
 use crate::domain::{PersonId, TrustLevel, Visibility};
-use crate::error::{ApiError, ApiResult};
-use crate::feed::GraphChange;
+use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
@@ -63,36 +63,14 @@ async fn set_trust(
     Path(person_id): Path<PersonId>,
     Json(body): Json<TrustBody>,
 ) -> ApiResult<axum::Json<TrustView>> {
-    if person_id == caller.person {
-        return Err(ApiError::field("person_id", "you cannot trust yourself"));
-    }
-    let mut tx = state.pool.begin().await?;
-    if !store::people::exists(&mut *tx, person_id).await? {
-        return Err(ApiError::NotFound("person"));
-    }
-    store::trust::set(
-        &mut tx,
+    let edge = trust::set_trust(
+        &state,
         caller.person,
         person_id,
         body.level,
         body.visibility,
     )
     .await?;
-    let change = GraphChange::TrustSet {
-        truster: caller.person,
-        trustee: person_id,
-        level: body.level,
-        visibility: body.visibility,
-    };
-    store::changes::record(&mut tx, Some(caller.person), &change).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
-
-    let edge = store::trust::list_from(&state.pool, caller.person)
-        .await?
-        .into_iter()
-        .find(|row| row.trustee_id == person_id)
-        .ok_or(ApiError::NotFound("trust edge"))?;
     Ok(axum::Json(trust_view(edge)))
 }
 
@@ -106,17 +84,7 @@ async fn revoke_trust(
     caller: Caller,
     Path(person_id): Path<PersonId>,
 ) -> ApiResult<StatusCode> {
-    let mut tx = state.pool.begin().await?;
-    if !store::trust::revoke(&mut tx, caller.person, person_id).await? {
-        return Err(ApiError::NotFound("trust edge"));
-    }
-    let change = GraphChange::TrustRevoke {
-        truster: caller.person,
-        trustee: person_id,
-    };
-    store::changes::record(&mut tx, Some(caller.person), &change).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
+    trust::revoke_trust(&state, caller.person, person_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

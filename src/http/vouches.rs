@@ -6,10 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::domain::values::parse_note;
-use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
+use crate::app::vouches::{self, VouchInput};
+use crate::domain::{PersonId, ProviderId, Stance, Visibility};
 use crate::error::{ApiError, ApiResult};
-use crate::feed::GraphChange;
 use crate::http::auth::{Caller, MaybeCaller};
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
@@ -62,34 +61,6 @@ pub struct VouchView {
     pub updated_at: time::OffsetDateTime,
 }
 
-/// Checks that the provider exists and offers the trade; returns the trade's id.
-async fn provider_trade(
-    state: &AppState,
-    tx: &mut sqlx::PgConnection,
-    provider: ProviderId,
-    slug: &str,
-) -> ApiResult<(PersonId, TradeId)> {
-    let owner = store::providers::owner_for_update(tx, provider)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    let trade = state.live.trade_by_slug(slug).ok_or_else(|| {
-        ApiError::field(
-            "trade",
-            format!("unknown trade {slug:?}; see GET /v1/trades"),
-        )
-    })?;
-    if !store::providers::trade_ids(&mut *tx, provider)
-        .await?
-        .contains(&trade)
-    {
-        return Err(ApiError::field(
-            "trade",
-            format!("this provider does not offer {slug:?}"),
-        ));
-    }
-    Ok((owner, trade))
-}
-
 /// Recommends or warns against a provider for a trade (replacing the caller's earlier vouch).
 #[utoipa::path(put, path = "/v1/providers/{id}/vouches/{trade}", tag = "vouches", request_body = VouchBody,
     params(("id" = i64, Path, description = "The provider"), ("trade" = String, Path, description = "Trade slug")),
@@ -101,51 +72,15 @@ async fn set_vouch(
     Path((provider, slug)): Path<(ProviderId, String)>,
     Json(body): Json<VouchBody>,
 ) -> ApiResult<axum::Json<VouchView>> {
-    let note = parse_note(&body.note).map_err(|m| ApiError::field("note", m))?;
-    let mut tx = state.pool.begin().await?;
-    let (owner, trade) = provider_trade(&state, &mut tx, provider, &slug).await?;
-    if owner == caller.person {
-        return Err(ApiError::Forbidden(
-            "you cannot vouch for your own business".into(),
-        ));
-    }
-    store::vouches::set(
-        &mut tx,
-        caller.person,
+    let input = VouchInput {
         provider,
-        trade,
-        body.stance,
-        &note,
-        body.visibility,
-    )
-    .await?;
-    // The voucher's track record weighs this vouch as it weighs all of theirs.
-    let strength = store::track_records::strength_of(&mut *tx, caller.person).await?;
-    // For partners' webhooks (src/webhooks), in this transaction: sent only for public vouches.
-    let event = serde_json::json!({
-        "person_id": caller.person, "provider_id": provider, "trade": slug,
-        "stance": body.stance.as_str(), "note": note, "visibility": body.visibility.as_str(),
-    });
-    store::notifications::outbox(&mut tx, "vouch.created", &event).await?;
-    let change = GraphChange::VouchSet {
-        person: caller.person,
-        provider,
-        trade,
+        trade: &slug,
         stance: body.stance,
+        note: &body.note,
         visibility: body.visibility,
-        note,
-        strength,
     };
-    store::changes::record(&mut tx, Some(caller.person), &change).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
-
-    let mine = store::vouches::visible_for_provider(&state.pool, provider, Some(caller.person))
-        .await?
-        .into_iter()
-        .find(|v| v.person_id == caller.person && v.trade == slug)
-        .ok_or(ApiError::NotFound("vouch"))?;
-    Ok(axum::Json(vouch_view(provider, mine)))
+    let stored = vouches::set_vouch(&state, caller.person, input).await?;
+    Ok(axum::Json(vouch_view(provider, stored)))
 }
 
 /// Withdraws the caller's vouch for a provider in a trade.
@@ -158,29 +93,7 @@ async fn revoke_vouch(
     caller: Caller,
     Path((provider, slug)): Path<(ProviderId, String)>,
 ) -> ApiResult<StatusCode> {
-    let mut tx = state.pool.begin().await?;
-    let (_, trade) = provider_trade(&state, &mut tx, provider, &slug).await?;
-    // Whether it was public decides whether partners' webhooks may hear of its withdrawal.
-    let was_public = store::vouches::visible_for_provider(&mut *tx, provider, None)
-        .await?
-        .iter()
-        .any(|v| v.person_id == caller.person && v.trade == slug);
-    if !store::vouches::revoke(&mut tx, caller.person, provider, trade).await? {
-        return Err(ApiError::NotFound("vouch"));
-    }
-    let visibility = if was_public { "public" } else { "restricted" };
-    let event = serde_json::json!({
-        "person_id": caller.person, "provider_id": provider, "trade": slug, "visibility": visibility,
-    });
-    store::notifications::outbox(&mut tx, "vouch.revoked", &event).await?;
-    let change = GraphChange::VouchRevoke {
-        person: caller.person,
-        provider,
-        trade,
-    };
-    store::changes::record(&mut tx, Some(caller.person), &change).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
+    vouches::withdraw_vouch(&state, caller.person, provider, &slug).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

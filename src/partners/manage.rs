@@ -8,11 +8,11 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::validate::Fields;
 use crate::domain::PersonId;
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
-use crate::http::validate::Fields;
 use crate::state::AppState;
 
 use super::keys::{self, KeyKind};

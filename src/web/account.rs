@@ -1,5 +1,5 @@
-//! Log in, sign up and log out, through the same store calls as `POST /v1/sessions` and
-//! `POST /v1/accounts`.
+//! Log in, sign up and log out, through the use cases `app::sessions` and `app::accounts`, as
+//! `POST /v1/sessions` and `POST /v1/accounts` are.
 
 use askama::Template;
 use axum::body::Bytes;
@@ -8,20 +8,17 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::cookie::{Cookie, CookieJar};
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
-use crate::auth::password;
-use crate::domain::{Email, GeoPoint, Name};
-use crate::error::ApiError;
-use crate::feed::GraphChange;
-use crate::http::auth::SESSION_COOKIE;
-use crate::http::sessions::check_credentials;
+use crate::app::accounts::{self, SignUp};
+use crate::app::{sessions, AppError, FieldError};
+use crate::domain::GeoPoint;
+use crate::http::auth::cleared_session_cookie;
 use crate::state::AppState;
-use crate::store;
 
 use super::page::{render, see_other, Chrome, WebError};
-use super::session::{csrf_field, form_token, safe_next, start_session, Posted, Visitor, WebQuery};
+use super::session::{csrf_field, form_token, safe_next, with_session, Posted, Visitor, WebQuery};
 
 /// `?next=` on the login and sign-up pages.
 #[derive(Deserialize)]
@@ -78,24 +75,23 @@ pub async fn login(
     jar: CookieJar,
     Posted { visitor, form }: Posted<LoginForm>,
 ) -> Result<Response, WebError> {
-    let checked = check_credentials(&state, &form.email, form.password.clone(), peer.ip()).await;
-    let person = match checked {
-        Ok(person) => Some(person),
-        Err(ApiError::Unauthorized(_)) => None,
+    let logged_in = sessions::log_in(&state, &form.email, form.password.clone(), peer.ip()).await;
+    let next = safe_next(form.next.as_deref());
+    let session = match logged_in {
+        Ok(session) => session,
+        Err(AppError::Unauthenticated(_)) => {
+            let page = LoginPage {
+                chrome: Chrome::new(&state, &visitor, "login", "Log in").await?,
+                csrf: form.csrf,
+                email: form.email,
+                next,
+                error: Some("The email or password is wrong.".into()),
+            };
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
         Err(other) => return Err(other.into()),
     };
-    let next = safe_next(form.next.as_deref());
-    let Some(person) = person else {
-        let page = LoginPage {
-            chrome: Chrome::new(&state, &visitor, "login", "Log in").await?,
-            csrf: form.csrf,
-            email: form.email,
-            next,
-            error: Some("The email or password is wrong.".into()),
-        };
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    };
-    let jar = start_session(&state, jar, person).await?;
+    let jar = with_session(&state, jar, &session);
     Ok((jar, see_other(&next)).into_response())
 }
 
@@ -124,11 +120,37 @@ struct SignupErrors {
 }
 
 impl SignupErrors {
-    fn any(&self) -> bool {
-        self.display_name.is_some()
-            || self.email.is_some()
-            || self.password.is_some()
-            || self.home.is_some()
+    /// Puts a refused sign-up's reasons beside the fields they concern. A failure no field
+    /// explains (the database is down) is an error page instead.
+    fn from_refusal(error: AppError) -> Result<SignupErrors, WebError> {
+        let mut errors = SignupErrors::default();
+        match error {
+            AppError::Invalid(fields) => {
+                let mut home = Vec::new();
+                for FieldError { field, message } in fields {
+                    match field.as_str() {
+                        "email" => errors.email = Some(message),
+                        "display_name" => errors.display_name = Some(message),
+                        "password" => errors.password = Some(message),
+                        "lat" | "lon" => home.push(format!("{field}: {message}")),
+                        _ => {
+                            return Err(
+                                AppError::Invalid(vec![FieldError { field, message }]).into()
+                            )
+                        }
+                    }
+                }
+                if !home.is_empty() {
+                    errors.home = Some(home.join("; "));
+                }
+            }
+            AppError::Conflict(_) => {
+                errors.email =
+                    Some("an account with this email already exists; log in instead".into());
+            }
+            other => return Err(other.into()),
+        }
+        Ok(errors)
     }
 }
 
@@ -163,95 +185,28 @@ pub async fn signup_page(
     Ok((jar, render(StatusCode::OK, &page)?).into_response())
 }
 
-/// Parses an optional home: both coordinates or neither.
-fn parse_home(lat: &str, lon: &str) -> Result<Option<(f64, f64)>, String> {
-    match (lat.trim(), lon.trim()) {
-        ("", "") => Ok(None),
-        (lat, lon) => {
-            let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), lon.parse::<f64>()) else {
-                return Err("give both latitude and longitude as numbers, or neither".into());
-            };
-            GeoPoint::parse(lat, lon)
-                .map(|p| Some((p.lat, p.lon)))
-                .map_err(|errors| {
-                    errors
-                        .into_iter()
-                        .map(|(field, message)| format!("{field} {message}"))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-        }
-    }
-}
-
 /// Creates the account as `POST /v1/accounts` does, then logs in.
 pub async fn signup(
     State(state): State<AppState>,
     jar: CookieJar,
     Posted { visitor, form }: Posted<SignupForm>,
 ) -> Result<Response, WebError> {
-    let mut errors = SignupErrors::default();
-    let email = Email::parse(&form.email)
-        .map_err(|m| errors.email = Some(m))
-        .ok();
-    let name = Name::parse(&form.display_name, 100)
-        .map_err(|m| errors.display_name = Some(m))
-        .ok();
-    if let Err(reason) = password::check_policy(&form.password, &form.email) {
-        errors.password = Some(reason.to_string());
-    }
-    let home = parse_home(&form.lat, &form.lon)
-        .map_err(|m| errors.home = Some(m))
-        .ok()
-        .flatten();
-    let (Some(email), Some(name)) = (email, name) else {
-        return signup_again(&state, &visitor, form, errors).await;
+    let input = SignUp {
+        email: &form.email,
+        password: form.password.clone(),
+        display_name: &form.display_name,
+        home: GeoPoint::parse_text(&form.lat, &form.lon),
+        invite_token: None,
     };
-    if errors.any() {
-        return signup_again(&state, &visitor, form, errors).await;
-    }
-
-    let memory = state.config.argon2_memory_kib;
-    let secret = form.password.clone();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&secret, memory))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(ApiError::Internal)?;
-    let mut tx = state.pool.begin().await?;
-    let created = store::accounts::create(
-        &mut tx,
-        &store::accounts::NewAccount {
-            email: email.as_str(),
-            password_hash: &hash,
-            display_name: name.as_str(),
-            home,
-        },
-    )
-    .await;
-    let id = match created.map_err(ApiError::from) {
+    let id = match accounts::sign_up(&state, input).await {
         Ok(id) => id,
-        Err(ApiError::Conflict(_)) => {
-            errors.email = Some("an account with this email already exists; log in instead".into());
+        Err(error) => {
+            let errors = SignupErrors::from_refusal(error)?;
             return signup_again(&state, &visitor, form, errors).await;
         }
-        Err(other) => return Err(other.into()),
     };
-    // Referrals sent to this email before the account existed now belong to it.
-    store::referrals::attach_invitations(&mut tx, email.as_str(), id).await?;
-    store::changes::record(
-        &mut tx,
-        Some(id),
-        &GraphChange::PersonUpsert {
-            id,
-            name: name.as_str().to_string(),
-            pre_trusted: false,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
-
-    let jar = start_session(&state, jar, id).await?;
+    let session = sessions::start_session(&state, id).await?;
+    let jar = with_session(&state, jar, &session);
     let next = match form.next.as_deref() {
         Some(n) if !n.is_empty() => safe_next(Some(n)),
         _ => "/circle?done=welcome".to_string(),
@@ -289,21 +244,7 @@ pub async fn logout(
         return Ok(see_other("/"));
     };
     me.check_csrf(&csrf_field(&body))?;
-    store::sessions::delete(&state.pool, &me.token_hash).await?;
-    state.sessions.forget(&me.token_hash);
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/").build());
+    sessions::end_session(&state, &me.token_hash).await?;
+    let jar = jar.remove(cleared_session_cookie());
     Ok((jar, see_other("/?done=logged-out")).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_home;
-
-    #[test]
-    fn a_home_is_both_coordinates_or_neither() {
-        assert_eq!(parse_home("", " "), Ok(None));
-        assert_eq!(parse_home("51.47", "-2.6"), Ok(Some((51.47, -2.6))));
-        assert!(parse_home("51.47", "").is_err());
-        assert!(parse_home("200", "0").is_err());
-    }
 }

@@ -1,6 +1,6 @@
 //! `/circle`: whom the visitor trusts. Find people by name, trust them at a level with a
-//! visibility, change or revoke it, through the same store calls as `PUT/DELETE
-//! /v1/trust/{person_id}`.
+//! visibility, change or revoke it, through the use case `app::trust`, as `PUT/DELETE
+//! /v1/trust/{person_id}` do.
 
 use askama::Template;
 use axum::extract::State;
@@ -8,9 +8,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::app::trust;
 use crate::domain::{PersonId, TrustLevel, Visibility};
 use crate::error::ApiError;
-use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
 
@@ -149,23 +149,7 @@ pub async fn trust(
         TrustLevel::new(form.level).ok_or_else(|| ApiError::field("level", "must be 1, 2 or 3"))?;
     let visibility = Visibility::parse(&form.visibility)
         .ok_or_else(|| ApiError::field("visibility", "must be public, network or private"))?;
-    if person == me.person {
-        return Err(ApiError::field("person_id", "you cannot trust yourself").into());
-    }
-    let mut tx = state.pool.begin().await?;
-    if !store::people::exists(&mut *tx, person).await? {
-        return Err(ApiError::NotFound("person").into());
-    }
-    store::trust::set(&mut tx, me.person, person, level, visibility).await?;
-    let change = GraphChange::TrustSet {
-        truster: me.person,
-        trustee: person,
-        level,
-        visibility,
-    };
-    store::changes::record(&mut tx, Some(me.person), &change).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
+    trust::set_trust(&state, me.person, person, level, visibility).await?;
     Ok(see_other(&back_to_circle("trusted", &form.q)))
 }
 
@@ -184,16 +168,6 @@ pub async fn revoke(
 ) -> Result<Response, WebError> {
     let me = visitor.require_for("/circle")?;
     let person = PersonId(form.person_id);
-    let mut tx = state.pool.begin().await?;
-    if !store::trust::revoke(&mut tx, me.person, person).await? {
-        return Err(ApiError::NotFound("trust edge").into());
-    }
-    let change = GraphChange::TrustRevoke {
-        truster: me.person,
-        trustee: person,
-    };
-    store::changes::record(&mut tx, Some(me.person), &change).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
+    trust::revoke_trust(&state, me.person, person).await?;
     Ok(see_other(&back_to_circle("revoked", &form.q)))
 }

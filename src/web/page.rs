@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use time::macros::format_description;
 use time::OffsetDateTime;
 
+use crate::app::{AppError, FieldError};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -185,8 +186,16 @@ pub enum WebError {
     },
     /// A form post without the right CSRF token.
     Csrf,
+    /// A use case refused or failed.
+    App(AppError),
     /// Anything the API would refuse, with the same status.
     Api(ApiError),
+}
+
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> Self {
+        WebError::App(error)
+    }
 }
 
 impl From<ApiError> for WebError {
@@ -223,6 +232,11 @@ impl IntoResponse for WebError {
                  Go back, reload the page and try again."
                     .to_string(),
             ),
+            WebError::App(error) => {
+                let (status, message) = app_error_page(error);
+                let heading = status.canonical_reason().unwrap_or("Error").to_string();
+                (status, heading, message)
+            }
             WebError::Api(error) => {
                 let status = error.status();
                 let message = match &error {
@@ -236,11 +250,7 @@ impl IntoResponse for WebError {
                         "vouchgraph is briefly unavailable. Please try again in a moment."
                             .to_string()
                     }
-                    ApiError::Unprocessable(errors) => errors
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    ApiError::Unprocessable(errors) => field_messages(errors),
                     other => capitalise(&other.to_string()),
                 };
                 let heading = status.canonical_reason().unwrap_or("Error").to_string();
@@ -265,6 +275,42 @@ impl IntoResponse for WebError {
             Err(_) => (status, message_only(status)).into_response(),
         }
     }
+}
+
+/// The status and the words of the error page for a use case's failure.
+fn app_error_page(error: AppError) -> (StatusCode, String) {
+    let status = match &error {
+        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Conflict(_) => StatusCode::CONFLICT,
+        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let message = match &error {
+        AppError::Internal(cause) => {
+            tracing::error!(error = ?cause, "internal error on a page");
+            "Something went wrong on our side; it has been logged. Please try again.".to_string()
+        }
+        AppError::Unavailable(why) => {
+            tracing::warn!(%why, "dependency unavailable for a page");
+            "vouchgraph is briefly unavailable. Please try again in a moment.".to_string()
+        }
+        AppError::Invalid(errors) => field_messages(errors),
+        other => capitalise(&other.to_string()),
+    };
+    (status, message)
+}
+
+/// Invalid fields as a sentence a person can read: "note: at most 1000 characters".
+fn field_messages(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn message_only(status: StatusCode) -> String {

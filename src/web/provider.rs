@@ -1,6 +1,6 @@
 //! `/providers/{id}`: a provider's profile, why it scores what it does for the visitor, the
 //! vouches the visitor may see, and the forms to vouch (recommend or warn) and to refer it.
-//! Vouching goes through the same store calls as `PUT/DELETE /v1/providers/{id}/vouches/{trade}`.
+//! Vouching is the use case `app::vouches`, as `PUT/DELETE /v1/providers/{id}/vouches/{trade}` is.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -8,10 +8,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::domain::values::parse_note;
-use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
+use crate::app::vouches::{self, VouchInput};
+use crate::domain::{ProviderId, Stance, Visibility};
 use crate::error::ApiError;
-use crate::feed::GraphChange;
 use crate::graph;
 use crate::state::AppState;
 use crate::store;
@@ -186,29 +185,6 @@ pub async fn provider(
     render(StatusCode::OK, &page)
 }
 
-/// Checks that the provider exists and offers the trade; returns its owner and the trade.
-async fn provider_trade(
-    state: &AppState,
-    tx: &mut sqlx::PgConnection,
-    provider: ProviderId,
-    slug: &str,
-) -> Result<(PersonId, TradeId), WebError> {
-    let owner = store::providers::owner_for_update(tx, provider)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    let trade = state
-        .live
-        .trade_by_slug(slug)
-        .ok_or_else(|| ApiError::field("trade", format!("unknown trade {slug:?}")))?;
-    if !store::providers::trade_ids(&mut *tx, provider)
-        .await?
-        .contains(&trade)
-    {
-        return Err(ApiError::field("trade", "this provider does not offer that trade").into());
-    }
-    Ok((owner, trade))
-}
-
 /// A vouch form.
 #[derive(Deserialize)]
 pub struct VouchForm {
@@ -231,27 +207,14 @@ pub async fn vouch(
         .ok_or_else(|| ApiError::field("stance", "must be recommend or warn"))?;
     let visibility = Visibility::parse(&form.visibility)
         .ok_or_else(|| ApiError::field("visibility", "must be public, network or private"))?;
-    let note = parse_note(&form.note).map_err(|m| ApiError::field("note", m))?;
-    let mut tx = state.pool.begin().await?;
-    let (owner, trade) = provider_trade(&state, &mut tx, id, &form.trade).await?;
-    if owner == me.person {
-        return Err(ApiError::Forbidden("you cannot vouch for your own business".into()).into());
-    }
-    store::vouches::set(&mut tx, me.person, id, trade, stance, &note, visibility).await?;
-    // The voucher's track record weighs this vouch as it weighs all of theirs.
-    let strength = store::track_records::strength_of(&mut *tx, me.person).await?;
-    let change = GraphChange::VouchSet {
-        person: me.person,
+    let input = VouchInput {
         provider: id,
-        trade,
+        trade: &form.trade,
         stance,
+        note: &form.note,
         visibility,
-        note,
-        strength,
     };
-    store::changes::record(&mut tx, Some(me.person), &change).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
+    vouches::set_vouch(&state, me.person, input).await?;
     Ok(see_other(&format!(
         "/providers/{}?done=vouched#vouches",
         id.0
@@ -272,19 +235,7 @@ pub async fn withdraw(
 ) -> Result<Response, WebError> {
     let id = provider_id(&raw)?;
     let me = visitor.require_for(&format!("/providers/{}", id.0))?;
-    let mut tx = state.pool.begin().await?;
-    let (_, trade) = provider_trade(&state, &mut tx, id, &form.trade).await?;
-    if !store::vouches::revoke(&mut tx, me.person, id, trade).await? {
-        return Err(ApiError::NotFound("vouch").into());
-    }
-    let change = GraphChange::VouchRevoke {
-        person: me.person,
-        provider: id,
-        trade,
-    };
-    store::changes::record(&mut tx, Some(me.person), &change).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
+    vouches::withdraw_vouch(&state, me.person, id, &form.trade).await?;
     Ok(see_other(&format!(
         "/providers/{}?done=withdrawn#vouches",
         id.0

@@ -19,10 +19,11 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
+use crate::app::sessions::NewSession;
 use crate::auth::token;
 use crate::domain::{PersonId, ProviderId};
 use crate::error::ApiError;
-use crate::http::auth::SESSION_COOKIE;
+use crate::http::auth::{session_cookie, SESSION_COOKIE};
 use crate::state::AppState;
 use crate::store;
 
@@ -183,33 +184,9 @@ pub fn check_form_token(visitor: &Visitor, sent: &str) -> Result<(), WebError> {
     }
 }
 
-/// Starts a session for `person`, exactly as `POST /v1/sessions` does, and sets its cookie.
-pub async fn start_session(
-    state: &AppState,
-    jar: CookieJar,
-    person: PersonId,
-) -> Result<CookieJar, ApiError> {
-    let session_token = token::generate();
-    let csrf_token = token::generate();
-    let ttl = time::Duration::try_from(state.config.session_ttl)
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let expires_at = time::OffsetDateTime::now_utc() + ttl;
-    store::sessions::create(
-        &state.pool,
-        &token::hash(&session_token),
-        person,
-        &csrf_token,
-        expires_at,
-    )
-    .await?;
-    let cookie = Cookie::build((SESSION_COOKIE, session_token))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.config.secure_cookies)
-        .path("/")
-        .max_age(ttl)
-        .build();
-    Ok(jar.add(cookie))
+/// Sets the cookie of a session just started, as `POST /v1/sessions` does.
+pub fn with_session(state: &AppState, jar: CookieJar, session: &NewSession) -> CookieJar {
+    jar.add(session_cookie(session, state.config.secure_cookies))
 }
 
 /// A form post that passed the CSRF check, with who posted it.

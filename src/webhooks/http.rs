@@ -9,10 +9,10 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::validate::Fields;
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path, Query};
-use crate::http::validate::Fields;
 use crate::partners::manage::owned_partner;
 use crate::state::AppState;
 

@@ -1,6 +1,7 @@
 //! The web pages' tests: one binary, each test starting the real server over a database of its
 //! own (see `helpers`), talking to it as a browser would, with forms and cookies.
 
+mod channels;
 mod csrf;
 mod helpers;
 mod owner;

@@ -1,0 +1,81 @@
+//! Signing up: an account, its person in the graph, and the referrals that were waiting for
+//! its email.
+
+use crate::auth::{password, token};
+use crate::domain::{Email, GeoPoint, Name, PersonId};
+use crate::feed::GraphChange;
+use crate::state::AppState;
+use crate::store;
+
+use super::validate::Fields;
+use super::{AppError, AppResult};
+
+/// A sign-up as typed, before validation.
+pub struct SignUp<'a> {
+    /// Email address, used to log in.
+    pub email: &'a str,
+    /// The password, checked against the policy and then hashed.
+    pub password: String,
+    /// The name others see.
+    pub display_name: &'a str,
+    /// The home, as the channel parsed it (`GeoPoint::parse_optional` from JSON numbers,
+    /// `GeoPoint::parse_text` from a form): its errors are reported with the others.
+    pub home: Result<Option<GeoPoint>, Vec<(&'static str, String)>>,
+    /// The token from a referral invitation, if the sign-up came from one.
+    pub invite_token: Option<&'a str>,
+}
+
+/// Creates an account and its person, and hands it the referrals sent to its email before it
+/// existed. Every invalid field is reported at once (`email`, `display_name`, `password`,
+/// `lat`/`lon`, `invite_token`); an email already taken is a conflict.
+pub async fn sign_up(state: &AppState, input: SignUp<'_>) -> AppResult<PersonId> {
+    let mut fields = Fields::new();
+    let email = fields.check("email", Email::parse(input.email));
+    let name = fields.check("display_name", Name::parse(input.display_name, 100));
+    if let Err(reason) = password::check_policy(&input.password, input.email) {
+        fields.push("password", reason);
+    }
+    let home = fields.check_each(input.home).flatten();
+    fields.finish()?;
+    // `finish` refused the input if either was missing.
+    let (email, name) = (email.expect("checked"), name.expect("checked"));
+
+    let memory = state.config.argon2_memory_kib;
+    let hash = password::hash_bounded(input.password, memory)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
+
+    let mut tx = state.pool.begin().await?;
+    let id = store::accounts::create(
+        &mut tx,
+        &store::accounts::NewAccount {
+            email: email.as_str(),
+            password_hash: &hash,
+            display_name: name.as_str(),
+            home: home.map(|p| (p.lat, p.lon)),
+        },
+    )
+    .await?;
+    if let Some(invite) = input.invite_token {
+        let used =
+            store::referrals::use_invite_token(&mut tx, &token::hash(invite), email.as_str())
+                .await?;
+        if !used {
+            return Err(AppError::field(
+                "invite_token",
+                "this invitation is not valid for this email, or has expired or been used",
+            ));
+        }
+    }
+    // Referrals sent to this email before the account existed now belong to it.
+    store::referrals::attach_invitations(&mut tx, email.as_str(), id).await?;
+    let change = GraphChange::PersonUpsert {
+        id,
+        name: name.as_str().to_string(),
+        pre_trusted: false,
+    };
+    store::changes::record(&mut tx, Some(id), &change).await?;
+    tx.commit().await?;
+    state.live.catch_up_after_write(&state.pool).await;
+    Ok(id)
+}

@@ -1,0 +1,27 @@
+//! The use cases: what a person can do with vouchgraph, each written once and called by every
+//! channel that offers it (the JSON API in `http/`, the pages in `web/`, the partner widget in
+//! `partners/`). An adapter parses its request, calls one function here and renders the result;
+//! the rules live here.
+//!
+//! Each write validates its input, checks that the caller may do it, writes in one
+//! transaction together with its outbox events (for partners' webhooks) and its `graph_changes`
+//! record, then brings the live graph up to date. Failures are [`AppError`]s, which each
+//! adapter turns into its own kind of answer.
+//!
+//! | file | what |
+//! |---|---|
+//! | `accounts.rs` | sign up |
+//! | `sessions.rs` | log in, start and end a session |
+//! | `error.rs` | [`AppError`] and [`FieldError`], and how database failures map to them |
+//! | `vouches.rs` | set and withdraw a vouch |
+//! | `trust.rs` | set and revoke trust in a person |
+//! | `validate.rs` | [`validate::Fields`]: every invalid field of an input in one error |
+
+pub mod accounts;
+pub mod error;
+pub mod sessions;
+pub mod trust;
+pub mod validate;
+pub mod vouches;
+
+pub use error::{AppError, AppResult, FieldError};

@@ -1,0 +1,58 @@
+//! Trust: how much one person trusts another, and who may see it.
+
+use crate::domain::{PersonId, TrustLevel, Visibility};
+use crate::feed::GraphChange;
+use crate::state::AppState;
+use crate::store;
+use crate::store::trust::TrustRow;
+
+use super::{AppError, AppResult};
+
+/// Sets `truster`'s trust in `trustee` (creating or changing the edge) and returns the edge as
+/// stored. The history records `trust.set`; trust is private to the graph, so partners'
+/// webhooks hear nothing of it.
+pub async fn set_trust(
+    state: &AppState,
+    truster: PersonId,
+    trustee: PersonId,
+    level: TrustLevel,
+    visibility: Visibility,
+) -> AppResult<TrustRow> {
+    if trustee == truster {
+        return Err(AppError::field("person_id", "you cannot trust yourself"));
+    }
+    let mut tx = state.pool.begin().await?;
+    if !store::people::exists(&mut *tx, trustee).await? {
+        return Err(AppError::NotFound("person"));
+    }
+    store::trust::set(&mut tx, truster, trustee, level, visibility).await?;
+    let stored = store::trust::list_from(&mut *tx, truster)
+        .await?
+        .into_iter()
+        .find(|row| row.trustee_id == trustee)
+        .ok_or(AppError::NotFound("trust edge"))?;
+    let change = GraphChange::TrustSet {
+        truster,
+        trustee,
+        level,
+        visibility,
+    };
+    store::changes::record(&mut tx, Some(truster), &change).await?;
+    tx.commit().await?;
+    state.live.catch_up_after_write(&state.pool).await;
+    Ok(stored)
+}
+
+/// Revokes `truster`'s trust in `trustee`. The history records `trust.revoke`, keeping the
+/// edge that was.
+pub async fn revoke_trust(state: &AppState, truster: PersonId, trustee: PersonId) -> AppResult<()> {
+    let mut tx = state.pool.begin().await?;
+    if !store::trust::revoke(&mut tx, truster, trustee).await? {
+        return Err(AppError::NotFound("trust edge"));
+    }
+    let change = GraphChange::TrustRevoke { truster, trustee };
+    store::changes::record(&mut tx, Some(truster), &change).await?;
+    tx.commit().await?;
+    state.live.catch_up_after_write(&state.pool).await;
+    Ok(())
+}
