@@ -16,8 +16,9 @@ pub struct Config {
     pub db_pool_size: u32,
     /// How long a session lives (`VOUCHGRAPH_SESSION_DAYS`, default 30).
     pub session_ttl: Duration,
-    /// Whether session cookies carry `Secure` (`VOUCHGRAPH_SECURE_COOKIES`, default false, so
-    /// the demo works over plain http on localhost; set it behind TLS).
+    /// Whether session cookies carry `Secure` (`VOUCHGRAPH_SECURE_COOKIES`; by default true
+    /// unless the listen address is loopback, where the demo runs over plain http). See
+    /// [`secure_cookies_by_default`].
     pub secure_cookies: bool,
     /// Largest accepted request body in bytes (`VOUCHGRAPH_MAX_BODY`, default 64 KiB).
     pub max_body_bytes: usize,
@@ -26,6 +27,13 @@ pub struct Config {
     /// Argon2 memory cost in KiB (`VOUCHGRAPH_ARGON2_MEMORY_KIB`, default 19456, OWASP's
     /// minimum recommendation for argon2id).
     pub argon2_memory_kib: u32,
+    /// Password hashes (sign-up) and verifications (login) running at once
+    /// (`VOUCHGRAPH_HASH_CONCURRENCY`, default one per core): argon2's memory is at most this
+    /// times `argon2_memory_kib` under any flood (see [`crate::auth::password`]).
+    pub hash_concurrency: usize,
+    /// Slow-client limits of the HTTP server (`VOUCHGRAPH_HEADER_TIMEOUT_SECS`,
+    /// `VOUCHGRAPH_CONNECTIONS_PER_IP`); see [`ServerLimits`].
+    pub server: ServerLimits,
     /// Partner settings: the embed-token secret (`VOUCHGRAPH_EMBED_SECRET`); see
     /// [`crate::partners::PartnerSettings`].
     pub partners: crate::partners::PartnerSettings,
@@ -50,6 +58,8 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("prior_interval", &self.prior_interval)
+            .field("hash_concurrency", &self.hash_concurrency)
+            .field("server", &self.server)
             .field("partners", &self.partners)
             .field("webhooks", &self.webhooks)
             .field("rate_limits", &self.rate_limits)
@@ -62,17 +72,24 @@ impl Config {
     pub fn from_env() -> anyhow::Result<Config> {
         let database_url = std::env::var("DATABASE_URL")
             .context("DATABASE_URL is not set; the README's commands provide a local Postgres")?;
+        let addr: SocketAddr = env_or("VOUCHGRAPH_ADDR", "127.0.0.1:8080")?;
+        let secure_default = secure_cookies_by_default(addr).to_string();
         Ok(Config {
             database_url,
-            addr: env_or("VOUCHGRAPH_ADDR", "127.0.0.1:8080")?,
+            addr,
             db_pool_size: env_or("VOUCHGRAPH_DB_POOL", "16")?,
             session_ttl: Duration::from_secs(
                 86_400 * env_or::<u64>("VOUCHGRAPH_SESSION_DAYS", "30")?,
             ),
-            secure_cookies: env_or("VOUCHGRAPH_SECURE_COOKIES", "false")?,
+            secure_cookies: env_or("VOUCHGRAPH_SECURE_COOKIES", &secure_default)?,
             max_body_bytes: env_or("VOUCHGRAPH_MAX_BODY", "65536")?,
             prior_interval: Duration::from_secs(env_or("VOUCHGRAPH_PRIOR_SECS", "60")?),
             argon2_memory_kib: env_or("VOUCHGRAPH_ARGON2_MEMORY_KIB", "19456")?,
+            hash_concurrency: env_or(
+                "VOUCHGRAPH_HASH_CONCURRENCY",
+                &crate::auth::password::default_concurrency().to_string(),
+            )?,
+            server: ServerLimits::from_env()?,
             partners: crate::partners::PartnerSettings::from_env()?,
             webhooks: crate::webhooks::WebhookSettings::from_env()?,
             rate_limits: crate::ratelimit::RateLimitSettings::from_env()?,
@@ -92,11 +109,53 @@ impl Config {
             prior_interval: Duration::from_secs(3600),
             // Tests hash many passwords; the algorithm is the same, only cheaper.
             argon2_memory_kib: 1024,
+            hash_concurrency: crate::auth::password::default_concurrency(),
+            server: ServerLimits::for_tests(),
             partners: crate::partners::PartnerSettings::for_tests(),
             webhooks: crate::webhooks::WebhookSettings::for_tests(),
             // High enough that no suite's hundreds of quick requests from 127.0.0.1 meet them.
             rate_limits: crate::ratelimit::RateLimitSettings::for_tests(),
             login_limits: crate::auth::throttle::LoginLimits::for_tests(),
+        }
+    }
+}
+
+/// Whether cookies are `Secure` when `VOUCHGRAPH_SECURE_COOKIES` is not set: yes, unless the
+/// server listens on a loopback address only (the demo, over plain http on this machine). A
+/// server reachable from elsewhere is meant to sit behind TLS, and a session cookie sent over
+/// plain http there could be read on the way.
+pub fn secure_cookies_by_default(addr: SocketAddr) -> bool {
+    !addr.ip().is_loopback()
+}
+
+/// Slow-client limits of the HTTP server.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerLimits {
+    /// How long a client has to send a whole request head, counted from when the connection
+    /// opens or, on a kept-alive connection, from the end of the previous response: so it is
+    /// both the header-read timeout and the idle keep-alive timeout
+    /// (`VOUCHGRAPH_HEADER_TIMEOUT_SECS`, default 10).
+    pub header_timeout: Duration,
+    /// Open connections per client address (`VOUCHGRAPH_CONNECTIONS_PER_IP`, default 256); a
+    /// connection over it is closed at once. Trusted proxies are not capped: every client
+    /// behind them shares their address.
+    pub connections_per_ip: usize,
+}
+
+impl ServerLimits {
+    /// Reads the limits from the environment.
+    pub fn from_env() -> anyhow::Result<ServerLimits> {
+        Ok(ServerLimits {
+            header_timeout: Duration::from_secs(env_or("VOUCHGRAPH_HEADER_TIMEOUT_SECS", "10")?),
+            connections_per_ip: env_or("VOUCHGRAPH_CONNECTIONS_PER_IP", "256")?,
+        })
+    }
+
+    /// The defaults, for tests (a test that wants a tighter limit sets one).
+    pub fn for_tests() -> ServerLimits {
+        ServerLimits {
+            header_timeout: Duration::from_secs(10),
+            connections_per_ip: 256,
         }
     }
 }

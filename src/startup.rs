@@ -1,19 +1,25 @@
 //! Builds the application: connects and migrates the database, loads the trust graph, starts
 //! the background tasks and binds the listener (port 0 works, for tests).
 
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use parking_lot::Mutex;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tower::{Service, ServiceExt};
 
 use crate::auth::password;
 use crate::auth::throttle::LoginThrottle;
-use crate::config::Config;
+use crate::config::{Config, ServerLimits};
 use crate::feed::{follow, LiveGraph};
 use crate::state::AppState;
 
@@ -59,11 +65,13 @@ impl Application {
             );
         }
         let logins = LoginThrottle::new(config.login_limits);
+        password::limit_concurrency(config.hash_concurrency);
         let state = AppState {
-            pool,
-            rate_limits: Arc::new(crate::ratelimit::RateLimits::new(
+            rate_limits: Arc::new(crate::ratelimit::RateLimits::verifying(
                 config.rate_limits.clone(),
+                Some(pool.clone()),
             )),
+            pool,
             embed: Arc::new(crate::partners::embed::EmbedSigner::new(
                 config.partners.embed_secret.as_deref(),
             )),
@@ -125,6 +133,7 @@ impl Application {
             stop.clone(),
         ));
         let sweeper = tokio::spawn(sweep_sessions(state.pool.clone(), stop.clone()));
+        let forgetter = tokio::spawn(forget_idle_callers(state.clone(), stop.clone()));
         let expiry = tokio::spawn(crate::jobs::run_expiry(
             state.pool.clone(),
             Duration::from_secs(600),
@@ -139,18 +148,129 @@ impl Application {
             tokio::spawn(stop_on_signal(stop.clone()));
         }
         tracing::info!(addr = %listener.local_addr()?, "vouchgraph is serving");
+        let limits = state.config.server;
+        let trusted = state.config.rate_limits.trusted_proxies.clone();
         let app = crate::http::app(state);
-        let shutdown = stop.clone();
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move { shutdown.cancelled().await })
-        .await?;
+        serve(listener, app, limits, trusted, stop.clone()).await;
         stop.cancel();
-        let _ = tokio::join!(follower, prior, sweeper, expiry, webhooks);
+        let _ = tokio::join!(follower, prior, sweeper, expiry, webhooks, forgetter);
         tracing::info!("vouchgraph stopped");
         Ok(())
+    }
+}
+
+/// Serves HTTP/1.1 until `stop` is cancelled, then lets open requests finish.
+///
+/// What `axum::serve` does, plus the slow-client limits ([`ServerLimits`]): hyper's
+/// header-read timeout, which also closes a kept-alive connection that sends no next request
+/// in time, and a cap on open connections per client address, over which a connection is
+/// closed as soon as it is accepted.
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    limits: ServerLimits,
+    trusted_proxies: Vec<IpAddr>,
+    stop: CancellationToken,
+) {
+    let mut make_service = app.into_make_service_with_connect_info::<SocketAddr>();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .keep_alive(true);
+    let open = Arc::new(OpenConnections::default());
+    let graceful = GracefulShutdown::new();
+    loop {
+        let (stream, remote) = tokio::select! {
+            _ = stop.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, most likely: wait for some to close.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let capped = !trusted_proxies.contains(&remote.ip());
+        let Some(slot) = open.take(remote.ip(), capped.then_some(limits.connections_per_ip)) else {
+            tracing::info!(client = %remote.ip(), "too many open connections; closed");
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let service = match make_service.call(remote).await {
+            Ok(service) => service,
+            Err(never) => match never {},
+        };
+        let service = TowerToHyperService::new(service.map_request(
+            |request: axum::http::Request<hyper::body::Incoming>| {
+                request.map(axum::body::Body::new)
+            },
+        ));
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            // A header timeout or a client gone away ends the connection; nothing to report.
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(Duration::from_secs(30)) => {
+            tracing::warn!("connections still open after 30 s; stopping anyway");
+        }
+    }
+}
+
+/// Open connections per client address.
+#[derive(Default)]
+struct OpenConnections(Mutex<HashMap<IpAddr, usize>>);
+
+/// One open connection, counted until dropped.
+struct Slot {
+    open: Arc<OpenConnections>,
+    ip: IpAddr,
+}
+
+impl OpenConnections {
+    /// Counts a connection from `ip`, unless `cap` of them are open already.
+    fn take(self: &Arc<Self>, ip: IpAddr, cap: Option<usize>) -> Option<Slot> {
+        let mut counts = self.0.lock();
+        let count = counts.entry(ip).or_insert(0);
+        if cap.is_some_and(|cap| *count >= cap) {
+            return None;
+        }
+        *count += 1;
+        Some(Slot {
+            open: self.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut counts = self.open.0.lock();
+        if let Some(count) = counts.get_mut(&self.ip) {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Every minute, drops the rate limiters' and login throttle's idle entries, so their memory
+/// follows the callers of the last few minutes, not every caller ever seen.
+async fn forget_idle_callers(state: AppState, stop: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+        }
+        state.logins.forget_idle();
+        state.rate_limits.forget_idle();
     }
 }
 

@@ -5,33 +5,39 @@
 //! | class | keyed by | why |
 //! |---|---|---|
 //! | anonymous | client IP | the only identity an anonymous request has |
-//! | session | the session token | a signed-in person, wherever they are |
-//! | publishable | key prefix and client IP | every visitor of a partner's site shares its `pk_`; keying by visitor too stops one visitor from spending the site's quota |
-//! | secret | key prefix | one partner's server |
+//! | session | the session's person | a signed-in person, wherever they are, however many sessions they open |
+//! | publishable | key and client IP | every visitor of a partner's site shares its `pk_`; keying by visitor too stops one visitor from spending the site's quota |
+//! | secret | key | one partner's server |
+//! | sign-up | client IP | the sign-up routes only, on top of the caller's class: each sign-up costs a password hash |
 //!
 //! A limiter is a concurrent map from key to one timestamp, so a flood from one key costs other
-//! keys nothing: they have buckets of their own. The credential is classified, not verified,
-//! here (verifying costs a database read, which is what a flood must not get for free); a
-//! made-up credential only buys a bucket that the handler then answers 401 from.
+//! keys nothing: they have buckets of their own. A credential earns its class's bucket only
+//! once it has verified ([`verify`]); until then, and for ever if it is made up, the request
+//! counts against its client address as an anonymous one. The client address is resolved here,
+//! once, and recorded on the request ([`ClientAddr`]) for everything else that keys by address.
 
 mod client;
+mod verify;
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
-use governor::{Quota, RateLimiter};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use sqlx::PgPool;
 
 use crate::error::ApiError;
 
-pub use client::{classify, client_ip, CallerClass, CallerKey};
+pub use client::{claim, client_ip, record_client, CallerClass, CallerKey, Claim, ClientAddr};
+pub use verify::Verifier;
 
 /// The window every quota is stated over, in seconds (`w` in the headers).
 pub const WINDOW_SECS: u64 = 60;
@@ -54,6 +60,9 @@ pub struct RateLimitSettings {
     pub publishable_per_minute: u32,
     /// Per secret key (`VOUCHGRAPH_RATE_SECRET`, default 6000).
     pub secret_per_minute: u32,
+    /// Sign-ups per client address per hour (`VOUCHGRAPH_SIGNUP_PER_IP`, default 10): a
+    /// household or an office signs up a few people; each sign-up costs a password hash.
+    pub signups_per_hour: u32,
     /// Peers whose `X-Forwarded-For` is believed (`VOUCHGRAPH_TRUSTED_PROXIES`, a comma-separated
     /// list of IPs, default none): only behind such a proxy is the client's IP not the peer's.
     pub trusted_proxies: Vec<IpAddr>,
@@ -78,6 +87,7 @@ impl RateLimitSettings {
             session_per_minute: env_or("VOUCHGRAPH_RATE_SESSION", "2400")?,
             publishable_per_minute: env_or("VOUCHGRAPH_RATE_PUBLISHABLE", "1200")?,
             secret_per_minute: env_or("VOUCHGRAPH_RATE_SECRET", "6000")?,
+            signups_per_hour: env_or("VOUCHGRAPH_SIGNUP_PER_IP", "10")?,
             trusted_proxies,
         })
     }
@@ -89,17 +99,21 @@ impl RateLimitSettings {
             session_per_minute: 1_000_000,
             publishable_per_minute: 1_000_000,
             secret_per_minute: 1_000_000,
+            signups_per_hour: 1_000_000,
             trusted_proxies: Vec::new(),
         }
     }
 
-    fn per_minute(&self, class: CallerClass) -> u32 {
-        match class {
+    /// A class's quota and the window it is stated over, in seconds.
+    fn quota(&self, class: CallerClass) -> (u32, u64) {
+        let quota = match class {
             CallerClass::Anonymous => self.anonymous_per_minute,
             CallerClass::Session => self.session_per_minute,
             CallerClass::Publishable => self.publishable_per_minute,
             CallerClass::Secret => self.secret_per_minute,
-        }
+            CallerClass::SignUp => return (self.signups_per_hour.max(1), 3600),
+        };
+        (quota.max(1), WINDOW_SECS)
     }
 }
 
@@ -110,10 +124,13 @@ type Limiter = RateLimiter<
     StateInformationMiddleware,
 >;
 
-/// The limiters, one per class; shared by every request.
+/// The limiters, one per class, and the credential checks; shared by every request.
 pub struct RateLimits {
     settings: RateLimitSettings,
-    limiters: [(CallerClass, Limiter); 4],
+    limiters: [(CallerClass, Limiter); 5],
+    /// Credential look-ups per client address, at the anonymous rate.
+    lookups: DefaultKeyedRateLimiter<IpAddr>,
+    verifier: Verifier,
     clock: DefaultClock,
     seen: AtomicU64,
 }
@@ -125,6 +142,8 @@ pub struct Decision {
     pub class: CallerClass,
     /// The quota per window.
     pub quota: u32,
+    /// The window, in seconds.
+    pub window_secs: u64,
     /// Requests left in the quota after this one.
     pub remaining: u32,
     /// Seconds until the quota is whole again (or, when refused, until a retry may pass).
@@ -133,23 +152,48 @@ pub struct Decision {
     pub allowed: bool,
 }
 
+/// The routes that create an account, each paying a password hash: `POST /v1/accounts` (the
+/// API) and `POST /signup` (the page).
+pub fn is_sign_up(method: &Method, path: &str) -> bool {
+    method == Method::POST && matches!(path, "/v1/accounts" | "/signup")
+}
+
 impl RateLimits {
-    /// Limiters for `settings`.
+    /// Limiters for `settings`, with no database: no credential verifies, so every request
+    /// counts as anonymous (unit tests).
     pub fn new(settings: RateLimitSettings) -> RateLimits {
+        RateLimits::verifying(settings, None)
+    }
+
+    /// Limiters for `settings` that verify credentials against `pool`.
+    pub fn verifying(settings: RateLimitSettings, pool: Option<PgPool>) -> RateLimits {
         let limiter = |class| {
-            let per_minute = NonZeroU32::new(settings.per_minute(class).max(1)).expect("max(1)");
-            RateLimiter::keyed(Quota::per_minute(per_minute))
-                .with_middleware::<StateInformationMiddleware>()
+            let (quota, window) = settings.quota(class);
+            let quota = NonZeroU32::new(quota).expect("at least 1");
+            let period = Duration::from_secs(window) / quota.get();
+            RateLimiter::keyed(
+                Quota::with_period(period)
+                    .expect("a positive period")
+                    .allow_burst(quota),
+            )
+            .with_middleware::<StateInformationMiddleware>()
         };
         let limiters = [
             (CallerClass::Anonymous, limiter(CallerClass::Anonymous)),
             (CallerClass::Session, limiter(CallerClass::Session)),
             (CallerClass::Publishable, limiter(CallerClass::Publishable)),
             (CallerClass::Secret, limiter(CallerClass::Secret)),
+            (CallerClass::SignUp, limiter(CallerClass::SignUp)),
         ];
+        let (anonymous, _) = settings.quota(CallerClass::Anonymous);
+        let lookups = RateLimiter::keyed(Quota::per_minute(
+            NonZeroU32::new(anonymous).expect("at least 1"),
+        ));
         RateLimits {
             settings,
             limiters,
+            lookups,
+            verifier: Verifier::new(pool),
             clock: DefaultClock::default(),
             seen: AtomicU64::new(0),
         }
@@ -160,22 +204,55 @@ impl RateLimits {
         &self.settings
     }
 
+    /// Whose quota a request from `ip` carrying `headers` is counted against: its credential's
+    /// bucket if the credential verified, otherwise its address's anonymous one. A credential
+    /// not seen in the last minute is looked up only while its address has look-ups left.
+    pub async fn caller(&self, headers: &HeaderMap, ip: IpAddr) -> CallerKey {
+        let anonymous = CallerKey::anonymous(ip);
+        let Some(claim) = claim(headers) else {
+            return anonymous;
+        };
+        if let Some(known) = self.verifier.recall(&claim, ip) {
+            return known;
+        }
+        if self.lookups.check_key(&ip).is_err() {
+            return anonymous;
+        }
+        self.verifier.verify(&claim, ip).await.unwrap_or(anonymous)
+    }
+
+    /// Counts one sign-up from `ip` against the per-address sign-up quota.
+    pub fn check_sign_up(&self, ip: IpAddr) -> Decision {
+        self.check(&CallerKey {
+            class: CallerClass::SignUp,
+            key: ip.to_string(),
+        })
+    }
+
+    /// Forgets idle buckets and stale verified credentials, so memory holds only recent callers.
+    pub fn forget_idle(&self) {
+        for (_, limiter) in &self.limiters {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+        self.lookups.retain_recent();
+        self.lookups.shrink_to_fit();
+        self.verifier.forget_stale();
+    }
+
     /// Counts one request from `caller` against its class's quota.
     pub fn check(&self, caller: &CallerKey) -> Decision {
         // Forget idle keys now and then, so the maps hold only recent callers.
         if self.seen.fetch_add(1, Ordering::Relaxed) % 4096 == 4095 {
-            for (_, limiter) in &self.limiters {
-                limiter.retain_recent();
-                limiter.shrink_to_fit();
-            }
+            self.forget_idle();
         }
         let (_, limiter) = self
             .limiters
             .iter()
             .find(|(class, _)| *class == caller.class)
             .expect("a limiter per class");
-        let quota = self.settings.per_minute(caller.class).max(1);
-        let per_cell = WINDOW_SECS as f64 / quota as f64;
+        let (quota, window_secs) = self.settings.quota(caller.class);
+        let per_cell = window_secs as f64 / quota as f64;
         match limiter.check_key(&caller.key) {
             Ok(snapshot) => {
                 let remaining = snapshot.remaining_burst_capacity();
@@ -184,6 +261,7 @@ impl RateLimits {
                 Decision {
                     class: caller.class,
                     quota,
+                    window_secs,
                     remaining,
                     reset_secs: (used * per_cell).ceil() as u64,
                     allowed: true,
@@ -192,6 +270,7 @@ impl RateLimits {
             Err(not_until) => Decision {
                 class: caller.class,
                 quota,
+                window_secs,
                 remaining: 0,
                 // Rounded up, and at least 1: "retry after 0 seconds" would invite a spin.
                 reset_secs: not_until
@@ -208,7 +287,12 @@ impl RateLimits {
 impl Decision {
     /// `"publishable";q=600;w=60`.
     pub fn policy_header(&self) -> HeaderValue {
-        let value = format!("\"{}\";q={};w={WINDOW_SECS}", self.class.name(), self.quota);
+        let value = format!(
+            "\"{}\";q={};w={}",
+            self.class.name(),
+            self.quota,
+            self.window_secs
+        );
         HeaderValue::from_str(&value).expect("ASCII")
     }
 
@@ -224,20 +308,30 @@ impl Decision {
     }
 }
 
-/// The middleware: classifies the caller, counts the request, and answers 429 (problem+json,
-/// with `Retry-After`) when its quota is spent. Health probes are not counted: a load balancer
-/// polling them must never lock itself out.
+/// The middleware: resolves and records the client address, finds whose quota the request
+/// counts against, counts it (and, on the sign-up routes, the address's sign-ups), and answers
+/// 429 (problem+json, with `Retry-After`) when a quota is spent. Health probes are not
+/// counted: a load balancer polling them must never lock itself out.
 pub async fn enforce(
     State(limits): State<Arc<RateLimits>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    let ip = client_ip(&request, &limits.settings.trusted_proxies);
+    record_client(&mut request, ip);
     let path = request.uri().path();
     if path == "/healthz" || path == "/readyz" {
         return next.run(request).await;
     }
-    let caller = classify(&request, &limits.settings.trusted_proxies);
-    let decision = limits.check(&caller);
+    let sign_up = is_sign_up(request.method(), path);
+    let caller = limits.caller(request.headers(), ip).await;
+    let mut decision = limits.check(&caller);
+    if decision.allowed && sign_up {
+        let sign_ups = limits.check_sign_up(ip);
+        if !sign_ups.allowed {
+            decision = sign_ups;
+        }
+    }
     let mut response = if decision.allowed {
         next.run(request).await
     } else {
@@ -263,6 +357,7 @@ mod tests {
             session_per_minute: per_minute,
             publishable_per_minute: per_minute,
             secret_per_minute: per_minute,
+            signups_per_hour: per_minute,
             trusted_proxies: Vec::new(),
         }
     }

@@ -22,8 +22,14 @@ pub struct Policy {
     pub allow_loopback: bool,
 }
 
-/// Why an address may not be called, or `None` if it may. IPv6 forms that embed an IPv4
-/// address (mapped, NAT64, 6to4) are judged by that address.
+/// Why an address may not be called, or `None` if it may: every range of IANA's IPv4 and IPv6
+/// special-purpose address registries (RFC 6890 and its updates) is refused, whether or not
+/// the registry calls it globally reachable (no webhook receiver lives on an AS112 server or
+/// an AMT relay). The IPv6 forms that carry an IPv4 address and may be how this host reaches a
+/// public one (IPv4-mapped, IPv4-translated, IPv4-compatible, NAT64 `64:ff9b::/96` from DNS64)
+/// are judged by the IPv4 address they carry; the tunnelling forms 6to4 (`2002::/16`) and
+/// Teredo (`2001::/32`) and local-use NAT64 (`64:ff9b:1::/48`) are refused whole, whatever
+/// they carry.
 pub fn forbidden(ip: IpAddr, allow_loopback: bool) -> Option<&'static str> {
     match ip {
         IpAddr::V4(v4) => forbidden_v4(v4, allow_loopback),
@@ -31,84 +37,125 @@ pub fn forbidden(ip: IpAddr, allow_loopback: bool) -> Option<&'static str> {
     }
 }
 
+/// The IPv4 special-purpose ranges (and multicast), each as (network, prefix length, kind).
+const SPECIAL_V4: &[([u8; 4], u8, &str)] = &[
+    ([0, 0, 0, 0], 8, "unspecified"), // "this network", RFC 791
+    ([10, 0, 0, 0], 8, "private"),    // RFC 1918
+    ([100, 64, 0, 0], 10, "shared address space"), // carrier-grade NAT, RFC 6598
+    ([169, 254, 0, 0], 16, "link-local"), // 169.254.169.254: cloud metadata
+    ([172, 16, 0, 0], 12, "private"), // RFC 1918
+    ([192, 0, 0, 0], 24, "special-purpose"), // IETF protocol assignments, RFC 6890
+    ([192, 0, 2, 0], 24, "documentation"), // TEST-NET-1, RFC 5737
+    ([192, 31, 196, 0], 24, "special-purpose"), // AS112-v4, RFC 7535
+    ([192, 52, 193, 0], 24, "special-purpose"), // AMT, RFC 7450
+    ([192, 88, 99, 0], 24, "special-purpose"), // 6to4 relay anycast, RFC 7526
+    ([192, 168, 0, 0], 16, "private"), // RFC 1918
+    ([192, 175, 48, 0], 24, "special-purpose"), // direct delegation AS112, RFC 7534
+    ([198, 18, 0, 0], 15, "special-purpose"), // benchmarking, RFC 2544
+    ([198, 51, 100, 0], 24, "documentation"), // TEST-NET-2, RFC 5737
+    ([203, 0, 113, 0], 24, "documentation"), // TEST-NET-3, RFC 5737
+    ([224, 0, 0, 0], 4, "multicast"), // RFC 5771
+    ([240, 0, 0, 0], 4, "reserved"),  // RFC 1112, and 255.255.255.255 broadcast
+];
+
+/// The IPv6 special-purpose ranges that carry no IPv4 address to judge them by.
+const SPECIAL_V6: &[([u16; 8], u8, &str)] = &[
+    ([0, 0, 0, 0, 0, 0, 0, 0], 128, "unspecified"),
+    ([0x64, 0xff9b, 1, 0, 0, 0, 0, 0], 48, "local-use NAT64"), // RFC 8215
+    ([0x100, 0, 0, 0, 0, 0, 0, 0], 64, "discard-only"),        // RFC 6666
+    ([0x100, 0, 0, 1, 0, 0, 0, 0], 64, "special-purpose"),     // dummy prefix, RFC 9780
+    ([0x2001, 0, 0, 0, 0, 0, 0, 0], 23, "special-purpose"),    // IETF assignments, Teredo
+    ([0x2001, 0xdb8, 0, 0, 0, 0, 0, 0], 32, "documentation"),  // RFC 3849
+    ([0x2002, 0, 0, 0, 0, 0, 0, 0], 16, "6to4"),               // deprecated, RFC 7526
+    ([0x2620, 0x4f, 0x8000, 0, 0, 0, 0, 0], 48, "special-purpose"), // AS112, RFC 7534
+    ([0x3fff, 0, 0, 0, 0, 0, 0, 0], 20, "documentation"),      // RFC 9637
+    ([0x5f00, 0, 0, 0, 0, 0, 0, 0], 16, "special-purpose"),    // SRv6 SIDs, RFC 9602
+    ([0xfc00, 0, 0, 0, 0, 0, 0, 0], 7, "private"),             // unique local, RFC 4193
+    ([0xfe80, 0, 0, 0, 0, 0, 0, 0], 10, "link-local"),         // RFC 4291
+    ([0xfec0, 0, 0, 0, 0, 0, 0, 0], 10, "site-local"),         // deprecated, RFC 3879
+    ([0xff00, 0, 0, 0, 0, 0, 0, 0], 8, "multicast"),           // RFC 4291
+];
+
 fn forbidden_v4(ip: Ipv4Addr, allow_loopback: bool) -> Option<&'static str> {
-    let [a, b, c, _] = ip.octets();
     if ip.is_loopback() {
         return (!allow_loopback).then_some("loopback");
     }
-    if ip.is_unspecified() || a == 0 {
-        Some("unspecified")
-    } else if ip.is_private() {
-        Some("private")
-    } else if ip.is_link_local() {
-        // 169.254.169.254 is the cloud metadata service.
-        Some("link-local")
-    } else if ip.is_multicast() {
-        Some("multicast")
-    } else if ip.is_broadcast() || a >= 240 {
-        Some("reserved")
-    } else if a == 100 && (64..128).contains(&b) {
-        // 100.64.0.0/10: carrier-grade NAT, internal to a provider's network.
-        Some("shared address space")
-    } else if (a == 192 && b == 0 && c == 0) || (a == 198 && (18..20).contains(&b)) {
-        Some("special-purpose")
-    } else if (a == 192 && b == 0 && c == 2)
-        || (a == 198 && b == 51 && c == 100)
-        || (a == 203 && b == 0 && c == 113)
-    {
-        Some("documentation")
-    } else {
-        None
-    }
+    let bits = u32::from(ip);
+    SPECIAL_V4
+        .iter()
+        .find(|(net, len, _)| bits >> (32 - len) == u32::from_be_bytes(*net) >> (32 - len))
+        .map(|(_, _, kind)| *kind)
 }
 
 fn forbidden_v6(ip: Ipv6Addr, allow_loopback: bool) -> Option<&'static str> {
+    if ip.is_loopback() {
+        return (!allow_loopback).then_some("loopback");
+    }
+    let bits = u128::from(ip);
+    let in_range = |net: &[u16; 8], len: u8| {
+        let shift = 128 - u32::from(len);
+        shift == 128 || bits >> shift == u128::from(Ipv6Addr::from(*net)) >> shift
+    };
     if let Some(v4) = embedded_v4(ip) {
         return forbidden_v4(v4, allow_loopback);
     }
-    let first = ip.segments()[0];
-    if ip.is_loopback() {
-        (!allow_loopback).then_some("loopback")
-    } else if ip.is_unspecified() {
-        Some("unspecified")
-    } else if ip.is_multicast() {
-        Some("multicast")
-    } else if first & 0xffc0 == 0xfe80 {
-        Some("link-local")
-    } else if first & 0xffc0 == 0xfec0 {
-        Some("site-local")
-    } else if first & 0xfe00 == 0xfc00 {
-        Some("private")
-    } else if first == 0x2001 && ip.segments()[1] == 0x0db8 {
-        Some("documentation")
+    SPECIAL_V6
+        .iter()
+        .find(|(net, len, _)| in_range(net, *len))
+        .map(|(_, _, kind)| *kind)
+}
+
+/// The IPv4 address carried by an IPv4-mapped (`::ffff:0:0/96`), IPv4-translated
+/// (`::ffff:0:0:0/96`), IPv4-compatible (`::/96`, not `::` nor `::1`) or NAT64 (`64:ff9b::/96`)
+/// address.
+fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = ip.segments();
+    let last = Ipv4Addr::from(u128::from(ip) as u32);
+    match s {
+        [0, 0, 0, 0, 0, 0xffff, _, _] | [0, 0, 0, 0, 0xffff, 0, _, _] => Some(last),
+        [0, 0, 0, 0, 0, 0, _, _] if u128::from(ip) > 1 => Some(last),
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(last),
+        _ => None,
+    }
+}
+
+/// Host names that always mean this machine or its own network, whatever DNS says: refused
+/// when a webhook is registered (RFC 6761 `localhost`, RFC 6762 `.local`, RFC 8375
+/// `.home.arpa`, ICANN's private-use `.internal`, the usual `/etc/hosts` names), and names
+/// of one label, which a resolver completes with the machine's own search domains.
+pub fn local_name(host: &str) -> Option<&'static str> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    const EXACT: &[&str] = &[
+        "localhost",
+        "localhost.localdomain",
+        "ip6-localhost",
+        "ip6-loopback",
+        "broadcasthost",
+    ];
+    const SUFFIXES: &[&str] = &[
+        ".localhost",
+        ".localdomain",
+        ".local",
+        ".internal",
+        ".home.arpa",
+        ".intranet",
+        ".lan",
+        ".corp",
+        ".private",
+    ];
+    if EXACT.contains(&host.as_str()) || SUFFIXES.iter().any(|s| host.ends_with(s)) {
+        Some("a name that always resolves to this machine or its own network")
+    } else if !host.contains('.') {
+        Some("a name of one label, which resolves within this machine's own network")
     } else {
         None
     }
 }
 
-/// The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`),
-/// NAT64 (`64:ff9b::/96`) or 6to4 (`2002::/16`) address.
-fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
-    let s = ip.segments();
-    let from =
-        |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return Some(v4);
-    }
-    if s[..6] == [0, 0, 0, 0, 0, 0] && !ip.is_loopback() && !ip.is_unspecified() {
-        return Some(from(s[6], s[7]));
-    }
-    if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-        return Some(from(s[6], s[7]));
-    }
-    if s[0] == 0x2002 {
-        return Some(from(s[1], s[2]));
-    }
-    None
-}
-
-/// Checks a URL as it is registered: https (or http where allowed), a host, no credentials,
-/// and no forbidden IP literal. A name is checked when it is resolved, at each delivery.
+/// Checks a URL as it is registered (and again before each delivery): https (or http where
+/// allowed), a host, no credentials, no forbidden IP literal and no name that always resolves
+/// locally ([`local_name`]; `localhost` is allowed with loopback, for tests). What any other
+/// name resolves to is checked when it is resolved, at each delivery.
 pub fn check_url(raw: &str, policy: Policy) -> Result<Url, String> {
     let url = Url::parse(raw.trim()).map_err(|e| format!("not a URL: {e}"))?;
     match url.scheme() {
@@ -123,7 +170,15 @@ pub fn check_url(raw: &str, policy: Policy) -> Result<Url, String> {
         None => Err("must have a host".into()),
         Some(url::Host::Ipv4(ip)) => check_ip(IpAddr::V4(ip), policy).map(|_| url.clone()),
         Some(url::Host::Ipv6(ip)) => check_ip(IpAddr::V6(ip), policy).map(|_| url.clone()),
-        Some(url::Host::Domain(_)) => Ok(url.clone()),
+        Some(url::Host::Domain(name)) => {
+            let loopback_name = matches!(name.trim_end_matches('.'), "localhost")
+                || name.trim_end_matches('.').ends_with(".localhost");
+            match local_name(name) {
+                Some(_) if loopback_name && policy.allow_loopback => Ok(url.clone()),
+                Some(kind) => Err(format!("refused: {name} is {kind}")),
+                None => Ok(url.clone()),
+            }
+        }
     }
 }
 
@@ -159,7 +214,8 @@ pub struct GuardedResolver {
     pub allow_loopback: bool,
 }
 
-/// The error a refused name fails with; its text ends up in the delivery log.
+/// The error a refused name fails with; its text ends up in the delivery log, so it never says
+/// what the name resolved to (the log would be an oracle for mapping internal DNS).
 #[derive(Debug)]
 struct Refused(String);
 
@@ -171,22 +227,23 @@ impl std::fmt::Display for Refused {
 
 impl Error for Refused {}
 
-/// The addresses `host` resolves to, if every one is allowed.
+/// The addresses `host` resolves to, if every one is allowed. The error names neither the
+/// addresses nor their kind: only that the name may not be called.
 pub async fn resolve_checked(host: &str, allow_loopback: bool) -> Result<Vec<SocketAddr>, String> {
     let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, 0))
         .await
-        .map_err(|e| format!("could not resolve {host}: {e}"))?
+        .map_err(|_| format!("could not resolve {host}"))?
         .collect();
     if addrs.is_empty() {
         return Err(format!("{host} has no addresses"));
     }
-    for addr in &addrs {
-        if let Some(kind) = forbidden(addr.ip(), allow_loopback) {
-            return Err(format!(
-                "refused: {host} resolves to {}, a {kind} address",
-                addr.ip()
-            ));
-        }
+    if addrs
+        .iter()
+        .any(|addr| forbidden(addr.ip(), allow_loopback).is_some())
+    {
+        return Err(format!(
+            "refused: {host} resolves to an address webhooks may not reach"
+        ));
     }
     Ok(addrs)
 }
@@ -238,8 +295,18 @@ mod tests {
             "ff02::1",
             "::ffff:127.0.0.1", // IPv4-mapped loopback
             "::ffff:169.254.169.254",
-            "64:ff9b::a00:1", // NAT64 of 10.0.0.1
-            "2002:a00:1::1",  // 6to4 of 10.0.0.1
+            "64:ff9b::a00:1",                       // NAT64 of 10.0.0.1
+            "2002:a00:1::1",                        // 6to4 of 10.0.0.1
+            "::ffff:0:7f00:1",                      // IPv4-translated 127.0.0.1
+            "64:ff9b:1::a00:1",                     // local-use NAT64
+            "::a00:1",                              // IPv4-compatible 10.0.0.1
+            "2002:808:808::1",                      // 6to4, even of a public address
+            "2001:0:4136:e378:8000:63bf:f5ff:fffe", // Teredo, client 10.0.0.1
+            "192.88.99.1",
+            "192.0.0.9",
+            "100::1",
+            "3fff::1",
+            "5f00::1",
         ] {
             assert!(refused(ip), "{ip} was allowed");
         }
@@ -253,6 +320,7 @@ mod tests {
             "172.32.0.1",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "64:ff9b::808:808", // NAT64 of 8.8.8.8: how an IPv6-only host reaches it
         ] {
             assert!(!refused(ip), "{ip} was refused");
         }
@@ -281,12 +349,29 @@ mod tests {
         assert!(check_url("http://127.0.0.1:9000/vg", lax).is_ok());
     }
 
+    #[test]
+    fn names_that_always_resolve_locally_are_refused_at_registration() {
+        for url in [
+            "https://localhost/hook",
+            "https://LOCALHOST./hook",
+            "https://api.localhost/hook",
+            "https://printer.local/hook",
+            "https://metadata.google.internal/computeMetadata/v1/",
+            "https://nas.home.arpa/hook",
+            "https://intranet/hook",
+            "https://ip6-localhost/hook",
+        ] {
+            assert!(check_url(url, STRICT).is_err(), "{url} was allowed");
+        }
+        assert!(check_url("https://hooks.example.com/", STRICT).is_ok());
+    }
+
     #[tokio::test]
-    async fn a_name_resolving_to_loopback_is_refused() {
+    async fn a_name_resolving_to_loopback_is_refused_without_saying_where_it_resolves() {
         let error = resolve_checked("localhost", false).await.unwrap_err();
+        assert!(error.starts_with("refused: localhost resolves to an address"));
         assert!(
-            error.starts_with("refused: localhost resolves to"),
-            "{error}"
+            !error.contains("127.0.0.1") && !error.contains("::1") && !error.contains("loopback")
         );
         assert!(resolve_checked("localhost", true).await.is_ok());
     }

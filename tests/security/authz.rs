@@ -29,26 +29,31 @@ impl Credential {
 }
 
 /// One documented operation.
-struct Operation {
-    method: Method,
-    template: String,
+pub struct Operation {
+    pub method: Method,
+    pub template: String,
     /// The security requirement includes `{}`: credentials are optional.
-    optional: bool,
+    pub optional: bool,
     required_query: Vec<String>,
 }
 
+/// The operations with a `security` requirement.
 fn operations(doc: &Value) -> Vec<Operation> {
+    operations_where(doc, true)
+}
+
+/// Every documented operation (`secured_only`: those with a `security` requirement), deletes
+/// last.
+pub fn operations_where(doc: &Value, secured_only: bool) -> Vec<Operation> {
     let mut ops = Vec::new();
     for (template, item) in doc["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("a path item") {
             let Ok(method) = method.to_uppercase().parse::<Method>() else {
                 continue;
             };
-            let Some(security) = op["security"].as_array() else {
-                continue;
-            };
             let empty = |s: &Value| s.as_object().is_some_and(|o| o.is_empty());
-            if security.is_empty() || security.iter().all(empty) {
+            let security = op["security"].as_array().cloned().unwrap_or_default();
+            if secured_only && (security.is_empty() || security.iter().all(empty)) {
                 continue;
             }
             let required_query = op["parameters"]
@@ -80,7 +85,7 @@ fn operations(doc: &Value) -> Vec<Operation> {
 
 /// `template` with A's ids; panics on a parameter it does not know, so that a new route's
 /// parameter has to be mapped here before the test passes.
-fn fill(template: &str, a: &Party) -> String {
+pub fn fill(template: &str, a: &Party) -> String {
     let mut out = String::new();
     let mut previous = "";
     for segment in template.split('/').skip(1) {
@@ -109,7 +114,7 @@ fn fill(template: &str, a: &Party) -> String {
     out
 }
 
-fn query(op: &Operation, a: &Party) -> Vec<(String, String)> {
+pub fn query(op: &Operation, a: &Party) -> Vec<(String, String)> {
     let (lat, lon) = LONDON;
     op.required_query
         .iter()
@@ -127,7 +132,7 @@ fn query(op: &Operation, a: &Party) -> Vec<(String, String)> {
 }
 
 /// A body the operation would accept from A: so that a refusal is about who calls, not what.
-fn body(op: &Operation, a: &Party) -> Value {
+pub fn body(op: &Operation, a: &Party) -> Value {
     match (op.method.as_str(), op.template.as_str()) {
         ("PATCH", "/v1/providers/{id}") => json!({ "name": "Hijacked by B" }),
         ("POST", "/v1/referrals/{id}/transitions") => json!({ "to": "declined" }),

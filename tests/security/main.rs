@@ -5,12 +5,27 @@
 //!   secret key, and no credentials, with its path filled with the first account's ids. Nothing
 //!   of the first account may be changed or read.
 //! * `logs`: the server's log output, at debug level, never holds a secret.
+//! * `made_up`: a made-up credential of each kind gets no more than anonymous.
+//! * `login`: the login throttle behind a proxy, and an owner never locked out by a flood.
+//! * `signup`: sign-ups limited per address, and password hashing under a memory ceiling.
+//! * `slow`: slow and idle clients are cut off, and one address holds a bounded number of
+//!   connections, while others are served.
+//! * `ssrf`: webhook URLs that reach this machine or its network are refused at registration,
+//!   and the delivery log never shows an address a name resolved to.
+//! * `cookies`: session cookies are `Secure` by default outside loopback.
 
 #[path = "../api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
 
 mod authz;
+mod cookies;
+mod login;
 mod logs;
+mod made_up;
 mod nul;
 mod seed;
+mod server;
+mod signup;
+mod slow;
+mod ssrf;

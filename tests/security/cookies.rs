@@ -1,0 +1,65 @@
+//! Session cookies are `Secure` by default outside loopback (issue 14): a server that listens
+//! on a non-loopback address is reached over a network, behind TLS, and its session cookie must
+//! never travel over plain http there. Only the demo's loopback address defaults to plain.
+
+use serde_json::json;
+use sqlx::PgPool;
+
+use crate::helpers::PASSWORD;
+use crate::server;
+
+/// Signs up and logs in on `base`; returns the session cookie's `Set-Cookie`.
+async fn session_cookie(base: &str, email: &str) -> String {
+    let client = reqwest::Client::new();
+    let body = json!({ "email": email, "password": PASSWORD, "display_name": "Cookie Person" });
+    let created = client
+        .post(format!("{base}/v1/accounts"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let login = client
+        .post(format!("{base}/v1/sessions"))
+        .json(&json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 201);
+    login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("vg_session="))
+        .expect("a session cookie")
+}
+
+fn is_secure(cookie: &str) -> bool {
+    cookie
+        .split(';')
+        .any(|attribute| attribute.trim().eq_ignore_ascii_case("secure"))
+}
+
+#[sqlx::test]
+async fn session_cookies_are_secure_by_default_outside_loopback(pool: PgPool) {
+    let cheap = [("VOUCHGRAPH_ARGON2_MEMORY_KIB", "1024")];
+    // Listening on every address: reachable from the network.
+    let public = server::start(&pool, "0.0.0.0", &cheap).await;
+    let cookie = session_cookie(&public.address, "wide@sec.test").await;
+    assert!(is_secure(&cookie), "not Secure: {cookie}");
+    drop(public);
+
+    // The demo, on loopback only, over plain http.
+    let local = server::start(&pool, "127.0.0.1", &cheap).await;
+    let cookie = session_cookie(&local.address, "local@sec.test").await;
+    assert!(!is_secure(&cookie), "Secure on loopback: {cookie}");
+    drop(local);
+
+    // The setting still wins either way.
+    let mut forced = cheap.to_vec();
+    forced.push(("VOUCHGRAPH_SECURE_COOKIES", "false"));
+    let plain = server::start(&pool, "0.0.0.0", &forced).await;
+    let cookie = session_cookie(&plain.address, "plain@sec.test").await;
+    assert!(!is_secure(&cookie), "{cookie}");
+}
