@@ -11,6 +11,7 @@
 //! | file | what |
 //! |---|---|
 //! | `accounts.rs` | sign up |
+//! | `providers.rs` | create a provider, and its owner editing it |
 //! | `sessions.rs` | log in, start and end a session |
 //! | `error.rs` | [`AppError`] and [`FieldError`], and how database failures map to them |
 //! | `vouches.rs` | set and withdraw a vouch |
@@ -19,6 +20,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod providers;
 pub mod sessions;
 pub mod trust;
 pub mod validate;

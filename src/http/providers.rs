@@ -7,16 +7,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::validate::Fields;
-use crate::domain::values::parse_radius_km;
-use crate::domain::{GeoPoint, Name, PersonId, ProviderId, TradeId};
+use crate::app::providers::{self, ProviderDraft, ProviderPatch};
+use crate::domain::{PersonId, ProviderId};
 use crate::error::{ApiError, ApiResult};
-use crate::feed::GraphChange;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
 use crate::store;
-use crate::store::providers::{ProviderFields, ProviderRow};
+use crate::store::providers::ProviderRow;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -157,107 +155,35 @@ impl From<ProviderRow> for ProviderView {
     }
 }
 
-/// Validated provider fields, owned.
-struct ValidProvider {
-    name: Name,
-    description: String,
-    trades: Vec<TradeId>,
-    point: GeoPoint,
-    radius_km: f64,
-    phone: Option<String>,
-    email: Option<String>,
-    website: Option<String>,
-}
-
-impl ValidProvider {
-    fn fields(&self) -> ProviderFields<'_> {
-        ProviderFields {
-            name: self.name.as_str(),
-            description: &self.description,
-            lat: self.point.lat,
-            lon: self.point.lon,
-            radius_km: self.radius_km,
-            phone: self.phone.as_deref(),
-            email: self.email.as_deref(),
-            website: self.website.as_deref(),
-            trades: &self.trades,
+impl From<NewProviderBody> for ProviderDraft {
+    fn from(body: NewProviderBody) -> Self {
+        ProviderDraft {
+            name: body.name,
+            description: body.description,
+            trades: body.trades,
+            lat: Ok(body.lat),
+            lon: Ok(body.lon),
+            radius_km: Ok(body.radius_km),
+            phone: body.phone,
+            email: body.email,
+            website: body.website,
         }
     }
 }
 
-fn optional_text(
-    fields: &mut Fields,
-    field: &str,
-    value: Option<String>,
-    max: usize,
-) -> Option<String> {
-    let value = value
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())?;
-    if value.chars().count() > max {
-        fields.push(field, format!("must be at most {max} characters"));
-    }
-    Some(value)
-}
-
-fn validate(state: &AppState, body: NewProviderBody) -> ApiResult<ValidProvider> {
-    let mut fields = Fields::new();
-    let name = fields.check("name", Name::parse(&body.name, 120));
-    if body.description.chars().count() > 2000 {
-        fields.push("description", "must be at most 2000 characters");
-    }
-    let mut trades = Vec::new();
-    if body.trades.is_empty() {
-        fields.push("trades", "name at least one trade");
-    }
-    for slug in &body.trades {
-        match state.live.trade_by_slug(slug) {
-            Some(id) if !trades.contains(&id) => trades.push(id),
-            Some(_) => {}
-            None => fields.push(
-                "trades",
-                format!("unknown trade {slug:?}; see GET /v1/trades"),
-            ),
+impl From<ProviderPatchBody> for ProviderPatch {
+    fn from(body: ProviderPatchBody) -> Self {
+        ProviderPatch {
+            name: body.name,
+            description: body.description,
+            trades: body.trades,
+            lat: body.lat.map(Ok),
+            lon: body.lon.map(Ok),
+            radius_km: body.radius_km.map(Ok),
+            phone: body.phone,
+            email: body.email,
+            website: body.website,
         }
-    }
-    let point = match GeoPoint::parse(body.lat, body.lon) {
-        Ok(p) => Some(p),
-        Err(errors) => {
-            errors.into_iter().for_each(|(f, m)| fields.push(f, m));
-            None
-        }
-    };
-    let radius_km = fields.check("radius_km", parse_radius_km(body.radius_km));
-    let phone = optional_text(&mut fields, "phone", body.phone, 40);
-    let email = optional_text(&mut fields, "email", body.email, 254);
-    let website = optional_text(&mut fields, "website", body.website, 300);
-    if let Some(site) = &website {
-        if !(site.starts_with("https://") || site.starts_with("http://")) {
-            fields.push("website", "must start with https:// or http://");
-        }
-    }
-    fields.finish()?;
-    Ok(ValidProvider {
-        name: name.expect("checked"),
-        description: body.description.trim().to_string(),
-        trades,
-        point: point.expect("checked"),
-        radius_km: radius_km.expect("checked"),
-        phone,
-        email,
-        website,
-    })
-}
-
-fn upsert_change(id: ProviderId, owner: PersonId, v: &ValidProvider) -> GraphChange {
-    GraphChange::ProviderUpsert {
-        id,
-        name: v.name.as_str().to_string(),
-        owner,
-        trades: v.trades.clone(),
-        lat: v.point.lat,
-        lon: v.point.lon,
-        radius_km: v.radius_km,
     }
 }
 
@@ -270,20 +196,7 @@ async fn create_provider(
     caller: Caller,
     Json(body): Json<NewProviderBody>,
 ) -> ApiResult<impl IntoResponse> {
-    let valid = validate(&state, body)?;
-    let mut tx = state.pool.begin().await?;
-    let id = store::providers::create(&mut tx, caller.person, &valid.fields()).await?;
-    store::changes::record(
-        &mut tx,
-        Some(caller.person),
-        &upsert_change(id, caller.person, &valid),
-    )
-    .await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
-    let row = store::providers::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
+    let row = providers::create_provider(&state, caller.person, body.into()).await?;
     Ok((StatusCode::CREATED, axum::Json(ProviderView::from(row))))
 }
 
@@ -312,52 +225,6 @@ async fn update_provider(
     Path(id): Path<ProviderId>,
     Json(patch): Json<ProviderPatchBody>,
 ) -> ApiResult<axum::Json<ProviderView>> {
-    let mut tx = state.pool.begin().await?;
-    let owner = store::providers::owner_for_update(&mut tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    if owner != caller.person {
-        return Err(ApiError::Forbidden(
-            "only the provider's owner may edit it".into(),
-        ));
-    }
-    let current = store::providers::get(&mut *tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    // Merge the patch over the current row, then validate the whole as if new: one rule set.
-    let merged = NewProviderBody {
-        name: patch.name.unwrap_or(current.name),
-        description: patch.description.unwrap_or(current.description),
-        trades: patch.trades.unwrap_or(current.trades),
-        lat: patch.lat.unwrap_or(current.lat),
-        lon: patch.lon.unwrap_or(current.lon),
-        radius_km: patch.radius_km.unwrap_or(current.radius_km),
-        phone: patch.phone.or(current.phone),
-        email: patch.email.or(current.email),
-        website: patch.website.or(current.website),
-    };
-    let valid = validate(&state, merged)?;
-    // Vouches for a dropped trade go with it; their revocation is recorded like any other.
-    let dropped = store::vouches::revoke_for_dropped_trades(&mut tx, id, &valid.trades).await?;
-    store::providers::update(&mut tx, id, &valid.fields()).await?;
-    for (person, trade) in dropped {
-        let revoke = GraphChange::VouchRevoke {
-            person,
-            provider: id,
-            trade,
-        };
-        store::changes::record(&mut tx, Some(caller.person), &revoke).await?;
-    }
-    store::changes::record(
-        &mut tx,
-        Some(caller.person),
-        &upsert_change(id, owner, &valid),
-    )
-    .await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
-    let row = store::providers::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
+    let row = providers::update_provider(&state, caller.person, id, patch.into()).await?;
     Ok(axum::Json(row.into()))
 }

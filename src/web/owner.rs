@@ -1,18 +1,19 @@
-//! `/providers/{id}/edit`: the owner's profile editor. The same rules, store calls and change
-//! records as `PATCH /v1/providers/{id}`: vouches for a dropped trade are withdrawn with it.
+//! `/providers/{id}/edit`: the owner's profile editor. It saves through the use case
+//! `app::providers`, as `PATCH /v1/providers/{id}` does: vouches for a dropped trade are
+//! withdrawn with it.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::domain::values::parse_radius_km;
-use crate::domain::{GeoPoint, Name, PersonId, ProviderId, TradeId};
+use crate::app::providers::{self, ProviderDraft, ProviderPatch};
+use crate::app::{AppError, FieldError};
+use crate::domain::ProviderId;
 use crate::error::ApiError;
-use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
-use crate::store::providers::{ProviderFields, ProviderRow};
+use crate::store::providers::ProviderRow;
 
 use super::page::{render, see_other, Chrome, WebError};
 use super::provider::provider_id;
@@ -90,84 +91,58 @@ impl Errors {
     }
 }
 
-/// Validated fields, ready to store.
-struct Valid {
-    name: Name,
-    description: String,
-    trades: Vec<TradeId>,
-    point: GeoPoint,
-    radius_km: f64,
-    phone: Option<String>,
-    email: Option<String>,
-    website: Option<String>,
+/// Reads a number typed into the editor.
+fn number(text: &str, refusal: &str) -> Result<f64, String> {
+    text.trim().parse::<f64>().map_err(|_| refusal.to_string())
 }
 
-fn optional(value: &str) -> Option<String> {
-    Some(value.trim().to_string()).filter(|v| !v.is_empty())
+impl Fields {
+    /// The profile as typed, for the use case to check and save.
+    fn draft(&self) -> ProviderDraft {
+        ProviderDraft {
+            name: self.name.clone(),
+            description: self.description.clone(),
+            trades: self.trades.clone(),
+            lat: number(&self.lat, "must be a number"),
+            lon: number(&self.lon, "must be a number"),
+            radius_km: number(&self.radius_km, "must be a number of km"),
+            phone: Some(self.phone.clone()),
+            email: Some(self.email.clone()),
+            website: Some(self.website.clone()),
+        }
+    }
 }
 
-/// The rules of `http/providers.rs`, field by field.
-fn validate(state: &AppState, f: &Fields) -> Result<Valid, Box<Errors>> {
-    let mut errors = Errors::default();
-    let name = Name::parse(&f.name, 120)
-        .map_err(|m| errors.name = Some(m))
-        .ok();
-    if f.description.chars().count() > 2000 {
-        errors.description = Some("must be at most 2000 characters".into());
-    }
-    let mut trades = Vec::new();
-    for slug in &f.trades {
-        match state.live.trade_by_slug(slug) {
-            Some(id) if !trades.contains(&id) => trades.push(id),
-            Some(_) => {}
-            None => errors.trades = Some(format!("unknown trade {slug:?}")),
+impl Errors {
+    /// Puts a refused edit's reasons beside the fields they concern. A failure no field
+    /// explains (not the owner, the database is down) is an error page instead.
+    fn from_refusal(error: AppError, typed: &Fields) -> Result<Errors, WebError> {
+        let AppError::Invalid(refused) = error else {
+            return Err(error.into());
+        };
+        let mut errors = Errors::default();
+        let mut contact = Vec::new();
+        for FieldError { field, message } in refused {
+            match field.as_str() {
+                "name" => errors.name = Some(message),
+                "description" => errors.description = Some(message),
+                "trades" => errors.trades = Some(message),
+                "lat" | "lon" => {
+                    let numbers = number(&typed.lat, "").is_ok() && number(&typed.lon, "").is_ok();
+                    errors.place = Some(if numbers {
+                        "latitude must be -90 to 90, longitude -180 to 180".into()
+                    } else {
+                        "give latitude and longitude as numbers".into()
+                    });
+                }
+                "radius_km" => errors.radius_km = Some(message),
+                _ => contact.push(format!("{field}: {message}")),
+            }
         }
-    }
-    if f.trades.is_empty() {
-        errors.trades = Some("pick at least one trade".into());
-    }
-    let point = match (f.lat.trim().parse::<f64>(), f.lon.trim().parse::<f64>()) {
-        (Ok(lat), Ok(lon)) => GeoPoint::parse(lat, lon)
-            .map_err(|_| {
-                errors.place = Some("latitude must be -90 to 90, longitude -180 to 180".into())
-            })
-            .ok(),
-        _ => {
-            errors.place = Some("give latitude and longitude as numbers".into());
-            None
+        if !contact.is_empty() {
+            errors.contact = Some(contact.join("; "));
         }
-    };
-    let radius_km = f
-        .radius_km
-        .trim()
-        .parse::<f64>()
-        .map_err(|_| "must be a number of km".to_string())
-        .and_then(parse_radius_km)
-        .map_err(|m| errors.radius_km = Some(m))
-        .ok();
-    let (phone, email, website) = (optional(&f.phone), optional(&f.email), optional(&f.website));
-    let too_long =
-        |v: &Option<String>, max: usize| v.as_ref().is_some_and(|v| v.chars().count() > max);
-    if too_long(&phone, 40) || too_long(&email, 254) || too_long(&website, 300) {
-        errors.contact = Some("phone, email or website is too long".into());
-    }
-    if let Some(site) = &website {
-        if !(site.starts_with("https://") || site.starts_with("http://")) {
-            errors.contact = Some("the website must start with https:// or http://".into());
-        }
-    }
-    match (name, point, radius_km) {
-        (Some(name), Some(point), Some(radius_km)) if !errors.any() => Ok(Valid {
-            name,
-            description: f.description.trim().to_string(),
-            trades,
-            point,
-            radius_km,
-            phone,
-            email,
-            website,
-        }),
-        _ => Err(Box::new(errors)),
+        Ok(errors)
     }
 }
 
@@ -251,59 +226,10 @@ pub async fn edit(
     let me = visitor.require_for(&format!("/providers/{}/edit", id.0))?;
     owner_only(me, id, "edit it")?;
     let fields = Fields::from_pairs(form);
-    let valid = match validate(&state, &fields) {
-        Ok(valid) => valid,
-        Err(errors) => return edit_page_with(&state, &visitor, id, fields, *errors).await,
-    };
-    save(&state, me.person, id, &valid).await?;
+    let patch = ProviderPatch::replacing_all(fields.draft());
+    if let Err(refused) = providers::update_provider(&state, me.person, id, patch).await {
+        let errors = Errors::from_refusal(refused, &fields)?;
+        return edit_page_with(&state, &visitor, id, fields, errors).await;
+    }
     Ok(see_other(&format!("/providers/{}?done=saved", id.0)))
-}
-
-async fn save(
-    state: &AppState,
-    person: PersonId,
-    id: ProviderId,
-    v: &Valid,
-) -> Result<(), WebError> {
-    let mut tx = state.pool.begin().await?;
-    let owner = store::providers::owner_for_update(&mut tx, id)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    if owner != person {
-        return Err(ApiError::Forbidden("only the provider's owner may edit it".into()).into());
-    }
-    let dropped = store::vouches::revoke_for_dropped_trades(&mut tx, id, &v.trades).await?;
-    let fields = ProviderFields {
-        name: v.name.as_str(),
-        description: &v.description,
-        lat: v.point.lat,
-        lon: v.point.lon,
-        radius_km: v.radius_km,
-        phone: v.phone.as_deref(),
-        email: v.email.as_deref(),
-        website: v.website.as_deref(),
-        trades: &v.trades,
-    };
-    store::providers::update(&mut tx, id, &fields).await?;
-    for (voucher, trade) in dropped {
-        let revoke = GraphChange::VouchRevoke {
-            person: voucher,
-            provider: id,
-            trade,
-        };
-        store::changes::record(&mut tx, Some(person), &revoke).await?;
-    }
-    let upsert = GraphChange::ProviderUpsert {
-        id,
-        name: v.name.as_str().to_string(),
-        owner,
-        trades: v.trades.clone(),
-        lat: v.point.lat,
-        lon: v.point.lon,
-        radius_km: v.radius_km,
-    };
-    store::changes::record(&mut tx, Some(person), &upsert).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
-    Ok(())
 }

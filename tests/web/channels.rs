@@ -21,6 +21,7 @@ enum UseCase {
     WithdrawVouch,
     SetTrust,
     RevokeTrust,
+    UpdateProvider,
 }
 
 /// Where the write comes from.
@@ -42,6 +43,8 @@ const ROWS: &[(UseCase, Channel)] = &[
     (UseCase::SetTrust, Channel::Page),
     (UseCase::RevokeTrust, Channel::Api),
     (UseCase::RevokeTrust, Channel::Page),
+    (UseCase::UpdateProvider, Channel::Api),
+    (UseCase::UpdateProvider, Channel::Page),
 ];
 
 impl UseCase {
@@ -52,16 +55,20 @@ impl UseCase {
             UseCase::WithdrawVouch => &["vouch.revoked"],
             // Trust is never told to partners.
             UseCase::SetTrust | UseCase::RevokeTrust => &[],
+            // A vouch withdrawn with its trade is not the voucher's doing: no event.
+            UseCase::UpdateProvider => &[],
         }
     }
 
-    /// The kind of the one `graph_changes` record the write must append.
-    fn history_kind(self) -> &'static str {
+    /// The kinds of the `graph_changes` records the write must append.
+    fn history_kinds(self) -> &'static [&'static str] {
         match self {
-            UseCase::SetVouch => "vouch.set",
-            UseCase::WithdrawVouch => "vouch.revoke",
-            UseCase::SetTrust => "trust.set",
-            UseCase::RevokeTrust => "trust.revoke",
+            UseCase::SetVouch => &["vouch.set"],
+            UseCase::WithdrawVouch => &["vouch.revoke"],
+            UseCase::SetTrust => &["trust.set"],
+            UseCase::RevokeTrust => &["trust.revoke"],
+            // Dropping the tiler trade withdraws Matt's vouch for it.
+            UseCase::UpdateProvider => &["vouch.revoke", "provider.upsert"],
         }
     }
 }
@@ -69,6 +76,7 @@ impl UseCase {
 /// The people of every world: Anna seeks, Matt vouches, Mario owns Rossi Tiling.
 struct World {
     app: TestApp,
+    mario: User,
     anna: User,
     matt: User,
     provider: i64,
@@ -107,8 +115,8 @@ async fn every_shared_write_has_the_same_effects_through_every_channel(pool: PgP
     }
 }
 
-/// What each write must do, whatever the channel: one history record of its kind, its outbox
-/// events, a change to the rows and to the seeker's search.
+/// What each write must do, whatever the channel: its history records, its outbox events, a
+/// change to the rows and to the seeker's search.
 fn expect_the_write(use_case: UseCase, channel: Channel, before: &Effects, after: &Effects) {
     let row = format!("{use_case:?} through {channel:?}");
     assert_ne!(before.rows, after.rows, "{row}: the rows did not change");
@@ -125,7 +133,7 @@ fn expect_the_write(use_case: UseCase, channel: Channel, before: &Effects, after
         .iter()
         .map(|c| c["kind"].as_str().unwrap_or_default())
         .collect();
-    assert_eq!(kinds, [use_case.history_kind()], "{row}: history");
+    assert_eq!(kinds, use_case.history_kinds(), "{row}: history");
     let outbox = appended(&after.outbox, &before.outbox);
     let events: Vec<&str> = outbox
         .iter()
@@ -152,6 +160,7 @@ async fn world(pool: PgPool, use_case: UseCase) -> World {
     }
     World {
         app,
+        mario,
         anna,
         matt,
         provider,
@@ -162,6 +171,7 @@ async fn world(pool: PgPool, use_case: UseCase) -> World {
 async fn perform(world: &World, use_case: UseCase, channel: Channel) {
     let World {
         app,
+        mario,
         anna,
         matt,
         provider,
@@ -259,6 +269,31 @@ async fn perform(world: &World, use_case: UseCase, channel: Channel) {
             )
             .await;
         }
+        (UseCase::UpdateProvider, Channel::Api) => {
+            let body = json!({ "name": "Rossi Plastering", "description": "Walls",
+                "trades": ["plasterer"], "lat": 51.5, "lon": -0.12, "radius_km": 12.0,
+                "phone": "", "email": "", "website": "https://rossi.example" });
+            let path = format!("/v1/providers/{provider}");
+            let token = Some(mario.token.as_str());
+            app.api(reqwest::Method::PATCH, &path, token, &body, StatusCode::OK)
+                .await;
+        }
+        (UseCase::UpdateProvider, Channel::Page) => {
+            let fields = [
+                ("csrf", mario.csrf.as_str()),
+                ("name", "Rossi Plastering"),
+                ("description", "Walls"),
+                ("trades", "plasterer"),
+                ("lat", "51.5"),
+                ("lon", "-0.12"),
+                ("radius_km", "12"),
+                ("phone", ""),
+                ("email", ""),
+                ("website", "https://rossi.example"),
+            ];
+            let path = format!("/providers/{provider}/edit");
+            expect_redirect(app.post_form(&path, Some(&mario.cookie()), &fields).await).await;
+        }
     }
 }
 
@@ -279,6 +314,10 @@ async fn effects(world: &World) -> Effects {
             from trust_edges order by truster_id, trustee_id").await,
         "vouches": query_json(pool, "select person_id, provider_id, trade_id, stance, note, visibility
             from vouches order by person_id, provider_id, trade_id").await,
+        "providers": query_json(pool, "select id, owner_id, name, description, lat, lon, radius_km,
+            phone, email, website from providers order by id").await,
+        "provider_trades": query_json(pool, "select provider_id, trade_id from provider_trades
+            order by provider_id, trade_id").await,
     });
     let history = query_json(
         pool,

@@ -1,0 +1,255 @@
+//! Providers: creating one, and its owner editing it. One rule set for both: an edit is the
+//! current profile with the changes laid over it, checked as if new.
+
+use crate::domain::values::parse_radius_km;
+use crate::domain::{GeoPoint, Name, PersonId, ProviderId, TradeId};
+use crate::feed::GraphChange;
+use crate::state::AppState;
+use crate::store;
+use crate::store::providers::{ProviderFields, ProviderRow};
+
+use super::validate::Fields;
+use super::{AppError, AppResult};
+
+/// A number as the channel read it: JSON gives a number, a form's text may not be one (the
+/// `Err` says so, and is reported with the other fields).
+pub type Typed<T> = Result<T, String>;
+
+/// A provider's profile as given, before validation.
+pub struct ProviderDraft {
+    /// Business name, at most 120 characters.
+    pub name: String,
+    /// What the business does, at most 2,000 characters.
+    pub description: String,
+    /// Trade slugs, at least one.
+    pub trades: Vec<String>,
+    /// Service-area centre latitude.
+    pub lat: Typed<f64>,
+    /// Service-area centre longitude.
+    pub lon: Typed<f64>,
+    /// Service-area radius in km (0 < r ≤ 500).
+    pub radius_km: Typed<f64>,
+    /// Contact phone; blank is none.
+    pub phone: Option<String>,
+    /// Contact email; blank is none.
+    pub email: Option<String>,
+    /// Website (`https://` or `http://`); blank is none.
+    pub website: Option<String>,
+}
+
+/// Changes to a provider's profile; `None` keeps what is there.
+#[derive(Default)]
+pub struct ProviderPatch {
+    /// Business name.
+    pub name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Trade slugs (replaces the list).
+    pub trades: Option<Vec<String>>,
+    /// Centre latitude.
+    pub lat: Option<Typed<f64>>,
+    /// Centre longitude.
+    pub lon: Option<Typed<f64>>,
+    /// Radius in km.
+    pub radius_km: Option<Typed<f64>>,
+    /// Phone; `Some("")` clears it.
+    pub phone: Option<String>,
+    /// Email; `Some("")` clears it.
+    pub email: Option<String>,
+    /// Website; `Some("")` clears it.
+    pub website: Option<String>,
+}
+
+impl ProviderPatch {
+    /// The whole profile a page's editor posts, as a patch that replaces every field.
+    pub fn replacing_all(draft: ProviderDraft) -> ProviderPatch {
+        ProviderPatch {
+            name: Some(draft.name),
+            description: Some(draft.description),
+            trades: Some(draft.trades),
+            lat: Some(draft.lat),
+            lon: Some(draft.lon),
+            radius_km: Some(draft.radius_km),
+            phone: Some(draft.phone.unwrap_or_default()),
+            email: Some(draft.email.unwrap_or_default()),
+            website: Some(draft.website.unwrap_or_default()),
+        }
+    }
+
+    fn over(self, current: ProviderRow) -> ProviderDraft {
+        ProviderDraft {
+            name: self.name.unwrap_or(current.name),
+            description: self.description.unwrap_or(current.description),
+            trades: self.trades.unwrap_or(current.trades),
+            lat: self.lat.unwrap_or(Ok(current.lat)),
+            lon: self.lon.unwrap_or(Ok(current.lon)),
+            radius_km: self.radius_km.unwrap_or(Ok(current.radius_km)),
+            phone: self.phone.or(current.phone),
+            email: self.email.or(current.email),
+            website: self.website.or(current.website),
+        }
+    }
+}
+
+/// Creates a provider owned by `owner` and returns it as stored.
+pub async fn create_provider(
+    state: &AppState,
+    owner: PersonId,
+    draft: ProviderDraft,
+) -> AppResult<ProviderRow> {
+    let valid = validate(state, draft)?;
+    let mut tx = state.pool.begin().await?;
+    let id = store::providers::create(&mut tx, owner, &valid.fields()).await?;
+    store::changes::record(&mut tx, Some(owner), &valid.upsert(id, owner)).await?;
+    tx.commit().await?;
+    state.live.catch_up_after_write(&state.pool).await;
+    stored(state, id).await
+}
+
+/// Edits a provider; only its owner may. Vouches for a trade it no longer offers are withdrawn
+/// with the trade, and their withdrawal is recorded like any other. Returns it as stored.
+pub async fn update_provider(
+    state: &AppState,
+    editor: PersonId,
+    id: ProviderId,
+    patch: ProviderPatch,
+) -> AppResult<ProviderRow> {
+    let mut tx = state.pool.begin().await?;
+    let owner = store::providers::owner_for_update(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound("provider"))?;
+    if owner != editor {
+        return Err(AppError::Forbidden(
+            "only the provider's owner may edit it".into(),
+        ));
+    }
+    let current = store::providers::get(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound("provider"))?;
+    let valid = validate(state, patch.over(current))?;
+    let dropped = store::vouches::revoke_for_dropped_trades(&mut tx, id, &valid.trades).await?;
+    store::providers::update(&mut tx, id, &valid.fields()).await?;
+    for (person, trade) in dropped {
+        let revoke = GraphChange::VouchRevoke {
+            person,
+            provider: id,
+            trade,
+        };
+        store::changes::record(&mut tx, Some(editor), &revoke).await?;
+    }
+    store::changes::record(&mut tx, Some(editor), &valid.upsert(id, owner)).await?;
+    tx.commit().await?;
+    state.live.catch_up_after_write(&state.pool).await;
+    stored(state, id).await
+}
+
+async fn stored(state: &AppState, id: ProviderId) -> AppResult<ProviderRow> {
+    store::providers::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound("provider"))
+}
+
+/// Validated provider fields, owned.
+struct ValidProvider {
+    name: Name,
+    description: String,
+    trades: Vec<TradeId>,
+    point: GeoPoint,
+    radius_km: f64,
+    phone: Option<String>,
+    email: Option<String>,
+    website: Option<String>,
+}
+
+impl ValidProvider {
+    fn fields(&self) -> ProviderFields<'_> {
+        ProviderFields {
+            name: self.name.as_str(),
+            description: &self.description,
+            lat: self.point.lat,
+            lon: self.point.lon,
+            radius_km: self.radius_km,
+            phone: self.phone.as_deref(),
+            email: self.email.as_deref(),
+            website: self.website.as_deref(),
+            trades: &self.trades,
+        }
+    }
+
+    fn upsert(&self, id: ProviderId, owner: PersonId) -> GraphChange {
+        GraphChange::ProviderUpsert {
+            id,
+            name: self.name.as_str().to_string(),
+            owner,
+            trades: self.trades.clone(),
+            lat: self.point.lat,
+            lon: self.point.lon,
+            radius_km: self.radius_km,
+        }
+    }
+}
+
+/// Trims a contact field; blank is none, longer than `max` characters is refused.
+fn optional_text(
+    fields: &mut Fields,
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Option<String> {
+    let value = value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())?;
+    if value.chars().count() > max {
+        fields.push(field, format!("must be at most {max} characters"));
+    }
+    Some(value)
+}
+
+fn validate(state: &AppState, draft: ProviderDraft) -> AppResult<ValidProvider> {
+    let mut fields = Fields::new();
+    let name = fields.check("name", Name::parse(&draft.name, 120));
+    if draft.description.chars().count() > 2000 {
+        fields.push("description", "must be at most 2000 characters");
+    }
+    let mut trades = Vec::new();
+    if draft.trades.is_empty() {
+        fields.push("trades", "pick at least one trade");
+    }
+    for slug in &draft.trades {
+        match state.live.trade_by_slug(slug) {
+            Some(id) if !trades.contains(&id) => trades.push(id),
+            Some(_) => {}
+            None => fields.push("trades", format!("unknown trade {slug:?}")),
+        }
+    }
+    let point = match (draft.lat, draft.lon) {
+        (Ok(lat), Ok(lon)) => fields.check_each(GeoPoint::parse(lat, lon)),
+        (lat, lon) => {
+            for (field, typed) in [("lat", lat), ("lon", lon)] {
+                fields.check(field, typed);
+            }
+            None
+        }
+    };
+    let radius_km = fields.check("radius_km", draft.radius_km.and_then(parse_radius_km));
+    let phone = optional_text(&mut fields, "phone", draft.phone, 40);
+    let email = optional_text(&mut fields, "email", draft.email, 254);
+    let website = optional_text(&mut fields, "website", draft.website, 300);
+    if let Some(site) = &website {
+        if !(site.starts_with("https://") || site.starts_with("http://")) {
+            fields.push("website", "must start with https:// or http://");
+        }
+    }
+    fields.finish()?;
+    // `finish` refused the draft if any of these was missing.
+    Ok(ValidProvider {
+        name: name.expect("checked"),
+        description: draft.description.trim().to_string(),
+        trades,
+        point: point.expect("checked"),
+        radius_km: radius_km.expect("checked"),
+        phone,
+        email,
+        website,
+    })
+}
