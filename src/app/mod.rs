@@ -12,6 +12,7 @@
 //! |---|---|
 //! | `accounts.rs` | sign up |
 //! | `providers.rs` | create a provider, and its owner editing it |
+//! | `search.rs` | rank the providers of a trade for a seeker |
 //! | `sessions.rs` | log in, start and end a session |
 //! | `error.rs` | [`AppError`] and [`FieldError`], and how database failures map to them |
 //! | `vouches.rs` | set and withdraw a vouch |
@@ -21,6 +22,7 @@
 pub mod accounts;
 pub mod error;
 pub mod providers;
+pub mod search;
 pub mod sessions;
 pub mod trust;
 pub mod validate;

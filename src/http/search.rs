@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::validate::Fields;
+use crate::app::search::{self, Search};
 use crate::domain::{GeoPoint, PersonId, ProviderId, Stance};
 use crate::error::{ApiError, ApiResult};
-use crate::graph::{self, RankedProvider, SearchQuery, TrustPath, VouchCounts};
+use crate::graph::{self, RankedProvider, TrustPath, VouchCounts};
 use crate::http::auth::MaybeCaller;
 use crate::http::extract::{Path, Query};
 use crate::state::AppState;
@@ -117,59 +117,22 @@ async fn search(
     MaybeCaller(caller): MaybeCaller,
     Query(params): Query<SearchParams>,
 ) -> ApiResult<axum::Json<SearchView>> {
-    let mut fields = Fields::new();
-    let trade = state.live.trade_by_slug(&params.trade);
-    if trade.is_none() {
-        fields.push(
-            "trade",
-            format!("unknown trade {:?}; see GET /v1/trades", params.trade),
-        );
-    }
-    let near = parse_near(&mut fields, params.lat, params.lon);
-    let limit = params.limit.unwrap_or(10);
-    if !(1..=50).contains(&limit) {
-        fields.push("limit", "must be between 1 and 50");
-    }
-    fields.finish()?;
-    if !state.live.is_loaded() {
-        return Err(ApiError::Unavailable(
-            "the trust graph is still loading".into(),
-        ));
-    }
     let seeker = caller.map(|c| c.person);
-    let query = SearchQuery {
-        seeker,
-        trade: trade.expect("checked"),
-        near,
-        limit,
-    };
-    let ranked = state
-        .live
-        .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params()));
+    let ranked = search::search(
+        &state,
+        Search {
+            seeker,
+            trade: &params.trade,
+            near: GeoPoint::parse_optional(params.lat, params.lon),
+            limit: params.limit.unwrap_or(10),
+            most: 50,
+        },
+    )?;
     Ok(axum::Json(SearchView {
         seeker_id: seeker,
         trade: params.trade,
         results: ranked.into_iter().map(|r| result_view(seeker, r)).collect(),
     }))
-}
-
-/// The place of a search from its `lat` and `lon`: both or neither, each in range; a bad pair
-/// is recorded in `fields` and gives `None`.
-pub fn parse_near(fields: &mut Fields, lat: Option<f64>, lon: Option<f64>) -> Option<(f64, f64)> {
-    match (lat, lon) {
-        (None, None) => None,
-        (Some(lat), Some(lon)) => match GeoPoint::parse(lat, lon) {
-            Ok(p) => Some((p.lat, p.lon)),
-            Err(errors) => {
-                errors.into_iter().for_each(|(f, m)| fields.push(f, m));
-                None
-            }
-        },
-        _ => {
-            fields.push("lat", "give both lat and lon, or neither");
-            None
-        }
-    }
 }
 
 /// Which trade to explain.
@@ -214,11 +177,7 @@ async fn why(
         })?),
         None => None,
     };
-    if !state.live.is_loaded() {
-        return Err(ApiError::Unavailable(
-            "the trust graph is still loading".into(),
-        ));
-    }
+    search::ready(&state)?;
     let seeker = caller.map(|c| c.person);
     let explanation = state
         .live

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::search::{self, Search};
 use crate::domain::values::parse_note;
-use crate::domain::{Email, PersonId, ProviderId, Stance, TradeId};
+use crate::domain::{Email, GeoPoint, PersonId, ProviderId, Stance, TradeId};
 use crate::error::{ApiError, ApiResult};
-use crate::graph::{self, SearchQuery, TrustPath, VouchCounts};
+use crate::graph::{self, TrustPath, VouchCounts};
 use crate::http::extract::{Json, Query};
 use crate::state::AppState;
 use crate::store;
@@ -61,16 +62,6 @@ fn trade(state: &AppState, slug: Option<&str>) -> ApiResult<Option<TradeId>> {
                 format!("unknown trade {slug:?}; see GET /v1/trades"),
             )
         }),
-    }
-}
-
-fn loaded(state: &AppState) -> ApiResult<()> {
-    if state.live.is_loaded() {
-        Ok(())
-    } else {
-        Err(ApiError::Unavailable(
-            "the trust graph is still loading".into(),
-        ))
     }
 }
 
@@ -174,7 +165,7 @@ async fn badge(
         .await?
         .map(|c| c.person);
     let trade = trade(&state, params.trade.as_deref())?;
-    loaded(&state)?;
+    search::ready(&state)?;
     let explanation = state
         .live
         .read(|g, prior| {
@@ -293,37 +284,14 @@ async fn list(
     let seeker = seeker(&state, &headers, &key, SCOPE_READ)
         .await?
         .map(|c| c.person);
-    let trade = trade(&state, Some(&params.trade))?.expect("a slug was given");
-    let near = match (params.lat, params.lon) {
-        (Some(lat), Some(lon)) => Some(
-            crate::domain::GeoPoint::parse(lat, lon)
-                .map(|p| (p.lat, p.lon))
-                .map_err(|errors| {
-                    ApiError::Unprocessable(
-                        errors
-                            .into_iter()
-                            .map(|(f, m)| crate::error::FieldError::new(f, m))
-                            .collect(),
-                    )
-                })?,
-        ),
-        (None, None) => None,
-        _ => return Err(ApiError::field("lat", "give both lat and lon, or neither")),
-    };
-    let limit = params.limit.unwrap_or(5);
-    if !(1..=10).contains(&limit) {
-        return Err(ApiError::field("limit", "must be between 1 and 10"));
-    }
-    loaded(&state)?;
-    let query = SearchQuery {
+    let search = Search {
         seeker,
-        trade,
-        near,
-        limit,
+        trade: &params.trade,
+        near: GeoPoint::parse_optional(params.lat, params.lon),
+        limit: params.limit.unwrap_or(5),
+        most: 10,
     };
-    let ranked = state
-        .live
-        .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params()));
+    let ranked = search::search(&state, search)?;
     if !key.preview {
         partners::count_view(&state.pool, key.partner, "list").await?;
     }

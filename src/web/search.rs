@@ -10,9 +10,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::domain::{GeoPoint, PersonId};
-use crate::error::ApiError;
-use crate::graph::{self, RankedProvider, SearchQuery, VouchCounts};
+use crate::app::search::{self, Search};
+use crate::app::{AppError, FieldError};
+use crate::domain::GeoPoint;
+use crate::graph::{RankedProvider, VouchCounts};
 use crate::state::AppState;
 use crate::store;
 
@@ -138,17 +139,17 @@ fn result_row(rank: usize, r: RankedProvider) -> ResultRow {
     }
 }
 
-/// Parses the place: `Ok(None)` for anywhere.
-fn parse_place(lat: &str, lon: &str) -> Result<Option<(f64, f64)>, String> {
-    match (lat.trim(), lon.trim()) {
-        ("", "") => Ok(None),
-        (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
-            (Ok(lat), Ok(lon)) => GeoPoint::parse(lat, lon)
-                .map(|p| Some((p.lat, p.lon)))
-                .map_err(|_| "latitude must be -90 to 90 and longitude -180 to 180".into()),
-            _ => Err("give the place as two numbers, latitude and longitude, or neither".into()),
-        },
+/// Why a search was refused, in one sentence: the trade first, as the form offers a list.
+fn refusal(slug: &str, refused: &[FieldError]) -> String {
+    if refused.iter().any(|e| e.field == "trade") {
+        return format!("There is no trade called “{slug}”; pick one from the list.");
     }
+    let place = refused
+        .iter()
+        .map(|e| format!("{} {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    format!("The place is not valid: {place}.")
 }
 
 /// The search page, with results when a trade is given.
@@ -185,37 +186,29 @@ pub async fn search(
     if slug.is_empty() {
         return render(StatusCode::OK, &page);
     }
-    let Some(trade) = state.live.trade_by_slug(&slug) else {
-        page.error = Some(format!(
-            "There is no trade called “{slug}”; pick one from the list."
-        ));
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    let near = GeoPoint::parse_text(&page.lat, &page.lon);
+    let place = match &near {
+        Ok(None) => "anywhere".to_string(),
+        Ok(Some(p)) if Some((p.lat, p.lon)) == home => "near your home".to_string(),
+        Ok(Some(p)) => format!("near {:.4}, {:.4}", p.lat, p.lon),
+        Err(_) => String::new(),
     };
-    let near = match parse_place(&page.lat, &page.lon) {
-        Ok(near) => near,
-        Err(message) => {
-            page.error = Some(format!("The place is not valid: {message}."));
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
-    };
-    if !state.live.is_loaded() {
-        return Err(ApiError::Unavailable("the trust graph is still loading".into()).into());
-    }
-    page.place = match (near, home) {
-        (None, _) => "anywhere".into(),
-        (Some(p), Some(h)) if p == h => "near your home".into(),
-        (Some((lat, lon)), _) => format!("near {lat:.4}, {lon:.4}"),
-    };
-    let seeker: Option<PersonId> = visitor.person();
-    let query = SearchQuery {
-        seeker,
-        trade,
+    let search = Search {
+        seeker: visitor.person(),
+        trade: &slug,
         near,
         limit: RESULTS,
+        most: RESULTS,
     };
-    let ranked = state
-        .live
-        .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params()));
+    let ranked = match search::search(&state, search) {
+        Ok(ranked) => ranked,
+        Err(AppError::Invalid(refused)) => {
+            page.error = Some(refusal(&slug, &refused));
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    page.place = place;
     page.searched = true;
     page.results = ranked
         .into_iter()
@@ -249,9 +242,16 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_place_means_anywhere() {
-        assert_eq!(parse_place("", ""), Ok(None));
-        assert_eq!(parse_place("51.47", "-2.6"), Ok(Some((51.47, -2.6))));
-        assert!(parse_place("x", "1").is_err());
+    fn a_refused_search_names_the_trade_first_then_the_place() {
+        let trade = FieldError::new("trade", "unknown trade \"wizard\"");
+        let lat = FieldError::new("lat", "must be between -90 and 90");
+        assert_eq!(
+            refusal("wizard", &[trade, lat.clone()]),
+            "There is no trade called “wizard”; pick one from the list."
+        );
+        assert_eq!(
+            refusal("tiler", &[lat]),
+            "The place is not valid: lat must be between -90 and 90."
+        );
     }
 }

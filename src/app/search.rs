@@ -1,0 +1,62 @@
+//! Search: the providers of a trade near a place, ranked for the seeker (or for anyone) by who
+//! vouches for them. The API, the search page and the partners' list widget all ask here.
+
+use crate::domain::{GeoPoint, PersonId};
+use crate::graph::{self, RankedProvider, SearchQuery};
+use crate::state::AppState;
+
+use super::validate::Fields;
+use super::{AppError, AppResult};
+
+/// A search as asked, with the place as the channel parsed it.
+pub struct Search<'a> {
+    /// The signed-in seeker, or `None` to rank by public reputation.
+    pub seeker: Option<PersonId>,
+    /// The trade's slug.
+    pub trade: &'a str,
+    /// Where: `GeoPoint::parse_optional` from JSON numbers, `GeoPoint::parse_text` from a form;
+    /// `None` is anywhere. Its errors are reported with the others.
+    pub near: Result<Option<GeoPoint>, Vec<(&'static str, String)>>,
+    /// How many results.
+    pub limit: usize,
+    /// The most results this channel shows (the API 50, the widget 10).
+    pub most: usize,
+}
+
+/// Ranks the providers of `search.trade` for the seeker, best first. Every invalid field
+/// (`trade`, `lat`/`lon`, `limit`) is reported at once; while the live graph is still loading
+/// the search is [`AppError::Unavailable`], rather than answered from an empty graph.
+pub fn search(state: &AppState, search: Search<'_>) -> AppResult<Vec<RankedProvider>> {
+    let mut fields = Fields::new();
+    let trade = state.live.trade_by_slug(search.trade);
+    if trade.is_none() {
+        fields.push("trade", format!("unknown trade {:?}", search.trade));
+    }
+    let near = fields.check_each(search.near).flatten();
+    if !(1..=search.most).contains(&search.limit) {
+        fields.push("limit", format!("must be between 1 and {}", search.most));
+    }
+    fields.finish()?;
+    ready(state)?;
+    let query = SearchQuery {
+        seeker: search.seeker,
+        trade: trade.expect("checked"),
+        near: near.map(|p| (p.lat, p.lon)),
+        limit: search.limit,
+    };
+    Ok(state
+        .live
+        .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params())))
+}
+
+/// Refuses to rank while the live graph is still loading: an empty graph would answer with
+/// nothing, which looks like a real answer.
+pub fn ready(state: &AppState) -> AppResult<()> {
+    if state.live.is_loaded() {
+        Ok(())
+    } else {
+        Err(AppError::Unavailable(
+            "the trust graph is still loading".into(),
+        ))
+    }
+}
