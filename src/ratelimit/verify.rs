@@ -23,12 +23,20 @@ const REMEMBER_FOR: Duration = Duration::from_secs(60);
 /// is only looked up again).
 const CAPACITY: usize = 100_000;
 
+/// How long a verified credential is kept at all: while the database is unreachable, one
+/// verified in the last hour keeps its bucket (as the session cache keeps sessions working).
+const KEEP_FOR: Duration = Duration::from_secs(3600);
+/// After a failed look-up, how long the database is taken to be unreachable: no look-up
+/// meanwhile, so an outage does not add a connection timeout to every request.
+const UNREACHABLE_FOR: Duration = Duration::from_secs(5);
+
 /// Looks credentials up in the database and remembers the ones that verified.
 pub struct Verifier {
     pool: Option<PgPool>,
     /// SHA-256 of class and credential -> (the bucket it earned, without the visitor's address
     /// for publishable keys; when it was verified).
     verified: Mutex<HashMap<[u8; 32], (String, Instant)>>,
+    unreachable_until: Mutex<Option<Instant>>,
 }
 
 impl Verifier {
@@ -37,62 +45,83 @@ impl Verifier {
         Verifier {
             pool,
             verified: Mutex::new(HashMap::new()),
+            unreachable_until: Mutex::new(None),
         }
     }
 
-    /// The bucket of a credential verified within the last minute, if any.
+    fn unreachable(&self) -> bool {
+        self.unreachable_until
+            .lock()
+            .is_some_and(|until| Instant::now() < until)
+    }
+
+    /// The bucket of a credential verified within the last minute (or the last hour, while
+    /// the database is unreachable), if any.
     pub fn recall(&self, claim: &Claim, ip: IpAddr) -> Option<CallerKey> {
-        let digest = digest(claim);
-        let mut verified = self.verified.lock();
-        let (bucket, at) = verified.get(&digest)?;
-        if at.elapsed() > REMEMBER_FOR {
-            verified.remove(&digest);
-            return None;
-        }
-        Some(bucket_for(claim.class, bucket, ip))
+        let verified = self.verified.lock();
+        let (bucket, at) = verified.get(&digest(claim))?;
+        let fresh = at.elapsed() <= REMEMBER_FOR;
+        (fresh || self.unreachable()).then(|| bucket_for(claim.class, bucket, ip))
     }
 
-    /// Looks the credential up; its bucket if it is live. A database error counts as "does
-    /// not verify": the request is then counted as anonymous, never refused for it.
+    /// Looks the credential up; its bucket if it is live. While the database cannot be
+    /// reached, a credential not verified before does not verify: the request is counted as
+    /// anonymous, never refused for it.
     pub async fn verify(&self, claim: &Claim, ip: IpAddr) -> Option<CallerKey> {
         let pool = self.pool.as_ref()?;
-        let bucket = match claim.class {
+        if self.unreachable() {
+            return None;
+        }
+        let found = match claim.class {
             CallerClass::Anonymous | CallerClass::SignUp => return None,
             CallerClass::Session => {
                 let hash = crate::auth::token::hash(&claim.secret);
-                let (person, _, _) = crate::store::sessions::find_live(pool, &hash)
+                crate::store::sessions::find_live(pool, &hash)
                     .await
-                    .ok()??;
-                format!("person {person}")
+                    .map(|row| row.map(|(person, _, _)| format!("person {person}")))
             }
             CallerClass::Secret | CallerClass::Publishable => {
                 let (kind, prefix) = keys::parse_prefix(&claim.secret)?;
-                let row = crate::partners::store::key_by_prefix(pool, prefix)
+                crate::partners::store::key_by_prefix(pool, prefix)
                     .await
-                    .ok()??;
-                let genuine = keys::matches(&claim.secret, &row.key_hash)
-                    && KeyKind::parse(&row.kind) == Some(kind)
-                    && row.live;
-                if !genuine {
-                    return None;
-                }
-                format!("key {}", row.id)
+                    .map(|row| {
+                        row.filter(|row| {
+                            keys::matches(&claim.secret, &row.key_hash)
+                                && KeyKind::parse(&row.kind) == Some(kind)
+                                && row.live
+                        })
+                        .map(|row| format!("key {}", row.id))
+                    })
             }
         };
-        let caller = bucket_for(claim.class, &bucket, ip);
-        let mut verified = self.verified.lock();
-        if verified.len() >= CAPACITY {
-            verified.clear();
+        let digest = digest(claim);
+        match found {
+            Ok(Some(bucket)) => {
+                let caller = bucket_for(claim.class, &bucket, ip);
+                let mut verified = self.verified.lock();
+                if verified.len() >= CAPACITY {
+                    verified.clear();
+                }
+                verified.insert(digest, (bucket, Instant::now()));
+                Some(caller)
+            }
+            Ok(None) => {
+                self.verified.lock().remove(&digest);
+                None
+            }
+            Err(error) => {
+                tracing::warn!(%error, "credential look-up failed; counting as anonymous");
+                *self.unreachable_until.lock() = Some(Instant::now() + UNREACHABLE_FOR);
+                None
+            }
         }
-        verified.insert(digest(claim), (bucket, Instant::now()));
-        Some(caller)
     }
 
-    /// Forgets credentials verified more than a minute ago.
+    /// Forgets credentials verified more than an hour ago.
     pub fn forget_stale(&self) {
         self.verified
             .lock()
-            .retain(|_, (_, at)| at.elapsed() <= REMEMBER_FOR);
+            .retain(|_, (_, at)| at.elapsed() <= KEEP_FOR);
     }
 }
 
