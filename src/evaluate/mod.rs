@@ -27,13 +27,11 @@ pub mod split;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use rustc_hash::FxHashSet;
 
 use crate::graph::RankParams;
 use crate::import::{Format, Network};
 
-/// How many people seed the global prior when the data names none: see [`choose_seeds`].
-pub const DEFAULT_SEED_COUNT: usize = 10;
+use self::split::AttackKind;
 
 /// `vouchgraph predict`'s arguments.
 #[derive(Debug, clap::Args)]
@@ -80,31 +78,26 @@ pub struct EvaluateArgs {
     /// edges): a held-out rating's edge then leaves the trust graph too.
     #[arg(long)]
     pub items_are_people: bool,
-    /// Fake raters injected to push the target items to the top of the scale (0: no attack).
-    #[arg(long, default_value_t = 0)]
+    /// A sybil attack to run after the clean measures, by its shape (none: no attack).
+    #[arg(long, value_enum)]
+    pub attack: Option<AttackKind>,
+    /// How many fake raters the attack adds.
+    #[arg(long, default_value_t = 1000)]
     pub sybil: usize,
     /// Trust edges from honest people into the sybils.
     #[arg(long, default_value_t = 2)]
     pub attack_edges: usize,
-    /// How many items the sybils promote, drawn from the held-out ratings' items (enough that
-    /// the measures on them are not noise: 500 gives thousands of pairs on Bitcoin OTC).
-    #[arg(long, default_value_t = 500)]
+    /// How many items the sybils aim at: the worst-liked (or, for demotion, best-liked) items
+    /// that held-out ratings are about.
+    #[arg(long, default_value_t = 20)]
     pub targets: usize,
     /// People (ids as in the trust file) whose trust seeds the global prior, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub seeds: Vec<String>,
-    /// Overrides the engine's `RankParams::lambda`, the weight of the global prior against the
-    /// seeker's network, to explore; the default is the engine's own.
-    #[arg(long)]
-    pub lambda: Option<f64>,
     /// Overrides the engine's `RankParams::alpha`, the walk's restart probability, to explore;
     /// the default is the engine's own.
     #[arg(long)]
     pub alpha: Option<f64>,
-    /// Sets the engine's `RankParams::voucher_trust_cap`, the most global trust one rater
-    /// lends an item, in even shares; the default is the engine's own.
-    #[arg(long)]
-    pub voucher_cap: Option<f64>,
 }
 
 impl EvaluateArgs {
@@ -112,47 +105,24 @@ impl EvaluateArgs {
     pub fn params(&self) -> RankParams {
         let engine = RankParams::default();
         RankParams {
-            lambda: self.lambda.unwrap_or(engine.lambda),
             alpha: self.alpha.unwrap_or(engine.alpha),
-            voucher_trust_cap: self.voucher_cap.or(engine.voucher_trust_cap),
             ..engine
         }
     }
 }
 
-/// The people whose trust seeds the global prior: those named; else those the data marks
-/// pre-trusted (Advogato's founders); else the [`DEFAULT_SEED_COUNT`] people most others trust,
-/// as an operator would pick well-known members. Chosen from the data as given, before any
-/// attack, so a sybil can never be a seed.
+/// The people an operator names as seeds (`--seeds`), if any. Nothing else: the service has
+/// no seeds until an operator adds some, and `predict` and `evaluate` measure it as shipped.
 ///
 /// # Errors
 /// A named seed is not in the trust network.
 pub fn choose_seeds(network: &Network, named: &[String]) -> anyhow::Result<Vec<u32>> {
-    if !named.is_empty() {
-        return named
-            .iter()
-            .map(|key| {
-                network
-                    .find(key.trim())
-                    .with_context(|| format!("seed {key:?} is not in the trust network"))
-            })
-            .collect();
-    }
-    let marked: Vec<u32> = (0..network.people().len() as u32)
-        .filter(|&i| network.people()[i as usize].pre_trusted)
-        .collect();
-    if !marked.is_empty() {
-        return Ok(marked);
-    }
-    let mut trusters = vec![0usize; network.people().len()];
-    let mut seen = FxHashSet::default();
-    for (from, to, _) in network.trust_edges() {
-        if seen.insert((from, to)) {
-            trusters[to as usize] += 1;
-        }
-    }
-    let mut people: Vec<u32> = (0..trusters.len() as u32).collect();
-    people.sort_by_key(|&i| (std::cmp::Reverse(trusters[i as usize]), i));
-    people.truncate(DEFAULT_SEED_COUNT);
-    Ok(people)
+    named
+        .iter()
+        .map(|key| {
+            network
+                .find(key.trim())
+                .with_context(|| format!("seed {key:?} is not in the trust network"))
+        })
+        .collect()
 }

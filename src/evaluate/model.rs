@@ -1,30 +1,39 @@
-//! Ratings as the engine sees them, and predictions made by the engine's own search code.
+//! Ratings as the engine sees them, and predictions made by the engine's own walks.
 //!
 //! Items play providers and ratings play vouches: a rating is a public recommending vouch whose
-//! strength carries the rating. The engine sums p(voucher) * strength per provider, which is
-//! the numerator of a trust-weighted mean; the denominator, p(voucher) alone, comes from a
-//! second provider per item, its "weight twin", vouched for with strength 1 by the same raters.
-//! So an item i is two providers, 2i (strength = the rating rescaled to [0, 1]) and 2i + 1
-//! (strength 1), and for a seeker:
+//! strength carries the rating rescaled to [0, 1]. An item i is two providers: 2i, vouched for
+//! with that strength, and its "weight twin" 2i + 1, vouched for with strength 1, so the
+//! search's personal evidence (`network_evidence_for`, the numbers a search computes) gives
+//! both sums of the seeker's circle: `value = sum p(v) * rating`, `weight = sum p(v)`.
+//!
+//! Every rating is first made relative to its rater's habit: `d(v, i) = rating(v, i) -
+//! habit(v)`, where habit(v) is v's mean rating shrunk towards the middle of the scale by
+//! `rater_prior` ratings (relative ratings, as in Iolaus, WWW 2013: an account that rates
+//! everything alike moves nothing). The value twin carries `(d + 1) / 2`, so the circle's sum
+//! of `p(v) * d(v, i)` is `2 * value - weight`. On [0, 1], before going back to the scale:
 //!
 //! ```text
-//! value  = personal(2i)     + lambda * prior(2i)       the search score of the value twin
-//! weight = personal(2i + 1) + lambda * prior(2i + 1)   the search score of the weight twin
-//! prediction = lo + (hi - lo) * value / weight
+//! crowd(i)   = sum_v c(v) * d(v, i) / (sum_v c(v) + k2)
+//! prediction = habit(seeker) + (sum_v p(v) * d(v, i) + k * crowd(i)) / (sum_v p(v) + k)
 //! ```
 //!
-//! that is the mean rating of the item's raters, each weighed by what a search would credit
-//! them with: the seeker's walk where it reached them, plus the global (seeded) trust. Where
-//! the seeker's walk reached no rater of the item, the personal parts are 0 and the prediction
-//! is the seeded-trust-weighted mean; where no rater has global trust either, the plain mean.
-//! `covered` says whether the seeker's own network reached a rater.
+//! * `p(v)` is the personal walk's mass (the search's own evidence, `network_evidence_for`);
+//! * `c(v)` is v's anchored credit (`graph::anchored_trust`: a longer walk from the seeker,
+//!   capped and convex), never a uniform share of everyone, so a crowd of fake accounts gets
+//!   no more than its attack edges let in, however large it is;
+//! * `k2 = baseline_pseudo_count * anchor_cap` and `k = pseudo_count` are pseudo-counts in
+//!   absolute mass: evidence is never normalised away, so a sybil region holding personal mass
+//!   M moves the circle's part by at most M / (M + k) of the scale, and one holding credit C
+//!   moves the crowd's part by at most C / (C + k2).
+//!
+//! `covered` says whether the seeker's own circle (the personal walk) reached a rater.
 
 use rustc_hash::FxHashMap;
 
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
 use crate::graph::{
-    compute_prior, network_evidence_for, GraphBuilder, GraphError, Prior, ProviderInfo, RankParams,
-    TrustGraph,
+    anchored_trust, network_evidence_for, GraphBuilder, GraphError, ProviderInfo, RankParams,
+    SeedTrust, TrustGraph,
 };
 use crate::import::network::{Fact, SourceEdge};
 
@@ -45,13 +54,17 @@ pub struct Prediction {
     pub covered: bool,
 }
 
-/// The engine's graph and prior over people, items and ratings.
+/// The engine's graph over people, items and ratings, with what the crowd estimate needs.
 pub struct Model {
     graph: TrustGraph,
-    prior: Prior,
+    seeds: SeedTrust,
     params: RankParams,
     scale: (f64, f64),
     plain_means: Vec<Option<f64>>,
+    /// Per item, its raters and how far above their habit they rated it, on [-1, 1].
+    raters: Vec<Vec<(u32, f64)>>,
+    /// Per person, their habit: their mean rating on [0, 1], shrunk towards the middle.
+    habits: Vec<f64>,
 }
 
 /// What a [`Model`] is built from.
@@ -66,13 +79,13 @@ pub struct ModelInput<'a> {
     pub ratings: &'a [Rating],
     /// The rating scale, lowest and highest.
     pub scale: (f64, f64),
-    /// The people whose trust seeds the global prior.
+    /// The operator's seed people, if any: half the anchored walk's restarts land on them.
     pub seeds: &'a [u32],
 }
 
 impl Model {
-    /// Builds the graph with [`GraphBuilder`] and computes the prior with [`compute_prior`], as
-    /// the service does at start-up.
+    /// Builds the graph with [`GraphBuilder`] and the seeds' global trust, as the service does
+    /// at start-up.
     ///
     /// # Errors
     /// What the builder refuses (in practice nothing: self-loops were dropped when reading).
@@ -108,38 +121,59 @@ impl Model {
             }
         }
         let mut sums = vec![(0.0, 0u32); input.items];
+        let mut raters = vec![Vec::new(); input.items];
+        let rescale = |value: f64| ((value - lo) / span).clamp(0.0, 1.0);
+        let mut given = vec![(0.0, 0u32); input.people];
+        for rating in input.ratings {
+            let gave = &mut given[rating.rater as usize];
+            gave.0 += rescale(rating.value);
+            gave.1 += 1;
+        }
+        let habits: Vec<f64> = given
+            .into_iter()
+            .map(|(total, count)| {
+                (total + params.rater_prior * 0.5) / (f64::from(count) + params.rater_prior)
+            })
+            .collect();
         for rating in input.ratings {
             let rater = person_id(rating.rater);
-            let strength = ((rating.value - lo) / span).clamp(0.0, 1.0) as f32;
-            let vouch = |builder: &mut GraphBuilder, twin, strength| {
+            let deviation = rescale(rating.value) - habits[rating.rater as usize];
+            let vouch = |builder: &mut GraphBuilder, twin, strength: f64| {
                 builder.vouch(
                     rater,
                     twin,
                     TRADE,
                     Stance::Recommend,
                     Visibility::Public,
-                    strength,
+                    strength as f32,
                 )
             };
-            vouch(&mut builder, value_twin(rating.item), strength)?;
+            vouch(
+                &mut builder,
+                value_twin(rating.item),
+                (deviation + 1.0) / 2.0,
+            )?;
             vouch(&mut builder, weight_twin(rating.item), 1.0)?;
+            raters[rating.item as usize].push((rating.rater, deviation));
             let sum = &mut sums[rating.item as usize];
             sum.0 += rating.value;
             sum.1 += 1;
         }
         let (graph, _) = builder.build();
         let seeds: Vec<PersonId> = input.seeds.iter().map(|&s| person_id(s)).collect();
-        let prior = compute_prior(&graph, &seeds, &params);
+        let seeds = SeedTrust::compute(&graph, &seeds, &params);
         let plain_means = sums
             .into_iter()
             .map(|(sum, count)| (count > 0).then(|| sum / f64::from(count)))
             .collect();
         Ok(Model {
             graph,
-            prior,
+            seeds,
             params,
             scale: (lo, lo + span),
             plain_means,
+            raters,
+            habits,
         })
     }
 
@@ -169,30 +203,43 @@ impl Model {
             }
         }
         let (lo, hi) = self.scale;
+        let crowd = self.crowd(seeker);
         items
             .iter()
             .map(|&item| {
-                let plain = self.plain_mean(item)?;
-                let score_of = |twin: ProviderId| {
-                    let (personal, reached) = wanted[&twin];
-                    (
-                        personal + self.params.lambda * self.prior.get(twin, TRADE),
-                        reached,
-                    )
-                };
-                let (value, _) = score_of(value_twin(item));
-                let (weight, reached) = score_of(weight_twin(item));
-                let score = if weight > 0.0 {
-                    (lo + (hi - lo) * value / weight).clamp(lo, hi)
-                } else {
-                    plain
-                };
+                self.plain_mean(item)?;
+                let (value, _) = wanted[&value_twin(item)];
+                let (weight, reached) = wanted[&weight_twin(item)];
+                let circle = 2.0 * value - weight;
+                let k = self.params.pseudo_count;
+                let habit = self.habits.get(seeker as usize).copied().unwrap_or(0.5);
+                let share = habit
+                    + (circle + k * crowd.estimate(&self.raters[item as usize])) / (weight + k);
                 Some(Prediction {
-                    score,
+                    score: (lo + (hi - lo) * share).clamp(lo, hi),
                     covered: reached > 0,
                 })
             })
             .collect()
+    }
+
+    /// The seeker's anchored credit in every rater, ready to estimate any item.
+    fn crowd(&self, seeker: u32) -> Crowd {
+        let mut credit = vec![0.0; self.habits.len()];
+        for (person, value) in
+            anchored_trust(&self.graph, person_id(seeker), &self.seeds, &self.params)
+        {
+            if let Some(slot) = usize::try_from(person.0)
+                .ok()
+                .and_then(|index| credit.get_mut(index))
+            {
+                *slot = value;
+            }
+        }
+        Crowd {
+            credit,
+            pseudo: self.params.baseline_pseudo_count * self.params.anchor_cap,
+        }
     }
 
     /// Predicts every `(seeker, item)` query, one walk per distinct seeker, on all cores.
@@ -233,6 +280,31 @@ impl Model {
             results[index] = prediction;
         }
         results
+    }
+}
+
+/// One seeker's anchored credit in every rater.
+struct Crowd {
+    credit: Vec<f64>,
+    /// How much credit "as the rater usually rates" counts for in every item's estimate.
+    pseudo: f64,
+}
+
+impl Crowd {
+    /// The credit-weighted mean of the item's raters' deviations from their habits, with
+    /// `pseudo` of credit at no deviation.
+    fn estimate(&self, raters: &[(u32, f64)]) -> f64 {
+        let (mut sum, mut weight) = (0.0, self.pseudo);
+        for &(rater, deviation) in raters {
+            let credit = self.credit[rater as usize];
+            sum += credit * deviation;
+            weight += credit;
+        }
+        if weight > 0.0 {
+            sum / weight
+        } else {
+            0.0
+        }
     }
 }
 

@@ -23,11 +23,8 @@ use crate::import::read_network;
 use super::data::read_ratings;
 use super::metrics::{Predictions, Table};
 use super::model::{Model, ModelInput, Prediction};
-use super::split::{hold_out, inject, pick_targets, without_leaks, Attack};
+use super::split::{hold_out, inject, pick_targets, without_leaks, Attack, AttackKind};
 use super::{choose_seeds, EvaluateArgs};
-
-/// How many others each sybil trusts in the ring.
-const RING_DEGREE: usize = 3;
 
 /// What `evaluate` measured.
 #[derive(Debug)]
@@ -115,10 +112,11 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         attacked: Vec::new(),
     };
 
-    if args.sybil > 0 {
-        let targets: FxHashSet<u32> = pick_targets(&split.test, args.targets, args.seed)
-            .into_iter()
-            .collect();
+    if let Some(kind) = args.attack.filter(|_| args.sybil > 0) {
+        let targets: FxHashSet<u32> =
+            pick_targets(&split.train, &split.test, args.targets, kind.demotes())
+                .into_iter()
+                .collect();
         // Compared on the same ratings and pairs before and after: those predicted before the
         // attack (an item only sybils rate has nothing honest to defend it, and is left out).
         let known = |i: usize| mean[i].is_some();
@@ -134,9 +132,9 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         let mut target_list: Vec<u32> = targets.iter().copied().collect();
         target_list.sort_unstable();
         let attack = Attack {
+            kind,
             sybils: args.sybil,
             attack_edges: args.attack_edges,
-            ring_degree: RING_DEGREE,
         };
         let sybils = inject(
             &attack,
@@ -144,7 +142,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
             &mut attacked_edges,
             &mut attacked_train,
             &target_list,
-            scale.1,
+            if kind.demotes() { scale.0 } else { scale.1 },
             args.seed,
         );
         let model = Model::build(
@@ -167,7 +165,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         };
         evaluation.attacked.push(attacked.table(
             &format!(
-                "attacked items, after {} sybils with {} attack edges",
+                "attacked items, after {} sybils ({kind:?}) with {} attack edges",
                 args.sybil, args.attack_edges
             ),
             on_target,
@@ -180,7 +178,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         summary,
         "{people} people, {} trust and distrust edges ({} left after removing held-out ratings' \
          edges), {} ratings on a {} to {} scale, {} held out (--holdout {} --seed {}), {} prior \
-         seeds, alpha {} and lambda {}; {:.1} s",
+         seeds, personal walk restart {}, anchored walk restart {}; {:.1} s",
         network.edges().len(),
         edges.len(),
         ratings.rows().len(),
@@ -191,18 +189,25 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         args.seed,
         seeds.len(),
         params.alpha,
-        params.lambda,
+        params.anchor_alpha,
         started.elapsed().as_secs_f64()
     );
-    if args.sybil > 0 {
+    if let Some(kind) = args.attack.filter(|_| args.sybil > 0) {
         let _ = write!(
             summary,
-            "\nattack: {} sybils in a ring of degree {RING_DEGREE} rate {} target items at {}, \
-             with {} level-3 trust edges from random honest people",
+            "\nattack {kind:?}: {} sybils, each trusting {} others at random, rate the {} \
+             {}-liked targets at {}, with {} level-3 trust edges from {} honest people",
             args.sybil,
-            args.targets.min(split.test.len()),
-            scale.1,
-            args.attack_edges
+            super::split::SYBIL_OUT_DEGREE,
+            args.targets,
+            if kind.demotes() { "best" } else { "worst" },
+            if kind.demotes() { scale.0 } else { scale.1 },
+            args.attack_edges,
+            if kind == AttackKind::Popular {
+                "the most trusted"
+            } else {
+                "random"
+            },
         );
     }
     evaluation.summary = summary;

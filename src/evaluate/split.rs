@@ -2,6 +2,7 @@
 //! go with them so the prediction cannot see them, and the sybil attack.
 
 use rand::seq::SliceRandom;
+use rand::Rng;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashSet;
@@ -71,84 +72,172 @@ pub fn without_leaks(
         .collect()
 }
 
-/// A sybil attack: fake raters who all rate the target items at the top of the scale, tied
-/// into a ring of trust, with a few trust edges from honest people into the ring.
+/// The shape of a sybil attack. Every kind adds `sybils` fake raters who each trust
+/// [`SYBIL_OUT_DEGREE`] others of their own at random, at level 3, and rate every target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AttackKind {
+    /// The sybils rate the worst-liked targets at the top of the scale; the attack edges come
+    /// from honest people drawn at random and land on random sybils.
+    Ring,
+    /// As `ring`, and every sybil also trusts one hub, which receives the attack edges: all the
+    /// mass the attack edges let in is concentrated before it spreads.
+    Star,
+    /// As `ring`, but the attack edges come from the honest people most others trust: the
+    /// hardest entry, since nearly every seeker's walk passes through them.
+    Popular,
+    /// As `ring`, but the sybils rate the best-liked targets at the bottom of the scale.
+    Demotion,
+}
+
+impl AttackKind {
+    /// Whether the sybils push their targets down rather than up.
+    pub fn demotes(self) -> bool {
+        self == AttackKind::Demotion
+    }
+}
+
+/// How many other sybils each sybil trusts, chosen at random.
+pub const SYBIL_OUT_DEGREE: usize = 10;
+
+/// A sybil attack: fake raters who all rate the target items at one end of the scale, tied
+/// into a random trust network of their own, with a few trust edges from honest people.
 #[derive(Clone, Copy, Debug)]
 pub struct Attack {
+    /// Its shape.
+    pub kind: AttackKind,
     /// How many fake raters.
     pub sybils: usize,
     /// How many honest people trust one of them.
     pub attack_edges: usize,
-    /// Each sybil trusts this many others (the next ones round the ring): mass that enters the
-    /// ring stays in it, the strongest shape for a sink.
-    pub ring_degree: usize,
 }
 
-/// Adds the attack to `edges` and `train`. Sybils are people `people..people + sybils`; the
-/// honest ends of attack edges are drawn from people who trust someone, trusting at level 3
-/// (the worst case: the most mass the attack can be handed). Returns the sybils' count.
+/// Adds the attack to `edges` and `train`. Sybils are people `people..people + sybils`, rating
+/// every target at `value`. The honest ends of attack edges trust at level 3 (the worst case:
+/// the most mass an edge can hand over). Returns the sybils' count.
+///
+/// # Complexity
+/// O(E + sybils * (SYBIL_OUT_DEGREE + targets)).
 pub fn inject(
     attack: &Attack,
     people: usize,
     edges: &mut Vec<SourceEdge>,
     train: &mut Vec<Rating>,
     targets: &[u32],
-    top: f64,
+    value: f64,
     seed: u64,
 ) -> usize {
     if attack.sybils == 0 {
         return 0;
     }
-    let sybil = |i: usize| (people + i % attack.sybils) as u32;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5B11);
+    let sybil = |i: usize| (people + i) as u32;
+    let trust = |from: u32, to: u32| SourceEdge {
+        from,
+        to,
+        fact: Fact::Trust(TrustLevel::COMPLETE),
+    };
+    let hub = sybil(0);
+    let honest_edges = edges.len();
     for i in 0..attack.sybils {
-        for step in 1..=attack.ring_degree.min(attack.sybils - 1) {
-            edges.push(SourceEdge {
-                from: sybil(i),
-                to: sybil(i + step),
-                fact: Fact::Trust(TrustLevel::COMPLETE),
-            });
+        let others = SYBIL_OUT_DEGREE.min(attack.sybils - 1);
+        let mut chosen = FxHashSet::default();
+        while chosen.len() < others {
+            let j = rng.gen_range(0..attack.sybils);
+            if j != i {
+                chosen.insert(j);
+            }
         }
-        for &item in targets {
-            train.push(Rating {
-                rater: sybil(i),
-                item,
-                value: top,
-            });
+        let mut chosen: Vec<usize> = chosen.into_iter().collect();
+        chosen.sort_unstable();
+        edges.extend(chosen.into_iter().map(|j| trust(sybil(i), sybil(j))));
+        if attack.kind == AttackKind::Star && sybil(i) != hub {
+            edges.push(trust(sybil(i), hub));
         }
+        train.extend(targets.iter().map(|&item| Rating {
+            rater: sybil(i),
+            item,
+            value,
+        }));
     }
-    let mut honest: Vec<u32> = edges
-        .iter()
-        .filter(|edge| (edge.from as usize) < people && matches!(edge.fact, Fact::Trust(_)))
-        .map(|edge| edge.from)
-        .collect::<FxHashSet<u32>>()
-        .into_iter()
-        .collect();
-    honest.sort_unstable();
-    honest.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x5B11));
-    for (k, &victim) in honest.iter().take(attack.attack_edges).enumerate() {
-        edges.push(SourceEdge {
-            from: victim,
-            to: sybil(k * attack.sybils / attack.attack_edges.max(1)),
-            fact: Fact::Trust(TrustLevel::COMPLETE),
-        });
+    let honest = &edges[..honest_edges];
+    let mut entries: Vec<u32> = if attack.kind == AttackKind::Popular {
+        most_trusted(honest, people)
+    } else {
+        let mut trusters: Vec<u32> = honest
+            .iter()
+            .filter(|edge| matches!(edge.fact, Fact::Trust(_)))
+            .map(|edge| edge.from)
+            .collect::<FxHashSet<u32>>()
+            .into_iter()
+            .collect();
+        trusters.sort_unstable();
+        trusters.shuffle(&mut rng);
+        trusters
+    };
+    entries.truncate(attack.attack_edges);
+    for victim in entries {
+        let into = match attack.kind {
+            AttackKind::Star => hub,
+            _ => sybil(rng.gen_range(0..attack.sybils)),
+        };
+        edges.push(trust(victim, into));
     }
     attack.sybils
 }
 
-/// `count` distinct items that held-out ratings are about, drawn with `seed`: the items the
-/// attack promotes, so that the damage shows on ratings the evaluation predicts.
-pub fn pick_targets(test: &[Rating], count: usize, seed: u64) -> Vec<u32> {
-    let mut items: Vec<u32> = test
+/// Honest people by how many distinct others trust them, most first (ties by index).
+fn most_trusted(edges: &[SourceEdge], people: usize) -> Vec<u32> {
+    let mut trusters = vec![0usize; people];
+    let pairs: FxHashSet<(u32, u32)> = edges
         .iter()
-        .map(|r| r.item)
-        .collect::<FxHashSet<u32>>()
-        .into_iter()
+        .filter(|edge| matches!(edge.fact, Fact::Trust(_)))
+        .map(|edge| (edge.from, edge.to))
         .collect();
-    items.sort_unstable();
-    items.shuffle(&mut ChaCha8Rng::seed_from_u64(seed ^ 0x7A26));
-    items.truncate(count);
-    items.sort_unstable();
-    items
+    for (_, to) in pairs {
+        trusters[to as usize] += 1;
+    }
+    let mut order: Vec<u32> = (0..people as u32).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(trusters[i as usize]), i));
+    order
+}
+
+/// The fewest remaining ratings an item needs to count as liked or disliked: one or two
+/// ratings say little about how an item is liked.
+pub const MIN_TARGET_RATINGS: usize = 3;
+
+/// The `count` items the attack aims at: among the items held-out ratings are about (so the
+/// damage shows on ratings the evaluation predicts) with at least [`MIN_TARGET_RATINGS`]
+/// remaining ratings, the worst liked by their mean remaining rating (`best` = false: the
+/// sybils will promote them) or the best liked (`best` = true: they will demote them). Ties by
+/// more ratings, then by index.
+pub fn pick_targets(train: &[Rating], test: &[Rating], count: usize, best: bool) -> Vec<u32> {
+    let asked: FxHashSet<u32> = test.iter().map(|r| r.item).collect();
+    let mut sums: rustc_hash::FxHashMap<u32, (f64, usize)> = rustc_hash::FxHashMap::default();
+    for rating in train.iter().filter(|r| asked.contains(&r.item)) {
+        let sum = sums.entry(rating.item).or_default();
+        sum.0 += rating.value;
+        sum.1 += 1;
+    }
+    let mut items: Vec<(u32, f64, usize)> = sums
+        .into_iter()
+        .filter(|&(_, (_, n))| n >= MIN_TARGET_RATINGS)
+        .map(|(item, (sum, n))| (item, sum / n as f64, n))
+        .collect();
+    items.sort_by(|a, b| {
+        let by_mean = if best {
+            b.1.total_cmp(&a.1)
+        } else {
+            a.1.total_cmp(&b.1)
+        };
+        by_mean.then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0))
+    });
+    let mut targets: Vec<u32> = items
+        .into_iter()
+        .take(count)
+        .map(|(item, ..)| item)
+        .collect();
+    targets.sort_unstable();
+    targets
 }
 
 #[cfg(test)]
@@ -195,19 +284,69 @@ mod tests {
     }
 
     #[test]
-    fn sybils_form_a_ring_rate_every_target_and_are_reached_by_the_attack_edges_only() {
+    fn sybils_trust_each_other_rate_every_target_and_are_reached_by_the_attack_edges_only() {
         let mut edges = vec![trust(0, 1), trust(1, 2)]; // 0 -> 1 -> 2
         let mut train = Vec::new();
         let attack = Attack {
+            kind: AttackKind::Ring,
             sybils: 4,
             attack_edges: 1,
-            ring_degree: 2,
         };
         inject(&attack, 3, &mut edges, &mut train, &[5, 6], 10.0, 1);
         assert_eq!(train.len(), 8);
         assert!(train.iter().all(|r| r.rater >= 3 && r.value == 10.0));
         let into_ring: Vec<_> = edges.iter().filter(|e| e.from < 3 && e.to >= 3).collect();
         assert_eq!(into_ring.len(), 1);
-        assert_eq!(edges.len(), 2 + 4 * 2 + 1);
+        // Each of 4 sybils trusts the 3 others (10 capped at sybils - 1), and one attack edge.
+        assert_eq!(edges.len(), 2 + 4 * 3 + 1);
+        assert!(edges.iter().all(|e| e.from != e.to));
+    }
+
+    #[test]
+    fn a_star_sends_every_attack_edge_to_its_hub_and_a_popular_entry_starts_at_the_most_trusted() {
+        // 0 -> 2, 1 -> 2, 2 -> 0: person 2 is trusted by two, person 0 by one.
+        let honest = vec![trust(0, 2), trust(1, 2), trust(2, 0)];
+        let mut edges = honest.clone();
+        let star = Attack {
+            kind: AttackKind::Star,
+            sybils: 5,
+            attack_edges: 2,
+        };
+        inject(&star, 3, &mut edges, &mut Vec::new(), &[0], 1.0, 9);
+        let entries: Vec<_> = edges.iter().filter(|e| e.from < 3 && e.to >= 3).collect();
+        assert_eq!(entries.len(), 2);
+        assert!(
+            entries.iter().all(|e| e.to == 3),
+            "the hub is the first sybil"
+        );
+        let mut edges = honest;
+        let popular = Attack {
+            kind: AttackKind::Popular,
+            sybils: 5,
+            attack_edges: 2,
+        };
+        inject(&popular, 3, &mut edges, &mut Vec::new(), &[0], 1.0, 9);
+        let mut from: Vec<u32> = edges
+            .iter()
+            .filter(|e| e.from < 3 && e.to >= 3)
+            .map(|e| e.from)
+            .collect();
+        from.sort_unstable();
+        assert_eq!(from, vec![0, 2], "the two most trusted honest people");
+    }
+
+    #[test]
+    fn targets_are_the_worst_or_best_liked_items_with_enough_ratings() {
+        let rate = |rater, item, value| Rating { rater, item, value };
+        let mut train = Vec::new();
+        for rater in 0..3 {
+            train.push(rate(rater, 0, 1.0)); // item 0: mean 1
+            train.push(rate(rater, 1, 5.0)); // item 1: mean 5
+            train.push(rate(rater, 2, 3.0)); // item 2: mean 3
+        }
+        train.push(rate(0, 3, 0.0)); // item 3: one rating only, never a target
+        let test: Vec<Rating> = (0..4).map(|item| rate(9, item, 2.0)).collect();
+        assert_eq!(pick_targets(&train, &test, 2, false), vec![0, 2]);
+        assert_eq!(pick_targets(&train, &test, 1, true), vec![1]);
     }
 }

@@ -32,6 +32,7 @@
 //! `cargo test --release -- --ignored million --nocapture`): 31 bytes per edge all in, built in
 //! about 7 s, prior in about 5 s, a search in about 7 ms.
 
+mod anchor;
 mod builder;
 mod edge_records;
 mod error;
@@ -56,6 +57,8 @@ mod workspace;
 #[cfg(test)]
 mod fixtures;
 #[cfg(test)]
+mod tests_anchor;
+#[cfg(test)]
 mod tests_graph;
 #[cfg(test)]
 mod tests_properties;
@@ -66,6 +69,7 @@ mod tests_ranking;
 #[cfg(test)]
 mod tests_sybil;
 
+pub use anchor::{anchored_trust, SeedTrust};
 pub use builder::{BuildReport, GraphBuilder};
 pub use edge_records::EdgeRecord;
 pub use error::GraphError;

@@ -62,6 +62,71 @@ pub struct RankParams {
     /// between well and barely trusted vouchers.
     #[serde(default)]
     pub voucher_trust_cap: Option<f64>,
+    /// Restart probability of the anchored walk (`anchor.rs`), which credits raters beyond the
+    /// seeker's circle. PageRank's 0.15: long enough to reach the honest region around the
+    /// seeker, while a sybil region still holds at most 1 / 0.15 times what its attack edges
+    /// let in.
+    #[serde(default = "defaults::anchor_alpha")]
+    pub anchor_alpha: f64,
+    /// Residual threshold of the anchored walk's push, as `epsilon` is for the personal walk.
+    #[serde(default = "defaults::anchor_epsilon")]
+    pub anchor_epsilon: f64,
+    /// The most anchored trust one person counts for as a rater, as a probability of the
+    /// anchored walk stopping at them: 1e-4, so everyone the walk reaches at least one time in
+    /// ten thousand counts the same, as in the anonymous mean. Absolute, not a share of the
+    /// people: a crowd of fake accounts must not be able to shrink it by joining.
+    #[serde(default = "defaults::anchor_cap")]
+    pub anchor_cap: f64,
+    /// Convexity of a rater's credit below the cap: `cap * (mass / cap)^gamma`. With 2, mass
+    /// spread thinly over many accounts counts for far less than the same mass on a few well
+    /// reached people, while the total any set of accounts gets stays below the mass the walk
+    /// put there (the bound in `anchor.rs` is unchanged).
+    #[serde(default = "defaults::anchor_gamma")]
+    pub anchor_gamma: f64,
+    /// The pseudo-count of the estimate: how much personal walk mass the crowd's estimate
+    /// counts for against the seeker's own circle, in absolute mass, never normalised away. A
+    /// sybil region holding personal mass M moves an estimate by at most M / (M + 0.05) of the
+    /// scale through the circle. 0.05: a friend the seeker trusts among ten carries about that.
+    #[serde(default = "defaults::pseudo_count")]
+    pub pseudo_count: f64,
+    /// The pseudo-count of the crowd's estimate towards "as the rater usually rates", in fully
+    /// credited raters (`anchor_cap` each): an item two such raters liked moves half way.
+    #[serde(default = "defaults::baseline_pseudo_count")]
+    pub baseline_pseudo_count: f64,
+    /// How many ratings at the middle of the scale a rater's own habit (their mean rating)
+    /// starts from. Predictions count how far each rater rated an item above their own habit
+    /// (relative ratings, as in Iolaus: Molavi Kakhki, Kliman-Silver and Mislove, WWW 2013), so
+    /// an account that rates everything at the top moves nothing, and the seeker's own habit
+    /// sets the level. 0.2: a rater with a single rating still tells five sixths of how far it
+    /// stands from the middle. The middle of the scale, not the crowd's mean, because a crowd
+    /// of fake ratings could move the crowd's mean.
+    #[serde(default = "defaults::rater_prior")]
+    pub rater_prior: f64,
+}
+
+/// Defaults of the fields added after parameters were first stored.
+mod defaults {
+    pub(super) fn anchor_alpha() -> f64 {
+        super::RankParams::default().anchor_alpha
+    }
+    pub(super) fn anchor_epsilon() -> f64 {
+        super::RankParams::default().anchor_epsilon
+    }
+    pub(super) fn anchor_cap() -> f64 {
+        super::RankParams::default().anchor_cap
+    }
+    pub(super) fn anchor_gamma() -> f64 {
+        super::RankParams::default().anchor_gamma
+    }
+    pub(super) fn rater_prior() -> f64 {
+        super::RankParams::default().rater_prior
+    }
+    pub(super) fn pseudo_count() -> f64 {
+        super::RankParams::default().pseudo_count
+    }
+    pub(super) fn baseline_pseudo_count() -> f64 {
+        super::RankParams::default().baseline_pseudo_count
+    }
 }
 
 impl Default for RankParams {
@@ -75,6 +140,13 @@ impl Default for RankParams {
             prior_tolerance: 1e-9,
             prior_max_iterations: 50,
             voucher_trust_cap: Some(3.0),
+            anchor_alpha: 0.15,
+            anchor_epsilon: 1e-6,
+            anchor_cap: 1e-4,
+            anchor_gamma: 2.0,
+            pseudo_count: 0.05,
+            baseline_pseudo_count: 2.0,
+            rater_prior: 0.2,
         }
     }
 }
