@@ -11,6 +11,7 @@
 //! | file | what |
 //! |---|---|
 //! | `accounts.rs` | sign up |
+//! | `partners.rs` | a partner's name and allowed origins, and its keys |
 //! | `providers.rs` | create a provider, and its owner editing it |
 //! | `search.rs` | rank the providers of a trade for a seeker |
 //! | `sessions.rs` | log in, start and end a session |
@@ -21,6 +22,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod partners;
 pub mod providers;
 pub mod search;
 pub mod sessions;

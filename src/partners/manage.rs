@@ -8,18 +8,15 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::validate::Fields;
+use crate::app::partners;
 use crate::domain::PersonId;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
 
-use super::keys::{self, KeyKind};
+use super::keys::KeyKind;
 use super::store::{self, KeyRow, PartnerRow};
-
-/// The longest grace period a rotated key may keep working: long enough for any deployment.
-pub const MAX_GRACE_SECS: i64 = 30 * 86_400;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -31,17 +28,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke_key))
 }
 
-/// The partner `id`, if the caller owns it.
+/// The partner `id`, if the caller owns it (the rule is `app::partners::owned_partner`).
 pub async fn owned_partner(state: &AppState, caller: &Caller, id: i64) -> ApiResult<PartnerRow> {
-    let partner = store::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("partner"))?;
-    if partner.owner_id != caller.person {
-        return Err(ApiError::Forbidden(
-            "only the partner's owner account manages it".into(),
-        ));
-    }
-    Ok(partner)
+    Ok(partners::owned_partner(state, caller.person, id).await?)
 }
 
 /// A new partner.
@@ -94,49 +83,6 @@ fn partner_view(p: PartnerRow) -> PartnerView {
     }
 }
 
-/// `https://Shop.Example:443/` → `https://shop.example`: the form browsers send in `Origin`.
-pub fn normalize_origin(raw: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(raw.trim()).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
-    if !matches!(url.scheme(), "https" | "http") {
-        return Err(format!("{raw:?}: an origin is http or https"));
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("{raw:?}: an origin has no path, query or fragment"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(format!("{raw:?}: an origin has no user or password"));
-    }
-    Ok(url.origin().ascii_serialization())
-}
-
-fn check_partner_fields(
-    name: Option<&str>,
-    origins: Option<&[String]>,
-) -> ApiResult<Option<Vec<String>>> {
-    let mut fields = Fields::new();
-    if let Some(name) = name {
-        if !(1..=120).contains(&name.trim().chars().count()) {
-            fields.push("name", "must be 1 to 120 characters");
-        }
-    }
-    let origins = origins.map(|list| {
-        if list.len() > 20 {
-            fields.push("allowed_origins", "at most 20 origins");
-        }
-        let mut normalized: Vec<String> = list
-            .iter()
-            .enumerate()
-            .filter_map(|(i, o)| {
-                fields.check(&format!("allowed_origins[{i}]"), normalize_origin(o))
-            })
-            .collect();
-        normalized.dedup();
-        normalized
-    });
-    fields.finish()?;
-    Ok(origins)
-}
-
 /// Creates a partner owned by the caller.
 #[utoipa::path(post, path = "/v1/partners", tag = "partners", request_body = NewPartnerBody,
     security(("bearer" = []), ("cookie" = [])),
@@ -146,9 +92,8 @@ async fn create_partner(
     caller: Caller,
     Json(body): Json<NewPartnerBody>,
 ) -> ApiResult<(StatusCode, axum::Json<PartnerView>)> {
-    let origins =
-        check_partner_fields(Some(&body.name), Some(&body.allowed_origins))?.unwrap_or_default();
-    let partner = store::create(&state.pool, caller.person, body.name.trim(), &origins).await?;
+    let partner =
+        partners::create_partner(&state, caller.person, &body.name, &body.allowed_origins).await?;
     Ok((StatusCode::CREATED, axum::Json(partner_view(partner))))
 }
 
@@ -190,10 +135,9 @@ async fn update_partner(
     Path(id): Path<i64>,
     Json(body): Json<PartnerPatch>,
 ) -> ApiResult<axum::Json<PartnerView>> {
-    owned_partner(&state, &caller, id).await?;
-    let origins = check_partner_fields(body.name.as_deref(), body.allowed_origins.as_deref())?;
-    let name = body.name.as_deref().map(str::trim);
-    let partner = store::update(&state.pool, id, name, origins.as_deref()).await?;
+    let name = body.name.as_deref();
+    let origins = body.allowed_origins.as_deref();
+    let partner = partners::update_partner(&state, caller.person, id, name, origins).await?;
     Ok(axum::Json(partner_view(partner)))
 }
 
@@ -245,7 +189,7 @@ pub struct NewKeyView {
 fn key_view(k: KeyRow) -> KeyView {
     let now = OffsetDateTime::now_utc();
     KeyView {
-        active: k.revoked_at.is_none() && k.expires_at.is_none_or(|e| e > now),
+        active: partners::works_at(&k, now),
         id: k.id,
         kind: KeyKind::parse(&k.kind).unwrap_or(KeyKind::Secret),
         prefix: k.prefix,
@@ -268,10 +212,7 @@ async fn create_key(
     Path(id): Path<i64>,
     Json(body): Json<NewKeyBody>,
 ) -> ApiResult<(StatusCode, axum::Json<NewKeyView>)> {
-    owned_partner(&state, &caller, id).await?;
-    let new = keys::generate(body.kind);
-    let row =
-        store::insert_key(&state.pool, id, body.kind.as_str(), &new.prefix, &new.hash).await?;
+    let (new, row) = partners::issue_key(&state, caller.person, id, body.kind).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(NewKeyView {
@@ -317,28 +258,8 @@ async fn rotate_key(
     Path((id, key_id)): Path<(i64, i64)>,
     Json(body): Json<RotateBody>,
 ) -> ApiResult<(StatusCode, axum::Json<NewKeyView>)> {
-    owned_partner(&state, &caller, id).await?;
-    if !(0..=MAX_GRACE_SECS).contains(&body.grace_period_secs) {
-        return Err(ApiError::field(
-            "grace_period_secs",
-            format!("must be between 0 and {MAX_GRACE_SECS}"),
-        ));
-    }
-    let mut tx = state.pool.begin().await?;
-    let old = store::key_for_update(&mut tx, id, key_id)
-        .await?
-        .ok_or(ApiError::NotFound("key"))?;
-    if !key_view(old.clone()).active {
-        return Err(ApiError::Conflict(
-            "this key no longer works; issue a new one instead".into(),
-        ));
-    }
-    let kind = KeyKind::parse(&old.kind).unwrap_or(KeyKind::Secret);
-    let new = keys::generate(kind);
-    let row = store::insert_key(&mut *tx, id, kind.as_str(), &new.prefix, &new.hash).await?;
-    let ends = OffsetDateTime::now_utc() + time::Duration::seconds(body.grace_period_secs);
-    store::retire_key(&mut tx, old.id, ends, row.id).await?;
-    tx.commit().await?;
+    let grace = body.grace_period_secs;
+    let (new, row) = partners::rotate_key(&state, caller.person, id, key_id, grace).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(NewKeyView {
@@ -358,29 +279,6 @@ async fn revoke_key(
     caller: Caller,
     Path((id, key_id)): Path<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
-    owned_partner(&state, &caller, id).await?;
-    if !store::revoke_key(&state.pool, id, key_id).await? {
-        return Err(ApiError::NotFound("key"));
-    }
+    partners::revoke_key(&state, caller.person, id, key_id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn origins_are_normalized_as_browsers_send_them() {
-        assert_eq!(
-            normalize_origin("https://Shop.Example:443/").unwrap(),
-            "https://shop.example"
-        );
-        assert_eq!(
-            normalize_origin("http://127.0.0.1:8000").unwrap(),
-            "http://127.0.0.1:8000"
-        );
-        assert!(normalize_origin("https://shop.example/widgets").is_err());
-        assert!(normalize_origin("ftp://shop.example").is_err());
-        assert!(normalize_origin("shop.example").is_err());
-    }
 }

@@ -11,9 +11,10 @@ use serde::Deserialize;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
+use crate::app::partners::{self, MAX_GRACE_SECS};
+use crate::app::{AppError, FieldError};
 use crate::error::ApiError;
 use crate::partners::keys::{self, KeyKind};
-use crate::partners::manage::{normalize_origin, MAX_GRACE_SECS};
 use crate::partners::store::{self as pstore, KeyRow, PartnerRow};
 use crate::state::AppState;
 
@@ -37,15 +38,7 @@ pub fn path_id(raw: &str, what: &'static str) -> Result<i64, WebError> {
 
 /// The partner `id`, for its owner; a 404 if there is none, a 403 page for anyone else.
 pub async fn owned(state: &AppState, me: &SignedIn, id: i64) -> Result<PartnerRow, WebError> {
-    let partner = pstore::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("partner"))?;
-    if partner.owner_id != me.person {
-        return Err(
-            ApiError::Forbidden("only the partner's owner account manages it".into()).into(),
-        );
-    }
-    Ok(partner)
+    Ok(partners::owned_partner(state, me.person, id).await?)
 }
 
 /// The confirmation after one of these pages' own redirects (`?done=…`); only known keys.
@@ -59,19 +52,30 @@ pub fn partner_notice(visitor: &Visitor) -> Option<&'static str> {
     })
 }
 
-/// Origins typed one per line: normalized, deduplicated, or the first problem.
-fn parse_origins(text: &str) -> Result<Vec<String>, String> {
-    let mut origins: Vec<String> = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let origin = normalize_origin(line)?;
-        if !origins.contains(&origin) {
-            origins.push(origin);
+/// Origins typed one per line; blank lines are none.
+fn origin_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// A refused partner form's reasons: (the name's, the origins'). A failure no field explains
+/// is an error page instead.
+fn refusal(error: AppError) -> Result<(Option<String>, Option<String>), WebError> {
+    let AppError::Invalid(refused) = error else {
+        return Err(error.into());
+    };
+    let (mut name, mut origins) = (None, Vec::new());
+    for FieldError { field, message } in refused {
+        if field == "name" {
+            name = Some(format!("Name {message}."));
+        } else {
+            origins.push(message);
         }
     }
-    if origins.len() > 20 {
-        return Err("at most 20 origins".into());
-    }
-    Ok(origins)
+    Ok((name, (!origins.is_empty()).then(|| origins.join("; "))))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,16 +161,14 @@ pub async fn create_partner(
     Posted { visitor, form }: Posted<NewPartnerForm>,
 ) -> Result<Response, WebError> {
     let me = visitor.require_for("/partners")?;
-    let name = form.name.trim();
-    let name_error = (!(1..=120).contains(&name.chars().count()))
-        .then(|| "Name must be 1 to 120 characters.".to_string());
-    let origins = parse_origins(&form.origins);
-    if name_error.is_some() || origins.is_err() {
-        let origins_error = origins.err();
-        return partners_page_with(&state, &visitor, form, name_error, origins_error).await;
-    }
-    let origins = origins.unwrap_or_default();
-    let partner = pstore::create(&state.pool, me.person, name, &origins).await?;
+    let origins = origin_lines(&form.origins);
+    let partner = match partners::create_partner(&state, me.person, &form.name, &origins).await {
+        Ok(partner) => partner,
+        Err(error) => {
+            let (name_error, origins_error) = refusal(error)?;
+            return partners_page_with(&state, &visitor, form, name_error, origins_error).await;
+        }
+    };
     Ok(see_other(&format!(
         "/partners/{}?done=partner-created",
         partner.id
@@ -321,21 +323,13 @@ pub async fn save_origins(
     let id = path_id(&raw, "partner")?;
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     let partner = owned(&state, me, id).await?;
-    match parse_origins(&form.origins) {
-        Ok(origins) => {
-            pstore::update(&state.pool, id, None, Some(&origins)).await?;
-            Ok(see_other(&format!("/partners/{id}?done=origins-saved")))
-        }
-        Err(why) => {
-            partner_page_with(
-                &state,
-                &visitor,
-                partner,
-                Some(form.origins),
-                Some(why),
-                None,
-            )
-            .await
+    let origins = origin_lines(&form.origins);
+    match partners::update_partner(&state, me.person, id, None, Some(&origins)).await {
+        Ok(_) => Ok(see_other(&format!("/partners/{id}?done=origins-saved"))),
+        Err(error) => {
+            let (_, why) = refusal(error)?;
+            let (origins, why) = (Some(form.origins), why);
+            partner_page_with(&state, &visitor, partner, origins, why, None).await
         }
     }
 }
@@ -355,8 +349,7 @@ pub async fn create_key(
     let id = path_id(&raw, "partner")?;
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     let partner = owned(&state, me, id).await?;
-    let new = keys::generate(form.kind);
-    pstore::insert_key(&state.pool, id, form.kind.as_str(), &new.prefix, &new.hash).await?;
+    let (new, _) = partners::issue_key(&state, me.person, id, form.kind).await?;
     let shown = NewKeyBox {
         key: new.key,
         publishable: form.kind == KeyKind::Publishable,
@@ -382,28 +375,9 @@ pub async fn rotate_key(
     let key_id = path_id(&raw_key, "key")?;
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     let partner = owned(&state, me, id).await?;
-    if !(0..=MAX_GRACE_SECS).contains(&form.grace_period_secs) {
-        return Err(ApiError::field(
-            "grace_period_secs",
-            format!("must be between 0 and {MAX_GRACE_SECS}"),
-        )
-        .into());
-    }
-    let mut tx = state.pool.begin().await?;
-    let old = pstore::key_for_update(&mut tx, id, key_id)
-        .await?
-        .ok_or(ApiError::NotFound("key"))?;
-    if !key_item(old.clone(), OffsetDateTime::now_utc()).active {
-        return Err(
-            ApiError::Conflict("this key no longer works; issue a new one instead".into()).into(),
-        );
-    }
-    let kind = KeyKind::parse(&old.kind).unwrap_or(KeyKind::Secret);
-    let new = keys::generate(kind);
-    let row = pstore::insert_key(&mut *tx, id, kind.as_str(), &new.prefix, &new.hash).await?;
-    let ends = OffsetDateTime::now_utc() + time::Duration::seconds(form.grace_period_secs);
-    pstore::retire_key(&mut tx, old.id, ends, row.id).await?;
-    tx.commit().await?;
+    let grace = form.grace_period_secs;
+    let (new, row) = partners::rotate_key(&state, me.person, id, key_id, grace).await?;
+    let kind = KeyKind::parse(&row.kind).unwrap_or(KeyKind::Secret);
     let shown = NewKeyBox {
         key: new.key,
         publishable: kind == KeyKind::Publishable,
@@ -420,10 +394,7 @@ pub async fn revoke_key(
     let id = path_id(&raw, "partner")?;
     let key_id = path_id(&raw_key, "key")?;
     let me = visitor.require_for(&format!("/partners/{id}"))?;
-    owned(&state, me, id).await?;
-    if !pstore::revoke_key(&state.pool, id, key_id).await? {
-        return Err(ApiError::NotFound("key").into());
-    }
+    partners::revoke_key(&state, me.person, id, key_id).await?;
     Ok(see_other(&format!("/partners/{id}?done=key-revoked")))
 }
 
@@ -689,14 +660,24 @@ mod tests {
     #[test]
     fn origins_are_read_one_per_line() {
         assert_eq!(
-            parse_origins(
-                "https://Shop.Example/\n\n  http://127.0.0.1:8000 \nhttps://shop.example"
-            )
-            .unwrap(),
-            vec!["https://shop.example", "http://127.0.0.1:8000"]
+            origin_lines("https://Shop.Example/\n\n  http://127.0.0.1:8000 \n"),
+            vec!["https://Shop.Example/", "http://127.0.0.1:8000"]
         );
-        assert!(parse_origins("https://shop.example/widgets").is_err());
-        assert_eq!(parse_origins("").unwrap(), Vec::<String>::new());
+        assert_eq!(origin_lines(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_refused_partner_form_puts_each_reason_beside_its_field() {
+        let refused = AppError::Invalid(vec![
+            FieldError::new("name", "must be 1 to 120 characters"),
+            FieldError::new("allowed_origins[0]", "\"x\": an origin is http or https"),
+        ]);
+        let (name, origins) = refusal(refused).unwrap();
+        assert_eq!(name.as_deref(), Some("Name must be 1 to 120 characters."));
+        assert_eq!(
+            origins.as_deref(),
+            Some("\"x\": an origin is http or https")
+        );
     }
 
     #[test]
