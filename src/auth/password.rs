@@ -19,7 +19,9 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 use tokio::task::JoinError;
 
-use argon2::password_hash::{rand_core::OsRng, Output, ParamsString, PasswordHash, Salt, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, Output, ParamsString, PasswordHash, Salt, SaltString,
+};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use parking_lot::Mutex;
 
@@ -164,7 +166,12 @@ fn with_blocks<T>(count: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
     let result = work(&mut blocks[..count]);
     let mut pool = BLOCKS.lock();
     // More buffers than permits only come from direct callers (the demo seeder's batch).
-    if pool.len() < HASH_PERMITS.get().copied().unwrap_or_else(default_concurrency) {
+    if pool.len()
+        < HASH_PERMITS
+            .get()
+            .copied()
+            .unwrap_or_else(default_concurrency)
+    {
         pool.push(blocks);
     }
     result
