@@ -211,6 +211,7 @@ step_api_fuzzing() {
     export VOUCHGRAPH_RATE_ANONYMOUS=1000000 VOUCHGRAPH_RATE_SESSION=1000000
     export VOUCHGRAPH_RATE_PUBLISHABLE=1000000 VOUCHGRAPH_RATE_SECRET=1000000
     export VOUCHGRAPH_LOGIN_PER_IP=1000000 VOUCHGRAPH_LOGIN_PER_ACCOUNT=1000000
+    export VOUCHGRAPH_SIGNUP_PER_IP=1000000
     # A database of its own: what the fuzzer writes as Anna must not change what the browser
     # tests see in the demo town.
     psql "$DATABASE_URL" -qc 'drop database if exists vouchgraph_fuzz' -c 'create database vouchgraph_fuzz'
