@@ -79,8 +79,8 @@ impl Prior {
 
 /// Computes the global prior from public trust edges and public vouches only.
 ///
-/// Seeds unknown to the graph are ignored; if none is known, the restart is uniform over all
-/// people (see the module documentation for why that is weaker against sybils).
+/// Seeds unknown to the graph are ignored; if none is known, every prior is 0 (never a uniform
+/// restart: see the module documentation).
 ///
 /// # Complexity
 /// O(iterations * (N + E)) time, at most `prior_max_iterations`; O(N) extra memory.
@@ -158,12 +158,6 @@ pub(crate) fn global_trust(
         seeds.iter().filter_map(|&s| graph.person_node(s)).collect();
     seed_nodes.sort_unstable();
     seed_nodes.dedup();
-    if seed_nodes.is_empty() {
-        seed_nodes = (0..n)
-            .map(NodeIndex::new)
-            .filter(|&node| graph.is_person(node))
-            .collect();
-    }
     let mut result = GlobalTrust {
         values: vec![0.0; n],
         iterations: 0,
