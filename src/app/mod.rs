@@ -17,6 +17,7 @@
 //! | `sessions.rs` | log in, start and end a session |
 //! | `error.rs` | [`AppError`] and [`FieldError`], and how database failures map to them |
 //! | `vouches.rs` | set and withdraw a vouch |
+//! | `webhooks.rs` | register and change a webhook endpoint, redeliver |
 //! | `trust.rs` | set and revoke trust in a person |
 //! | `validate.rs` | [`validate::Fields`]: every invalid field of an input in one error |
 
@@ -29,5 +30,6 @@ pub mod sessions;
 pub mod trust;
 pub mod validate;
 pub mod vouches;
+pub mod webhooks;
 
 pub use error::{AppError, AppResult, FieldError};

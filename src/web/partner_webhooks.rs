@@ -10,11 +10,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::error::ApiError;
+use crate::app::{webhooks, AppError, FieldError};
 use crate::partners::store::PartnerRow;
 use crate::state::AppState;
 use crate::webhooks::store as wstore;
-use crate::webhooks::{signing, ssrf, EVENT_TYPES};
+use crate::webhooks::EVENT_TYPES;
 
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::partners::{owned, partner_notice, path_id, when};
@@ -88,6 +88,7 @@ struct Typed {
     events: Vec<String>,
 }
 
+#[derive(Default)]
 struct Problems {
     url: Option<String>,
     events: Option<String>,
@@ -208,29 +209,24 @@ pub async fn create_endpoint(
             _ => {}
         }
     }
-    let url = ssrf::check_url(&typed.url, state.config.webhooks.policy());
-    let mut events: Vec<String> = typed
-        .events
-        .iter()
-        .filter(|e| EVENT_TYPES.contains(&e.as_str()))
-        .cloned()
-        .collect();
-    events.sort();
-    events.dedup();
-    let events_error = (events.is_empty() || events.len() != typed.events.len())
-        .then(|| "Choose at least one of the event types listed.".to_string());
-    let url = match (url, events_error) {
-        (Ok(url), None) => url,
-        (url, events_error) => {
-            let problems = Problems {
-                url: url.err().map(|why| format!("The URL {why}.")),
-                events: events_error,
-            };
+    let registered =
+        webhooks::register_endpoint(&state, me.person, id, &typed.url, &typed.events).await;
+    let (row, secret) = match registered {
+        Ok(registered) => registered,
+        Err(AppError::Invalid(refused)) => {
+            let mut problems = Problems::default();
+            for FieldError { field, message } in refused {
+                if field == "url" {
+                    problems.url = Some(format!("The URL {message}."));
+                } else {
+                    problems.events =
+                        Some("Choose at least one of the event types listed.".to_string());
+                }
+            }
             return page_with(&state, &visitor, partner, typed, Some(problems), None).await;
         }
+        Err(other) => return Err(other.into()),
     };
-    let secret = signing::generate_secret();
-    let row = wstore::create(&state.pool, id, url.as_str(), &events, &secret).await?;
     let shown = NewSecret {
         url: row.url,
         secret,
@@ -257,19 +253,7 @@ pub async fn redeliver(
     let endpoint = path_id(&raw_endpoint, "webhook endpoint")?;
     let delivery = path_id(&raw_delivery, "delivery")?;
     let me = visitor.require_for(&format!("/partners/{id}/webhooks"))?;
-    owned(&state, me, id).await?;
-    let row = wstore::get(&state.pool, id, endpoint)
-        .await?
-        .ok_or(ApiError::NotFound("webhook endpoint"))?;
-    if row.disabled_at.is_some() {
-        return Err(ApiError::Conflict(
-            "the endpoint is disabled, so nothing can be sent to it".into(),
-        )
-        .into());
-    }
-    if !wstore::redeliver(&state.pool, endpoint, delivery).await? {
-        return Err(ApiError::NotFound("delivery").into());
-    }
+    webhooks::redeliver(&state, me.person, id, endpoint, delivery).await?;
     Ok(see_other(&format!(
         "/partners/{id}/webhooks?done=redelivered"
     )))

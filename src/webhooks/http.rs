@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::validate::Fields;
+use crate::app::webhooks;
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path, Query};
@@ -17,7 +17,6 @@ use crate::partners::manage::owned_partner;
 use crate::state::AppState;
 
 use super::store::{self, EndpointRow};
-use super::{signing, ssrf, EVENT_TYPES};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -94,28 +93,13 @@ fn view(e: EndpointRow, secret: Option<String>) -> EndpointView {
     }
 }
 
-fn check_types(fields: &mut Fields, types: &[String]) -> Vec<String> {
-    if types.is_empty() {
-        fields.push("event_types", "name at least one event type");
-    }
-    for t in types {
-        if !EVENT_TYPES.contains(&t.as_str()) {
-            fields.push(
-                "event_types",
-                format!("unknown event type {t:?}; use one of {EVENT_TYPES:?}"),
-            );
-        }
-    }
-    let mut types = types.to_vec();
-    types.sort();
-    types.dedup();
-    types
-}
-
-async fn endpoint(state: &AppState, partner: i64, id: i64) -> ApiResult<EndpointRow> {
-    store::get(&state.pool, partner, id)
-        .await?
-        .ok_or(ApiError::NotFound("webhook endpoint"))
+async fn endpoint(
+    state: &AppState,
+    caller: &Caller,
+    partner: i64,
+    id: i64,
+) -> ApiResult<EndpointRow> {
+    Ok(webhooks::endpoint(state, caller.person, partner, id).await?)
 }
 
 /// Registers an endpoint. The response carries its signing secret, this once.
@@ -129,17 +113,9 @@ async fn create_endpoint(
     Path(partner): Path<i64>,
     Json(body): Json<NewEndpointBody>,
 ) -> ApiResult<(StatusCode, axum::Json<EndpointView>)> {
-    owned_partner(&state, &caller, partner).await?;
-    let mut fields = Fields::new();
-    let url = fields.check(
-        "url",
-        ssrf::check_url(&body.url, state.config.webhooks.policy()),
-    );
-    let types = check_types(&mut fields, &body.event_types);
-    fields.finish()?;
-    let secret = signing::generate_secret();
-    let url = url.expect("checked");
-    let row = store::create(&state.pool, partner, url.as_str(), &types, &secret).await?;
+    let (row, secret) =
+        webhooks::register_endpoint(&state, caller.person, partner, &body.url, &body.event_types)
+            .await?;
     Ok((StatusCode::CREATED, axum::Json(view(row, Some(secret)))))
 }
 
@@ -170,8 +146,10 @@ async fn get_endpoint(
     caller: Caller,
     Path((partner, id)): Path<(i64, i64)>,
 ) -> ApiResult<axum::Json<EndpointView>> {
-    owned_partner(&state, &caller, partner).await?;
-    Ok(axum::Json(view(endpoint(&state, partner, id).await?, None)))
+    Ok(axum::Json(view(
+        endpoint(&state, &caller, partner, id).await?,
+        None,
+    )))
 }
 
 /// Changes an endpoint's URL or events, or enables or disables it.
@@ -185,23 +163,13 @@ async fn update_endpoint(
     Path((partner, id)): Path<(i64, i64)>,
     Json(body): Json<EndpointPatch>,
 ) -> ApiResult<axum::Json<EndpointView>> {
-    owned_partner(&state, &caller, partner).await?;
-    endpoint(&state, partner, id).await?;
-    let mut fields = Fields::new();
-    let url = match &body.url {
-        Some(url) => fields.check("url", ssrf::check_url(url, state.config.webhooks.policy())),
-        None => None,
-    };
-    let types = body
-        .event_types
-        .as_ref()
-        .map(|t| check_types(&mut fields, t));
-    fields.finish()?;
-    let row = store::update(
-        &state.pool,
+    let row = webhooks::update_endpoint(
+        &state,
+        caller.person,
+        partner,
         id,
-        url.as_ref().map(|u| u.as_str()),
-        types.as_deref(),
+        body.url.as_deref(),
+        body.event_types.as_deref(),
         body.enabled,
     )
     .await?;
@@ -298,8 +266,7 @@ async fn list_deliveries(
     Path((partner, id)): Path<(i64, i64)>,
     Query(params): Query<DeliveryParams>,
 ) -> ApiResult<axum::Json<DeliveryPage>> {
-    owned_partner(&state, &caller, partner).await?;
-    endpoint(&state, partner, id).await?;
+    endpoint(&state, &caller, partner, id).await?;
     let limit = params.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 100"));
@@ -356,15 +323,6 @@ async fn redeliver(
     caller: Caller,
     Path((partner, id, delivery)): Path<(i64, i64, i64)>,
 ) -> ApiResult<StatusCode> {
-    owned_partner(&state, &caller, partner).await?;
-    let row = endpoint(&state, partner, id).await?;
-    if row.disabled_at.is_some() {
-        return Err(ApiError::Conflict(
-            "the endpoint is disabled; enable it (PATCH enabled: true) first".into(),
-        ));
-    }
-    if !store::redeliver(&state.pool, id, delivery).await? {
-        return Err(ApiError::NotFound("delivery"));
-    }
+    webhooks::redeliver(&state, caller.person, partner, id, delivery).await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -1,0 +1,130 @@
+//! Partners' webhook endpoints: registering one, changing it, and sending a delivery again.
+//! Only the partner's owner account may.
+
+use crate::domain::PersonId;
+use crate::state::AppState;
+use crate::webhooks::store::{self, EndpointRow};
+use crate::webhooks::{signing, ssrf, EVENT_TYPES};
+
+use super::partners::owned_partner;
+use super::validate::Fields;
+use super::{AppError, AppResult};
+
+/// Registers an endpoint for `partner`. Returns it with its signing secret (`whsec_…`), which
+/// is shown this once.
+pub async fn register_endpoint(
+    state: &AppState,
+    person: PersonId,
+    partner: i64,
+    url: &str,
+    event_types: &[String],
+) -> AppResult<(EndpointRow, String)> {
+    owned_partner(state, person, partner).await?;
+    let mut fields = Fields::new();
+    let url = fields.check("url", ssrf::check_url(url, state.config.webhooks.policy()));
+    let types = check_types(&mut fields, event_types);
+    fields.finish()?;
+    let url = url.expect("checked");
+    let secret = signing::generate_secret();
+    let row = store::create(&state.pool, partner, url.as_str(), &types, &secret).await?;
+    Ok((row, secret))
+}
+
+/// The endpoint `id` of `partner`, for the partner's owner.
+pub async fn endpoint(
+    state: &AppState,
+    person: PersonId,
+    partner: i64,
+    id: i64,
+) -> AppResult<EndpointRow> {
+    owned_partner(state, person, partner).await?;
+    store::get(&state.pool, partner, id)
+        .await?
+        .ok_or(AppError::NotFound("webhook endpoint"))
+}
+
+/// Changes an endpoint's URL or events, or enables or disables it; `None` keeps what is there.
+pub async fn update_endpoint(
+    state: &AppState,
+    person: PersonId,
+    partner: i64,
+    id: i64,
+    url: Option<&str>,
+    event_types: Option<&[String]>,
+    enabled: Option<bool>,
+) -> AppResult<EndpointRow> {
+    endpoint(state, person, partner, id).await?;
+    let mut fields = Fields::new();
+    let url = match url {
+        Some(url) => fields.check("url", ssrf::check_url(url, state.config.webhooks.policy())),
+        None => None,
+    };
+    let types = event_types.map(|t| check_types(&mut fields, t));
+    fields.finish()?;
+    let url = url.as_ref().map(|u| u.as_str());
+    Ok(store::update(&state.pool, id, url, types.as_deref(), enabled).await?)
+}
+
+/// Queues a delivery to be sent again now, whatever its state (receivers deduplicate on
+/// `webhook-id`). A disabled endpoint gets nothing, so it is a conflict.
+pub async fn redeliver(
+    state: &AppState,
+    person: PersonId,
+    partner: i64,
+    endpoint_id: i64,
+    delivery: i64,
+) -> AppResult<()> {
+    let row = endpoint(state, person, partner, endpoint_id).await?;
+    if row.disabled_at.is_some() {
+        return Err(AppError::Conflict(
+            "the endpoint is disabled, so nothing can be sent to it; enable it first".into(),
+        ));
+    }
+    if !store::redeliver(&state.pool, endpoint_id, delivery).await? {
+        return Err(AppError::NotFound("delivery"));
+    }
+    Ok(())
+}
+
+/// At least one event type, each one of [`EVENT_TYPES`]; returns them sorted, once each.
+fn check_types(fields: &mut Fields, types: &[String]) -> Vec<String> {
+    if types.is_empty() {
+        fields.push("event_types", "name at least one event type");
+    }
+    for t in types {
+        if !EVENT_TYPES.contains(&t.as_str()) {
+            fields.push(
+                "event_types",
+                format!("unknown event type {t:?}; use one of {EVENT_TYPES:?}"),
+            );
+        }
+    }
+    let mut types = types.to_vec();
+    types.sort();
+    types.dedup();
+    types
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_types_are_known_sorted_and_named_once() {
+        let mut fields = Fields::new();
+        let asked = ["vouch.revoked", "vouch.created", "vouch.revoked"].map(String::from);
+        assert_eq!(
+            check_types(&mut fields, &asked),
+            ["vouch.created", "vouch.revoked"]
+        );
+        assert!(fields.finish().is_ok());
+
+        let mut fields = Fields::new();
+        check_types(&mut fields, &["vouch.eaten".to_string()]);
+        assert!(fields.finish().is_err());
+
+        let mut fields = Fields::new();
+        check_types(&mut fields, &[]);
+        assert!(fields.finish().is_err());
+    }
+}
