@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 
 use crate::app::partners::{self, MAX_GRACE_SECS};
 use crate::app::{AppError, FieldError};
+use crate::domain::GeoPoint;
 use crate::error::ApiError;
 use crate::partners::keys::{self, KeyKind};
 use crate::partners::store::{self as pstore, KeyRow, PartnerRow};
@@ -496,18 +497,16 @@ async fn widget_attributes(
         errors.push("The list widget needs a trade.".to_string());
     }
     if widget == "list" {
-        let (lat, lon) = (q.lat.trim(), q.lon.trim());
-        if !(lat.is_empty() && lon.is_empty()) {
-            match (lat.parse::<f64>(), lon.parse::<f64>()) {
-                (Ok(a), Ok(o)) if (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&o) => {
-                    attrs.push(("data-lat", a.to_string()));
-                    attrs.push(("data-lon", o.to_string()));
-                }
-                _ => errors.push(
-                    "Latitude must be -90 to 90 and longitude -180 to 180 (or leave both empty)."
-                        .to_string(),
-                ),
+        match GeoPoint::parse_text(&q.lat, &q.lon) {
+            Ok(None) => {}
+            Ok(Some(place)) => {
+                attrs.push(("data-lat", place.lat.to_string()));
+                attrs.push(("data-lon", place.lon.to_string()));
             }
+            Err(_) => errors.push(
+                "Latitude must be -90 to 90 and longitude -180 to 180 (or leave both empty)."
+                    .to_string(),
+            ),
         }
     }
     Ok(if errors.is_empty() {
