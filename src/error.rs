@@ -198,6 +198,9 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(why) => ApiError::Forbidden(why),
             AppError::NotFound(what) => ApiError::NotFound(what),
             AppError::Conflict(why) => ApiError::Conflict(why),
+            AppError::IllegalTransition { detail, allowed } => {
+                ApiError::IllegalTransition { detail, allowed }
+            }
             AppError::TooManyAttempts { retry_after_secs } => {
                 ApiError::TooManyRequests { retry_after_secs }
             }

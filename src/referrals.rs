@@ -1,13 +1,14 @@
-//! The referral workflow shared by the JSON API and the pages: who plays which party, which
-//! moves they may make, and making a move with its history, notifications, outbox event and
-//! track-record update, all in one transaction.
+//! The referral workflow shared by the JSON API, the pages and the partner widget: who plays
+//! which party, which moves they may make, and making a move with its history, notifications,
+//! outbox event and track-record update, all in one transaction. Its failures are
+//! `AppError`s, which each channel shows in its own way.
 
 use serde_json::json;
 use sqlx::PgConnection;
 
+use crate::app::AppError;
 use crate::auth::token;
 use crate::domain::{Email, Party, PersonId, ProviderId, ReferralStatus, TradeId};
-use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 use crate::store::referrals::{NewReferral, ReferralRow};
@@ -95,19 +96,19 @@ pub async fn send(
     tx: &mut PgConnection,
     referrer: PersonId,
     req: &SendReferral<'_>,
-) -> Result<Sent, ApiError> {
+) -> Result<Sent, AppError> {
     let recipient_field = match req.recipient {
         Recipient::Person(_) => "recipient_id",
         Recipient::Email(_) => "recipient_email",
     };
     let owner = store::providers::owner_for_update(tx, req.provider)
         .await?
-        .ok_or_else(|| ApiError::field("provider_id", "no such provider"))?;
+        .ok_or_else(|| AppError::field("provider_id", "no such provider"))?;
     if !store::providers::trade_ids(&mut *tx, req.provider)
         .await?
         .contains(&req.trade)
     {
-        return Err(ApiError::field(
+        return Err(AppError::field(
             "trade",
             "this provider does not offer that trade",
         ));
@@ -116,7 +117,7 @@ pub async fn send(
     let recipient = match &req.recipient {
         Recipient::Person(id) => {
             if !store::accounts::exists(&mut *tx, *id).await? {
-                return Err(ApiError::field(recipient_field, "no such person"));
+                return Err(AppError::field(recipient_field, "no such person"));
             }
             Some(*id)
         }
@@ -125,13 +126,13 @@ pub async fn send(
             .map(|(id, _)| id),
     };
     if recipient == Some(referrer) {
-        return Err(ApiError::field(
+        return Err(AppError::field(
             recipient_field,
             "you cannot refer yourself",
         ));
     }
     if recipient == Some(owner) {
-        return Err(ApiError::field(
+        return Err(AppError::field(
             recipient_field,
             "you cannot refer a provider to its own owner",
         ));
@@ -159,7 +160,7 @@ pub async fn send(
     .await?;
     let row = store::referrals::get(&mut *tx, id)
         .await?
-        .ok_or(ApiError::NotFound("referral"))?;
+        .ok_or(AppError::NotFound("referral"))?;
     let mut payload = event(&row, ReferralStatus::Sent);
     if let Some(partner) = req.partner {
         payload["partner_id"] = json!(partner);
@@ -188,15 +189,15 @@ pub struct Move {
 }
 
 /// Checks a move's outcome and rating against the status it moves to.
-pub fn check_move(m: &Move) -> Result<(), ApiError> {
+pub fn check_move(m: &Move) -> Result<(), AppError> {
     let completing = m.to == ReferralStatus::Completed;
     match (&m.outcome, completing) {
-        (None, true) => return Err(ApiError::field("outcome", "say how the job went")),
+        (None, true) => return Err(AppError::field("outcome", "say how the job went")),
         (Some(o), true) if o != "good" && o != "bad" => {
-            return Err(ApiError::field("outcome", "must be good or bad"))
+            return Err(AppError::field("outcome", "must be good or bad"))
         }
         (Some(_), false) => {
-            return Err(ApiError::field(
+            return Err(AppError::field(
                 "outcome",
                 "only a completion carries an outcome",
             ))
@@ -205,9 +206,9 @@ pub fn check_move(m: &Move) -> Result<(), ApiError> {
     }
     match (m.rating, completing) {
         (Some(r), true) if !(1..=5).contains(&r) => {
-            Err(ApiError::field("rating", "must be 1 to 5"))
+            Err(AppError::field("rating", "must be 1 to 5"))
         }
-        (Some(_), false) => Err(ApiError::field(
+        (Some(_), false) => Err(AppError::field(
             "rating",
             "only a completion carries a rating",
         )),
@@ -222,22 +223,22 @@ pub async fn make_move(
     person: PersonId,
     id: i64,
     m: Move,
-) -> Result<(), ApiError> {
+) -> Result<(), AppError> {
     check_move(&m)?;
     let mut tx = state.pool.begin().await?;
     if !store::referrals::lock(&mut tx, id).await? {
-        return Err(ApiError::NotFound("referral"));
+        return Err(AppError::NotFound("referral"));
     }
     let row = store::referrals::get(&mut *tx, id)
         .await?
-        .ok_or(ApiError::NotFound("referral"))?;
+        .ok_or(AppError::NotFound("referral"))?;
     let parties = parties(&row, person);
     if parties.is_empty() {
-        return Err(ApiError::NotFound("referral"));
+        return Err(AppError::NotFound("referral"));
     }
     let from = ReferralStatus::parse(&row.status).unwrap_or(ReferralStatus::Sent);
     if !from.next().contains(&m.to) {
-        return Err(ApiError::IllegalTransition {
+        return Err(AppError::IllegalTransition {
             detail: format!(
                 "a referral that is {} cannot become {}",
                 from.as_str(),
@@ -250,7 +251,7 @@ pub async fn make_move(
         });
     }
     if !parties.iter().any(|p| from.may_move(m.to, *p)) {
-        return Err(ApiError::Forbidden(format!(
+        return Err(AppError::Forbidden(format!(
             "another party makes the move to {}",
             m.to.as_str()
         )));

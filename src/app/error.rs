@@ -42,6 +42,14 @@ pub enum AppError {
     /// The action conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// A move a state machine (a referral's lifecycle) does not allow from where it is.
+    #[error("{detail}")]
+    IllegalTransition {
+        /// What was refused.
+        detail: String,
+        /// The moves that are allowed instead.
+        allowed: Vec<String>,
+    },
     /// Too many attempts; a retry may succeed after the given number of seconds.
     #[error("too many attempts")]
     TooManyAttempts {

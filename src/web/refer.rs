@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::app::AppError;
 use crate::domain::values::parse_note;
 use crate::domain::{Email, PersonId};
 use crate::error::ApiError;
@@ -65,13 +66,13 @@ pub async fn refer(
     .await
     .map_err(|error| match error {
         // The form has one recipient field for both kinds.
-        ApiError::Unprocessable(mut errors) => {
+        AppError::Invalid(mut errors) => {
             for e in &mut errors {
                 if e.field.starts_with("recipient") {
                     e.field = "recipient".into();
                 }
             }
-            ApiError::Unprocessable(errors)
+            AppError::Invalid(errors)
         }
         other => other,
     })?;
