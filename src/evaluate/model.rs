@@ -17,7 +17,7 @@
 //! prediction = habit(seeker) + (sum_v p(v) * d(v, i) + k * crowd(i)) / (sum_v p(v) + k)
 //! ```
 //!
-//! * `p(v)` is the personal walk's mass (the search's own evidence, `network_evidence_for`);
+//! * `p(v)` is the personal walk's mass (times the rater's informativeness, below) (the search's own evidence, `network_evidence_for`);
 //! * `c(v)` is v's anchored credit (`graph::anchored_trust`: a longer walk from the seeker,
 //!   capped and convex), never a uniform share of everyone, so a crowd of fake accounts gets
 //!   no more than its attack edges let in, however large it is;
@@ -25,6 +25,14 @@
 //!   absolute mass: evidence is never normalised away, so a sybil region holding personal mass
 //!   M moves the circle's part by at most M / (M + k) of the scale, and one holding credit C
 //!   moves the crowd's part by at most C / (C + k2).
+//!
+//! Each rater also counts in proportion to how informative their ratings are: their spread
+//! around their own habit (shrunk like the habit), against `informative_spread` (a tenth) of
+//! the variance of a rater who rates at random, capped at 1. An account that rates every
+//! target alike counts about a tenth of an honest rater, so a crowd of them can hardly push
+//! an item nor dilute its honest raters' word; to count fully it must rate other items
+//! differently, which spends the same bounded mass on them. Both twins carry the factor
+//! (`f * (d + 1) / 2` and `f`), so the circle's sums are `sum p f d` and `sum p f`.
 //!
 //! `covered` says whether the seeker's own circle (the personal walk) reached a rater.
 
@@ -62,7 +70,7 @@ pub struct Model {
     scale: (f64, f64),
     plain_means: Vec<Option<f64>>,
     /// Per item, its raters and how far above their habit they rated it, on [-1, 1].
-    raters: Vec<Vec<(u32, f64)>>,
+    raters: Vec<Vec<(u32, f64, f64)>>,
     /// Per person, their habit: their mean rating on [0, 1], shrunk towards the middle.
     habits: Vec<f64>,
 }
@@ -129,15 +137,36 @@ impl Model {
             gave.0 += rescale(rating.value);
             gave.1 += 1;
         }
+        let counts: Vec<u32> = given.iter().map(|g| g.1).collect();
         let habits: Vec<f64> = given
             .into_iter()
             .map(|(total, count)| {
                 (total + params.rater_prior * 0.5) / (f64::from(count) + params.rater_prior)
             })
             .collect();
+        // How far each rater's ratings spread around their habit, shrunk like the habit,
+        // against `informative_spread` of a rater who rates uniformly at random (variance
+        // 1/12): someone who rates everything alike tells nothing about order, and counts
+        // for that much less.
+        let mut spread = vec![0.0; input.people];
+        for rating in input.ratings {
+            let d = rescale(rating.value) - habits[rating.rater as usize];
+            spread[rating.rater as usize] += d * d;
+        }
+        const UNIFORM: f64 = 1.0 / 12.0;
+        let info: Vec<f64> = spread
+            .iter()
+            .zip(&counts)
+            .map(|(&sum, &count)| {
+                let variance =
+                    (sum + params.rater_prior * UNIFORM) / (f64::from(count) + params.rater_prior);
+                (variance / (UNIFORM * params.informative_spread)).min(1.0)
+            })
+            .collect();
         for rating in input.ratings {
             let rater = person_id(rating.rater);
             let deviation = rescale(rating.value) - habits[rating.rater as usize];
+            let f = info[rating.rater as usize];
             let vouch = |builder: &mut GraphBuilder, twin, strength: f64| {
                 builder.vouch(
                     rater,
@@ -151,10 +180,10 @@ impl Model {
             vouch(
                 &mut builder,
                 value_twin(rating.item),
-                (deviation + 1.0) / 2.0,
+                f * (deviation + 1.0) / 2.0,
             )?;
-            vouch(&mut builder, weight_twin(rating.item), 1.0)?;
-            raters[rating.item as usize].push((rating.rater, deviation));
+            vouch(&mut builder, weight_twin(rating.item), f)?;
+            raters[rating.item as usize].push((rating.rater, deviation, f));
             let sum = &mut sums[rating.item as usize];
             sum.0 += rating.value;
             sum.1 += 1;
@@ -293,10 +322,10 @@ struct Crowd {
 impl Crowd {
     /// The credit-weighted mean of the item's raters' deviations from their habits, with
     /// `pseudo` of credit at no deviation.
-    fn estimate(&self, raters: &[(u32, f64)]) -> f64 {
+    fn estimate(&self, raters: &[(u32, f64, f64)]) -> f64 {
         let (mut sum, mut weight) = (0.0, self.pseudo);
-        for &(rater, deviation) in raters {
-            let credit = self.credit[rater as usize];
+        for &(rater, deviation, info) in raters {
+            let credit = self.credit[rater as usize] * info;
             sum += credit * deviation;
             weight += credit;
         }

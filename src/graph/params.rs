@@ -102,6 +102,13 @@ pub struct RankParams {
     /// of fake ratings could move the crowd's mean.
     #[serde(default = "defaults::rater_prior")]
     pub rater_prior: f64,
+    /// The spread of a rater's ratings around their habit at and above which they count fully
+    /// in a prediction, as a share of the variance of a rater who rates at random (1/12 on
+    /// [0, 1]); below it they count in proportion. 0.1: a rater who gave one item in ten a
+    /// rating a full point off their habit counts fully, while an account that rates all its
+    /// targets alike counts about a tenth (with 20 ratings; less, the more it rates).
+    #[serde(default = "defaults::informative_spread")]
+    pub informative_spread: f64,
 }
 
 /// Defaults of the fields added after parameters were first stored.
@@ -120,6 +127,9 @@ mod defaults {
     }
     pub(super) fn rater_prior() -> f64 {
         super::RankParams::default().rater_prior
+    }
+    pub(super) fn informative_spread() -> f64 {
+        super::RankParams::default().informative_spread
     }
     pub(super) fn pseudo_count() -> f64 {
         super::RankParams::default().pseudo_count
@@ -147,6 +157,7 @@ impl Default for RankParams {
             pseudo_count: 0.05,
             baseline_pseudo_count: 2.0,
             rater_prior: 0.2,
+            informative_spread: 0.1,
         }
     }
 }
