@@ -47,8 +47,14 @@ async fn start_server(pool: &PgPool) -> Server {
         .env("DATABASE_URL", database_url(pool))
         .env("VOUCHGRAPH_ADDR", format!("127.0.0.1:{port}"))
         .env("VOUCHGRAPH_ARGON2_MEMORY_KIB", "1024")
-        // Fifty logins from one address in a second is this test, not an attack.
+        // Fifty sign-ups and logins from one address in a second is this test, not an attack.
         .env("VOUCHGRAPH_LOGIN_PER_IP", "100000")
+        .env("VOUCHGRAPH_SIGNUP_PER_IP", "100000")
+        // 1,200 writes at once from one address: limits that would turn them away are not
+        // what this test is about.
+        .env("VOUCHGRAPH_CONNECTIONS_PER_IP", "100000")
+        .env("VOUCHGRAPH_RATE_ANONYMOUS", "1000000")
+        .env("VOUCHGRAPH_RATE_SESSION", "1000000")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
