@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
 
+use crate::forms::post_page_form_from;
 use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
 
 /// A server behind a trusted proxy: the test itself, on 127.0.0.1, plays the proxy and says
@@ -34,34 +35,13 @@ async fn login_from(app: &TestApp, client: &str, email: &str, password: &str) ->
 
 /// The page's login form posts through the same throttle.
 async fn page_login_from(app: &TestApp, client: &str, email: &str, password: &str) -> StatusCode {
-    let page = app
-        .client
-        .get(app.url("/login"))
-        .header("x-forwarded-for", client)
-        .send()
-        .await
-        .expect("sent");
-    let cookie = page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let token = cookie.split_once('=').unwrap().1.to_string();
-    app.client
-        .post(app.url("/login"))
-        .header("x-forwarded-for", client)
-        .header("cookie", cookie)
-        .form(&[
-            ("csrf", token.as_str()),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .expect("sent")
-        .status()
+    post_page_form_from(
+        app,
+        client,
+        "/login",
+        &[("email", email), ("password", password)],
+    )
+    .await
 }
 
 #[sqlx::test]

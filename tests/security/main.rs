@@ -20,6 +20,7 @@ mod helpers;
 
 mod authz;
 mod cookies;
+mod forms;
 mod login;
 mod logs;
 mod made_up;

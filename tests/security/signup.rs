@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
 
+use crate::forms::post_page_form_from;
 use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
 use crate::server;
 
@@ -26,35 +27,17 @@ async fn sign_up_from(app: &TestApp, client: &str, email: &str) -> StatusCode {
 }
 
 async fn page_sign_up_from(app: &TestApp, client: &str, email: &str) -> StatusCode {
-    let page = app
-        .client
-        .get(app.url("/signup"))
-        .header("x-forwarded-for", client)
-        .send()
-        .await
-        .expect("sent");
-    let cookie = page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let token = cookie.split_once('=').unwrap().1.to_string();
-    app.client
-        .post(app.url("/signup"))
-        .header("x-forwarded-for", client)
-        .header("cookie", cookie)
-        .form(&[
-            ("csrf", token.as_str()),
+    post_page_form_from(
+        app,
+        client,
+        "/signup",
+        &[
             ("display_name", "Page Person"),
             ("email", email),
             ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("sent")
-        .status()
+        ],
+    )
+    .await
 }
 
 #[sqlx::test]
