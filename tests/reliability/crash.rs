@@ -2,8 +2,6 @@
 //! then check that every acknowledged write survived, that nothing is half-written, and that
 //! the graph rebuilt at start equals the database edge by edge.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -14,72 +12,26 @@ use sqlx::PgPool;
 use tokio::sync::Mutex;
 
 use crate::instance::Instance;
+use crate::server::{self, Server};
 use crate::{database_edges, memory_edges, settled};
 
-/// A `vouchgraph serve` child process.
-struct Server {
-    child: Child,
-    address: String,
-}
-
-fn database_url(pool: &PgPool) -> String {
-    let options = pool.connect_options();
-    format!(
-        "postgres://{}@{}:{}/{}",
-        options.get_username(),
-        options.get_host(),
-        options.get_port(),
-        options
-            .get_database()
-            .expect("the test database has a name")
-    )
-}
-
+/// Starts the server binary over the test's database with the limits that would turn this
+/// test's one client away lifted: fifty sign-ups and logins and 1,200 writes at once from one
+/// address are the test, not an attack.
 async fn start_server(pool: &PgPool) -> Server {
-    // Ask the OS for a free port, then hand it to the child.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_vouchgraph"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url(pool))
-        .env("VOUCHGRAPH_ADDR", format!("127.0.0.1:{port}"))
-        .env("VOUCHGRAPH_ARGON2_MEMORY_KIB", "1024")
-        // Fifty sign-ups and logins from one address in a second is this test, not an attack.
-        .env("VOUCHGRAPH_LOGIN_PER_IP", "100000")
-        .env("VOUCHGRAPH_SIGNUP_PER_IP", "100000")
-        // 1,200 writes at once from one address: limits that would turn them away are not
-        // what this test is about.
-        .env("VOUCHGRAPH_CONNECTIONS_PER_IP", "100000")
-        .env("VOUCHGRAPH_RATE_ANONYMOUS", "1000000")
-        .env("VOUCHGRAPH_RATE_SESSION", "1000000")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the server binary starts");
-    let server = Server {
-        child,
-        address: format!("http://127.0.0.1:{port}"),
-    };
-    let client = Client::new();
-    let started = Instant::now();
-    loop {
-        let ready = client
-            .get(format!("{}/readyz", server.address))
-            .send()
-            .await;
-        if matches!(&ready, Ok(r) if r.status().is_success()) {
-            return server;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the server never got ready"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    server::start(
+        pool,
+        "127.0.0.1",
+        &[
+            ("VOUCHGRAPH_ARGON2_MEMORY_KIB", "1024"),
+            ("VOUCHGRAPH_LOGIN_PER_IP", "100000"),
+            ("VOUCHGRAPH_SIGNUP_PER_IP", "100000"),
+            ("VOUCHGRAPH_CONNECTIONS_PER_IP", "100000"),
+            ("VOUCHGRAPH_RATE_ANONYMOUS", "1000000"),
+            ("VOUCHGRAPH_RATE_SESSION", "1000000"),
+        ],
+    )
+    .await
 }
 
 /// One write and what acknowledging it promised.
@@ -190,8 +142,7 @@ async fn every_write_acknowledged_before_a_kill_9_survives_and_nothing_is_half_w
     while acks.load(Ordering::SeqCst) < 300 && started.elapsed() < Duration::from_secs(60) {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
-    server.child.kill().expect("SIGKILL is sent");
-    server.child.wait().unwrap();
+    server.kill();
     for task in tasks {
         let _ = task.await;
     }

@@ -5,6 +5,9 @@
 mod crash;
 mod instance;
 mod outage;
+#[path = "../security/server.rs"]
+#[allow(dead_code)]
+mod server;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};

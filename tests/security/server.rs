@@ -22,6 +22,14 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// Kills the process at once (SIGKILL) and waits for it: a crash, not a shutdown.
+    // The reliability binary shares this file and uses it; this one does not.
+    #[allow(dead_code)]
+    pub fn kill(&mut self) {
+        self.child.kill().expect("SIGKILL is sent");
+        self.child.wait().expect("the killed server is reaped");
+    }
+
     /// The process id, to read its memory in `/proc`.
     pub fn pid(&self) -> u32 {
         self.child.id()
