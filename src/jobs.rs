@@ -6,8 +6,8 @@ use serde_json::json;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
+use crate::app::referrals::{event, REFERRAL_TTL_DAYS};
 use crate::domain::ReferralStatus;
-use crate::referrals::{event, REFERRAL_TTL_DAYS};
 use crate::store;
 
 /// Expires referrals not accepted within 30 days, notifying the referrer and writing the

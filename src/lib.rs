@@ -15,7 +15,6 @@ pub mod import;
 pub mod jobs;
 pub mod partners;
 pub mod ratelimit;
-pub mod referrals;
 pub mod seeds;
 pub mod startup;
 pub mod state;

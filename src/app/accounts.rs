@@ -1,7 +1,6 @@
-//! Signing up: an account, its person in the graph, and the referrals that were waiting for
-//! its email.
+//! Signing up: an account, its person in the graph, and the invitation it came with.
 
-use crate::auth::{password, token};
+use crate::auth::password;
 use crate::domain::{Email, GeoPoint, Name, PersonId};
 use crate::feed::GraphChange;
 use crate::state::AppState;
@@ -25,8 +24,7 @@ pub struct SignUp<'a> {
     pub invite_token: Option<&'a str>,
 }
 
-/// Creates an account and its person, and hands it the referrals sent to its email before it
-/// existed. Every invalid field is reported at once (`email`, `display_name`, `password`,
+/// Creates an account and its person, and hands it the invitation whose token it brought. Every invalid field is reported at once (`email`, `display_name`, `password`,
 /// `lat`/`lon`, `invite_token`); an email already taken is a conflict.
 pub async fn sign_up(state: &AppState, input: SignUp<'_>) -> AppResult<PersonId> {
     let mut fields = Fields::new();
@@ -56,19 +54,10 @@ pub async fn sign_up(state: &AppState, input: SignUp<'_>) -> AppResult<PersonId>
         },
     )
     .await?;
+    // Only the invitation's token hands it over: an address nobody has proved is not enough.
     if let Some(invite) = input.invite_token {
-        let used =
-            store::referrals::use_invite_token(&mut tx, &token::hash(invite), email.as_str())
-                .await?;
-        if !used {
-            return Err(AppError::field(
-                "invite_token",
-                "this invitation is not valid for this email, or has expired or been used",
-            ));
-        }
+        super::referrals::claim(&mut tx, invite, email.as_str(), id).await?;
     }
-    // Referrals sent to this email before the account existed now belong to it.
-    store::referrals::attach_invitations(&mut tx, email.as_str(), id).await?;
     let change = GraphChange::PersonUpsert {
         id,
         name: name.as_str().to_string(),

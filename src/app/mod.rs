@@ -13,6 +13,7 @@
 //! | `accounts.rs` | sign up |
 //! | `partners.rs` | a partner's name and allowed origins, and its keys |
 //! | `providers.rs` | create a provider, and its owner editing it |
+//! | `referrals.rs` | send a referral, claim an invitation, move a referral through its life |
 //! | `search.rs` | rank the providers of a trade for a seeker |
 //! | `sessions.rs` | log in, start and end a session |
 //! | `error.rs` | [`AppError`] and [`FieldError`], and how database failures map to them |
@@ -25,6 +26,7 @@ pub mod accounts;
 pub mod error;
 pub mod partners;
 pub mod providers;
+pub mod referrals;
 pub mod search;
 pub mod sessions;
 pub mod trust;

@@ -94,21 +94,39 @@ pub struct EvaluateArgs {
     /// People (ids as in the trust file) whose trust seeds the global prior, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub seeds: Vec<String>,
-    /// Overrides the engine's `RankParams::alpha`, the walk's restart probability, to explore;
-    /// the default is the engine's own.
-    #[arg(long)]
-    pub alpha: Option<f64>,
+    /// Overrides one of the engine's `RankParams` to explore, as `name=value` (for example
+    /// `--param anchor_cap=0.001`), repeatable; the defaults are the engine's own.
+    #[arg(long = "param", value_parser = parse_param)]
+    pub params: Vec<(String, f64)>,
 }
 
 impl EvaluateArgs {
     /// The engine's parameters with this command's overrides.
-    pub fn params(&self) -> RankParams {
-        let engine = RankParams::default();
-        RankParams {
-            alpha: self.alpha.unwrap_or(engine.alpha),
-            ..engine
+    ///
+    /// # Errors
+    /// A name that is not a numeric field of `RankParams`.
+    pub fn params(&self) -> anyhow::Result<RankParams> {
+        let mut fields = serde_json::to_value(RankParams::default())?;
+        for (name, value) in &self.params {
+            match fields.get_mut(name.as_str()) {
+                Some(field) if field.is_number() => *field = serde_json::json!(value),
+                _ => anyhow::bail!("--param {name}: not a numeric ranking parameter"),
+            }
         }
+        Ok(serde_json::from_value(fields)?)
     }
+}
+
+/// `name=value`, as `--param` takes it.
+fn parse_param(text: &str) -> Result<(String, f64), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?}: expected name=value"))?;
+    let value: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("{value:?} is not a number"))?;
+    Ok((name.trim().to_owned(), value))
 }
 
 /// The people an operator names as seeds (`--seeds`), if any. Nothing else: the service has

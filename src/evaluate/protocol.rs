@@ -77,7 +77,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
     let queries: Vec<(u32, u32)> = split.test.iter().map(|r| (r.rater, r.item)).collect();
     let people = network.people().len();
     let items = ratings.items().len();
-    let params = args.params();
+    let params = args.params()?;
 
     let clean = Model::build(
         &ModelInput {

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::referrals::{allowed_moves, parties, Move, Recipient, SendReferral, Sent};
 use crate::app::validate::Fields;
 use crate::auth::token;
 use crate::domain::values::parse_note;
@@ -16,7 +17,6 @@ use crate::domain::{Email, PersonId, ProviderId, ReferralStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{parse_json, Json, Path, Query};
-use crate::referrals::{allowed_moves, parties, Move, Recipient, SendReferral, Sent};
 use crate::state::AppState;
 use crate::store;
 use crate::store::referrals::{ListScope, ReferralRow};
@@ -25,6 +25,7 @@ use crate::store::referrals::{ListScope, ReferralRow};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_referral))
+        .routes(routes!(claim_invitation))
         .routes(routes!(get_referral))
         .routes(routes!(transition))
         .routes(routes!(my_referrals))
@@ -41,24 +42,12 @@ pub struct NewReferralBody {
     pub trade: String,
     /// The recipient, if they have an account.
     pub recipient_id: Option<PersonId>,
-    /// Or their email: they get an invitation and the referral attaches when they sign up.
+    /// Or their email: always an invitation (whether or not the address has an account), which
+    /// its token hands to an account at sign-up or through `POST /v1/me/invitations`.
     pub recipient_email: Option<String>,
     /// A note, at most 1,000 characters.
     #[serde(default)]
     pub note: String,
-}
-
-/// Someone else who referred the same provider to the same recipient.
-#[derive(Serialize, ToSchema)]
-pub struct AlsoReferredView {
-    /// Their referral.
-    pub referral_id: i64,
-    /// Who.
-    pub referrer_id: PersonId,
-    /// Their name.
-    pub referrer_name: String,
-    /// Whether that referral holds the credit for the hire.
-    pub credited: bool,
 }
 
 /// A transition in a referral's history.
@@ -110,8 +99,10 @@ pub struct ReferralView {
     pub credited: bool,
     /// The moves the caller may make now.
     pub allowed_moves: Vec<ReferralStatus>,
-    /// Others who referred the same provider to the same recipient within 90 days.
-    pub also_referred_by: Vec<AlsoReferredView>,
+    /// To the recipient only: how many other people referred the same provider to them for
+    /// the same trade within 90 days (who they were is each sender's own business).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also_referred: Option<i64>,
     /// The history, when a single referral is fetched.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transitions: Option<Vec<TransitionView>>,
@@ -133,7 +124,11 @@ async fn view(
     with_history: bool,
 ) -> ApiResult<ReferralView> {
     let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Sent);
-    let also = store::referrals::also_referred_by(&state.pool, &r).await?;
+    let also_referred = if r.recipient_id == Some(caller) {
+        Some(store::referrals::also_referred_count(&state.pool, &r).await?)
+    } else {
+        None
+    };
     let transitions = if with_history {
         Some(
             store::referrals::transitions(&state.pool, r.id)
@@ -173,17 +168,7 @@ async fn view(
         outcome: r.outcome,
         rating: r.rating,
         credited: r.credited,
-        also_referred_by: also
-            .into_iter()
-            .map(
-                |(referral_id, referrer_id, referrer_name, credited)| AlsoReferredView {
-                    referral_id,
-                    referrer_id,
-                    referrer_name,
-                    credited,
-                },
-            )
-            .collect(),
+        also_referred,
         transitions,
         invite_token: None,
         created_at: r.created_at,
@@ -309,7 +294,7 @@ async fn create_inner(
     let recipient = recipient.expect("checked");
 
     let mut tx = state.pool.begin().await?;
-    let Sent { row, invite_token } = crate::referrals::send(
+    let Sent { row, invite_token } = crate::app::referrals::send(
         &mut tx,
         caller.person,
         &SendReferral {
@@ -356,12 +341,40 @@ fn view_in_tx(r: &ReferralRow, caller: PersonId) -> ReferralView {
         rating: None,
         credited: false,
         allowed_moves: allowed_moves(ReferralStatus::Sent, &parties),
-        also_referred_by: Vec::new(),
+        also_referred: None,
         transitions: None,
         invite_token: None,
         created_at: r.created_at,
         updated_at: r.updated_at,
     }
+}
+
+/// An invitation's token, to claim it.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimBody {
+    /// The token the invitation carried.
+    pub invite_token: String,
+}
+
+/// Claims an invitation sent by email to the caller's address: the referral becomes theirs.
+/// The token is the proof; a token that is wrong, used, expired or for another address is a
+/// 422 on `invite_token`.
+#[utoipa::path(post, path = "/v1/me/invitations", tag = "referrals", request_body = ClaimBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The referral, now the caller's", body = ReferralView)))]
+async fn claim_invitation(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<ClaimBody>,
+) -> ApiResult<axum::Json<ReferralView>> {
+    let id =
+        crate::app::referrals::claim_signed_in(&state, caller.person, body.invite_token.trim())
+            .await?;
+    let row = store::referrals::get(&state.pool, id)
+        .await?
+        .ok_or(ApiError::NotFound("referral"))?;
+    Ok(axum::Json(view(&state, row, caller.person, true).await?))
 }
 
 /// One referral with its history; only its parties may read it.
@@ -414,7 +427,7 @@ async fn transition(
     let note = fields.check("note", parse_note(&body.note));
     fields.finish()?;
 
-    crate::referrals::make_move(
+    crate::app::referrals::make_move(
         &state,
         caller.person,
         id,

@@ -449,13 +449,13 @@ async fn create_referral(
     note: &str,
 ) -> ApiResult<i64> {
     let mut tx = state.pool.begin().await?;
-    let sent = crate::referrals::send(
+    let sent = crate::app::referrals::send(
         &mut tx,
         referrer,
-        &crate::referrals::SendReferral {
+        &crate::app::referrals::SendReferral {
             provider: body.provider_id,
             trade,
-            recipient: crate::referrals::Recipient::Email(email.clone()),
+            recipient: crate::app::referrals::Recipient::Email(email.clone()),
             note,
             partner: Some(partner),
         },

@@ -188,28 +188,25 @@ pub async fn attribute_hire(tx: &mut PgConnection, hired: &ReferralRow) -> sqlx:
     Ok(())
 }
 
-/// The other people who referred the same provider to the same recipient for the same trade
-/// within 90 days of this referral.
-pub async fn also_referred_by(
-    db: impl PgExecutor<'_>,
-    r: &ReferralRow,
-) -> sqlx::Result<Vec<(i64, PersonId, String, bool)>> {
+/// How many other people referred the same provider to the same recipient for the same trade
+/// within 90 days of this referral: the recipient's to know, as a number only.
+pub async fn also_referred_count(db: impl PgExecutor<'_>, r: &ReferralRow) -> sqlx::Result<i64> {
     let Some(recipient) = r.recipient_id else {
-        return Ok(Vec::new());
+        return Ok(0);
     };
-    sqlx::query_as(
-        "select x.id, x.referrer_id, p.display_name, x.credited from referrals x
-         join people p on p.id = x.referrer_id
+    sqlx::query_scalar(
+        "select count(distinct x.referrer_id) from referrals x
          where x.provider_id = $1 and x.trade_id = $2 and x.recipient_id = $3 and x.id <> $4
-           and x.created_at between $5 - interval '90 days' and $5 + interval '90 days'
-         order by x.created_at, x.id",
+           and x.referrer_id <> $6
+           and x.created_at between $5 - interval '90 days' and $5 + interval '90 days'",
     )
     .bind(r.provider_id)
     .bind(r.trade_id)
     .bind(recipient)
     .bind(r.id)
     .bind(r.created_at)
-    .fetch_all(db)
+    .bind(r.referrer_id)
+    .fetch_one(db)
     .await
 }
 
@@ -275,24 +272,6 @@ pub async fn list(
     .await
 }
 
-/// Attaches pending email invitations to a newly signed-up account; returns their ids.
-pub async fn attach_invitations(
-    tx: &mut PgConnection,
-    email: &str,
-    person: PersonId,
-) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar(
-        "update referrals set recipient_id = $2, updated_at = now()
-         where recipient_id is null and lower(recipient_email) = lower($1)
-           and invite_expires_at > now() and referrer_id <> $2
-         returning id",
-    )
-    .bind(email)
-    .bind(person)
-    .fetch_all(&mut *tx)
-    .await
-}
-
 /// Replaces the token of an invitation that is still pending; false when it was used, has
 /// expired or already attached to an account.
 pub async fn replace_invite_token(
@@ -313,23 +292,30 @@ pub async fn replace_invite_token(
         > 0)
 }
 
-/// Marks an invitation token used, if it is live and for this email.
-pub async fn use_invite_token(
+/// Hands an invitation to `person` through its token: only while it is live and unused, when
+/// it was sent to `email` (the claimer's own address), and never to its referrer or the
+/// provider's owner. Marks the token used; returns the referral's id, or `None` when the
+/// token does not qualify.
+pub async fn claim_invitation(
     tx: &mut PgConnection,
     token_hash: &[u8],
     email: &str,
-) -> sqlx::Result<bool> {
-    Ok(sqlx::query(
-        "update referrals set invite_used_at = now()
-         where invite_token_hash = $1 and invite_used_at is null and invite_expires_at > now()
-           and lower(recipient_email) = lower($2)",
+    person: PersonId,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "update referrals r set recipient_id = $3, invite_used_at = now(), updated_at = now()
+         from providers p
+         where p.id = r.provider_id and r.invite_token_hash = $1 and r.invite_used_at is null
+           and r.invite_expires_at > now() and r.recipient_id is null
+           and lower(r.recipient_email) = lower($2)
+           and r.referrer_id <> $3 and p.owner_id <> $3
+         returning r.id",
     )
     .bind(token_hash)
     .bind(email)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        > 0)
+    .bind(person)
+    .fetch_optional(&mut *tx)
+    .await
 }
 
 /// Expires referrals still `sent` after `days` days; returns the expired rows' ids.

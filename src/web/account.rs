@@ -20,10 +20,12 @@ use crate::state::AppState;
 use super::page::{render, see_other, Chrome, WebError};
 use super::session::{csrf_field, form_token, safe_next, with_session, Posted, Visitor, WebQuery};
 
-/// `?next=` on the login and sign-up pages.
+/// `?next=` on the login and sign-up pages, and `?invite=` (an invitation's token) on the
+/// sign-up page.
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    invite: Option<String>,
 }
 
 #[derive(Template)]
@@ -108,6 +110,9 @@ pub struct SignupForm {
     #[serde(default)]
     lon: String,
     next: Option<String>,
+    /// The invitation's token, when the visitor came through an invitation link.
+    #[serde(default)]
+    invite: String,
 }
 
 /// One message per field that was refused.
@@ -117,6 +122,7 @@ struct SignupErrors {
     email: Option<String>,
     password: Option<String>,
     home: Option<String>,
+    invite: Option<String>,
 }
 
 impl SignupErrors {
@@ -133,6 +139,7 @@ impl SignupErrors {
                         "display_name" => errors.display_name = Some(message),
                         "password" => errors.password = Some(message),
                         "lat" | "lon" => home.push(format!("{field}: {message}")),
+                        "invite_token" => errors.invite = Some(message),
                         _ => {
                             return Err(
                                 AppError::Invalid(vec![FieldError { field, message }]).into()
@@ -178,7 +185,10 @@ pub async fn signup_page(
     let page = SignupPage {
         chrome: Chrome::new(&state, &visitor, "signup", "Sign up").await?,
         csrf,
-        form: SignupForm::default(),
+        form: SignupForm {
+            invite: query.invite.unwrap_or_default(),
+            ..SignupForm::default()
+        },
         next: query.next.unwrap_or_default(),
         errors: SignupErrors::default(),
     };
@@ -196,7 +206,7 @@ pub async fn signup(
         password: form.password.clone(),
         display_name: &form.display_name,
         home: GeoPoint::parse_text(&form.lat, &form.lon),
-        invite_token: None,
+        invite_token: Some(form.invite.trim()).filter(|token| !token.is_empty()),
     };
     let id = match accounts::sign_up(&state, input).await {
         Ok(id) => id,

@@ -21,6 +21,7 @@
 //! | `search.rs` | `/search`: ranked providers with their trust paths |
 //! | `provider.rs`, `refer.rs` | `/providers/{id}`: profile, vouches, vouch and refer forms |
 //! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
+//! | `invitation.rs` | `/invitation?token=`: an invitation link claimed, or on to sign-up |
 //! | `network.rs`, `network_query.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
 //! | `owner.rs`, `dashboard.rs` | a provider's profile editor and dashboard (owner only) |
 //! | `partners.rs`, `partner_webhooks.rs` | `/partners`: a partner's keys, origins, widget snippet and webhooks (owner only) |
@@ -31,6 +32,7 @@ mod assets;
 mod circle;
 mod dashboard;
 mod home;
+mod invitation;
 mod network;
 mod network_query;
 mod owner;
@@ -72,6 +74,10 @@ pub fn router() -> Router<AppState> {
         .route("/providers/{id}/dashboard", get(dashboard::dashboard))
         .route("/referrals", get(referrals::referrals))
         .route("/referrals/{id}/move", post(referrals::make_move))
+        .route(
+            "/invitation",
+            get(invitation::invitation).post(invitation::claim),
+        )
         .route("/inbox", get(referrals::inbox))
         .route("/inbox/read-all", post(referrals::read_all))
         .route(

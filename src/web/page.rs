@@ -106,7 +106,7 @@ fn notice(key: &str) -> Option<&'static str> {
         "vouched" => "Thanks: your vouch is saved.",
         "withdrawn" => "Your vouch is withdrawn.",
         "referred" => "Referral sent.",
-        "invited" => "Referral sent: they will see it when they sign up with that email.",
+        "claimed" => "The invitation is yours: the referral is in your list.",
         "moved" => "Referral updated.",
         "read" => "All notifications are marked read.",
         "saved" => "Your profile is saved.",

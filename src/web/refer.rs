@@ -1,18 +1,20 @@
 //! The "refer to someone" form on a provider's page: creates a referral through the same store
 //! calls, checks, notifications and outbox event as `POST /v1/referrals`.
 
+use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::app::referrals::{Recipient, SendReferral};
 use crate::app::AppError;
 use crate::domain::values::parse_note;
 use crate::domain::{Email, PersonId};
 use crate::error::ApiError;
-use crate::referrals::{Recipient, SendReferral};
 use crate::state::AppState;
 
-use super::page::{see_other, WebError};
+use super::page::{render, see_other, Chrome, WebError};
 use super::provider::provider_id;
 use super::session::Posted;
 
@@ -40,6 +42,7 @@ fn parse_recipient(raw: &str) -> Result<Recipient, ApiError> {
 pub async fn refer(
     State(state): State<AppState>,
     Path(raw): Path<String>,
+    headers: HeaderMap,
     Posted { visitor, form }: Posted<ReferForm>,
 ) -> Result<Response, WebError> {
     let provider = provider_id(&raw)?;
@@ -52,7 +55,7 @@ pub async fn refer(
     let typed = parse_recipient(&form.recipient)?;
 
     let mut tx = state.pool.begin().await?;
-    let sent = crate::referrals::send(
+    let sent = crate::app::referrals::send(
         &mut tx,
         me.person,
         &SendReferral {
@@ -77,14 +80,47 @@ pub async fn refer(
         other => other,
     })?;
     tx.commit().await?;
-    // The invitation reaches them by email (the outbox's job); when they sign up with that
-    // address the referral attaches to their account, token or not.
-    let done = if sent.invite_token.is_none() {
-        "referred"
-    } else {
-        "invited"
-    };
-    Ok(see_other(&format!("/referrals?done={done}#sent")))
+    // A person's number is a referral; an email address always an invitation, whether or
+    // not it has an account, so the answer tells nothing about who has one. Its link is
+    // shown once, here, for the sender to pass on.
+    match sent.invite_token {
+        None => Ok(see_other("/referrals?done=referred#sent")),
+        Some(token) => {
+            let page = InvitedPage {
+                chrome: Chrome::new(&state, &visitor, "referrals", "Invitation ready").await?,
+                link: invitation_link(&headers, &token),
+                email: sent.row.recipient_email.unwrap_or_default(),
+                provider_name: sent.row.provider_name,
+            };
+            render(StatusCode::CREATED, &page)
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "invited.html")]
+struct InvitedPage {
+    chrome: Chrome,
+    link: String,
+    email: String,
+    provider_name: String,
+}
+
+/// The link an invitee opens: this site's own address, as the sender reached it (loopback
+/// over plain HTTP, anything else over HTTPS).
+fn invitation_link(headers: &HeaderMap, token: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let local =
+        host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]");
+    let scheme = if local { "http" } else { "https" };
+    format!("{scheme}://{host}/invitation?token={token}")
 }
 
 #[cfg(test)]

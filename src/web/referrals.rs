@@ -15,7 +15,7 @@ use crate::store::referrals::{ListScope, ReferralRow};
 
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::session::{Posted, Visitor};
-use crate::referrals::{allowed_moves, make_move as apply_move, parties, Move};
+use crate::app::referrals::{allowed_moves, make_move as apply_move, parties, Move};
 
 /// How many referrals of each kind the page lists.
 const PAGE: i64 = 50;

@@ -12,6 +12,8 @@
 //!   connections, while others are served.
 //! * `ssrf`: webhook URLs that reach this machine or its network are refused at registration,
 //!   and the delivery log never shows an address a name resolved to.
+//! * `referrals`: a person sees only their own referrals; an email referral never tells
+//!   whether the address has an account; an invitation reaches only its token's holder.
 //! * `cookies`: session cookies are `Secure` by default outside loopback.
 
 #[path = "../api/helpers.rs"]
@@ -25,6 +27,7 @@ mod login;
 mod logs;
 mod made_up;
 mod nul;
+mod referrals;
 mod seed;
 mod server;
 mod signup;

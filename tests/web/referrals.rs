@@ -50,8 +50,22 @@ async fn a_vouch_and_a_referral_made_on_pages_reach_the_recipient_and_the_owner(
     let response = app
         .post_form(&format!("{base}/refer"), Some(&cleo.cookie()), &refer)
         .await;
-    assert_eq!(location(&response), "/referrals?done=referred#sent");
+    // An email address is always an invitation: its link is shown once, for Cleo to pass on,
+    // and Fran, logged in, takes the referral with it.
+    let invited = expect_page(response, StatusCode::CREATED).await;
     assert_eq!(count(&app.pool, "referrals").await, 1);
+    let start = invited
+        .find("/invitation?token=")
+        .expect("an invitation link");
+    let link: String = invited[start..].chars().take_while(|c| *c != '"').collect();
+    let landing = app.html(&link, Some(&fran.cookie())).await;
+    assert!(landing.contains("Take the referral"), "{landing}");
+    let token = link.trim_start_matches("/invitation?token=");
+    let claim = [("csrf", fran.csrf.as_str()), ("token", token)];
+    let response = app
+        .post_form("/invitation", Some(&fran.cookie()), &claim)
+        .await;
+    assert!(location(&response).starts_with("/referrals?done=claimed#r"));
 
     let inbox = app.html("/inbox", Some(&fran.cookie())).await;
     assert!(inbox.contains("Cleo Customer referred Rossi Tiling (tiler) to you."));

@@ -54,7 +54,14 @@ test("a vouch and a referral reach the provider's dashboard", h.SLOW, async () =
   await referForm.getByLabel(/Their email/).fill(friend.email);
   await referForm.getByLabel(/A note/).fill("Mario did our kitchen, you'll like him.");
   await referForm.getByRole("button", { name: "Send referral" }).click();
-  await page.waitForURL(/\/referrals\?done=referred/);
+  // An email address gets an invitation link, shown once, which the friend opens logged in.
+  await page.getByRole("heading", { level: 1, name: "Invitation ready" }).waitFor();
+  await h.checkA11y(page, "the invitation link");
+  const link = new URL(await page.getByLabel("Invitation link").inputValue());
+  await friendPage.goto(link.pathname + link.search);
+  await friendPage.getByRole("button", { name: "Take the referral" }).click();
+  await friendPage.waitForURL(/\/referrals\?done=claimed/);
+  await page.goto("/referrals");
   const sent = page.locator("#sent li.referral").filter({ hasText: friend.name }).first();
   assert.match(await sent.textContent(), /Rossi Tiling/);
   assert.match(await sent.locator(".status").textContent(), /sent/);

@@ -53,7 +53,9 @@ pub fn event(r: &ReferralRow, status: ReferralStatus) -> serde_json::Value {
         "trade": r.trade,
         "referrer_id": r.referrer_id,
         "referrer_name": r.referrer_name,
-        "recipient_id": r.recipient_id,
+        // Who accepted an emailed invitation is theirs to tell: a partner that sent it (or
+        // anyone reading the events) would otherwise learn which person an address belongs to.
+        "recipient_id": if r.recipient_email.is_some() { None } else { r.recipient_id },
         "status": status.as_str(),
     })
 }
@@ -63,7 +65,8 @@ pub fn event(r: &ReferralRow, status: ReferralStatus) -> serde_json::Value {
 pub enum Recipient {
     /// A person with an account.
     Person(PersonId),
-    /// An email address: an account with it, or an invitation that attaches on sign-up.
+    /// An email address: always an invitation, which attaches to an account only through its
+    /// token.
     Email(Email),
 }
 
@@ -113,17 +116,28 @@ pub async fn send(
             "this provider does not offer that trade",
         ));
     }
-    // An email that already has an account is a referral to that person.
-    let recipient = match &req.recipient {
+    // An email is always an invitation, whether or not an account has that address: the
+    // sender must not learn which addresses have accounts (nothing in the answer, the
+    // notifications or the work done differs), and an unproved address must not receive
+    // what was meant for its real owner. The invitation attaches only through its token.
+    let (recipient, invite_email) = match &req.recipient {
         Recipient::Person(id) => {
             if !store::accounts::exists(&mut *tx, *id).await? {
                 return Err(AppError::field(recipient_field, "no such person"));
             }
-            Some(*id)
+            (Some(*id), None)
         }
-        Recipient::Email(email) => store::accounts::credentials_by_email(&mut *tx, email.as_str())
-            .await?
-            .map(|(id, _)| id),
+        Recipient::Email(email) => {
+            // The sender's own address is theirs to know.
+            let own = store::accounts::get(&mut *tx, referrer).await?;
+            if own.is_some_and(|account| account.email.eq_ignore_ascii_case(email.as_str())) {
+                return Err(AppError::field(
+                    recipient_field,
+                    "you cannot refer yourself",
+                ));
+            }
+            (None, Some(email.as_str()))
+        }
     };
     if recipient == Some(referrer) {
         return Err(AppError::field(
@@ -137,10 +151,6 @@ pub async fn send(
             "you cannot refer a provider to its own owner",
         ));
     }
-    let invite_email = match (&req.recipient, recipient) {
-        (Recipient::Email(email), None) => Some(email.as_str()),
-        _ => None,
-    };
     let invite_token = invite_email.map(|_| token::generate());
     let expires = time::OffsetDateTime::now_utc() + time::Duration::days(REFERRAL_TTL_DAYS as i64);
     let id = store::referrals::create(
@@ -174,6 +184,47 @@ pub async fn send(
     }
     store::notifications::outbox(tx, "referral.created", &payload).await?;
     Ok(Sent { row, invite_token })
+}
+
+/// Hands the emailed invitation whose token this is to `person`, whose account has the address
+/// `email`, inside the caller's transaction, and tells them of it. The token is the proof:
+/// an account that merely claims the invited address gets nothing.
+pub async fn claim(
+    tx: &mut PgConnection,
+    invite_token: &str,
+    email: &str,
+    person: PersonId,
+) -> Result<i64, AppError> {
+    let id = store::referrals::claim_invitation(tx, &token::hash(invite_token), email, person)
+        .await?
+        .ok_or_else(|| {
+            AppError::field(
+                "invite_token",
+                "this invitation is not valid for this email, or has expired or been used",
+            )
+        })?;
+    let row = store::referrals::get(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound("referral"))?;
+    let status = ReferralStatus::parse(&row.status).unwrap_or(ReferralStatus::Sent);
+    store::notifications::notify(tx, person, "referral.received", &event(&row, status)).await?;
+    Ok(id)
+}
+
+/// A signed-in person claims an invitation sent to their address (`claim`), in a transaction
+/// of its own; returns the referral's id.
+pub async fn claim_signed_in(
+    state: &AppState,
+    person: PersonId,
+    invite_token: &str,
+) -> Result<i64, AppError> {
+    let mut tx = state.pool.begin().await?;
+    let account = store::accounts::get(&mut *tx, person)
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    let id = claim(&mut tx, invite_token, &account.email, person).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// A requested move, already parsed.
