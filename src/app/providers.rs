@@ -2,7 +2,7 @@
 //! current profile with the changes laid over it, checked as if new.
 
 use crate::domain::values::parse_radius_km;
-use crate::domain::{GeoPoint, Name, PersonId, ProviderId, TradeId};
+use crate::domain::{GeoPoint, Name, PersonId, ProviderId, Stance, TradeId, Visibility};
 use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
@@ -106,8 +106,12 @@ pub async fn create_provider(
     stored(state, id).await
 }
 
-/// Edits a provider; only its owner may. Vouches for a trade it no longer offers are withdrawn
-/// with the trade, and their withdrawal is recorded like any other. Returns it as stored.
+/// Edits a provider; only its owner may. Returns it as stored.
+///
+/// Vouches belong to the people who gave them, so no edit deletes one: a trade the provider
+/// stops offering hides its vouches (the live graph drops them, partners hear `vouch.revoked`
+/// for the public ones), and offering it again brings them back, weighed by each voucher's
+/// track record as it stands then (partners hear `vouch.created`).
 pub async fn update_provider(
     state: &AppState,
     editor: PersonId,
@@ -127,20 +131,78 @@ pub async fn update_provider(
         .await?
         .ok_or(AppError::NotFound("provider"))?;
     let valid = validate(state, patch.over(current))?;
-    let dropped = store::vouches::revoke_for_dropped_trades(&mut tx, id, &valid.trades).await?;
+    let before = store::providers::trade_ids(&mut *tx, id).await?;
+    let dropped: Vec<TradeId> = before
+        .iter()
+        .filter(|t| !valid.trades.contains(t))
+        .copied()
+        .collect();
+    let added: Vec<TradeId> = valid
+        .trades
+        .iter()
+        .filter(|t| !before.contains(t))
+        .copied()
+        .collect();
     store::providers::update(&mut tx, id, &valid.fields()).await?;
-    for (person, trade) in dropped {
-        let revoke = GraphChange::VouchRevoke {
-            person,
-            provider: id,
-            trade,
-        };
-        store::changes::record(&mut tx, Some(editor), &revoke).await?;
-    }
+    // The provider first, so that vouches shown again find their trade in the live graph.
     store::changes::record(&mut tx, Some(editor), &valid.upsert(id, owner)).await?;
+    for vouch in store::vouches::for_trades(&mut tx, id, &dropped).await? {
+        let hide = GraphChange::VouchRevoke {
+            person: vouch.person_id,
+            provider: id,
+            trade: vouch.trade_id,
+        };
+        store::changes::record(&mut tx, Some(editor), &hide).await?;
+        vouch_event(state, &mut tx, "vouch.revoked", id, &vouch, false).await?;
+    }
+    for vouch in store::vouches::for_trades(&mut tx, id, &added).await? {
+        let (Some(stance), Some(visibility)) = (
+            Stance::parse(&vouch.stance),
+            Visibility::parse(&vouch.visibility),
+        ) else {
+            continue;
+        };
+        let strength = store::track_records::strength_of(&mut *tx, vouch.person_id).await?;
+        let show = GraphChange::VouchSet {
+            person: vouch.person_id,
+            provider: id,
+            trade: vouch.trade_id,
+            stance,
+            visibility,
+            note: vouch.note.clone(),
+            strength,
+        };
+        store::changes::record(&mut tx, Some(editor), &show).await?;
+        vouch_event(state, &mut tx, "vouch.created", id, &vouch, true).await?;
+    }
     tx.commit().await?;
     state.live.catch_up_after_write(&state.pool).await;
     stored(state, id).await
+}
+
+/// The partners' event for a vouch a trade change hid or showed again, as `app::vouches` writes
+/// it for the voucher's own changes: with its content only when it is shown (`with_content`).
+async fn vouch_event(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    kind: &str,
+    provider: ProviderId,
+    vouch: &store::vouches::StoredVouch,
+    with_content: bool,
+) -> AppResult<()> {
+    let public = vouch.visibility == Visibility::Public.as_str();
+    let trade = state.live.trade_slug(vouch.trade_id).unwrap_or_default();
+    let mut event = serde_json::json!({
+        "person_id": vouch.person_id, "provider_id": provider, "trade": trade,
+        "visibility": if public { "public" } else { "restricted" },
+    });
+    if with_content {
+        event["stance"] = serde_json::json!(vouch.stance);
+        event["note"] = serde_json::json!(vouch.note);
+        event["visibility"] = serde_json::json!(vouch.visibility);
+    }
+    store::notifications::outbox(tx, kind, &event).await?;
+    Ok(())
 }
 
 async fn stored(state: &AppState, id: ProviderId) -> AppResult<ProviderRow> {

@@ -324,7 +324,9 @@ pub async fn make_move(
         store::notifications::notify(&mut tx, party, "referral.status_changed", &payload).await?;
     }
     store::notifications::outbox(&mut tx, "referral.status_changed", &payload).await?;
-    let completing = m.to == ReferralStatus::Completed;
+    // Only the recipient's outcome counts in the referrer's track record
+    // (`store::track_records`), so only their completion re-weighs it.
+    let completing = m.to == ReferralStatus::Completed && row.recipient_id == Some(person);
     if completing {
         // The outcome changes the referrer's track record, so all their vouches are
         // re-weighed in this transaction. Last: it takes the change feed's lock until commit.

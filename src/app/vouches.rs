@@ -44,6 +44,7 @@ pub async fn set_vouch(
             "you cannot vouch for your own business".into(),
         ));
     }
+    let was_public = is_public(&mut tx, voucher, input.provider, input.trade).await?;
     store::vouches::set(
         &mut tx,
         voucher,
@@ -66,6 +67,15 @@ pub async fn set_vouch(
         "stance": input.stance.as_str(), "note": note,
         "visibility": input.visibility.as_str(),
     });
+    // A public vouch made network-only or private leaves partners' view: they hear that it
+    // is gone (as if withdrawn), and nothing of what it now says.
+    if was_public && input.visibility != Visibility::Public {
+        let gone = serde_json::json!({
+            "person_id": voucher, "provider_id": input.provider, "trade": input.trade,
+            "visibility": "public",
+        });
+        store::notifications::outbox(&mut tx, "vouch.revoked", &gone).await?;
+    }
     store::notifications::outbox(&mut tx, "vouch.created", &event).await?;
     let change = GraphChange::VouchSet {
         person: voucher,
@@ -94,11 +104,16 @@ pub async fn withdraw_vouch(
     trade_slug: &str,
 ) -> AppResult<()> {
     let mut tx = state.pool.begin().await?;
-    let (_, trade) = provider_trade(state, &mut tx, provider, trade_slug).await?;
-    let was_public = store::vouches::visible_for_provider(&mut *tx, provider, None)
+    // A vouch hidden because its provider dropped the trade is still its voucher's to
+    // withdraw: only the provider and the trade need to exist.
+    store::providers::owner_for_update(&mut tx, provider)
         .await?
-        .iter()
-        .any(|v| v.person_id == voucher && v.trade == trade_slug);
+        .ok_or(AppError::NotFound("provider"))?;
+    let trade = state
+        .live
+        .trade_by_slug(trade_slug)
+        .ok_or_else(|| AppError::field("trade", format!("unknown trade {trade_slug:?}")))?;
+    let was_public = is_public(&mut tx, voucher, provider, trade_slug).await?;
     if !store::vouches::revoke(&mut tx, voucher, provider, trade).await? {
         return Err(AppError::NotFound("vouch"));
     }
@@ -117,6 +132,22 @@ pub async fn withdraw_vouch(
     tx.commit().await?;
     state.live.catch_up_after_write(&state.pool).await;
     Ok(())
+}
+
+/// Whether `voucher`'s vouch for the provider in this trade is public now (and so seen by
+/// partners).
+async fn is_public(
+    tx: &mut PgConnection,
+    voucher: PersonId,
+    provider: ProviderId,
+    trade: &str,
+) -> AppResult<bool> {
+    Ok(
+        store::vouches::visible_for_provider(&mut *tx, provider, None)
+            .await?
+            .iter()
+            .any(|v| v.person_id == voucher && v.trade == trade),
+    )
 }
 
 /// Checks that the provider exists and offers the trade; returns its owner and the trade. The

@@ -211,7 +211,7 @@ async fn top_public_vouches(
         "select p.display_name, v.stance, v.note,
                 (select count(*) from trust_edges te
                  where te.trustee_id = v.person_id and te.visibility = 'public') as trusted_by
-         from vouches v join people p on p.id = v.person_id
+         from offered_vouches v join people p on p.id = v.person_id
          where v.provider_id = $1 and v.visibility = 'public' and ($2::int is null or v.trade_id = $2)
          order by (v.stance = 'recommend') desc, trusted_by desc, v.updated_at desc
          limit 3",

@@ -102,7 +102,7 @@ pub async fn load_snapshot(pool: &PgPool) -> anyhow::Result<Snapshot> {
     let strengths = crate::store::track_records::all_strengths(&mut *tx).await?;
     {
         let mut vouches = sqlx::query_as::<_, (PersonId, ProviderId, TradeId, String, String)>(
-            "select person_id, provider_id, trade_id, stance, visibility from vouches order by person_id",
+            "select person_id, provider_id, trade_id, stance, visibility from offered_vouches order by person_id",
         )
         .fetch(&mut *tx);
         while let Some((person, provider, trade, stance, visibility)) = vouches.try_next().await? {

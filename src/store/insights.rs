@@ -42,7 +42,7 @@ pub async fn referrers(
          from referrals r
          join people p on p.id = r.referrer_id
          left join lateral (
-            select v.stance, t.slug from vouches v join trades t on t.id = v.trade_id
+            select v.stance, t.slug from offered_vouches v join trades t on t.id = v.trade_id
             where v.person_id = r.referrer_id and v.provider_id = r.provider_id
               and (v.visibility = 'public' or (v.visibility = 'network' and exists (
                     select 1 from trust_edges te where te.truster_id = v.person_id and te.trustee_id = $2
@@ -121,7 +121,7 @@ pub async fn vouch_counts(
         "select t.slug,
             count(*) filter (where v.stance = 'recommend'),
             count(*) filter (where v.stance = 'warn')
-         from vouches v join trades t on t.id = v.trade_id
+         from offered_vouches v join trades t on t.id = v.trade_id
          where v.provider_id = $1
            and (v.visibility = 'public' or (v.visibility = 'network' and exists (
                 select 1 from trust_edges te where te.truster_id = v.person_id and te.trustee_id = $2

@@ -28,7 +28,7 @@ pub async fn profile(db: impl PgExecutor<'_>, id: PersonId) -> sqlx::Result<Opti
         "select p.id, p.display_name, p.created_at,
             (select count(*) from trust_edges t where t.trustee_id = p.id and t.visibility = 'public') as trusted_by,
             (select count(*) from trust_edges t where t.truster_id = p.id and t.visibility = 'public') as trusts,
-            (select count(*) from vouches v where v.person_id = p.id and v.visibility = 'public') as vouches
+            (select count(*) from offered_vouches v where v.person_id = p.id and v.visibility = 'public') as vouches
          from people p where p.id = $1",
     )
     .bind(id)

@@ -8,17 +8,24 @@ use sqlx::{PgConnection, PgExecutor};
 use crate::domain::track_record::vouch_strength;
 use crate::domain::PersonId;
 
+/// The referrals whose outcome counts in their referrer's track record: completed by their
+/// recipient, the customer who hired. The provider's owner may complete a referral too, but
+/// an outcome they give would let a provider punish or reward the people who send them work.
+const COUNTED: &str = "r.status = 'completed' and exists (
+    select 1 from referral_transitions t
+    where t.referral_id = r.id and t.to_status = 'completed' and t.actor_id = r.recipient_id)";
+
 /// The vouch strength of every recommender with at least one completed referral; everyone
 /// else's is 1.0.
 pub async fn all_strengths(db: impl PgExecutor<'_>) -> sqlx::Result<HashMap<PersonId, f32>> {
     // One pass over completed referrals at start-up; the outcome check constraint makes
     // "completed" and "has an outcome" the same thing.
-    let rows: Vec<(PersonId, i64, i64)> = sqlx::query_as(
+    let rows: Vec<(PersonId, i64, i64)> = sqlx::query_as(&format!(
         "select referrer_id,
-                count(*) filter (where outcome = 'good'),
-                count(*) filter (where outcome = 'bad')
-         from referrals where status = 'completed' group by referrer_id",
-    )
+                    count(*) filter (where outcome = 'good'),
+                    count(*) filter (where outcome = 'bad')
+             from referrals r where {COUNTED} group by referrer_id"
+    ))
     .fetch_all(db)
     .await?;
     Ok(rows
@@ -30,10 +37,10 @@ pub async fn all_strengths(db: impl PgExecutor<'_>) -> sqlx::Result<HashMap<Pers
 /// One recommender's vouch strength, as of the caller's transaction.
 pub async fn strength_of(db: impl PgExecutor<'_>, person: PersonId) -> sqlx::Result<f32> {
     // referrals_referrer (referrer_id, id desc) finds their referrals.
-    let (good, bad): (i64, i64) = sqlx::query_as(
+    let (good, bad): (i64, i64) = sqlx::query_as(&format!(
         "select count(*) filter (where outcome = 'good'), count(*) filter (where outcome = 'bad')
-         from referrals where referrer_id = $1 and status = 'completed'",
-    )
+         from referrals r where referrer_id = $1 and {COUNTED}"
+    ))
     .bind(person)
     .fetch_one(db)
     .await?;
@@ -53,7 +60,7 @@ pub async fn reapply_vouches(tx: &mut PgConnection, person: PersonId) -> sqlx::R
              'kind', 'vouch.set', 'person', v.person_id, 'provider', v.provider_id,
              'trade', v.trade_id, 'stance', v.stance, 'visibility', v.visibility,
              'note', v.note, 'strength', $2::real)
-         from vouches v where v.person_id = $1 order by v.provider_id, v.trade_id",
+         from offered_vouches v where v.person_id = $1 order by v.provider_id, v.trade_id",
     )
     .bind(person)
     .bind(strength)

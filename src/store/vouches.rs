@@ -79,7 +79,7 @@ pub async fn visible_for_provider(
 ) -> sqlx::Result<Vec<VouchRow>> {
     sqlx::query_as(
         "select v.person_id, p.display_name, t.slug as trade, v.stance, v.note, v.visibility, v.updated_at
-         from vouches v
+         from offered_vouches v
          join people p on p.id = v.person_id
          join trades t on t.id = v.trade_id
          where v.provider_id = $1
@@ -98,19 +98,35 @@ pub async fn visible_for_provider(
     .await
 }
 
-/// Deletes the vouches for trades a provider no longer offers, returning (person, trade) of
-/// each, so the caller can record their revocation in the change feed.
-pub async fn revoke_for_dropped_trades(
+/// A stored vouch, as a provider's change of trades hides or shows it again.
+#[derive(sqlx::FromRow)]
+pub struct StoredVouch {
+    /// The voucher.
+    pub person_id: PersonId,
+    /// The trade.
+    pub trade_id: TradeId,
+    /// `recommend` or `warn`.
+    pub stance: String,
+    /// `public`, `network` or `private`.
+    pub visibility: String,
+    /// The note.
+    pub note: String,
+}
+
+/// Every vouch stored for these trades of a provider, whether the provider offers them now
+/// or not: a trade it drops hides them, a trade it offers again shows them again. Vouches are
+/// their vouchers', so nothing a provider does deletes them.
+pub async fn for_trades(
     tx: &mut PgConnection,
     provider: ProviderId,
-    kept: &[TradeId],
-) -> sqlx::Result<Vec<(PersonId, TradeId)>> {
+    trades: &[TradeId],
+) -> sqlx::Result<Vec<StoredVouch>> {
     sqlx::query_as(
-        "delete from vouches where provider_id = $1 and not (trade_id = any($2))
-         returning person_id, trade_id",
+        "select person_id, trade_id, stance, visibility, note from vouches
+         where provider_id = $1 and trade_id = any($2) order by person_id, trade_id",
     )
     .bind(provider)
-    .bind(kept)
+    .bind(trades)
     .fetch_all(&mut *tx)
     .await
 }

@@ -72,7 +72,7 @@ pub async fn vouches_by(
     sqlx::query_as(
         "select v.person_id, v.provider_id, pr.name as provider_name, v.trade_id,
                 tr.name as trade_name, v.stance
-         from vouches v
+         from offered_vouches v
          join providers pr on pr.id = v.provider_id
          join trades tr on tr.id = v.trade_id
          where v.person_id = any($2)

@@ -229,7 +229,7 @@ async fn withdrawing_a_vouch_is_a_204_and_withdrawing_it_again_is_a_404(pool: Pg
 }
 
 #[sqlx::test]
-async fn dropping_a_trade_from_a_provider_withdraws_its_vouches_for_that_trade(pool: PgPool) {
+async fn dropping_a_trade_hides_its_vouches_and_offering_it_again_brings_them_back(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (olga, provider) = olga_and_her_business(&app).await;
     let ben = app.signup("Ben Okoro", "ben@example.com").await;
@@ -237,27 +237,43 @@ async fn dropping_a_trade_from_a_provider_withdraws_its_vouches_for_that_trade(p
         .await;
     app.vouch(&ben, provider, "plasterer", "recommend", "public")
         .await;
-
     let path = format!("/v1/providers/{provider}");
-    let patch = json!({ "trades": ["tiler"] });
-    expect_json(
-        app.patch(&path, Some(&olga.token), &patch).await,
-        StatusCode::OK,
-    )
-    .await;
+    let offer = |trades: serde_json::Value| {
+        let (app, olga, path) = (&app, &olga, &path);
+        async move {
+            let patch = json!({ "trades": trades });
+            expect_json(
+                app.patch(path, Some(&olga.token), &patch).await,
+                StatusCode::OK,
+            )
+            .await;
+        }
+    };
+    let shown = |listed: Vec<serde_json::Value>| -> Vec<String> {
+        listed
+            .iter()
+            .map(|v| v["trade"].as_str().unwrap().to_string())
+            .collect()
+    };
 
-    let listed = app.visible_vouches(provider, None).await;
-    let trades: Vec<&str> = listed
-        .iter()
-        .map(|v| v["trade"].as_str().unwrap())
-        .collect();
-    assert_eq!(trades, ["tiler"]);
-    let revoked: i64 =
-        sqlx::query_scalar("select count(*) from graph_changes where kind = 'vouch.revoke'")
-            .fetch_one(&app.pool)
+    offer(json!(["tiler"])).await;
+    assert_eq!(shown(app.visible_vouches(provider, None).await), ["tiler"]);
+    offer(json!(["tiler", "plasterer"])).await;
+
+    let mut trades = shown(app.visible_vouches(provider, None).await);
+    trades.sort();
+    assert_eq!(trades, ["plasterer", "tiler"]);
+    let kinds: Vec<String> =
+        sqlx::query_scalar("select kind from graph_changes where kind like 'vouch.%' order by seq")
+            .fetch_all(&app.pool)
             .await
             .unwrap();
-    assert_eq!(revoked, 1);
+    // Ben's two vouches, the plastering one hidden, then shown again.
+    assert_eq!(
+        kinds,
+        ["vouch.set", "vouch.set", "vouch.revoke", "vouch.set"]
+    );
+    assert_eq!(count(&app.pool, "vouches").await, 2);
 }
 
 #[sqlx::test]

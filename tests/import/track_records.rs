@@ -67,10 +67,11 @@ async fn rita_refers(app: &TestApp, street: &Street, times: usize, outcome: &str
             )
             .await;
         }
-        // The provider's owner marks the job done, with how it went.
+        // The client marks the job done, with how it went: only the customer's word counts
+        // in Rita's track record.
         let done = json!({ "to": "completed", "outcome": outcome });
         expect_json(
-            app.post(&path, Some(&street.olga.token), &done).await,
+            app.post(&path, Some(&client.token), &done).await,
             StatusCode::OK,
         )
         .await;

@@ -14,6 +14,8 @@
 //!   and the delivery log never shows an address a name resolved to.
 //! * `referrals`: a person sees only their own referrals; an email referral never tells
 //!   whether the address has an account; an invitation reaches only its token's holder.
+//! * `vouches`: a provider's edits never delete vouches nor let its outcomes re-weigh its
+//!   referrers, and partners hear when a public vouch leaves public view.
 //! * `cookies`: session cookies are `Secure` by default outside loopback.
 
 #[path = "../api/helpers.rs"]
@@ -33,3 +35,4 @@ mod server;
 mod signup;
 mod slow;
 mod ssrf;
+mod vouches;
