@@ -7,7 +7,7 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use vouchgraph::domain::{PersonId, ProviderId, TradeId};
-use vouchgraph::graph::{rank_providers_for, Prior, RankParams, SearchQuery, TrustGraph};
+use vouchgraph::graph::{rank_providers_for, Audience, Prior, RankParams, SearchQuery, TrustGraph};
 use vouchgraph::synth::SynthNetwork;
 
 /// Queries run before timing, on seekers outside the measured ones, so that the first timed
@@ -90,6 +90,7 @@ pub fn run_queries(
         trade,
         near: None,
         limit: LIMIT,
+        audience: Audience::Seeker,
     };
     for &seeker in warm_up {
         black_box(rank_providers_for(graph, prior, &query(seeker), params));

@@ -1,8 +1,8 @@
 //! Search: the providers of a trade near a place, ranked for the seeker (or for anyone) by who
 //! vouches for them. The API, the search page and the partners' list widget all ask here.
 
-use crate::domain::{GeoPoint, PersonId};
-use crate::graph::{self, RankedProvider, SearchQuery};
+use crate::domain::{GeoPoint, PersonId, ProviderId, TradeId};
+use crate::graph::{self, Audience, Explanation, RankedProvider, SearchQuery};
 use crate::state::AppState;
 
 use super::validate::Fields;
@@ -21,6 +21,9 @@ pub struct Search<'a> {
     pub limit: usize,
     /// The most results this channel shows (the API 50, the widget 10).
     pub most: usize,
+    /// For the seeker, or for a partner's server showing them their view (the widget), which
+    /// sees less (`graph::Audience`).
+    pub audience: Audience,
 }
 
 /// Ranks the providers of `search.trade` for the seeker, best first. Every invalid field
@@ -43,10 +46,38 @@ pub fn search(state: &AppState, search: Search<'_>) -> AppResult<Vec<RankedProvi
         trade: trade.expect("checked"),
         near: near.map(|p| (p.lat, p.lon)),
         limit: search.limit,
+        audience: search.audience,
     };
     Ok(state
         .live
         .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params())))
+}
+
+/// Why `provider` scores what it does for `seeker` (in `trade`, or over all its trades), as
+/// `audience` may see it: the counts and the trust paths. [`AppError::NotFound`] for an
+/// unknown provider; unavailable while the graph loads, as a search is.
+pub fn explain(
+    state: &AppState,
+    seeker: Option<PersonId>,
+    audience: Audience,
+    provider: ProviderId,
+    trade: Option<TradeId>,
+) -> AppResult<Explanation> {
+    ready(state)?;
+    state
+        .live
+        .read(|g, prior| {
+            graph::explain_provider(
+                g,
+                prior,
+                seeker,
+                audience,
+                provider,
+                trade,
+                state.live.params(),
+            )
+        })
+        .ok_or(AppError::NotFound("provider"))
 }
 
 /// Refuses to rank while the live graph is still loading: an empty graph would answer with

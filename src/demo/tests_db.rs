@@ -7,7 +7,7 @@ use sqlx::PgPool;
 
 use crate::domain::{PersonId, ProviderId, Stance, TrustLevel, Visibility};
 use crate::feed::GraphChange;
-use crate::graph::{compute_prior, rank_providers_for, RankParams, SearchQuery};
+use crate::graph::{compute_prior, rank_providers_for, Audience, RankParams, SearchQuery};
 use crate::store;
 
 use super::*;
@@ -159,6 +159,7 @@ async fn the_seeded_database_ranks_rossi_tiling_first_for_anna(pool: PgPool) -> 
         trade: tiler,
         near: Some((home.lat, home.lon)),
         limit: 5,
+        audience: Audience::Seeker,
     };
     let results = rank_providers_for(&snapshot.graph, &prior, &query, &params);
     assert_eq!(results[0].name, "Rossi Tiling", "{results:#?}");

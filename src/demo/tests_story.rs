@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use crate::domain::{PersonId, ProviderId, TradeId};
 use crate::graph::{
-    compute_prior, rank_providers_for, GraphBuilder, Prior, ProviderInfo, RankParams,
+    compute_prior, rank_providers_for, Audience, GraphBuilder, Prior, ProviderInfo, RankParams,
     RankedProvider, SearchQuery, TrustGraph,
 };
 
@@ -95,6 +95,7 @@ fn tilers_near_anna(seeker: Option<usize>) -> Vec<RankedProvider> {
         trade: trade_id("tiler"),
         near: Some((town_anna.lat, town_anna.lon)),
         limit: 10,
+        audience: Audience::Seeker,
     };
     rank_providers_for(graph, prior, &query, &RankParams::default())
 }

@@ -13,7 +13,7 @@ use super::prior::Prior;
 use super::push::personalized_pagerank;
 use super::rank::VouchCounts;
 use super::trust_graph::TrustGraph;
-use super::visibility::Viewer;
+use super::visibility::{Audience, Viewer};
 
 /// Why a provider scores what it does for a seeker.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -53,6 +53,7 @@ pub fn explain_provider(
     graph: &TrustGraph,
     prior: &Prior,
     seeker: Option<PersonId>,
+    audience: Audience,
     provider: ProviderId,
     trade: Option<TradeId>,
     params: &RankParams,
@@ -66,7 +67,7 @@ pub fn explain_provider(
             None => return Some(empty_explanation(graph, node, provider, Some(trade))),
         },
     };
-    let viewer = Viewer::new(graph, seeker);
+    let viewer = Viewer::for_audience(graph, seeker, audience);
     let mass = personalized_pagerank(graph, &viewer, params);
     let vouchers = reached_vouchers(graph, &viewer, &mass, &[node], filter)
         .remove(&node)

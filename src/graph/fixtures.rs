@@ -3,8 +3,8 @@
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
 
 use super::{
-    compute_prior, explain_provider, rank_providers_for, Explanation, Prior, ProviderInfo,
-    RankParams, RankedProvider, SearchQuery, TrustGraph,
+    compute_prior, explain_provider, rank_providers_for, Audience, Explanation, Prior,
+    ProviderInfo, RankParams, RankedProvider, SearchQuery, TrustGraph,
 };
 
 pub(super) const TILING: TradeId = TradeId(1);
@@ -120,6 +120,7 @@ pub(super) fn search(seeker: Option<PersonId>, trade: TradeId) -> SearchQuery {
         trade,
         near: None,
         limit: 10,
+        audience: Audience::Seeker,
     }
 }
 
@@ -134,6 +135,7 @@ pub(super) fn explain_tiler(
         graph,
         &Prior::empty(),
         Some(seeker),
+        Audience::Seeker,
         provider,
         Some(TILING),
         &params,

@@ -82,3 +82,4 @@ pub use provider::{haversine_km, ProviderInfo};
 pub use rank::{rank_providers_for, RankedProvider, SearchQuery, VouchCounts, PATHS_PER_PROVIDER};
 pub use reach::{reach_by_hops, REACH_HOPS};
 pub use trust_graph::TrustGraph;
+pub use visibility::Audience;

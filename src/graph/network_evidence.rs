@@ -13,7 +13,7 @@ use super::evidence::{collect_evidence, evidence_for, Evidence, TradeFilter};
 use super::params::RankParams;
 use super::push::personalized_pagerank;
 use super::trust_graph::TrustGraph;
-use super::visibility::Viewer;
+use super::visibility::{Audience, Viewer};
 
 /// What a seeker's walk says about one provider: the walk's mass at the visible vouchers it
 /// reached, times each vouch's strength.
@@ -62,10 +62,11 @@ pub(crate) struct SeekerWalk {
 pub(crate) fn walk_and_collect(
     graph: &TrustGraph,
     seeker: Option<PersonId>,
+    audience: Audience,
     trade: TradeFilter,
     params: &RankParams,
 ) -> SeekerWalk {
-    let viewer = Viewer::new(graph, seeker);
+    let viewer = Viewer::for_audience(graph, seeker, audience);
     let mass = personalized_pagerank(graph, &viewer, params);
     let evidence = collect_evidence(graph, &viewer, &mass, trade);
     SeekerWalk {
@@ -93,7 +94,13 @@ pub fn network_evidence(
     let Some(slot) = graph.trade_slot(trade) else {
         return Vec::new();
     };
-    let walk = walk_and_collect(graph, Some(seeker), TradeFilter::One(slot), params);
+    let walk = walk_and_collect(
+        graph,
+        Some(seeker),
+        Audience::Seeker,
+        TradeFilter::One(slot),
+        params,
+    );
     walk.evidence
         .into_iter()
         .map(|(node, evidence)| (graph.provider_info(node).id, evidence.into()))

@@ -18,6 +18,7 @@ use super::params::RankParams;
 use super::paths::{PathFinder, TrustPath};
 use super::prior::Prior;
 use super::trust_graph::TrustGraph;
+use super::visibility::Audience;
 
 /// How many paths a ranked provider carries; [`explain_provider`] gives them all.
 ///
@@ -35,6 +36,9 @@ pub struct SearchQuery {
     pub near: Option<(f64, f64)>,
     /// At most this many results.
     pub limit: usize,
+    /// On whose behalf: the seeker, or a partner showing them their view.
+    #[serde(default)]
+    pub audience: Audience,
 }
 
 /// How many vouches a provider has, in the seeker's network and in public.
@@ -92,7 +96,7 @@ pub fn rank_providers_for(
         viewer,
         mass,
         evidence,
-    } = walk_and_collect(graph, q.seeker, trade, params);
+    } = walk_and_collect(graph, q.seeker, q.audience, trade, params);
 
     let eligible = |node: NodeIndex| {
         let info = graph.provider_info(node);

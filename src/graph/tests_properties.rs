@@ -9,7 +9,7 @@ use super::evidence::{public_counts, TradeFilter};
 use super::fixtures::{PLUMBING, TILING};
 use super::{
     compute_prior, explain_provider, network_evidence, network_evidence_for, rank_providers_for,
-    EdgeRecord, ProviderInfo, RankParams, RankedProvider, SearchQuery, TrustGraph,
+    Audience, EdgeRecord, ProviderInfo, RankParams, RankedProvider, SearchQuery, TrustGraph,
 };
 
 const VISIBILITIES: [Visibility; 3] =
@@ -143,6 +143,7 @@ fn all_searches(
                 trade,
                 near: None,
                 limit: usize::MAX,
+                audience: Audience::Seeker,
             };
             out.push((
                 seeker,
@@ -349,7 +350,7 @@ proptest! {
                 .flat_map(|seeker| (0..spec.providers.len()).map(move |p| (seeker, p)))
                 .map(|(seeker, p)| {
                     let provider = ProviderId(100 + p as i64);
-                    explain_provider(graph, &prior, seeker, provider, Some(TILING), &params)
+                    explain_provider(graph, &prior, seeker, Audience::Seeker, provider, Some(TILING), &params)
                 })
                 .collect::<Vec<_>>()
         };
@@ -388,6 +389,70 @@ proptest! {
             if seeker != Some(owner) {
                 prop_assert_eq!(old, new);
             }
+        }
+    }
+
+    #[test]
+    fn a_partner_sees_no_edge_but_public_ones_and_the_visitors_own_network_ones(
+        spec in spec(),
+        owner in 0i64..100,
+        target in 0i64..100,
+        provider in 0usize..100,
+        vouch in any::<bool>(),
+        private in any::<bool>(),
+    ) {
+        let mut graph = spec.build();
+        let (owner, target, provider) = (spec.person(owner), spec.person(target), spec.provider(provider));
+        let params = RankParams::default();
+        // Everything a partner's server can ask for each visitor: the search and the badge.
+        let partner_views = |graph: &TrustGraph| {
+            let prior = compute_prior(graph, &spec.seeds(), &params);
+            spec.seekers()
+                .into_iter()
+                .map(|seeker| {
+                    let query = SearchQuery {
+                        seeker,
+                        trade: TILING,
+                        near: None,
+                        limit: usize::MAX,
+                        audience: Audience::Partner,
+                    };
+                    let ranked = rank_providers_for(graph, &prior, &query, &params);
+                    let explained: Vec<_> = (0..spec.providers.len())
+                        .map(|p| {
+                            let provider = ProviderId(100 + p as i64);
+                            explain_provider(graph, &prior, seeker, Audience::Partner, provider, Some(TILING), &params)
+                        })
+                        .collect();
+                    (seeker, ranked, explained)
+                })
+                .collect::<Vec<_>>()
+        };
+        let exists = graph.edges().any(|edge| match edge {
+            EdgeRecord::Trust { from, to, .. } => !vouch && from == owner && to == target,
+            EdgeRecord::Vouch { from, provider: p, trade, .. } => {
+                vouch && from == owner && p == provider && trade == TILING
+            }
+            EdgeRecord::Distrust { .. } => false,
+        });
+        prop_assume!(!exists && (vouch || owner != target));
+        let before = partner_views(&graph);
+
+        // A new network-only or private edge: its owner's consent reaches no partner, except
+        // for the visitor's own network-only edges, which their link shares.
+        let visibility = if private { Visibility::Private } else { Visibility::Network };
+        if vouch {
+            graph.set_vouch(owner, provider, TILING, Stance::Recommend, visibility, 1.0).unwrap();
+        } else {
+            graph.set_trust(owner, target, TrustLevel::new(3).unwrap(), visibility).unwrap();
+        }
+        let after = partner_views(&graph);
+
+        for (old, new) in before.iter().zip(&after) {
+            if old.0 == Some(owner) && !private {
+                continue;
+            }
+            prop_assert_eq!(old, new);
         }
     }
 }

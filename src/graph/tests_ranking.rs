@@ -4,8 +4,8 @@ use crate::domain::{PersonId, Stance};
 
 use super::fixtures::*;
 use super::{
-    compute_prior, explain_provider, rank_providers_for, reach_by_hops, Prior, ProviderInfo,
-    RankParams, SearchQuery,
+    compute_prior, explain_provider, rank_providers_for, reach_by_hops, Audience, Prior,
+    ProviderInfo, RankParams, SearchQuery,
 };
 
 #[test]
@@ -317,6 +317,7 @@ fn the_explanation_gives_the_same_numbers_as_the_search() {
         &graph,
         &prior,
         Some(ANNA),
+        Audience::Seeker,
         MARIO_TILES,
         Some(TILING),
         &params,

@@ -13,7 +13,9 @@ use rustc_hash::FxHashMap;
 use crate::domain::{PersonId, ProviderId, Stance, TrustLevel, Visibility};
 
 use super::fixtures::{tiler, TILING};
-use super::{compute_prior, rank_providers_for, EdgeRecord, RankParams, SearchQuery, TrustGraph};
+use super::{
+    compute_prior, rank_providers_for, Audience, EdgeRecord, RankParams, SearchQuery, TrustGraph,
+};
 
 const COMMUNITIES: i64 = 20;
 const COMMUNITY_SIZE: i64 = 100;
@@ -231,6 +233,7 @@ fn the_sybils_tiler_stays_out_of_the_top_ten_for_at_least_95_percent_of_honest_s
                     trade: TILING,
                     near: None,
                     limit: 10,
+                    audience: Audience::Seeker,
                 };
                 let top = rank_providers_for(&world.graph, &prior, &query, &params);
                 top.iter().any(|result| result.provider == BAD_TILER)
@@ -282,6 +285,7 @@ fn sybil_sweep() {
                             trade: TILING,
                             near: None,
                             limit: 10,
+                            audience: Audience::Seeker,
                         };
                         let top = rank_providers_for(&world.graph, &prior, &query, &params);
                         if top.iter().any(|r| r.provider == BAD_TILER) {

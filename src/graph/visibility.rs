@@ -19,16 +19,34 @@ use crate::domain::{PersonId, Visibility};
 use super::trust_graph::TrustGraph;
 use super::weights::EdgeKind;
 
+/// On whose behalf a query runs. A partner's server that shows a linked visitor their view
+/// sees less than the visitor would: the visitor consented to share their own ranking, not
+/// what they keep private, and the people who let the visitor see their network-only edges
+/// consented to nothing at all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// The seeker themself: everything the privacy rule above lets them see.
+    #[default]
+    Seeker,
+    /// A partner acting for the seeker: public edges, plus the seeker's own network-only
+    /// edges; nobody's private edges (not even the seeker's), and no one else's network ones.
+    Partner,
+}
+
 /// Who is asking, and which owners have let them see their network edges.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Viewer {
     seeker: Option<NodeIndex>,
     /// The people who trust the seeker directly, computed once per query.
     trusters: FxHashSet<NodeIndex>,
+    /// What the seeker's own edges show: all of them to the seeker, the network-only ones
+    /// too to a partner.
+    own: Access,
 }
 
 /// Which of one owner's edges a viewer may see.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Access {
     network: bool,
     private: bool,
@@ -57,14 +75,36 @@ impl Viewer {
         Viewer::default()
     }
 
-    /// The view of `seeker`.
+    /// The view of `seeker`, for themself.
     ///
     /// # Complexity
     /// O(in-degree of the seeker), to collect the people who trust them.
     pub(crate) fn new(graph: &TrustGraph, seeker: Option<PersonId>) -> Viewer {
+        Viewer::for_audience(graph, seeker, Audience::Seeker)
+    }
+
+    /// The view of `seeker`, for `audience`.
+    ///
+    /// # Complexity
+    /// O(in-degree of the seeker) for the seeker themself, O(1) for a partner.
+    pub(crate) fn for_audience(
+        graph: &TrustGraph,
+        seeker: Option<PersonId>,
+        audience: Audience,
+    ) -> Viewer {
         let Some(seeker) = seeker.and_then(|id| graph.person_node(id)) else {
             return Viewer::anonymous();
         };
+        if audience == Audience::Partner {
+            return Viewer {
+                seeker: Some(seeker),
+                trusters: FxHashSet::default(),
+                own: Access {
+                    network: true,
+                    private: false,
+                },
+            };
+        }
         let trusters = graph
             .in_edges(seeker)
             .filter(|edge| {
@@ -76,6 +116,10 @@ impl Viewer {
         Viewer {
             seeker: Some(seeker),
             trusters,
+            own: Access {
+                network: true,
+                private: true,
+            },
         }
     }
 
@@ -86,10 +130,12 @@ impl Viewer {
 
     /// Which of `owner`'s edges this viewer may see.
     pub(crate) fn access_to(&self, owner: NodeIndex) -> Access {
-        let is_seeker = self.seeker == Some(owner);
+        if self.seeker == Some(owner) {
+            return self.own;
+        }
         Access {
-            network: is_seeker || self.trusters.contains(&owner),
-            private: is_seeker,
+            network: self.trusters.contains(&owner),
+            private: false,
         }
     }
 

@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::app::search::{self, Search};
 use crate::domain::{GeoPoint, PersonId, ProviderId, Stance};
 use crate::error::{ApiError, ApiResult};
-use crate::graph::{self, RankedProvider, TrustPath, VouchCounts};
+use crate::graph::{Audience, RankedProvider, TrustPath, VouchCounts};
 use crate::http::auth::MaybeCaller;
 use crate::http::extract::{Path, Query};
 use crate::state::AppState;
@@ -121,6 +121,7 @@ async fn search(
     let ranked = search::search(
         &state,
         Search {
+            audience: Audience::Seeker,
             seeker,
             trade: &params.trade,
             near: GeoPoint::parse_optional(params.lat, params.lon),
@@ -177,14 +178,8 @@ async fn why(
         })?),
         None => None,
     };
-    search::ready(&state)?;
     let seeker = caller.map(|c| c.person);
-    let explanation = state
-        .live
-        .read(|g, prior| {
-            graph::explain_provider(g, prior, seeker, provider, trade, state.live.params())
-        })
-        .ok_or(ApiError::NotFound("provider"))?;
+    let explanation = search::explain(&state, seeker, Audience::Seeker, provider, trade)?;
     let name = explanation.name.clone();
     Ok(axum::Json(WhyView {
         seeker_id: seeker,

@@ -13,7 +13,7 @@ use crate::app::search::{self, Search};
 use crate::domain::values::parse_note;
 use crate::domain::{Email, GeoPoint, PersonId, ProviderId, Stance, TradeId};
 use crate::error::{ApiError, ApiResult};
-use crate::graph::{self, TrustPath, VouchCounts};
+use crate::graph::{Audience, TrustPath, VouchCounts};
 use crate::http::extract::{Json, Query};
 use crate::state::AppState;
 use crate::store;
@@ -165,20 +165,8 @@ async fn badge(
         .await?
         .map(|c| c.person);
     let trade = trade(&state, params.trade.as_deref())?;
-    search::ready(&state)?;
-    let explanation = state
-        .live
-        .read(|g, prior| {
-            graph::explain_provider(
-                g,
-                prior,
-                seeker,
-                params.provider,
-                trade,
-                state.live.params(),
-            )
-        })
-        .ok_or(ApiError::NotFound("provider"))?;
+    // The partner's server sees the visitor's view only as far as the visitor consented.
+    let explanation = search::explain(&state, seeker, Audience::Partner, params.provider, trade)?;
     let top = top_public_vouches(&state, params.provider, trade).await?;
     if !key.preview {
         partners::count_view(&state.pool, key.partner, "badge").await?;
@@ -285,6 +273,7 @@ async fn list(
         .await?
         .map(|c| c.person);
     let search = Search {
+        audience: Audience::Partner,
         seeker,
         trade: &params.trade,
         near: GeoPoint::parse_optional(params.lat, params.lon),

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::app::vouches::{self, VouchInput};
 use crate::domain::{ProviderId, Stance, Visibility};
 use crate::error::ApiError;
-use crate::graph;
+use crate::graph::Audience;
 use crate::state::AppState;
 use crate::store;
 
@@ -116,9 +116,8 @@ pub async fn provider(
             visibility: v.visibility,
         })
         .collect();
-    let explanation = state
-        .live
-        .read(|g, prior| graph::explain_provider(g, prior, seeker, id, None, state.live.params()));
+    // While the graph loads the page shows no explanation rather than an error.
+    let explanation = crate::app::search::explain(&state, seeker, Audience::Seeker, id, None).ok();
     let (why_summary, why_public, why_svg, why_paths, beyond) = match &explanation {
         Some(e) => (
             network_summary(&e.counts),

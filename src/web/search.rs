@@ -13,7 +13,7 @@ use serde::Deserialize;
 use crate::app::search::{self, Search};
 use crate::app::{AppError, FieldError};
 use crate::domain::GeoPoint;
-use crate::graph::{RankedProvider, VouchCounts};
+use crate::graph::{Audience, RankedProvider, VouchCounts};
 use crate::state::AppState;
 use crate::store;
 
@@ -194,6 +194,7 @@ pub async fn search(
         Err(_) => String::new(),
     };
     let search = Search {
+        audience: Audience::Seeker,
         seeker: visitor.person(),
         trade: &slug,
         near,

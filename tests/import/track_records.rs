@@ -13,7 +13,6 @@ use crate::helpers::{expect_json, spawn_app, TestApp, TestUser, LONDON};
 struct Street {
     sue: TestUser,
     rita: TestUser,
-    olga: TestUser,
     rossi: i64,
     pronto: i64,
 }
@@ -40,7 +39,6 @@ async fn street(app: &TestApp) -> Street {
     Street {
         sue,
         rita,
-        olga,
         rossi,
         pronto,
     }

@@ -9,7 +9,8 @@ use vouchgraph::partners::embed::EmbedClaims;
 
 use crate::helpers::{assert_problem, expect_json, spawn_app, TestApp, TestUser, SHOP};
 
-/// Anna trusts Matt, who recommends Rossi Tiling; Paula runs the partner "Shop" with both keys.
+/// Anna trusts Nora, who publicly recommends Rossi Tiling, and Matt, who recommends it where
+/// only his network sees; Paula runs the partner "Shop" with both keys.
 struct Town {
     app: TestApp,
     owner: TestUser,
@@ -25,6 +26,7 @@ async fn town(pool: PgPool) -> Town {
     let owner = app.signup("Paula Partner").await;
     let anna = app.signup("Anna Seeker").await;
     let matt = app.signup("Matt Hughes").await;
+    let nora = app.signup("Nora Quinn").await;
     let mario = app.signup("Mario Rossi").await;
     let provider = app
         .create_provider(&mario, "Rossi Tiling", &["tiler"])
@@ -32,7 +34,10 @@ async fn town(pool: PgPool) -> Town {
     app.trust(&anna, &matt, 3).await; // Anna -> Matt
     app.trust(&matt, &anna, 2).await; // Matt -> Anna: she may see his network vouches
     app.vouch(&matt, provider, "tiler", "recommend", "network")
-        .await; // Matt -> Rossi Tiling
+        .await; // Matt -> Rossi Tiling, network-only: Anna sees it, no partner may
+    app.trust(&anna, &nora, 3).await; // Anna -> Nora
+    app.vouch(&nora, provider, "tiler", "recommend", "public")
+        .await; // Nora -> Rossi Tiling, public
     let partner = app.create_partner(&owner, "Shop").await;
     let (_, pk) = app.create_key(&owner, partner, "publishable").await;
     let (_, sk) = app.create_key(&owner, partner, "secret").await;
@@ -132,8 +137,8 @@ async fn an_embed_token_personalizes_the_widgets_and_without_one_only_public_dat
     assert_eq!(public["personalized"], false);
     assert_eq!(public["paths"], json!([]));
     assert_eq!(
-        public["counts"]["recommend"], 0,
-        "Matt's vouch is not public: {public}"
+        public["counts"]["recommend"], 1,
+        "only Nora's vouch is public: {public}"
     );
     assert!(public["counts"]["network_recommend"].is_null());
 
@@ -141,10 +146,24 @@ async fn an_embed_token_personalizes_the_widgets_and_without_one_only_public_dat
     let embed = t.app.embed_token(&t.sk, &link_token, None).await;
     let personal = expect_json(badge(&t, Some(&embed)).await, StatusCode::OK).await;
     assert_eq!(personal["personalized"], true);
-    assert_eq!(personal["counts"]["network_recommend"], 1, "{personal}");
     assert_eq!(
         personal["paths"][0]["text"],
-        "you → Matt Hughes → recommends Rossi Tiling"
+        "you → Nora Quinn → recommends Rossi Tiling"
+    );
+    // Matt let Anna see his network-only vouch; he never consented to Shop seeing it.
+    assert_eq!(personal["counts"]["network_recommend"], 1, "{personal}");
+    assert!(!personal.to_string().contains("Matt"), "{personal}");
+    let why = format!("/v1/providers/{}/why?trade=tiler", t.provider);
+    let own = t
+        .app
+        .request(Method::GET, &why, Some(&t.anna.token))
+        .send()
+        .await
+        .unwrap();
+    let own = expect_json(own, StatusCode::OK).await;
+    assert_eq!(
+        own["provider"]["counts"]["network_recommend"], 2,
+        "Anna herself sees both: {own}"
     );
 
     let (lat, lon) = crate::helpers::LONDON;
@@ -161,7 +180,8 @@ async fn an_embed_token_personalizes_the_widgets_and_without_one_only_public_dat
     assert!(list["results"][0]["path"]["text"]
         .as_str()
         .unwrap()
-        .contains("Matt Hughes"));
+        .contains("Nora Quinn"));
+    assert!(!list.to_string().contains("Matt"), "{list}");
 }
 
 #[sqlx::test]
