@@ -49,7 +49,7 @@ pub async fn login_page(
     if visitor.user.is_some() {
         return Ok(see_other(&next));
     }
-    let (jar, csrf) = form_token(&visitor, jar);
+    let (jar, csrf) = form_token(&visitor, jar, state.config.secure_cookies);
     let page = LoginPage {
         chrome: Chrome::new(&state, &visitor, "login", "Log in").await?,
         csrf,
@@ -181,7 +181,7 @@ pub async fn signup_page(
     if visitor.user.is_some() {
         return Ok(see_other("/circle"));
     }
-    let (jar, csrf) = form_token(&visitor, jar);
+    let (jar, csrf) = form_token(&visitor, jar, state.config.secure_cookies);
     let page = SignupPage {
         chrome: Chrome::new(&state, &visitor, "signup", "Sign up").await?,
         csrf,

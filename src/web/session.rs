@@ -162,14 +162,16 @@ fn url_pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
         .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
 }
 
-/// The visitor's pre-sign-in form token, minting one (and its cookie) if they have none.
-pub fn form_token(visitor: &Visitor, jar: CookieJar) -> (CookieJar, String) {
+/// The visitor's pre-sign-in form token, minting one (and its cookie) if they have none. The
+/// cookie is `Secure` exactly when session cookies are (`secure`).
+pub fn form_token(visitor: &Visitor, jar: CookieJar, secure: bool) -> (CookieJar, String) {
     if let Some(existing) = &visitor.form_token {
         return (jar, existing.clone());
     }
     let fresh = token::generate();
     let cookie = Cookie::build((FORM_COOKIE, fresh.clone()))
         .http_only(true)
+        .secure(secure)
         .same_site(SameSite::Strict)
         .path("/")
         .build();

@@ -224,7 +224,7 @@ async fn send(
 }
 
 /// reqwest's own message hides the cause ("error sending request"); the log wants it all,
-/// down to the guard's "refused: … resolves to 127.0.0.1, a loopback address".
+/// down to the guard's own refusal (which never names the address a name resolved to).
 fn error_chain(error: &reqwest::Error) -> String {
     let mut text = if error.is_timeout() {
         "timed out".to_string()

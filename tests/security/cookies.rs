@@ -35,6 +35,17 @@ async fn session_cookie(base: &str, email: &str) -> String {
         .expect("a session cookie")
 }
 
+/// The pre-sign-in form cookie the login page sets on `base`.
+async fn form_cookie(base: &str) -> String {
+    let page = reqwest::get(format!("{base}/login")).await.unwrap();
+    page.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("vg_form="))
+        .expect("a form cookie")
+}
+
 fn is_secure(cookie: &str) -> bool {
     cookie
         .split(';')
@@ -42,18 +53,22 @@ fn is_secure(cookie: &str) -> bool {
 }
 
 #[sqlx::test]
-async fn session_cookies_are_secure_by_default_outside_loopback(pool: PgPool) {
+async fn session_and_form_cookies_are_secure_by_default_outside_loopback(pool: PgPool) {
     let cheap = [("VOUCHGRAPH_ARGON2_MEMORY_KIB", "1024")];
     // Listening on every address: reachable from the network.
     let public = server::start(&pool, "0.0.0.0", &cheap).await;
     let cookie = session_cookie(&public.address, "wide@sec.test").await;
     assert!(is_secure(&cookie), "not Secure: {cookie}");
+    // The login and sign-up forms' own cookie too.
+    let form = form_cookie(&public.address).await;
+    assert!(is_secure(&form), "not Secure: {form}");
     drop(public);
 
     // The demo, on loopback only, over plain http.
     let local = server::start(&pool, "127.0.0.1", &cheap).await;
     let cookie = session_cookie(&local.address, "local@sec.test").await;
     assert!(!is_secure(&cookie), "Secure on loopback: {cookie}");
+    assert!(!is_secure(&form_cookie(&local.address).await));
     drop(local);
 
     // The setting still wins either way.
