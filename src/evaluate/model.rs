@@ -8,16 +8,17 @@
 //!
 //! Every rating is first made relative to its rater's habit: `d(v, i) = rating(v, i) -
 //! habit(v)`, where habit(v) is v's mean rating shrunk towards the middle of the scale by
-//! `rater_prior` ratings (relative ratings, as in Iolaus, WWW 2013: an account that rates
-//! everything alike moves nothing). The value twin carries `(d + 1) / 2`, so the circle's sum
-//! of `p(v) * d(v, i)` is `2 * value - weight`. On [0, 1], before going back to the scale:
+//! `habit_prior` ratings (relative ratings, as in Iolaus, WWW 2013: an account that rates
+//! everything at the top lends its targets only what it stands above its habit). The value
+//! twin carries `(d + 1) / 2`, so the circle's sum of `p(v) * d(v, i)` is `2 * value -
+//! weight`. On [0, 1], before going back to the scale:
 //!
 //! ```text
-//! crowd(i)   = sum_v c(v) * d(v, i) / (sum_v c(v) + k2)
-//! prediction = habit(seeker) + (sum_v p(v) * d(v, i) + k * crowd(i)) / (sum_v p(v) + k)
+//! crowd(i)   = sum_v c(v) f(v) d(v, i) / (sum_v c(v) f(v) + k2)
+//! prediction = habit(seeker) + (sum_v p(v) f(v) d(v, i) + k * crowd(i)) / (sum_v p(v) f(v) + k)
 //! ```
 //!
-//! * `p(v)` is the personal walk's mass (times the rater's informativeness, below) (the search's own evidence, `network_evidence_for`);
+//! * `p(v)` is the personal walk's mass (the search's own evidence, `network_evidence_for`);
 //! * `c(v)` is v's anchored credit (`graph::anchored_trust`: a longer walk from the seeker,
 //!   capped and convex), never a uniform share of everyone, so a crowd of fake accounts gets
 //!   no more than its attack edges let in, however large it is;
@@ -25,14 +26,14 @@
 //!   absolute mass: evidence is never normalised away, so a sybil region holding personal mass
 //!   M moves the circle's part by at most M / (M + k) of the scale, and one holding credit C
 //!   moves the crowd's part by at most C / (C + k2).
-//!
-//! Each rater also counts in proportion to how informative their ratings are: their spread
-//! around their own habit (shrunk like the habit), against `informative_spread` (a tenth) of
-//! the variance of a rater who rates at random, capped at 1. An account that rates every
-//! target alike counts about a tenth of an honest rater, so a crowd of them can hardly push
-//! an item nor dilute its honest raters' word; to count fully it must rate other items
-//! differently, which spends the same bounded mass on them. Both twins carry the factor
-//! (`f * (d + 1) / 2` and `f`), so the circle's sums are `sum p f d` and `sum p f`.
+//! * `f(v)` is how informative v's ratings are: their spread around v's own mean (shrunk by
+//!   `rater_prior` ratings), against `informative_spread` (a tenth) of the variance of a rater
+//!   who rates at random, capped at 1 and raised to `informative_power` (2). An account that
+//!   rates every target alike counts about a hundredth of an honest rater, so a crowd of them
+//!   can hardly push an item nor dilute its honest raters' word; to count fully it must rate
+//!   other items differently, which spends the same bounded mass on them. Both twins carry
+//!   the factor (`f * (d + 1) / 2` and `f`), so the circle's sums are `sum p f d` and
+//!   `sum p f`.
 //!
 //! `covered` says whether the seeker's own circle (the personal walk) reached a rater.
 
@@ -138,19 +139,24 @@ impl Model {
             gave.1 += 1;
         }
         let counts: Vec<u32> = given.iter().map(|g| g.1).collect();
-        let habits: Vec<f64> = given
-            .into_iter()
-            .map(|(total, count)| {
-                (total + params.rater_prior * 0.5) / (f64::from(count) + params.rater_prior)
-            })
-            .collect();
-        // How far each rater's ratings spread around their habit, shrunk like the habit,
+        let habit_with = |prior: f64| -> Vec<f64> {
+            given
+                .iter()
+                .map(|&(total, count)| (total + prior * 0.5) / (f64::from(count) + prior))
+                .collect()
+        };
+        // Each rater's own mean, barely shrunk: what their spread is measured around.
+        let means = habit_with(params.rater_prior);
+        // Their habit, shrunk by `habit_prior` ratings: what their deviations are measured from,
+        // and, for the seeker, the level a prediction starts at.
+        let habits = habit_with(params.habit_prior);
+        // How far each rater's ratings spread around their own mean, shrunk like the mean,
         // against `informative_spread` of a rater who rates uniformly at random (variance
         // 1/12): someone who rates everything alike tells nothing about order, and counts
         // for that much less.
         let mut spread = vec![0.0; input.people];
         for rating in input.ratings {
-            let d = rescale(rating.value) - habits[rating.rater as usize];
+            let d = rescale(rating.value) - means[rating.rater as usize];
             spread[rating.rater as usize] += d * d;
         }
         const UNIFORM: f64 = 1.0 / 12.0;
@@ -160,7 +166,9 @@ impl Model {
             .map(|(&sum, &count)| {
                 let variance =
                     (sum + params.rater_prior * UNIFORM) / (f64::from(count) + params.rater_prior);
-                (variance / (UNIFORM * params.informative_spread)).min(1.0)
+                (variance / (UNIFORM * params.informative_spread))
+                    .min(1.0)
+                    .powf(params.informative_power)
             })
             .collect();
         for rating in input.ratings {
