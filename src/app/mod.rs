@@ -16,6 +16,7 @@
 //! | `referrals.rs` | send a referral, claim an invitation, move a referral through its life |
 //! | `search.rs` | rank the providers of a trade for a seeker |
 //! | `sessions.rs` | log in, start and end a session |
+//! | `export.rs` | a person's archive of everything held about them |
 //! | `error.rs` | [`AppError`] and [`FieldError`], and how database failures map to them |
 //! | `vouches.rs` | set and withdraw a vouch |
 //! | `webhooks.rs` | register and change a webhook endpoint, redeliver |
@@ -24,6 +25,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod export;
 pub mod partners;
 pub mod providers;
 pub mod referrals;

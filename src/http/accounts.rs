@@ -20,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_account))
         .routes(routes!(me))
+        .routes(routes!(export))
 }
 
 /// A sign-up.
@@ -104,4 +105,28 @@ async fn account_view(state: &AppState, id: PersonId) -> ApiResult<AccountView> 
     responses((status = 200, description = "The caller's account", body = AccountView)))]
 async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<AccountView>> {
     account_view(&state, caller.person).await.map(axum::Json)
+}
+
+/// Everything vouchgraph holds about the caller, as one JSON archive (schema: docs/privacy.md),
+/// offered as a download. Other people's data appears only as far as the caller may see it.
+#[utoipa::path(get, path = "/v1/me/export", tag = "accounts",
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The archive", body = Object)))]
+async fn export(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::response::Response> {
+    let archive = crate::app::export::export(&state, caller.person).await?;
+    let disposition = format!(
+        "attachment; filename=\"vouchgraph-{}.json\"",
+        caller.person.0
+    );
+    Ok((
+        [
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        axum::Json(archive),
+    )
+        .into_response())
 }

@@ -58,8 +58,8 @@ impl UseCase {
             UseCase::WithdrawVouch => &["vouch.revoked"],
             // Trust is never told to partners.
             UseCase::SetTrust | UseCase::RevokeTrust => &[],
-            // A vouch withdrawn with its trade is not the voucher's doing: no event.
-            UseCase::UpdateProvider => &[],
+            // Matt's public vouch leaves public view with the trade: partners hear it is gone.
+            UseCase::UpdateProvider => &["vouch.revoked"],
             UseCase::SignUp => &[],
         }
     }
@@ -76,8 +76,8 @@ impl UseCase {
             UseCase::WithdrawVouch => &["vouch.revoke"],
             UseCase::SetTrust => &["trust.set"],
             UseCase::RevokeTrust => &["trust.revoke"],
-            // Dropping the tiler trade withdraws Matt's vouch for it.
-            UseCase::UpdateProvider => &["vouch.revoke", "provider.upsert"],
+            // Dropping the tiler trade hides Matt's vouch for it (it comes back with the trade).
+            UseCase::UpdateProvider => &["provider.upsert", "vouch.revoke"],
             UseCase::SignUp => &["person.upsert"],
         }
     }

@@ -1,0 +1,148 @@
+//! The data a person's archive is made of (`app::export`), one JSON section per query, each
+//! already cut to what the person may see: their own rows whole, and of other people's only
+//! what the rest of vouchgraph shows them.
+
+use serde_json::Value;
+use sqlx::PgExecutor;
+
+use crate::domain::PersonId;
+
+/// One section: a JSON value built by Postgres from the person's rows (`$1` is the person).
+async fn section(db: impl PgExecutor<'_>, sql: &str, person: PersonId) -> sqlx::Result<Value> {
+    sqlx::query_scalar(sql).bind(person).fetch_one(db).await
+}
+
+/// The account: email, name, home, when it was made. No password hash: it is not information
+/// about the person, and it would help whoever intercepts the archive.
+pub const ACCOUNT: &str = "
+    select jsonb_build_object(
+        'id', p.id, 'email', a.email, 'display_name', p.display_name,
+        'home', case when p.lat is null then null
+                     else jsonb_build_object('lat', p.lat, 'lon', p.lon) end,
+        'created_at', a.created_at)
+    from accounts a join people p on p.id = a.person_id where a.person_id = $1";
+
+/// Trust the person gives, every edge whatever its visibility: they are all theirs.
+pub const TRUST_GIVEN: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'person_id', t.trustee_id, 'name', p.display_name, 'level', t.level,
+        'visibility', t.visibility, 'created_at', t.created_at, 'updated_at', t.updated_at)
+        order by t.trustee_id), '[]')
+    from trust_edges t join people p on p.id = t.trustee_id where t.truster_id = $1";
+
+/// Trust the person receives, as far as they may see it (`graph::visibility`): public and
+/// network-only edges towards them; never another person's private edge.
+pub const TRUST_RECEIVED: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'person_id', t.truster_id, 'name', p.display_name, 'level', t.level,
+        'visibility', t.visibility, 'created_at', t.created_at)
+        order by t.truster_id), '[]')
+    from trust_edges t join people p on p.id = t.truster_id
+    where t.trustee_id = $1 and t.visibility in ('public', 'network')";
+
+/// Distrust the person gives (distrust is never shown to the distrusted).
+pub const DISTRUST_GIVEN: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'person_id', d.trustee_id, 'name', p.display_name, 'strength', d.strength,
+        'created_at', d.created_at, 'updated_at', d.updated_at)
+        order by d.trustee_id), '[]')
+    from distrust_edges d join people p on p.id = d.trustee_id where d.truster_id = $1";
+
+/// The person's vouches, with whether they count now (a provider that dropped the trade
+/// hides them).
+pub const VOUCHES: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'provider_id', v.provider_id, 'provider_name', pr.name, 'trade', t.slug,
+        'stance', v.stance, 'note', v.note, 'visibility', v.visibility,
+        'shown', exists (select 1 from provider_trades pt
+                         where pt.provider_id = v.provider_id and pt.trade_id = v.trade_id),
+        'created_at', v.created_at, 'updated_at', v.updated_at)
+        order by v.provider_id, t.slug), '[]')
+    from vouches v join providers pr on pr.id = v.provider_id join trades t on t.id = v.trade_id
+    where v.person_id = $1";
+
+/// The businesses the person owns, with their listed trades.
+pub const PROVIDERS: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'id', pr.id, 'name', pr.name, 'description', pr.description,
+        'lat', pr.lat, 'lon', pr.lon, 'radius_km', pr.radius_km,
+        'phone', pr.phone, 'email', pr.email, 'website', pr.website,
+        'trades', coalesce((select jsonb_agg(t.slug order by t.slug)
+                            from provider_trades pt join trades t on t.id = pt.trade_id
+                            where pt.provider_id = pr.id), '[]'),
+        'created_at', pr.created_at, 'updated_at', pr.updated_at)
+        order by pr.id), '[]')
+    from providers pr where pr.owner_id = $1";
+
+/// Referrals the person sent, received, or that were made to a business they own, with their
+/// history: what each party sees of them (`http::referrals`). The invited address is the
+/// sender's only.
+pub const REFERRALS: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'id', r.id,
+        'roles', array_remove(array[
+            case when r.referrer_id = $1 then 'referrer' end,
+            case when r.recipient_id = $1 then 'recipient' end,
+            case when pr.owner_id = $1 then 'provider_owner' end], null),
+        'referrer_name', rp.display_name, 'recipient_name', cp.display_name,
+        'recipient_email', case when r.referrer_id = $1 then r.recipient_email end,
+        'provider_id', r.provider_id, 'provider_name', pr.name, 'trade', t.slug,
+        'note', r.note, 'status', r.status, 'outcome', r.outcome, 'rating', r.rating,
+        'created_at', r.created_at, 'updated_at', r.updated_at,
+        'history', coalesce((select jsonb_agg(jsonb_build_object(
+                'from', x.from_status, 'to', x.to_status, 'by_you', x.actor_id = $1,
+                'note', x.note, 'at', x.created_at) order by x.id)
+            from referral_transitions x where x.referral_id = r.id), '[]'))
+        order by r.id), '[]')
+    from referrals r
+    join providers pr on pr.id = r.provider_id
+    join trades t on t.id = r.trade_id
+    join people rp on rp.id = r.referrer_id
+    left join people cp on cp.id = r.recipient_id
+    where r.referrer_id = $1 or r.recipient_id = $1 or pr.owner_id = $1";
+
+/// The person's notifications.
+pub const NOTIFICATIONS: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'kind', n.kind, 'payload', n.payload, 'created_at', n.created_at, 'read_at', n.read_at)
+        order by n.id), '[]')
+    from notifications n where n.person_id = $1";
+
+/// The person's sessions: when each began and ends. Never the token's hash nor its CSRF token.
+pub const SESSIONS: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'created_at', s.created_at, 'expires_at', s.expires_at) order by s.created_at), '[]')
+    from sessions s where s.person_id = $1";
+
+/// The partner sites the person linked their account to.
+pub const PARTNER_LINKS: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'partner_id', l.partner_id, 'partner_name', pa.name, 'linked_at', l.created_at)
+        order by l.id), '[]')
+    from partner_links l join partners pa on pa.id = l.partner_id where l.person_id = $1";
+
+/// Every section, by name, in the archive's order.
+pub const SECTIONS: [(&str, &str); 10] = [
+    ("account", ACCOUNT),
+    ("trust_given", TRUST_GIVEN),
+    ("trust_received", TRUST_RECEIVED),
+    ("distrust_given", DISTRUST_GIVEN),
+    ("vouches", VOUCHES),
+    ("providers", PROVIDERS),
+    ("referrals", REFERRALS),
+    ("notifications", NOTIFICATIONS),
+    ("sessions", SESSIONS),
+    ("partner_links", PARTNER_LINKS),
+];
+
+/// Reads every section for `person`, in one snapshot (`db` is a repeatable-read transaction).
+pub async fn sections(
+    db: &mut sqlx::PgConnection,
+    person: PersonId,
+) -> sqlx::Result<Vec<(&'static str, Value)>> {
+    let mut out = Vec::with_capacity(SECTIONS.len());
+    for (name, sql) in SECTIONS {
+        out.push((name, section(&mut *db, sql, person).await?));
+    }
+    Ok(out)
+}

@@ -1,0 +1,181 @@
+//! `GET /v1/me/export`: a person's archive holds everything about them, in the documented
+//! shape (docs/privacy.md), and of other people only what the person may see: checked over
+//! random small worlds with random visibilities.
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+use crate::helpers::{expect_json, spawn_app, TestApp, TestUser, LONDON};
+
+const VISIBILITIES: [&str; 3] = ["public", "network", "private"];
+
+/// The top-level fields of the archive, in order, and whether each is a list.
+const SCHEMA: [(&str, bool); 13] = [
+    ("format", false),
+    ("version", false),
+    ("exported_at", false),
+    ("account", false),
+    ("trust_given", true),
+    ("trust_received", true),
+    ("distrust_given", true),
+    ("vouches", true),
+    ("providers", true),
+    ("referrals", true),
+    ("notifications", true),
+    ("sessions", true),
+    ("partner_links", true),
+];
+
+async fn export(app: &TestApp, who: &TestUser) -> Value {
+    let response = app.get("/v1/me/export", Some(&who.token)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    expect_json(response, StatusCode::OK).await
+}
+
+#[sqlx::test]
+async fn the_archive_has_the_documented_shape_and_the_persons_own_data(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let anna = app.signup("Anna Berg", "anna@example.com").await;
+    let olga = app.signup("Olga Rossi", "olga@example.com").await;
+    let (lat, lon) = LONDON;
+    let rossi = app
+        .create_provider(&olga, "Rossi Tiling", &["tiler"], lat, lon, 30.0)
+        .await;
+    // Anna -> Olga, level 2, private: Anna's own, so in her archive.
+    app.trust(&anna, &olga, 2, "private").await;
+    app.vouch(&anna, rossi, "tiler", "warn", "private").await;
+
+    let archive = export(&app, &anna).await;
+
+    let keys: Vec<&str> = archive
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut expected: Vec<&str> = SCHEMA.iter().map(|(name, _)| *name).collect();
+    expected.sort_unstable();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, expected);
+    for (name, is_list) in SCHEMA {
+        assert_eq!(
+            archive[name].is_array(),
+            is_list,
+            "{name}: {}",
+            archive[name]
+        );
+    }
+    assert_eq!(archive["format"], "vouchgraph-export");
+    assert_eq!(archive["version"], 1);
+    assert_eq!(archive["account"]["email"], "anna@example.com");
+    assert_eq!(archive["account"]["display_name"], "Anna Berg");
+    assert_eq!(archive["trust_given"][0]["person_id"], olga.id);
+    assert_eq!(archive["trust_given"][0]["visibility"], "private");
+    assert_eq!(archive["vouches"][0]["stance"], "warn");
+    assert_eq!(archive["vouches"][0]["shown"], true);
+    assert_eq!(archive["sessions"].as_array().unwrap().len(), 1);
+    let text = archive.to_string();
+    assert!(!text.contains("password"), "{text}");
+    // Olga's archive has her business, and nothing of Anna's private edges.
+    let olgas = export(&app, &olga).await;
+    assert_eq!(olgas["providers"][0]["name"], "Rossi Tiling");
+    assert_eq!(olgas["trust_received"], json!([]));
+}
+
+#[sqlx::test]
+async fn an_archive_holds_no_one_elses_private_or_unseen_data_in_random_worlds(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (lat, lon) = LONDON;
+    let mut rng = StdRng::seed_from_u64(20261205);
+    let mut people = Vec::new();
+    for n in 0..6 {
+        people.push(
+            app.signup(&format!("Person {n}"), &format!("p{n}@example.com"))
+                .await,
+        );
+    }
+    let provider = app
+        .create_provider(&people[0], "Shared Tiling", &["tiler"], lat, lon, 30.0)
+        .await;
+    // Random trust edges with random visibilities: (truster, trustee, visibility).
+    let mut edges = Vec::new();
+    for truster in 0..people.len() {
+        for trustee in 0..people.len() {
+            if truster != trustee && rng.gen_bool(0.4) {
+                let visibility = VISIBILITIES[rng.gen_range(0..3)];
+                let level = rng.gen_range(1..=3);
+                app.trust(&people[truster], &people[trustee], level, visibility)
+                    .await;
+                edges.push((truster, trustee, visibility));
+            }
+        }
+    }
+    // Random vouches, each with a note that names it, so a leak is found by its text.
+    let mut notes = Vec::new();
+    for (voucher, person) in people.iter().enumerate().skip(1) {
+        if rng.gen_bool(0.7) {
+            let visibility = VISIBILITIES[rng.gen_range(0..3)];
+            let note = format!("note-of-{voucher}-{visibility}");
+            let body = json!({ "stance": "recommend", "note": note, "visibility": visibility });
+            let path = format!("/v1/providers/{provider}/vouches/tiler");
+            expect_json(
+                app.put(&path, Some(&person.token), &body).await,
+                StatusCode::OK,
+            )
+            .await;
+            notes.push((voucher, note));
+        }
+    }
+
+    for (me, person) in people.iter().enumerate() {
+        let archive = export(&app, person).await;
+        let text = archive.to_string();
+        // Every vouch note but the person's own stays out: vouches are their authors'.
+        for (voucher, note) in &notes {
+            assert_eq!(text.contains(note.as_str()), *voucher == me, "{me}: {note}");
+        }
+        // Trust received: exactly the public and network-only edges towards them.
+        let mut expected: Vec<i64> = edges
+            .iter()
+            .filter(|(_, trustee, visibility)| *trustee == me && *visibility != "private")
+            .map(|(truster, _, _)| people[*truster].id)
+            .collect();
+        expected.sort_unstable();
+        let received: Vec<i64> = archive["trust_received"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|edge| edge["person_id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(received, expected, "person {me}");
+        // Trust given: all of their own, whatever the visibility.
+        let given = archive["trust_given"].as_array().unwrap().len();
+        assert_eq!(given, edges.iter().filter(|(t, _, _)| *t == me).count());
+        // No one else's address.
+        for (other, someone) in people.iter().enumerate() {
+            if other != me {
+                assert!(
+                    !text.contains(&someone.email),
+                    "{me} holds {}",
+                    someone.email
+                );
+            }
+        }
+    }
+}
+
+#[sqlx::test]
+async fn an_export_needs_a_session(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app.get("/v1/me/export", None).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
