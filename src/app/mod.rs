@@ -11,6 +11,7 @@
 //! | file | what |
 //! |---|---|
 //! | `accounts.rs` | sign up |
+//! | `account_deletion.rs` | delete an account, its person erased everywhere |
 //! | `partners.rs` | a partner's name and allowed origins, and its keys |
 //! | `providers.rs` | create a provider, and its owner editing it |
 //! | `referrals.rs` | send a referral, claim an invitation, move a referral through its life |
@@ -23,6 +24,7 @@
 //! | `trust.rs` | set and revoke trust in a person |
 //! | `validate.rs` | [`validate::Fields`]: every invalid field of an input in one error |
 
+pub mod account_deletion;
 pub mod accounts;
 pub mod error;
 pub mod export;

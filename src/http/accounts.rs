@@ -10,7 +10,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::app::accounts::{self, SignUp};
 use crate::domain::{GeoPoint, PersonId};
 use crate::error::{ApiError, ApiResult};
-use crate::http::auth::Caller;
+use crate::http::auth::{cleared_session_cookie, Caller};
 use crate::http::extract::Json;
 use crate::state::AppState;
 use crate::store;
@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_account))
         .routes(routes!(me))
         .routes(routes!(export))
+        .routes(routes!(delete_me))
 }
 
 /// A sign-up.
@@ -127,6 +128,35 @@ async fn export(
             (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
         ],
         axum::Json(archive),
+    )
+        .into_response())
+}
+
+/// The password, typed again to confirm a deletion.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteBody {
+    /// The account's password.
+    pub password: String,
+}
+
+/// Deletes the caller's account for good: they leave every ranking, path, count and widget at
+/// once, and their email, name, notes and location leave every table (docs/privacy.md). A
+/// wrong password is a 422 on `password`, and changes nothing.
+#[utoipa::path(delete, path = "/v1/me", tag = "accounts", request_body = DeleteBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Deleted")))]
+async fn delete_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<DeleteBody>,
+) -> ApiResult<axum::response::Response> {
+    crate::app::account_deletion::delete_account(&state, caller.person, body.password).await?;
+    let mut cleared = cleared_session_cookie();
+    cleared.make_removal();
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(axum::http::header::SET_COOKIE, cleared.to_string())],
     )
         .into_response())
 }

@@ -21,6 +21,7 @@
 //! | `search.rs` | `/search`: ranked providers with their trust paths |
 //! | `provider.rs`, `refer.rs` | `/providers/{id}`: profile, vouches, vouch and refer forms |
 //! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
+//! | `delete_account.rs` | `/account/delete`: deleting one's account, password confirmed |
 //! | `invitation.rs` | `/invitation?token=`: an invitation link claimed, or on to sign-up |
 //! | `network.rs`, `network_query.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
 //! | `owner.rs`, `dashboard.rs` | a provider's profile editor and dashboard (owner only) |
@@ -31,6 +32,7 @@ mod account;
 mod assets;
 mod circle;
 mod dashboard;
+mod delete_account;
 mod home;
 mod invitation;
 mod network;
@@ -77,6 +79,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/invitation",
             get(invitation::invitation).post(invitation::claim),
+        )
+        .route(
+            "/account/delete",
+            get(delete_account::page).post(delete_account::delete),
         )
         .route("/inbox", get(referrals::inbox))
         .route("/inbox/read-all", post(referrals::read_all))

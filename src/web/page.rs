@@ -106,6 +106,7 @@ fn notice(key: &str) -> Option<&'static str> {
         "vouched" => "Thanks: your vouch is saved.",
         "withdrawn" => "Your vouch is withdrawn.",
         "referred" => "Referral sent.",
+        "deleted" => "Your account is deleted, and everything personal with it. Goodbye.",
         "claimed" => "The invitation is yours: the referral is in your list.",
         "moved" => "Referral updated.",
         "read" => "All notifications are marked read.",

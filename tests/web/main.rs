@@ -3,6 +3,7 @@
 
 mod channels;
 mod csrf;
+mod deletion;
 mod helpers;
 mod owner;
 mod pages;

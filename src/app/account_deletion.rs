@@ -1,0 +1,121 @@
+//! Deleting an account (UK GDPR Art. 17): the person leaves every ranking, path, count and
+//! widget on every running instance, and their email, name, notes and location leave every
+//! table, the append-only history included (as tombstones, through `erase_person`; the design
+//! is in migrations/0009_erasure.sql and docs/privacy.md).
+
+use sqlx::PgConnection;
+
+use crate::auth::password;
+use crate::domain::{PersonId, ProviderId, TradeId};
+use crate::feed::GraphChange;
+use crate::state::AppState;
+use crate::store;
+
+use super::{AppError, AppResult};
+
+/// What a deleted person is called wherever others still see that someone was there: their
+/// referrals, the history.
+pub const FORMER_MEMBER: &str = "A former member";
+
+/// Deletes `person`'s account once they have typed their password again. All of it commits in
+/// one transaction, or none of it: the graph changes that take them out of every live graph,
+/// and the erasure of their personal fields everywhere.
+pub async fn delete_account(state: &AppState, person: PersonId, typed: String) -> AppResult<()> {
+    let account = store::accounts::get(&state.pool, person)
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    let (_, phc) = store::accounts::credentials_by_email(&state.pool, &account.email)
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    let ok = password::verify_bounded(typed, phc)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    if !ok {
+        return Err(AppError::field("password", "this is not your password"));
+    }
+
+    let mut tx = state.pool.begin().await?;
+    let sessions: Vec<Vec<u8>> =
+        sqlx::query_scalar("select token_hash from sessions where person_id = $1")
+            .bind(person)
+            .fetch_all(&mut *tx)
+            .await?;
+    let changes = departure(&mut tx, person).await?;
+    for change in &changes {
+        store::changes::record(&mut tx, Some(person), change).await?;
+    }
+    sqlx::query("select erase_person($1, $2)")
+        .bind(person)
+        .bind(FORMER_MEMBER)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    for token_hash in &sessions {
+        state.sessions.forget(token_hash);
+    }
+    state.live.catch_up_after_write(&state.pool).await;
+    Ok(())
+}
+
+/// The graph changes that take `person` out of every live graph: each trust and distrust edge
+/// they gave or received and each vouch they made revoked, their businesses offered in no
+/// trade (so out of every search), and their name replaced.
+async fn departure(tx: &mut PgConnection, person: PersonId) -> AppResult<Vec<GraphChange>> {
+    let mut changes = Vec::new();
+    let trust: Vec<(PersonId, PersonId)> = sqlx::query_as(
+        "select truster_id, trustee_id from trust_edges where truster_id = $1 or trustee_id = $1",
+    )
+    .bind(person)
+    .fetch_all(&mut *tx)
+    .await?;
+    changes.extend(
+        trust
+            .into_iter()
+            .map(|(truster, trustee)| GraphChange::TrustRevoke { truster, trustee }),
+    );
+    let distrust: Vec<(PersonId, PersonId)> = sqlx::query_as(
+        "select truster_id, trustee_id from distrust_edges
+         where truster_id = $1 or trustee_id = $1",
+    )
+    .bind(person)
+    .fetch_all(&mut *tx)
+    .await?;
+    changes.extend(
+        distrust
+            .into_iter()
+            .map(|(truster, trustee)| GraphChange::DistrustRevoke { truster, trustee }),
+    );
+    let vouches: Vec<(ProviderId, TradeId)> =
+        sqlx::query_as("select provider_id, trade_id from vouches where person_id = $1")
+            .bind(person)
+            .fetch_all(&mut *tx)
+            .await?;
+    changes.extend(
+        vouches
+            .into_iter()
+            .map(|(provider, trade)| GraphChange::VouchRevoke {
+                person,
+                provider,
+                trade,
+            }),
+    );
+    for id in store::providers::owned_by(&mut *tx, person).await? {
+        if let Some(row) = store::providers::get(&mut *tx, id).await? {
+            changes.push(GraphChange::ProviderUpsert {
+                id,
+                name: row.name,
+                owner: person,
+                trades: Vec::new(),
+                lat: row.lat,
+                lon: row.lon,
+                radius_km: row.radius_km,
+            });
+        }
+    }
+    changes.push(GraphChange::PersonUpsert {
+        id: person,
+        name: FORMER_MEMBER.to_string(),
+        pre_trusted: false,
+    });
+    Ok(changes)
+}

@@ -1,0 +1,200 @@
+//! `DELETE /v1/me`: a person who deletes their account leaves every search at once, and their
+//! email, name, notes and location leave every table, the append-only history included.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use sqlx::PgPool;
+
+use crate::helpers::{assert_invalid_field, expect_json, spawn_app, TestApp, TestUser, LONDON};
+
+/// Anna, who is about to leave; Ben and Cara, who stay; Olga, who owns Rossi Tiling.
+struct Street {
+    anna: TestUser,
+    ben: TestUser,
+    cara: TestUser,
+    rossi: i64,
+    annas_business: i64,
+}
+
+const ANNA_NOTE: &str = "anna-vouch-note-4711";
+const ANNA_REFERRAL_NOTE: &str = "anna-referral-note-4712";
+
+async fn street(app: &TestApp) -> Street {
+    let (lat, lon) = LONDON;
+    let anna = app.signup("Anna Berg", "anna@example.com").await;
+    let ben = app.signup("Ben Okoro", "ben@example.com").await;
+    let cara = app.signup("Cara Diaz", "cara@example.com").await;
+    let olga = app.signup("Olga Rossi", "olga@example.com").await;
+    let rossi = app
+        .create_provider(&olga, "Rossi Tiling", &["tiler"], lat, lon, 30.0)
+        .await;
+    let annas_business = app
+        .create_provider(&anna, "Berg Plumbing", &["plumber"], lat, lon, 30.0)
+        .await;
+    // Cara -> Anna, level 3, public: Cara finds tilers through Anna.
+    app.trust(&cara, &anna, 3, "public").await;
+    // Anna -> Ben, level 2, network; Ben -> Anna, level 1, public.
+    app.trust(&anna, &ben, 2, "network").await;
+    app.trust(&ben, &anna, 1, "public").await;
+    // Anna recommends Rossi Tiling, publicly, in her own words.
+    let body = json!({ "stance": "recommend", "note": ANNA_NOTE, "visibility": "public" });
+    let path = format!("/v1/providers/{rossi}/vouches/tiler");
+    expect_json(
+        app.put(&path, Some(&anna.token), &body).await,
+        StatusCode::OK,
+    )
+    .await;
+    // Ben recommends Anna's business.
+    app.vouch(&ben, annas_business, "plumber", "recommend", "public")
+        .await;
+    // Anna refers Rossi Tiling to Ben, with a note; Ben accepts.
+    let body = json!({ "provider_id": rossi, "trade": "tiler", "recipient_id": ben.id,
+        "note": ANNA_REFERRAL_NOTE });
+    let referral = app.post("/v1/referrals", Some(&anna.token), &body).await;
+    let referral = expect_json(referral, StatusCode::CREATED).await;
+    let path = format!("/v1/referrals/{}/transitions", referral["id"]);
+    expect_json(
+        app.post(&path, Some(&ben.token), &json!({ "to": "accepted" }))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    Street {
+        anna,
+        ben,
+        cara,
+        rossi,
+        annas_business,
+    }
+}
+
+/// Every table that still holds `needle` anywhere in a row, with how many rows.
+async fn tables_holding(pool: &PgPool, needle: &str) -> Vec<(String, i64)> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "select table_name::text from information_schema.tables
+         where table_schema = 'public' and table_type = 'BASE TABLE' order by 1",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut found = Vec::new();
+    for table in tables {
+        let rows: i64 = sqlx::query_scalar(&format!(
+            "select count(*) from \"{table}\" x where strpos(lower(x::text), lower($1)) > 0"
+        ))
+        .bind(needle)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        if rows > 0 {
+            found.push((table, rows));
+        }
+    }
+    found
+}
+
+async fn delete(app: &TestApp, who: &TestUser, password: &str) -> reqwest::Response {
+    app.request(Method::DELETE, "/v1/me", Some(&who.token))
+        .json(&json!({ "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn a_deleted_person_leaves_every_search_and_every_table(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let s = street(&app).await;
+    let before = app.search("tiler", Some(&s.cara.token)).await.to_string();
+    assert!(before.contains("Anna Berg"), "{before}");
+    let plumbers = app.search("plumber", Some(&s.ben.token)).await.to_string();
+    assert!(plumbers.contains("Berg Plumbing"), "{plumbers}");
+    for needle in [
+        "anna@example.com",
+        "Anna Berg",
+        ANNA_NOTE,
+        ANNA_REFERRAL_NOTE,
+    ] {
+        assert!(
+            !tables_holding(&app.pool, needle).await.is_empty(),
+            "{needle}"
+        );
+    }
+
+    let deleted = delete(&app, &s.anna, crate::helpers::PASSWORD).await;
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    // Gone from every table, history and outbox included.
+    for needle in [
+        "anna@example.com",
+        "Anna Berg",
+        ANNA_NOTE,
+        ANNA_REFERRAL_NOTE,
+    ] {
+        assert_eq!(tables_holding(&app.pool, needle).await, [], "{needle}");
+    }
+    // Out of every search at once: no path through her, no business of hers.
+    let after = app.search("tiler", Some(&s.cara.token)).await;
+    assert!(!after.to_string().contains("former member"), "{after}");
+    let rossi = after["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["provider_id"] == s.rossi);
+    if let Some(rossi) = rossi {
+        assert_eq!(rossi["paths"], json!([]), "{rossi}");
+    }
+    let plumbers = app.search("plumber", Some(&s.ben.token)).await;
+    let listed = plumbers["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["provider_id"] == s.annas_business);
+    assert!(!listed, "{plumbers}");
+    // Her sessions end and her password opens nothing.
+    assert_eq!(
+        app.get("/v1/me", Some(&s.anna.token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let login = json!({ "email": "anna@example.com", "password": crate::helpers::PASSWORD });
+    assert_eq!(
+        app.post("/v1/sessions", None, &login).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Ben's referral stays his, from "a former member".
+    let received = app
+        .get("/v1/me/referrals?role=received", Some(&s.ben.token))
+        .await;
+    let received = expect_json(received, StatusCode::OK).await;
+    assert_eq!(received["items"][0]["referrer_name"], "A former member");
+    // The history is still append-only for everyone else, and the erasure is on record.
+    let edit = sqlx::query(
+        "update graph_changes set kind = kind where seq = (select min(seq) from graph_changes)",
+    )
+    .execute(&app.pool)
+    .await;
+    assert!(edit.is_err(), "history became editable");
+    let wipe = sqlx::query("delete from graph_changes")
+        .execute(&app.pool)
+        .await;
+    assert!(wipe.is_err(), "history became deletable");
+    let erasures: i64 = sqlx::query_scalar("select count(*) from erasures where person_id = $1")
+        .bind(s.anna.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(erasures, 1);
+}
+
+#[sqlx::test]
+async fn a_wrong_password_deletes_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let s = street(&app).await;
+
+    assert_invalid_field(delete(&app, &s.anna, "not my password").await, "password").await;
+
+    let me: Value = expect_json(app.get("/v1/me", Some(&s.anna.token)).await, StatusCode::OK).await;
+    assert_eq!(me["display_name"], "Anna Berg");
+    let after = app.search("tiler", Some(&s.cara.token)).await.to_string();
+    assert!(after.contains("Anna Berg"), "{after}");
+}
