@@ -8,6 +8,12 @@ use crate::store::trust::TrustRow;
 
 use super::{AppError, AppResult};
 
+/// The most people one person may trust. Nobody knows five thousand people well enough to
+/// vouch for their judgement, and the cap bounds what one seeker's search costs: the seeker's
+/// walk touches at most this many first steps, and its explanations' path search starts from
+/// them (docs/security.md). Imported networks (`vouchgraph import`) are not capped.
+pub const MOST_TRUSTED: i64 = 5_000;
+
 /// Sets `truster`'s trust in `trustee` (creating or changing the edge) and returns the edge as
 /// stored. The history records `trust.set`; trust is private to the graph, so partners'
 /// webhooks hear nothing of it.
@@ -24,6 +30,24 @@ pub async fn set_trust(
     let mut tx = state.pool.begin().await?;
     if !store::people::exists(&mut *tx, trustee).await? {
         return Err(AppError::NotFound("person"));
+    }
+    // Counted under a lock on the truster, so two racing requests cannot both pass the cap.
+    sqlx::query("select 1 from people where id = $1 for update")
+        .bind(truster)
+        .execute(&mut *tx)
+        .await?;
+    let (given, already): (i64, bool) = sqlx::query_as(
+        "select count(*), coalesce(bool_or(trustee_id = $2), false) from trust_edges
+         where truster_id = $1",
+    )
+    .bind(truster)
+    .bind(trustee)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !already && given >= MOST_TRUSTED {
+        return Err(AppError::Conflict(format!(
+            "you already trust {MOST_TRUSTED} people, the most anyone may; revoke some first"
+        )));
     }
     store::trust::set(&mut tx, truster, trustee, level, visibility).await?;
     let stored = store::trust::list_from(&mut *tx, truster)

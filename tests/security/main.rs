@@ -16,6 +16,7 @@
 //!   whether the address has an account; an invitation reaches only its token's holder.
 //! * `vouches`: a provider's edits never delete vouches nor let its outcomes re-weigh its
 //!   referrers, and partners hear when a public vouch leaves public view.
+//! * `heavy`: nobody may trust more people than a stated cap, which bounds a search's cost.
 //! * `cookies`: session cookies are `Secure` by default outside loopback.
 
 #[path = "../api/helpers.rs"]
@@ -25,6 +26,7 @@ mod helpers;
 mod authz;
 mod cookies;
 mod forms;
+mod heavy;
 mod login;
 mod logs;
 mod made_up;
