@@ -41,6 +41,17 @@ pub async fn delete_account(state: &AppState, person: PersonId, typed: String) -
             .fetch_all(&mut *tx)
             .await?;
     let changes = departure(&mut tx, person).await?;
+    // Each partner the person linked hears that they left (before the link is deleted),
+    // by the person id its embed tokens carried.
+    let partners: Vec<i64> =
+        sqlx::query_scalar("select partner_id from partner_links where person_id = $1")
+            .bind(person)
+            .fetch_all(&mut *tx)
+            .await?;
+    for partner in partners {
+        let event = serde_json::json!({ "person_id": person, "partner_id": partner });
+        store::notifications::outbox(&mut tx, "person.deleted", &event).await?;
+    }
     for change in &changes {
         store::changes::record(&mut tx, Some(person), change).await?;
     }

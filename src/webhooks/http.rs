@@ -34,7 +34,7 @@ pub struct NewEndpointBody {
     /// Where to post events: an https URL on the public internet.
     pub url: String,
     /// Which events: `referral.created`, `referral.status_changed`, `vouch.created`,
-    /// `vouch.revoked`.
+    /// `vouch.revoked`, `person.deleted`.
     pub event_types: Vec<String>,
 }
 

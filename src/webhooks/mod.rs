@@ -31,6 +31,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "referral.status_changed",
     "vouch.created",
     "vouch.revoked",
+    "person.deleted",
 ];
 
 /// Webhook delivery settings.

@@ -107,6 +107,12 @@ pub async fn fan_out(pool: &PgPool) -> anyhow::Result<usize> {
                 };
                 partner.map(Some)
             }
+            // Only to the partner the person had linked: no one else knew them.
+            "person.deleted" => event
+                .payload
+                .get("partner_id")
+                .and_then(|v| v.as_i64())
+                .map(Some),
             "vouch.created" | "vouch.revoked" => {
                 let public =
                     event.payload.get("visibility").and_then(|v| v.as_str()) == Some("public");

@@ -521,3 +521,52 @@ async fn by_default_a_name_resolving_to_loopback_is_refused_at_delivery(pool: Pg
         "the guard let a request through"
     );
 }
+
+#[sqlx::test]
+async fn a_linked_person_who_deletes_their_account_is_announced_to_that_partner_only(pool: PgPool) {
+    let app = spawn_app_with(pool, local_webhooks).await;
+    let (owner, partner, _) = setup(&app).await;
+    let receiver = Receiver::start().await;
+    register(&app, &owner, partner, &receiver.url(), &["person.deleted"]).await;
+    // Another partner, which the person never linked, listens too.
+    let other_owner = app.signup("Other Owner").await;
+    let other = app.create_partner(&other_owner, "Elsewhere").await;
+    let elsewhere = Receiver::start().await;
+    register(
+        &app,
+        &other_owner,
+        other,
+        &elsewhere.url(),
+        &["person.deleted"],
+    )
+    .await;
+    let leaving = app.signup("Lena Leaving").await;
+    app.link(&leaving, partner).await;
+
+    let deleted = app
+        .request(reqwest::Method::DELETE, "/v1/me", Some(&leaving.token))
+        .json(&json!({ "password": crate::helpers::PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    let got = eventually("the announcement", || async {
+        receiver.received().first().cloned()
+    })
+    .await;
+    let body: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(body["type"], "person.deleted");
+    assert_eq!(body["data"]["person_id"], leaving.id);
+    assert_eq!(body["data"]["partner_id"], partner);
+    let links: i64 = sqlx::query_scalar("select count(*) from partner_links")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(links, 0);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        elsewhere.received().is_empty(),
+        "a partner the person never linked heard of it"
+    );
+}
