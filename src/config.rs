@@ -22,6 +22,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Largest accepted request body in bytes (`VOUCHGRAPH_MAX_BODY`, default 64 KiB).
     pub max_body_bytes: usize,
+    /// Days that settled partner events, delivery logs and expired invitations' addresses are
+    /// kept (`VOUCHGRAPH_RETENTION_DAYS`, default 30); see `store::retention`.
+    pub retention_days: i32,
     /// Seconds between recomputations of the global prior (`VOUCHGRAPH_PRIOR_SECS`, default 60).
     pub prior_interval: Duration,
     /// Argon2 memory cost in KiB (`VOUCHGRAPH_ARGON2_MEMORY_KIB`, default 19456, OWASP's
@@ -58,6 +61,7 @@ impl std::fmt::Debug for Config {
             .field("secure_cookies", &self.secure_cookies)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("prior_interval", &self.prior_interval)
+            .field("retention_days", &self.retention_days)
             .field("hash_concurrency", &self.hash_concurrency)
             .field("server", &self.server)
             .field("partners", &self.partners)
@@ -84,6 +88,7 @@ impl Config {
             secure_cookies: env_or("VOUCHGRAPH_SECURE_COOKIES", &secure_default)?,
             max_body_bytes: env_or("VOUCHGRAPH_MAX_BODY", "65536")?,
             prior_interval: Duration::from_secs(env_or("VOUCHGRAPH_PRIOR_SECS", "60")?),
+            retention_days: env_or("VOUCHGRAPH_RETENTION_DAYS", "30")?,
             argon2_memory_kib: env_or("VOUCHGRAPH_ARGON2_MEMORY_KIB", "19456")?,
             hash_concurrency: env_or(
                 "VOUCHGRAPH_HASH_CONCURRENCY",
@@ -107,6 +112,7 @@ impl Config {
             secure_cookies: false,
             max_body_bytes: 65_536,
             prior_interval: Duration::from_secs(3600),
+            retention_days: 30,
             // Tests hash many passwords; the algorithm is the same, only cheaper.
             argon2_memory_kib: 1024,
             hash_concurrency: crate::auth::password::default_concurrency(),

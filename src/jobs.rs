@@ -29,13 +29,26 @@ pub async fn expire_referrals(pool: &PgPool) -> anyhow::Result<usize> {
     Ok(ids.len())
 }
 
-/// Runs `expire_referrals` every `every` until stopped.
-pub async fn run_expiry(pool: PgPool, every: Duration, stop: CancellationToken) {
+/// Runs `expire_referrals`, then the retention purge (`store::retention`, keeping
+/// `retention_days`), every `every` until stopped.
+pub async fn run_expiry(
+    pool: PgPool,
+    every: Duration,
+    retention_days: i32,
+    stop: CancellationToken,
+) {
     loop {
         match expire_referrals(&pool).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "referrals expired"),
             Err(error) => tracing::warn!(?error, "referral expiry failed; will retry"),
+        }
+        match store::retention::purge(&pool, retention_days).await {
+            Ok(purged) if purged != store::retention::Purged::default() => {
+                tracing::info!(?purged, "retention purge")
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(?error, "retention purge failed; will retry"),
         }
         tokio::select! {
             _ = stop.cancelled() => return,

@@ -137,6 +137,7 @@ impl Application {
         let expiry = tokio::spawn(crate::jobs::run_expiry(
             state.pool.clone(),
             Duration::from_secs(600),
+            state.config.retention_days,
             stop.clone(),
         ));
         let webhooks = tokio::spawn(crate::webhooks::worker::run(

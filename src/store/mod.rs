@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod people;
 pub mod providers;
 pub mod referrals;
+pub mod retention;
 pub mod seeds;
 pub mod sessions;
 pub mod track_records;

@@ -52,6 +52,11 @@ async fn street(app: &TestApp) -> Street {
         "note": ANNA_REFERRAL_NOTE });
     let referral = app.post("/v1/referrals", Some(&anna.token), &body).await;
     let referral = expect_json(referral, StatusCode::CREATED).await;
+    // Anna also invites a friend by email: the address is hers to have typed, and goes too.
+    let body = json!({ "provider_id": rossi, "trade": "tiler",
+        "recipient_email": "annas.friend@example.com" });
+    let invited = app.post("/v1/referrals", Some(&anna.token), &body).await;
+    expect_json(invited, StatusCode::CREATED).await;
     let path = format!("/v1/referrals/{}/transitions", referral["id"]);
     expect_json(
         app.post(&path, Some(&ben.token), &json!({ "to": "accepted" }))

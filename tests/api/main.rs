@@ -13,6 +13,7 @@ mod openapi;
 mod people;
 mod providers;
 mod referrals;
+mod retention;
 mod search;
 mod sessions;
 mod trust;
