@@ -146,6 +146,18 @@ impl Instance {
             .await;
     }
 
+    /// `person` deletes their account (every account here has the same password).
+    pub async fn delete_account(&self, person: &User) {
+        let body = json!({ "password": "tiles and grout 42" });
+        self.send(
+            reqwest::Method::DELETE,
+            "/v1/me",
+            Some(&person.token),
+            Some(body),
+        )
+        .await;
+    }
+
     /// A tiler search near central London as `token`'s holder.
     pub async fn search(&self, trade: &str, token: &str) -> Value {
         let path = format!("/v1/search?trade={trade}&lat=51.5074&lon=-0.1278&limit=50");

@@ -153,6 +153,44 @@ async fn a_write_on_one_instance_reaches_search_on_another_within_a_second(pool:
 }
 
 #[sqlx::test]
+async fn a_person_deleted_on_one_instance_leaves_search_on_another_within_a_second(pool: PgPool) {
+    let a = Instance::start(pool.clone()).await;
+    let b = Instance::start(second_pool(&pool).await).await;
+    let seeker = b.signup("Seeker").await;
+    let owner = b.signup("Tiler owner").await;
+    let provider = b.create_provider(&owner, "Tiles").await;
+    // Seeker -> leaving friend, level 3; the friend recommends the tiler.
+    let leaving = a.signup("Leaving friend").await;
+    b.trust(&seeker, &leaving, 3, "public").await;
+    a.vouch(&leaving, provider, "recommend").await;
+    let seen = Instant::now();
+    while recommenders_seen(&b, &seeker, provider).await < 1 {
+        assert!(
+            seen.elapsed() < Duration::from_secs(5),
+            "B never saw the vouch"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+
+    a.delete_account(&leaving).await;
+    let deleted = Instant::now();
+    while recommenders_seen(&b, &seeker, provider).await > 0 {
+        assert!(
+            deleted.elapsed() < Duration::from_secs(5),
+            "instance B still counts the deleted person"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let lag = deleted.elapsed();
+    println!("a deletion reached instance B's search after {lag:?}");
+    assert!(
+        lag < Duration::from_secs(1),
+        "the deletion took {lag:?} to reach instance B"
+    );
+    settled(&b, &pool).await;
+}
+
+#[sqlx::test]
 async fn after_concurrent_writes_on_two_instances_both_graphs_equal_the_database(pool: PgPool) {
     let a = Instance::start(pool.clone()).await;
     let b = Instance::start(second_pool(&pool).await).await;
