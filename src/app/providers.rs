@@ -9,6 +9,7 @@ use crate::store;
 use crate::store::providers::{ProviderFields, ProviderRow};
 
 use super::validate::Fields;
+use super::vouches::{announce, announce_gone, Shown};
 use super::{AppError, AppResult};
 
 /// A number as the channel read it: JSON gives a number, a form's text may not be one (the
@@ -153,7 +154,9 @@ pub async fn update_provider(
             trade: vouch.trade_id,
         };
         store::changes::record(&mut tx, Some(editor), &hide).await?;
-        vouch_event(state, &mut tx, "vouch.revoked", id, &vouch, false).await?;
+        let trade = state.live.trade_slug(vouch.trade_id).unwrap_or_default();
+        let public = vouch.visibility == Visibility::Public.as_str();
+        announce_gone(&mut tx, vouch.person_id, id, &trade, public).await?;
     }
     for vouch in store::vouches::for_trades(&mut tx, id, &added).await? {
         let (Some(stance), Some(visibility)) = (
@@ -173,36 +176,17 @@ pub async fn update_provider(
             strength,
         };
         store::changes::record(&mut tx, Some(editor), &show).await?;
-        vouch_event(state, &mut tx, "vouch.created", id, &vouch, true).await?;
+        let trade = state.live.trade_slug(vouch.trade_id).unwrap_or_default();
+        let shown = Shown {
+            stance: &vouch.stance,
+            note: &vouch.note,
+            visibility: &vouch.visibility,
+        };
+        announce(&mut tx, vouch.person_id, id, &trade, shown).await?;
     }
     tx.commit().await?;
     state.live.catch_up_after_write(&state.pool).await;
     stored(state, id).await
-}
-
-/// The partners' event for a vouch a trade change hid or showed again, as `app::vouches` writes
-/// it for the voucher's own changes: with its content only when it is shown (`with_content`).
-async fn vouch_event(
-    state: &AppState,
-    tx: &mut sqlx::PgConnection,
-    kind: &str,
-    provider: ProviderId,
-    vouch: &store::vouches::StoredVouch,
-    with_content: bool,
-) -> AppResult<()> {
-    let public = vouch.visibility == Visibility::Public.as_str();
-    let trade = state.live.trade_slug(vouch.trade_id).unwrap_or_default();
-    let mut event = serde_json::json!({
-        "person_id": vouch.person_id, "provider_id": provider, "trade": trade,
-        "visibility": if public { "public" } else { "restricted" },
-    });
-    if with_content {
-        event["stance"] = serde_json::json!(vouch.stance);
-        event["note"] = serde_json::json!(vouch.note);
-        event["visibility"] = serde_json::json!(vouch.visibility);
-    }
-    store::notifications::outbox(tx, kind, &event).await?;
-    Ok(())
 }
 
 async fn stored(state: &AppState, id: ProviderId) -> AppResult<ProviderRow> {

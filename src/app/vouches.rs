@@ -44,7 +44,7 @@ pub async fn set_vouch(
             "you cannot vouch for your own business".into(),
         ));
     }
-    let was_public = is_public(&mut tx, voucher, input.provider, input.trade).await?;
+    let was_public = store::vouches::is_public(&mut *tx, voucher, input.provider, trade).await?;
     store::vouches::set(
         &mut tx,
         voucher,
@@ -62,21 +62,17 @@ pub async fn set_vouch(
         .ok_or(AppError::NotFound("vouch"))?;
     // The voucher's track record weighs this vouch as it weighs all of theirs.
     let strength = store::track_records::strength_of(&mut *tx, voucher).await?;
-    let event = serde_json::json!({
-        "person_id": voucher, "provider_id": input.provider, "trade": input.trade,
-        "stance": input.stance.as_str(), "note": note,
-        "visibility": input.visibility.as_str(),
-    });
     // A public vouch made network-only or private leaves partners' view: they hear that it
     // is gone (as if withdrawn), and nothing of what it now says.
     if was_public && input.visibility != Visibility::Public {
-        let gone = serde_json::json!({
-            "person_id": voucher, "provider_id": input.provider, "trade": input.trade,
-            "visibility": "public",
-        });
-        store::notifications::outbox(&mut tx, "vouch.revoked", &gone).await?;
+        announce_gone(&mut tx, voucher, input.provider, input.trade, true).await?;
     }
-    store::notifications::outbox(&mut tx, "vouch.created", &event).await?;
+    let shown = Shown {
+        stance: input.stance.as_str(),
+        note: &note,
+        visibility: input.visibility.as_str(),
+    };
+    announce(&mut tx, voucher, input.provider, input.trade, shown).await?;
     let change = GraphChange::VouchSet {
         person: voucher,
         provider: input.provider,
@@ -113,16 +109,11 @@ pub async fn withdraw_vouch(
         .live
         .trade_by_slug(trade_slug)
         .ok_or_else(|| AppError::field("trade", format!("unknown trade {trade_slug:?}")))?;
-    let was_public = is_public(&mut tx, voucher, provider, trade_slug).await?;
+    let was_public = store::vouches::is_public(&mut *tx, voucher, provider, trade).await?;
     if !store::vouches::revoke(&mut tx, voucher, provider, trade).await? {
         return Err(AppError::NotFound("vouch"));
     }
-    let visibility = if was_public { "public" } else { "restricted" };
-    let event = serde_json::json!({
-        "person_id": voucher, "provider_id": provider, "trade": trade_slug,
-        "visibility": visibility,
-    });
-    store::notifications::outbox(&mut tx, "vouch.revoked", &event).await?;
+    announce_gone(&mut tx, voucher, provider, trade_slug, was_public).await?;
     let change = GraphChange::VouchRevoke {
         person: voucher,
         provider,
@@ -134,20 +125,45 @@ pub async fn withdraw_vouch(
     Ok(())
 }
 
-/// Whether `voucher`'s vouch for the provider in this trade is public now (and so seen by
-/// partners).
-async fn is_public(
+/// What a vouch says, as partners may be told it.
+pub(super) struct Shown<'a> {
+    pub(super) stance: &'a str,
+    pub(super) note: &'a str,
+    pub(super) visibility: &'a str,
+}
+
+/// Partners' `vouch.created`: the vouch as it now stands (the worker sends it only when it is
+/// public).
+pub(super) async fn announce(
     tx: &mut PgConnection,
     voucher: PersonId,
     provider: ProviderId,
     trade: &str,
-) -> AppResult<bool> {
-    Ok(
-        store::vouches::visible_for_provider(&mut *tx, provider, None)
-            .await?
-            .iter()
-            .any(|v| v.person_id == voucher && v.trade == trade),
-    )
+    shown: Shown<'_>,
+) -> AppResult<()> {
+    let event = serde_json::json!({
+        "person_id": voucher, "provider_id": provider, "trade": trade,
+        "stance": shown.stance, "note": shown.note, "visibility": shown.visibility,
+    });
+    store::notifications::outbox(tx, "vouch.created", &event).await?;
+    Ok(())
+}
+
+/// Partners' `vouch.revoked`: the vouch is gone from their view, marked `public` only when they
+/// could see it (so a restricted vouch's withdrawal reveals nothing), and nothing of its content.
+pub(super) async fn announce_gone(
+    tx: &mut PgConnection,
+    voucher: PersonId,
+    provider: ProviderId,
+    trade: &str,
+    was_public: bool,
+) -> AppResult<()> {
+    let event = serde_json::json!({
+        "person_id": voucher, "provider_id": provider, "trade": trade,
+        "visibility": if was_public { "public" } else { "restricted" },
+    });
+    store::notifications::outbox(tx, "vouch.revoked", &event).await?;
+    Ok(())
 }
 
 /// Checks that the provider exists and offers the trade; returns its owner and the trade. The

@@ -130,3 +130,22 @@ pub async fn for_trades(
     .fetch_all(&mut *tx)
     .await
 }
+
+/// Whether `person`'s vouch for the provider in this trade is public and shown now (and so seen
+/// by partners).
+pub async fn is_public(
+    db: impl PgExecutor<'_>,
+    person: PersonId,
+    provider: ProviderId,
+    trade: TradeId,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists(select 1 from offered_vouches where person_id = $1 and provider_id = $2
+                          and trade_id = $3 and visibility = 'public')",
+    )
+    .bind(person)
+    .bind(provider)
+    .bind(trade)
+    .fetch_one(db)
+    .await
+}
