@@ -3,9 +3,10 @@
 //! table, the append-only history included (as tombstones, through `erase_person`; the design
 //! is in migrations/0009_erasure.sql and docs/privacy.md).
 
+use std::net::IpAddr;
+
 use sqlx::PgConnection;
 
-use crate::auth::password;
 use crate::domain::{PersonId, ProviderId, TradeId};
 use crate::feed::GraphChange;
 use crate::state::AppState;
@@ -17,21 +18,26 @@ use super::{AppError, AppResult};
 /// referrals, the history.
 pub const FORMER_MEMBER: &str = "A former member";
 
-/// Deletes `person`'s account once they have typed their password again. All of it commits in
-/// one transaction, or none of it: the graph changes that take them out of every live graph,
-/// and the erasure of their personal fields everywhere.
-pub async fn delete_account(state: &AppState, person: PersonId, typed: String) -> AppResult<()> {
+/// Deletes `person`'s account once they have typed their password again, from `address`
+/// (counted by the login throttle, like a login: a stolen session cannot guess the password
+/// here faster than on the login page). All of it commits in one transaction, or none of it:
+/// the graph changes that take them out of every live graph, and the erasure of their
+/// personal fields everywhere.
+pub async fn delete_account(
+    state: &AppState,
+    person: PersonId,
+    typed: String,
+    address: IpAddr,
+) -> AppResult<()> {
     let account = store::accounts::get(&state.pool, person)
         .await?
         .ok_or(AppError::NotFound("account"))?;
-    let (_, phc) = store::accounts::credentials_by_email(&state.pool, &account.email)
-        .await?
-        .ok_or(AppError::NotFound("account"))?;
-    let ok = password::verify_bounded(typed, phc)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    if !ok {
-        return Err(AppError::field("password", "this is not your password"));
+    match super::sessions::check_credentials(state, &account.email, typed, address).await {
+        Ok(owner) if owner == person => {}
+        Ok(_) | Err(AppError::Unauthenticated(_)) => {
+            return Err(AppError::field("password", "this is not your password"))
+        }
+        Err(other) => return Err(other),
     }
 
     let mut tx = state.pool.begin().await?;

@@ -70,7 +70,10 @@ pub async fn end_session(state: &AppState, token_hash: &[u8]) -> AppResult<()> {
     Ok(())
 }
 
-async fn check_credentials(
+/// Checks an email and password under the login throttle, and says whose they are: log-in
+/// and every other "type your password again" share its limits, so no form can be used to
+/// guess a password faster than the login page allows.
+pub(crate) async fn check_credentials(
     state: &AppState,
     email: &str,
     password: String,

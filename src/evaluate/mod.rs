@@ -18,6 +18,7 @@
 //! | `protocol.rs`, `predict.rs` | the two commands |
 
 pub mod data;
+mod kindred;
 pub mod metrics;
 pub mod model;
 pub mod predict;

@@ -14,7 +14,7 @@
 //! weight`. On [0, 1], before going back to the scale:
 //!
 //! ```text
-//! crowd(i)   = sum_v c(v) f(v) d(v, i) / (sum_v c(v) f(v) + k2)
+//! crowd(i)   = (sum_v c(v) f(v) d(v, i) + k2 * kin(i)) / (sum_v c(v) f(v) + k2)
 //! prediction = habit(seeker) + (sum_v p(v) f(v) d(v, i) + k * crowd(i)) / (sum_v p(v) f(v) + k)
 //! ```
 //!
@@ -35,6 +35,12 @@
 //!   the factor (`f * (d + 1) / 2` and `f`), so the circle's sums are `sum p f d` and
 //!   `sum p f`.
 //!
+//! * `kin(i)` is what kindred raters say of the item (`kindred.rs`): those whose ratings of
+//!   the seeker's own items agreed with the seeker's, weighed by that agreement, shrunk
+//!   towards none by `kindred_pseudo_count`, times `kindred_weight`. Where the seeker's walks
+//!   reach no rater of an item, it decides the estimate instead of "no opinion"; a crowd of
+//!   fake accounts holds at most one item's agreement per item of the seeker's it rated.
+//!
 //! `covered` says whether the seeker's own circle (the personal walk) reached a rater.
 
 use rustc_hash::FxHashMap;
@@ -47,6 +53,7 @@ use crate::graph::{
 use crate::import::network::{Fact, SourceEdge};
 
 use super::data::Rating;
+use super::kindred::{Kindred, Raters};
 
 /// The one trade every item is listed under.
 const TRADE: TradeId = TradeId(1);
@@ -74,6 +81,8 @@ pub struct Model {
     raters: Vec<Vec<(u32, f64, f64)>>,
     /// Per person, their habit: their mean rating on [0, 1], shrunk towards the middle.
     habits: Vec<f64>,
+    /// Per person, the items they rated and how far above their habit, on [-1, 1].
+    rated: Vec<Vec<(u32, f64)>>,
 }
 
 /// What a [`Model`] is built from.
@@ -196,6 +205,12 @@ impl Model {
             sum.0 += rating.value;
             sum.1 += 1;
         }
+        let mut rated = vec![Vec::new(); input.people];
+        for (item, list) in raters.iter().enumerate() {
+            for &(rater, deviation, _) in list {
+                rated[rater as usize].push((item as u32, deviation));
+            }
+        }
         let (graph, _) = builder.build();
         let seeds: Vec<PersonId> = input.seeds.iter().map(|&s| person_id(s)).collect();
         let seeds = SeedTrust::compute(&graph, &seeds, &params);
@@ -211,6 +226,7 @@ impl Model {
             plain_means,
             raters,
             habits,
+            rated,
         })
     }
 
@@ -241,6 +257,11 @@ impl Model {
         }
         let (lo, hi) = self.scale;
         let crowd = self.crowd(seeker);
+        let kindred = Kindred::of(
+            seeker,
+            self.rated.get(seeker as usize).map_or(&[][..], |r| r),
+            &self.raters,
+        );
         items
             .iter()
             .map(|&item| {
@@ -251,7 +272,17 @@ impl Model {
                 let k = self.params.pseudo_count;
                 let habit = self.habits.get(seeker as usize).copied().unwrap_or(0.5);
                 let share = habit
-                    + (circle + k * crowd.estimate(&self.raters[item as usize])) / (weight + k);
+                    + (circle
+                        + k * crowd.estimate(
+                            &self.raters[item as usize],
+                            self.params.kindred_weight
+                                * kindred.estimate(
+                                    seeker,
+                                    &self.raters[item as usize],
+                                    self.params.kindred_pseudo_count,
+                                ),
+                        ))
+                        / (weight + k);
                 Some(Prediction {
                     score: (lo + (hi - lo) * share).clamp(lo, hi),
                     covered: reached > 0,
@@ -329,9 +360,9 @@ struct Crowd {
 
 impl Crowd {
     /// The credit-weighted mean of the item's raters' deviations from their habits, with
-    /// `pseudo` of credit at no deviation.
-    fn estimate(&self, raters: &[(u32, f64, f64)]) -> f64 {
-        let (mut sum, mut weight) = (0.0, self.pseudo);
+    /// `pseudo` of credit at `kindred`, the kindred raters' estimate.
+    fn estimate(&self, raters: &Raters, kindred: f64) -> f64 {
+        let (mut sum, mut weight) = (self.pseudo * kindred, self.pseudo);
         for &(rater, deviation, info) in raters {
             let credit = self.credit[rater as usize] * info;
             sum += credit * deviation;

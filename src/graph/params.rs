@@ -124,6 +124,17 @@ pub struct RankParams {
     /// whose ratings differ, count fully.
     #[serde(default = "defaults::informative_power")]
     pub informative_power: f64,
+    /// How much kindred raters count where the seeker's walks reach no one who rated an item:
+    /// the crowd's estimate is shrunk towards what raters who agree with the seeker's own
+    /// ratings say (`evaluate::kindred`), at this weight, instead of towards "no opinion". 1:
+    /// fully; 0 turns it off.
+    #[serde(default = "defaults::kindred_weight")]
+    pub kindred_weight: f64,
+    /// The pseudo-count of the kindred estimate, in agreement: one item the seeker and a rater
+    /// both rated a fifth of the scale from their habits, with no one else rating it, lends
+    /// 0.04. 0.05: an item about which kindred raters hold that much agreement moves half way.
+    #[serde(default = "defaults::kindred_pseudo_count")]
+    pub kindred_pseudo_count: f64,
 }
 
 /// Defaults of the fields added after parameters were first stored.
@@ -151,6 +162,12 @@ mod defaults {
     }
     pub(super) fn informative_spread() -> f64 {
         super::RankParams::default().informative_spread
+    }
+    pub(super) fn kindred_weight() -> f64 {
+        super::RankParams::default().kindred_weight
+    }
+    pub(super) fn kindred_pseudo_count() -> f64 {
+        super::RankParams::default().kindred_pseudo_count
     }
     pub(super) fn pseudo_count() -> f64 {
         super::RankParams::default().pseudo_count
@@ -181,6 +198,8 @@ impl Default for RankParams {
             rater_prior: 0.2,
             informative_spread: 0.1,
             informative_power: 2.0,
+            kindred_weight: 1.0,
+            kindred_pseudo_count: 0.05,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Sign-up and the signed-in account.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
@@ -148,10 +150,12 @@ pub struct DeleteBody {
     responses((status = 204, description = "Deleted")))]
 async fn delete_me(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     caller: Caller,
     Json(body): Json<DeleteBody>,
 ) -> ApiResult<axum::response::Response> {
-    crate::app::account_deletion::delete_account(&state, caller.person, body.password).await?;
+    crate::app::account_deletion::delete_account(&state, caller.person, body.password, peer.ip())
+        .await?;
     let mut cleared = cleared_session_cookie();
     cleared.make_removal();
     Ok((

@@ -2,7 +2,9 @@
 //! the same use case as `DELETE /v1/me` (`app::account_deletion`).
 
 use askama::Template;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -46,11 +48,12 @@ pub struct DeleteForm {
 /// shows the page again with the message beside the field.
 pub async fn delete(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     jar: CookieJar,
     Posted { visitor, form }: Posted<DeleteForm>,
 ) -> Result<Response, WebError> {
     let me = visitor.require_for("/account/delete")?;
-    match delete_account(&state, me.person, form.password).await {
+    match delete_account(&state, me.person, form.password, peer.ip()).await {
         Ok(()) => {
             let jar = jar.remove(cleared_session_cookie());
             Ok((jar, see_other("/?done=deleted")).into_response())

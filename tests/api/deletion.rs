@@ -203,3 +203,26 @@ async fn a_wrong_password_deletes_nothing(pool: PgPool) {
     let after = app.search("tiler", Some(&s.cara.token)).await.to_string();
     assert!(after.contains("Anna Berg"), "{after}");
 }
+
+#[sqlx::test]
+async fn guessing_the_password_on_the_delete_form_counts_against_the_login_throttle(pool: PgPool) {
+    // A stolen session must not turn "delete my account" into a faster password oracle than
+    // the login page: both share the same per-account budget.
+    let mut config = vouchgraph::config::Config::for_tests(String::new());
+    config.login_limits = vouchgraph::auth::throttle::LoginLimits {
+        per_account: 3,
+        per_ip: 1000,
+    };
+    let app = crate::helpers::spawn_app_with(pool, config).await;
+    let anna = app.signup("Anna", "anna@example.com").await; // one attempt: the sign-up's login
+    for _ in 0..2 {
+        assert_invalid_field(delete(&app, &anna, "not my password").await, "password").await;
+    }
+    // The fourth attempt is refused before the password is checked, the right one included,
+    // and the account stays.
+    let response = delete(&app, &anna, &anna.password).await;
+    assert!(response.headers().contains_key("retry-after"));
+    crate::helpers::assert_problem(response, StatusCode::TOO_MANY_REQUESTS).await;
+    let me: Value = expect_json(app.get("/v1/me", Some(&anna.token)).await, StatusCode::OK).await;
+    assert_eq!(me["display_name"], "Anna");
+}
