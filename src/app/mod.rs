@@ -12,6 +12,7 @@
 //! |---|---|
 //! | `accounts.rs` | sign up |
 //! | `account_deletion.rs` | delete an account, its person erased everywhere |
+//! | `customer_book.rs` | a provider's customers, follow-ups owed, responsiveness |
 //! | `partners.rs` | a partner's name and allowed origins, and its keys |
 //! | `providers.rs` | create a provider, and its owner editing it |
 //! | `referrals.rs` | send a referral, claim an invitation, move a referral through its life |
@@ -26,6 +27,7 @@
 
 pub mod account_deletion;
 pub mod accounts;
+pub mod customer_book;
 pub mod error;
 pub mod export;
 pub mod partners;

@@ -7,6 +7,7 @@ pub mod values;
 pub use ids::{PersonId, ProviderId, TradeId};
 pub use trust::{Stance, TrustLevel, Visibility};
 pub use values::{Email, GeoPoint, Name};
+pub mod follow_up;
 pub mod referral;
 pub mod track_record;
 

@@ -79,6 +79,10 @@ pub struct EvaluateArgs {
     /// edges): a held-out rating's edge then leaves the trust graph too.
     #[arg(long)]
     pub items_are_people: bool,
+    /// Keeps each trust edge with this probability (seeded by `--seed`) before anything else:
+    /// the same ratings over a sparser trust graph, where most raters are reached by no walk.
+    #[arg(long, default_value_t = 1.0)]
+    pub trust_sample: f64,
     /// A sybil attack to run after the clean measures, by its shape (none: no attack).
     #[arg(long, value_enum)]
     pub attack: Option<AttackKind>,

@@ -23,7 +23,7 @@ use crate::import::read_network;
 use super::data::read_ratings;
 use super::metrics::{Predictions, Table};
 use super::model::{Model, ModelInput, Prediction};
-use super::split::{hold_out, inject, pick_targets, without_leaks, Attack, AttackKind};
+use super::split::{hold_out, inject, pick_targets, sparser, without_leaks, Attack, AttackKind};
 use super::{choose_seeds, EvaluateArgs};
 
 /// What `evaluate` measured.
@@ -67,13 +67,14 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
     let ratings = read_ratings(&args.ratings, &mut network)?;
     let seeds = choose_seeds(&network, &args.seeds)?;
     let scale = ratings.scale().expect("read_ratings refuses an empty file");
-    let split = hold_out(ratings.rows(), network.edges(), args.holdout, args.seed);
+    let all_edges = sparser(network.edges(), args.trust_sample, args.seed);
+    let split = hold_out(ratings.rows(), &all_edges, args.holdout, args.seed);
     let item_person: Vec<Option<u32>> = ratings
         .items()
         .iter()
         .map(|key| args.items_are_people.then(|| network.find(key)).flatten())
         .collect();
-    let edges = without_leaks(network.edges(), &split.test, &item_person);
+    let edges = without_leaks(&all_edges, &split.test, &item_person);
     let queries: Vec<(u32, u32)> = split.test.iter().map(|r| (r.rater, r.item)).collect();
     let people = network.people().len();
     let items = ratings.items().len();
@@ -179,7 +180,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         "{people} people, {} trust and distrust edges ({} left after removing held-out ratings' \
          edges), {} ratings on a {} to {} scale, {} held out (--holdout {} --seed {}), {} prior \
          seeds, personal walk restart {}, anchored walk restart {}; {:.1} s",
-        network.edges().len(),
+        all_edges.len(),
         edges.len(),
         ratings.rows().len(),
         scale.0,

@@ -21,6 +21,17 @@ pub struct Split {
     pub test: Vec<Rating>,
 }
 
+/// Keeps each trust or distrust edge with probability `share` (seeded): the same people and
+/// ratings over a sparser trust graph, as in a network where most raters trust no one.
+pub fn sparser(edges: &[SourceEdge], share: f64, seed: u64) -> Vec<SourceEdge> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5BA5);
+    edges
+        .iter()
+        .filter(|_| share >= 1.0 || rng.gen::<f64>() < share)
+        .cloned()
+        .collect()
+}
+
 /// Holds out `share` of the ratings of people with at least one trust edge out (a seeker with no
 /// network has nothing to personalize with), chosen by a shuffle seeded with `seed`.
 ///

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod customers;
 pub mod docs;
 pub mod extract;
 pub mod health;
@@ -51,6 +52,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(referrals::router())
         .merge(notifications::router())
         .merge(insights::router())
+        .merge(customers::router())
         .merge(crate::partners::router())
         .merge(crate::webhooks::router())
         .split_for_parts();

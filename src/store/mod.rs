@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod changes;
+pub mod customer_book;
 pub mod export;
 pub mod graph_load;
 pub mod idempotency;

@@ -1,0 +1,189 @@
+//! The provider's relationship book: their customers with every step's date, the follow-ups
+//! they owe, and how quickly they usually get in touch. The book and its follow-ups are the
+//! owner's alone; responsiveness is shown to everyone once there is enough history to say.
+
+use time::{Duration, OffsetDateTime};
+
+use crate::domain::follow_up::{
+    follow_up_due, Responsiveness, FOLLOW_UP_WORKING_DAYS, RESPONSIVENESS_DAYS,
+};
+use crate::domain::{PersonId, ProviderId};
+use crate::state::AppState;
+use crate::store;
+use crate::store::customer_book::{BookFilter, CustomerRow};
+
+use super::{AppError, AppResult};
+
+/// At most this many customers in one CSV export: a provider's whole book for years, and a
+/// bound on what one request can make the server build.
+pub const CSV_MAX_ROWS: i64 = 10_000;
+
+/// A referral the provider owes a call on.
+#[derive(Clone, Debug)]
+pub struct FollowUp {
+    /// The referral.
+    pub referral_id: i64,
+    /// The customer waiting.
+    pub customer_id: PersonId,
+    /// Their name.
+    pub customer_name: String,
+    /// When they accepted.
+    pub accepted_at: OffsetDateTime,
+    /// When the call was due.
+    pub due_at: OffsetDateTime,
+}
+
+/// Only the provider's owner reads its book.
+async fn owned(state: &AppState, caller: PersonId, provider: ProviderId) -> AppResult<()> {
+    let row = store::providers::get(&state.pool, provider)
+        .await?
+        .ok_or(AppError::NotFound("provider"))?;
+    if row.owner_id == caller {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the provider's owner sees its customers".into(),
+        ))
+    }
+}
+
+/// A page of the book, latest first, before the cursor (a referral id from the last page).
+pub async fn page(
+    state: &AppState,
+    caller: PersonId,
+    provider: ProviderId,
+    filter: BookFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<CustomerRow>> {
+    owned(state, caller, provider).await?;
+    Ok(store::customer_book::page(&state.pool, provider, filter, before, limit).await?)
+}
+
+/// The referrals accepted and not marked contacted within [`FOLLOW_UP_WORKING_DAYS`] working
+/// days, as of `now` (passed in, so that tests control the clock), longest overdue first.
+pub async fn follow_ups(
+    state: &AppState,
+    caller: PersonId,
+    provider: ProviderId,
+    now: OffsetDateTime,
+) -> AppResult<Vec<FollowUp>> {
+    owned(state, caller, provider).await?;
+    let waiting = store::customer_book::waiting(&state.pool, provider).await?;
+    Ok(waiting
+        .into_iter()
+        .filter_map(|row| {
+            let due_at = follow_up_due(row.accepted_at, FOLLOW_UP_WORKING_DAYS);
+            (due_at <= now).then_some(FollowUp {
+                referral_id: row.referral_id,
+                customer_id: row.customer_id,
+                customer_name: row.customer_name,
+                accepted_at: row.accepted_at,
+                due_at,
+            })
+        })
+        .collect())
+}
+
+/// How quickly `provider` got in touch with customers who accepted a referral in the last
+/// [`RESPONSIVENESS_DAYS`] days, as of `now`; `None` while there are too few to say.
+pub async fn responsiveness(
+    state: &AppState,
+    provider: ProviderId,
+    now: OffsetDateTime,
+) -> AppResult<Option<Responsiveness>> {
+    let since = now - Duration::days(RESPONSIVENESS_DAYS);
+    let times = store::customer_book::contact_times(&state.pool, provider, since).await?;
+    let hours = |from: OffsetDateTime, to: OffsetDateTime| (to - from).as_seconds_f64() / 3600.0;
+    let referrals: Vec<(Option<f64>, f64)> = times
+        .into_iter()
+        .map(|(accepted, contacted)| {
+            (
+                contacted.map(|at| hours(accepted, at)),
+                hours(accepted, now),
+            )
+        })
+        .collect();
+    Ok(Responsiveness::measure(&referrals))
+}
+
+/// The whole book (up to [`CSV_MAX_ROWS`] customers) as CSV, for the tools a provider already
+/// uses. A cell a spreadsheet would read as a formula (=, +, -, @) starts with an apostrophe,
+/// so a customer's name can never run as one.
+pub async fn csv(
+    state: &AppState,
+    caller: PersonId,
+    provider: ProviderId,
+    filter: BookFilter,
+) -> AppResult<String> {
+    owned(state, caller, provider).await?;
+    let rows =
+        store::customer_book::page(&state.pool, provider, filter, None, CSV_MAX_ROWS).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "customer",
+        "referred_by",
+        "referrals",
+        "status",
+        "outcome",
+        "sent_at",
+        "accepted_at",
+        "contacted_at",
+        "hired_at",
+        "completed_at",
+        "public_vouch",
+    ];
+    let write = |out: &mut csv::Writer<Vec<u8>>, cells: &[String]| {
+        out.write_record(cells.iter().map(|cell| defused(cell)))
+            .map_err(|e| AppError::Internal(e.into()))
+    };
+    write(&mut out, &header.map(str::to_string))?;
+    let day = |at: Option<OffsetDateTime>| at.map(rfc3339).unwrap_or_default();
+    for row in rows {
+        write(
+            &mut out,
+            &[
+                row.customer_name,
+                row.referred_by.join("; "),
+                row.referrals.to_string(),
+                row.status,
+                row.outcome.unwrap_or_default(),
+                rfc3339(row.sent_at),
+                day(row.accepted_at),
+                day(row.contacted_at),
+                day(row.hired_at),
+                day(row.completed_at),
+                row.vouch.unwrap_or_default(),
+            ],
+        )?;
+    }
+    let bytes = out.into_inner().map_err(|e| AppError::Internal(e.into()))?;
+    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// A cell that a spreadsheet would not run as a formula.
+fn defused(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_that_starts_like_a_formula_is_defused_and_others_are_kept() {
+        assert_eq!(defused("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defused("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defused("Anna Berg"), "Anna Berg");
+        assert_eq!(defused(""), "");
+    }
+}

@@ -1,0 +1,196 @@
+//! The provider's relationship book: one row per customer who reached them through a
+//! referral, every step with its date, and the times responsiveness is measured from.
+
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+
+use crate::domain::{PersonId, ProviderId};
+
+/// Which customers a page of the book shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BookFilter {
+    /// Everyone.
+    All,
+    /// Sent or accepted: the customer or the provider has still to act.
+    Waiting,
+    /// Contacted or hired.
+    InProgress,
+    /// Completed, declined or expired.
+    Done,
+    /// Completed, and the customer said it went well.
+    WentWell,
+}
+
+impl BookFilter {
+    /// The statuses it keeps, and whether only good outcomes count.
+    fn statuses(self) -> (&'static [&'static str], bool) {
+        match self {
+            BookFilter::All => (
+                &[
+                    "sent",
+                    "accepted",
+                    "contacted",
+                    "hired",
+                    "completed",
+                    "declined",
+                    "expired",
+                ],
+                false,
+            ),
+            BookFilter::Waiting => (&["sent", "accepted"], false),
+            BookFilter::InProgress => (&["contacted", "hired"], false),
+            BookFilter::Done => (&["completed", "declined", "expired"], false),
+            BookFilter::WentWell => (&["completed"], true),
+        }
+    }
+}
+
+/// One customer in the book: their latest referral to the provider, with its steps.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct CustomerRow {
+    /// The latest referral (the book's cursor).
+    pub referral_id: i64,
+    /// The customer.
+    pub customer_id: PersonId,
+    /// Their name.
+    pub customer_name: String,
+    /// Everyone who referred them to this provider, by name.
+    pub referred_by: Vec<String>,
+    /// How many referrals brought them here.
+    pub referrals: i64,
+    /// The latest referral's status.
+    pub status: String,
+    /// "good" or "bad", once completed.
+    pub outcome: Option<String>,
+    /// When it was sent.
+    pub sent_at: OffsetDateTime,
+    /// When the customer accepted it.
+    pub accepted_at: Option<OffsetDateTime>,
+    /// When the provider marked the customer contacted.
+    pub contacted_at: Option<OffsetDateTime>,
+    /// When the customer hired the provider.
+    pub hired_at: Option<OffsetDateTime>,
+    /// When the job was marked done.
+    pub completed_at: Option<OffsetDateTime>,
+    /// The customer's public vouch for the provider, if any: "recommend" or "warn". Only public
+    /// ones: a network or private vouch is the customer's to show, not the book's.
+    pub vouch: Option<String>,
+}
+
+/// A page of `provider`'s customers, latest referral first, before the cursor.
+pub async fn page(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+    filter: BookFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<CustomerRow>> {
+    let (statuses, good_only) = filter.statuses();
+    sqlx::query_as(
+        "with latest as (
+             select distinct on (r.recipient_id) r.*
+             from referrals r
+             where r.provider_id = $1 and r.recipient_id is not null
+             order by r.recipient_id, r.id desc
+         )
+         select r.id as referral_id, r.recipient_id as customer_id,
+                cp.display_name as customer_name,
+                array(select distinct p.display_name from referrals o
+                      join people p on p.id = o.referrer_id
+                      where o.provider_id = r.provider_id and o.recipient_id = r.recipient_id
+                      order by p.display_name) as referred_by,
+                (select count(*) from referrals o
+                 where o.provider_id = r.provider_id and o.recipient_id = r.recipient_id)
+                    as referrals,
+                r.status, r.outcome, r.created_at as sent_at, r.accepted_at,
+                (select min(t.created_at) from referral_transitions t
+                 where t.referral_id = r.id and t.to_status = 'contacted') as contacted_at,
+                (select min(t.created_at) from referral_transitions t
+                 where t.referral_id = r.id and t.to_status = 'hired') as hired_at,
+                (select min(t.created_at) from referral_transitions t
+                 where t.referral_id = r.id and t.to_status = 'completed') as completed_at,
+                (select v.stance from offered_vouches v
+                 where v.person_id = r.recipient_id and v.provider_id = r.provider_id
+                   and v.visibility = 'public'
+                 order by v.stance = 'warn' desc limit 1) as vouch
+         from latest r
+         join people cp on cp.id = r.recipient_id
+         where r.status = any($2) and (not $3 or r.outcome = 'good')
+           and ($4::bigint is null or r.id < $4)
+         order by r.id desc
+         limit $5",
+    )
+    .bind(provider)
+    .bind(statuses)
+    .bind(good_only)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// A referral accepted and not yet marked contacted.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct WaitingRow {
+    /// The referral.
+    pub referral_id: i64,
+    /// The customer.
+    pub customer_id: PersonId,
+    /// Their name.
+    pub customer_name: String,
+    /// When they accepted.
+    pub accepted_at: OffsetDateTime,
+}
+
+/// `provider`'s referrals that are accepted and wait for the provider to get in touch, oldest
+/// first.
+pub async fn waiting(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+) -> sqlx::Result<Vec<WaitingRow>> {
+    sqlx::query_as(
+        "select r.id as referral_id, r.recipient_id as customer_id,
+                p.display_name as customer_name, r.accepted_at
+         from referrals r join people p on p.id = r.recipient_id
+         where r.provider_id = $1 and r.status = 'accepted' and r.accepted_at is not null
+         order by r.accepted_at, r.id",
+    )
+    .bind(provider)
+    .fetch_all(db)
+    .await
+}
+
+/// For each referral to `provider` accepted since `since`: when it was accepted, and when the
+/// provider first marked the customer contacted, if they did.
+pub async fn contact_times(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+    since: OffsetDateTime,
+) -> sqlx::Result<Vec<(OffsetDateTime, Option<OffsetDateTime>)>> {
+    sqlx::query_as(
+        "select r.accepted_at,
+                (select min(t.created_at) from referral_transitions t
+                 where t.referral_id = r.id and t.to_status = 'contacted')
+         from referrals r
+         where r.provider_id = $1 and r.accepted_at >= $2",
+    )
+    .bind(provider)
+    .bind(since)
+    .fetch_all(db)
+    .await
+}
+
+/// Whether `person` is a customer of `provider`: someone referred to it.
+pub async fn is_customer(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+    person: PersonId,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists(select 1 from referrals where provider_id = $1 and recipient_id = $2)",
+    )
+    .bind(provider)
+    .bind(person)
+    .fetch_one(db)
+    .await
+}

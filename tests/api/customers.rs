@@ -1,0 +1,261 @@
+//! The provider's relationship book: `GET /v1/providers/{id}/customers` (and `.csv`),
+//! `GET /v1/providers/{id}/follow-ups` and `GET /v1/providers/{id}/responsiveness`.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use time::{Duration, OffsetDateTime};
+use vouchgraph::domain::follow_up::{follow_up_due, FOLLOW_UP_WORKING_DAYS};
+
+use crate::helpers::{assert_invalid_field, assert_problem, expect_json, spawn_app, TestApp};
+use crate::referrals::{cast, id_of, make_move, send_referral, Cast};
+
+/// Sets when a referral was accepted, and when (if ever) it was marked contacted.
+async fn set_times(
+    pool: &PgPool,
+    id: i64,
+    accepted: OffsetDateTime,
+    contacted: Option<OffsetDateTime>,
+) {
+    sqlx::query("update referrals set accepted_at = $2 where id = $1")
+        .bind(id)
+        .bind(accepted)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "update referral_transitions set created_at = coalesce($2, created_at)
+         where referral_id = $1 and to_status = 'contacted'",
+    )
+    .bind(id)
+    .bind(contacted)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
+/// Rita refers Rossi Tiling to Rob, who accepts: one customer waiting for Olga's call.
+async fn accepted_referral(app: &TestApp, c: &Cast) -> i64 {
+    let id = id_of(&send_referral(app, &c.rita, c.rossi, &c.rob).await);
+    make_move(app, &c.rob, id, "accepted").await;
+    id
+}
+
+#[sqlx::test]
+async fn only_the_owner_reads_the_book_the_csv_and_the_follow_ups(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let c = cast(&app).await;
+    accepted_referral(&app, &c).await;
+    for path in ["customers", "customers.csv", "follow-ups"] {
+        let url = format!("/v1/providers/{}/{path}", c.rossi);
+        // Olga owns Rossi Tiling.
+        assert_eq!(
+            app.get(&url, Some(&c.olga.token)).await.status(),
+            StatusCode::OK,
+            "{url}"
+        );
+        // Rita referred it, Rob is its customer, Sam is a stranger: none of them may read it.
+        for other in [&c.rita, &c.rob, &c.sam] {
+            assert_problem(
+                app.get(&url, Some(&other.token)).await,
+                StatusCode::FORBIDDEN,
+            )
+            .await;
+        }
+        assert_problem(app.get(&url, None).await, StatusCode::UNAUTHORIZED).await;
+        let missing = format!("/v1/providers/999999/{path}");
+        assert_problem(
+            app.get(&missing, Some(&c.olga.token)).await,
+            StatusCode::NOT_FOUND,
+        )
+        .await;
+    }
+    // Responsiveness is for everyone, anonymous visitors included.
+    let url = format!("/v1/providers/{}/responsiveness", c.rossi);
+    assert_eq!(app.get(&url, None).await.status(), StatusCode::OK);
+}
+
+#[sqlx::test]
+async fn the_book_shows_each_customer_with_who_referred_them_and_the_dates_of_every_step(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let c = cast(&app).await;
+    let id = accepted_referral(&app, &c).await;
+    make_move(&app, &c.olga, id, "contacted").await;
+    // Sam also refers Rob to Rossi Tiling: one customer, two referrals, two referrers.
+    let again = id_of(&send_referral(&app, &c.sam, c.rossi, &c.rob).await);
+    make_move(&app, &c.rob, again, "accepted").await;
+
+    let url = format!("/v1/providers/{}/customers", c.rossi);
+    let page = expect_json(app.get(&url, Some(&c.olga.token)).await, StatusCode::OK).await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{page}");
+    let rob = &items[0];
+    assert_eq!(rob["name"], "Rob Quinn");
+    assert_eq!(rob["referrals"], 2);
+    assert_eq!(
+        rob["referred_by"],
+        serde_json::json!(["Rita Moreno", "Sam Tate"])
+    );
+    // The latest referral is the one shown: accepted, not yet contacted.
+    assert_eq!(rob["status"], "accepted");
+    assert!(
+        rob["accepted_at"].is_string() && rob["contacted_at"].is_null(),
+        "{rob}"
+    );
+
+    // Filters: Rob waits; nobody is in progress or done.
+    for (filter, expected) in [
+        ("waiting", 1),
+        ("in_progress", 0),
+        ("done", 0),
+        ("went_well", 0),
+    ] {
+        let url = format!("/v1/providers/{}/customers?filter={filter}", c.rossi);
+        let page = expect_json(app.get(&url, Some(&c.olga.token)).await, StatusCode::OK).await;
+        assert_eq!(
+            page["items"].as_array().unwrap().len(),
+            expected,
+            "{filter}: {page}"
+        );
+    }
+    let bad = format!(
+        "/v1/providers/{}/customers?filter=everyone&limit=0",
+        c.rossi
+    );
+    let problem = assert_invalid_field(app.get(&bad, Some(&c.olga.token)).await, "filter").await;
+    crate::helpers::assert_names_field(&problem, "limit");
+}
+
+#[sqlx::test]
+async fn the_csv_has_a_row_per_customer_and_a_name_that_looks_like_a_formula_never_runs(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let c = cast(&app).await;
+    let eve = app
+        .signup("=HYPERLINK(\"http://x\")", "eve@example.com")
+        .await;
+    let id = id_of(&send_referral(&app, &c.rita, c.rossi, &eve).await);
+    make_move(&app, &eve, id, "accepted").await;
+    accepted_referral(&app, &c).await;
+
+    let url = format!("/v1/providers/{}/customers.csv", c.rossi);
+    let response = app.get(&url, Some(&c.olga.token)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let body = response.text().await.unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(lines.len(), 3, "{body}");
+    assert!(
+        lines[0].starts_with("customer,referred_by,referrals,status"),
+        "{body}"
+    );
+    assert!(body.contains("Rob Quinn,Rita Moreno,1,accepted"), "{body}");
+    assert!(body.contains("\"'=HYPERLINK("), "{body}");
+}
+
+#[sqlx::test]
+async fn a_follow_up_appears_once_the_referral_has_waited_two_working_days_and_not_before(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool.clone()).await;
+    let c = cast(&app).await;
+    let now = OffsetDateTime::now_utc();
+    // Two customers accepted: one just past its time, one just short of it. The clock is the
+    // data: each acceptance is placed where its due time falls a few minutes from now.
+    let accepted_when_due_at = |offset: Duration| {
+        let mut accepted = now - Duration::hours(1);
+        while follow_up_due(accepted, FOLLOW_UP_WORKING_DAYS) > now + offset {
+            accepted -= Duration::minutes(5);
+        }
+        accepted
+    };
+    let late = accepted_referral(&app, &c).await;
+    set_times(
+        &pool,
+        late,
+        accepted_when_due_at(-Duration::minutes(10)),
+        None,
+    )
+    .await;
+    let sam = app.signup("Sam Two", "sam2@example.com").await;
+    let on_time = id_of(&send_referral(&app, &c.rita, c.rossi, &sam).await);
+    make_move(&app, &sam, on_time, "accepted").await;
+    let not_yet = accepted_when_due_at(Duration::minutes(30)) + Duration::minutes(5);
+    set_times(&pool, on_time, not_yet, None).await;
+    // Two more, long past their time: one contacted, one declined. Neither is owed a call.
+    let called = app.signup("Cal Led", "cal@example.com").await;
+    let contacted = id_of(&send_referral(&app, &c.rita, c.rossi, &called).await);
+    make_move(&app, &called, contacted, "accepted").await;
+    make_move(&app, &c.olga, contacted, "contacted").await;
+    set_times(&pool, contacted, now - Duration::days(20), None).await;
+    let no = app.signup("Dee Clined", "dee@example.com").await;
+    let declined = id_of(&send_referral(&app, &c.rita, c.rossi, &no).await);
+    make_move(&app, &no, declined, "declined").await;
+
+    let url = format!("/v1/providers/{}/follow-ups", c.rossi);
+    let owed: Value = expect_json(app.get(&url, Some(&c.olga.token)).await, StatusCode::OK).await;
+    let ids: Vec<i64> = owed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["referral_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![late], "{owed}");
+    assert_eq!(owed[0]["name"], "Rob Quinn");
+
+    // Once Olga calls Rob, the follow-up is gone.
+    make_move(&app, &c.olga, late, "contacted").await;
+    let owed: Value = expect_json(app.get(&url, Some(&c.olga.token)).await, StatusCode::OK).await;
+    assert_eq!(owed, serde_json::json!([]));
+}
+
+#[sqlx::test]
+async fn responsiveness_is_the_median_time_to_contact_and_the_share_within_a_week(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let c = cast(&app).await;
+    let url = format!("/v1/providers/{}/responsiveness", c.rossi);
+    let now = OffsetDateTime::now_utc();
+    // Four customers accepted ten days ago. Olga called them after 2, 5 and 30 hours, and
+    // one is still waiting (240 hours so far): sorted 2, 5, 30, 240, the median is
+    // (5 + 30) / 2 = 17.5 hours, and 3 of 4 were called within a week.
+    let hours = [Some(2), Some(5), Some(30), None];
+    for (n, h) in hours.iter().enumerate() {
+        let who = app
+            .signup(&format!("Customer {n}"), &format!("c{n}@example.com"))
+            .await;
+        let id = id_of(&send_referral(&app, &c.rita, c.rossi, &who).await);
+        make_move(&app, &who, id, "accepted").await;
+        if h.is_some() {
+            make_move(&app, &c.olga, id, "contacted").await;
+        }
+        let accepted = now - Duration::days(10);
+        set_times(
+            &pool,
+            id,
+            accepted,
+            h.map(|h| accepted + Duration::hours(h)),
+        )
+        .await;
+        if n == 1 {
+            // Two referrals are too few to say anything.
+            let early = expect_json(app.get(&url, None).await, StatusCode::OK).await;
+            assert!(
+                early["median_hours"].is_null() && early["summary"].is_null(),
+                "{early}"
+            );
+        }
+    }
+    let r = expect_json(app.get(&url, None).await, StatusCode::OK).await;
+    assert_eq!(r["accepted"], 4, "{r}");
+    let median = r["median_hours"].as_f64().unwrap();
+    assert!((median - 17.5).abs() < 0.01, "{r}");
+    assert_eq!(r["within_week"], 0.75);
+    assert_eq!(r["summary"], "usually gets in touch within a day");
+}
