@@ -86,13 +86,13 @@ impl Responsiveness {
         })
     }
 
-    /// In words, for seekers: "usually gets in touch within a day".
+    /// In words, after the provider's name, for seekers: "usually gets in touch within a day".
     pub fn in_words(&self) -> String {
         match self.median_hours {
             Some(h) if h <= 24.0 => "usually gets in touch within a day".into(),
             Some(h) if h <= 72.0 => "usually gets in touch within three days".into(),
             Some(h) if h <= 7.0 * 24.0 => "usually gets in touch within a week".into(),
-            _ => "often slow to get in touch".into(),
+            _ => "is often slow to get in touch".into(),
         }
     }
 }

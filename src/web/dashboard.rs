@@ -4,18 +4,20 @@
 //! `GET /v1/providers/{id}/insights`.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use time::{OffsetDateTime, Time};
 
+use crate::app::customer_book;
 use crate::error::ApiError;
 use crate::graph;
 use crate::state::AppState;
 use crate::store;
+use crate::store::customer_book::BookFilter;
 
 use super::owner::owner_only;
-use super::page::{base_url, render, Chrome, WebError};
+use super::page::{base_url, day, render, Chrome, WebError};
 use super::provider::provider_id;
 use super::session::Visitor;
 use super::svg::funnel::{funnel_svg, Stage};
@@ -37,6 +39,40 @@ struct TradeCount {
     warn: i64,
 }
 
+struct FollowUpRow {
+    referral_id: i64,
+    name: String,
+    accepted: String,
+    due: String,
+}
+
+struct CustomerLine {
+    name: String,
+    referred_by: String,
+    status: String,
+    outcome: String,
+    steps: String,
+    vouch: String,
+}
+
+/// The book's filters, as the page names them: (query value, label).
+const BOOK_FILTERS: [(&str, &str); 5] = [
+    ("all", "Everyone"),
+    ("waiting", "Waiting"),
+    ("in_progress", "In progress"),
+    ("done", "Done"),
+    ("went_well", "Went well"),
+];
+
+/// How many customers the dashboard lists; the CSV has them all.
+const BOOK_ROWS: i64 = 50;
+
+/// Which part of the book the dashboard shows.
+#[derive(serde::Deserialize)]
+pub struct BookQuery {
+    book: Option<String>,
+}
+
 struct OtherBusiness {
     id: i64,
     name: String,
@@ -56,6 +92,12 @@ struct DashboardPage {
     vouches: Vec<TradeCount>,
     share_url: String,
     others: Vec<OtherBusiness>,
+    csrf: String,
+    follow_ups: Vec<FollowUpRow>,
+    responsiveness: Option<String>,
+    book: Vec<CustomerLine>,
+    book_filter: &'static str,
+    book_filters: &'static [(&'static str, &'static str)],
 }
 
 fn percent(part: i64, whole: i64) -> String {
@@ -72,6 +114,7 @@ pub async fn dashboard(
     visitor: Visitor,
     headers: HeaderMap,
     Path(raw): Path<String>,
+    Query(query): Query<BookQuery>,
 ) -> Result<Response, WebError> {
     let id = provider_id(&raw)?;
     let me = visitor.require()?;
@@ -152,6 +195,71 @@ pub async fn dashboard(
             });
         }
     }
+    let now = OffsetDateTime::now_utc();
+    let follow_ups = customer_book::follow_ups(&state, me.person, id, now)
+        .await?
+        .into_iter()
+        .map(|f| FollowUpRow {
+            referral_id: f.referral_id,
+            name: f.customer_name,
+            accepted: day(f.accepted_at),
+            due: day(f.due_at),
+        })
+        .collect();
+    let responsiveness = customer_book::responsiveness(&state, id, now)
+        .await?
+        .map(|r| {
+            format!(
+                "Seekers read: \u{201c}{} {}\u{201d} ({} of the {} customers who accepted a \
+                 referral in the last 90 days were contacted within a week).",
+                row.name,
+                r.in_words(),
+                (r.within_week * r.accepted as f64).round(),
+                r.accepted
+            )
+        });
+    let (book_filter, filter) = match query.book.as_deref() {
+        Some("waiting") => ("waiting", BookFilter::Waiting),
+        Some("in_progress") => ("in_progress", BookFilter::InProgress),
+        Some("done") => ("done", BookFilter::Done),
+        Some("went_well") => ("went_well", BookFilter::WentWell),
+        _ => ("all", BookFilter::All),
+    };
+    let book = customer_book::page(&state, me.person, id, filter, None, BOOK_ROWS)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let steps = [
+                ("accepted", row.accepted_at),
+                ("contacted", row.contacted_at),
+                ("hired", row.hired_at),
+                ("done", row.completed_at),
+            ]
+            .into_iter()
+            .filter_map(|(label, at)| at.map(|at| format!("{label} {}", day(at))))
+            .collect::<Vec<_>>();
+            CustomerLine {
+                name: row.customer_name,
+                referred_by: row.referred_by.join(", "),
+                status: row.status,
+                outcome: match row.outcome.as_deref() {
+                    Some("good") => "went well".into(),
+                    Some("bad") => "went badly".into(),
+                    _ => String::new(),
+                },
+                steps: if steps.is_empty() {
+                    format!("sent {}", day(row.sent_at))
+                } else {
+                    steps.join(" · ")
+                },
+                vouch: match row.vouch.as_deref() {
+                    Some("recommend") => "recommends you".into(),
+                    Some("warn") => "warns about you".into(),
+                    _ => "—".into(),
+                },
+            }
+        })
+        .collect();
     let page = DashboardPage {
         chrome: Chrome::new(
             &state,
@@ -178,6 +286,12 @@ pub async fn dashboard(
         ),
         others,
         name: row.name,
+        csrf: me.csrf.clone(),
+        follow_ups,
+        responsiveness,
+        book,
+        book_filter,
+        book_filters: &BOOK_FILTERS,
     };
     render(StatusCode::OK, &page)
 }

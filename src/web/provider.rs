@@ -64,6 +64,7 @@ struct ProviderPage {
     email: Option<String>,
     website: Option<String>,
     area: String,
+    responsiveness: Option<String>,
     signed_in: bool,
     is_owner: bool,
     why_summary: String,
@@ -166,6 +167,25 @@ pub async fn provider(
             "within {} km of {:.3}, {:.3}",
             row.radius_km, row.lat, row.lon
         ),
+        responsiveness: crate::app::customer_book::responsiveness(
+            &state,
+            id,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await?
+        .map(|r| {
+            let median = r.median_hours.unwrap_or_default();
+            format!(
+                "{}: half of the customers who accepted a referral in the last 90 days heard \
+                 within {}",
+                r.in_words(),
+                if median < 48.0 {
+                    format!("{} hours", median.ceil().max(1.0))
+                } else {
+                    format!("{} days", (median / 24.0).ceil())
+                }
+            )
+        }),
         signed_in: visitor.user.is_some(),
         is_owner: visitor.user.as_ref().is_some_and(|u| u.owns(id)),
         why_summary,

@@ -102,3 +102,76 @@ async fn the_editor_saves_a_valid_profile_and_explains_a_bad_one(pool: PgPool) {
     );
     assert!(page.contains("Plasterer, Tiler"));
 }
+
+#[sqlx::test]
+async fn the_dashboard_lists_customers_and_asks_for_the_call_a_customer_has_waited_for(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let mario = app.signup("Mario Rossi", "mario@example.com").await;
+    let rita = app.signup("Rita Moreno", "rita@example.com").await;
+    let rob = app.signup("Rob Quinn", "rob@example.com").await;
+    let provider = app.create_provider(&mario, "Rossi Tiling").await;
+    // Rita refers Mario's business to Rob, who accepts; a week ago, so the call is overdue.
+    let referral = app
+        .api_post(
+            "/v1/referrals",
+            Some(&rita.token),
+            &serde_json::json!({ "provider_id": provider, "trade": "tiler", "recipient_id": rob.id }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = referral["id"].as_i64().unwrap();
+    app.api_post(
+        &format!("/v1/referrals/{id}/transitions"),
+        Some(&rob.token),
+        &serde_json::json!({ "to": "accepted" }),
+        StatusCode::OK,
+    )
+    .await;
+    sqlx::query("update referrals set accepted_at = now() - interval '7 days' where id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let path = format!("/providers/{provider}/dashboard");
+    let dashboard = app.html(&path, Some(&mario.cookie())).await;
+    assert!(dashboard.contains("Waiting for your call"), "{dashboard}");
+    assert!(
+        dashboard.contains("I have contacted Rob Quinn"),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("Your customers"), "{dashboard}");
+    assert!(
+        dashboard.contains("Rita Moreno"),
+        "who referred Rob: {dashboard}"
+    );
+    assert!(dashboard.contains(&format!("/v1/providers/{provider}/customers.csv")));
+
+    // Marking him contacted from the dashboard clears the reminder.
+    let response = app
+        .post_form(
+            &format!("/referrals/{id}/move"),
+            Some(&mario.cookie()),
+            &[("csrf", mario.csrf.as_str()), ("to", "contacted")],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        location(&response)
+    );
+    let dashboard = app.html(&path, Some(&mario.cookie())).await;
+    assert!(!dashboard.contains("Waiting for your call"), "{dashboard}");
+    // Only those in progress: Rob is there; nobody is done.
+    let in_progress = app
+        .html(&format!("{path}?book=in_progress"), Some(&mario.cookie()))
+        .await;
+    assert!(in_progress.contains("Rob Quinn"), "{in_progress}");
+    let done = app
+        .html(&format!("{path}?book=done"), Some(&mario.cookie()))
+        .await;
+    assert!(done.contains("No customers here yet"), "{done}");
+}
