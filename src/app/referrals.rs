@@ -371,3 +371,53 @@ mod tests {
         assert!(check_move(&accept).is_err());
     }
 }
+
+/// The recipient says the provider never got in touch, although the provider marked the
+/// referral contacted: the mark stops counting towards the provider's responsiveness, and the
+/// provider's owner hears of it. Only the recipient may say so (404 to anyone who is not a
+/// party, 403 to the other parties), and only once the referral is marked contacted (409
+/// before; saying it twice changes nothing).
+pub async fn dispute_contact(state: &AppState, person: PersonId, id: i64) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await?;
+    if !store::referrals::lock(&mut tx, id).await? {
+        return Err(AppError::NotFound("referral"));
+    }
+    let row = store::referrals::get(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound("referral"))?;
+    if parties(&row, person).is_empty() {
+        return Err(AppError::NotFound("referral"));
+    }
+    if row.recipient_id != Some(person) {
+        return Err(AppError::Forbidden(
+            "only the customer can say they were not contacted".into(),
+        ));
+    }
+    let contacted: bool = sqlx::query_scalar(
+        "select exists(select 1 from referral_transitions
+                       where referral_id = $1 and to_status = 'contacted')",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !contacted {
+        return Err(AppError::Conflict(
+            "the referral has not been marked contacted".into(),
+        ));
+    }
+    let changed = sqlx::query(
+        "update referrals set contact_disputed_at = now()
+         where id = $1 and contact_disputed_at is null",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed > 0 {
+        let payload = event(&row, ReferralStatus::Contacted);
+        store::notifications::notify(&mut tx, row.owner_id, "referral.contact_disputed", &payload)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(claim_invitation))
         .routes(routes!(get_referral))
         .routes(routes!(transition))
+        .routes(routes!(dispute_contact))
         .routes(routes!(my_referrals))
         .routes(routes!(provider_referrals))
 }
@@ -408,6 +409,22 @@ pub struct TransitionBody {
     /// A note for the history.
     #[serde(default)]
     pub note: String,
+}
+
+/// The customer says the provider never got in touch, although it was marked contacted: the
+/// mark stops counting towards the provider's responsiveness. Only the recipient may say so;
+/// 409 before the referral is marked contacted.
+#[utoipa::path(post, path = "/v1/referrals/{id}/contact-dispute", tag = "referrals",
+    params(("id" = i64, Path, description = "The referral")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Disputed")))]
+async fn dispute_contact(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i64>,
+) -> ApiResult<axum::http::StatusCode> {
+    crate::app::referrals::dispute_contact(&state, caller.person, id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
 /// Moves a referral: the recipient accepts, declines and confirms a hire; the provider's owner

@@ -161,7 +161,8 @@ pub async fn waiting(
 }
 
 /// For each referral to `provider` accepted since `since`: when it was accepted, and when the
-/// provider first marked the customer contacted, if they did.
+/// provider first marked the customer contacted, if they did and the customer has not disputed
+/// it (a disputed mark counts as no contact).
 pub async fn contact_times(
     db: impl PgExecutor<'_>,
     provider: ProviderId,
@@ -169,8 +170,10 @@ pub async fn contact_times(
 ) -> sqlx::Result<Vec<(OffsetDateTime, Option<OffsetDateTime>)>> {
     sqlx::query_as(
         "select r.accepted_at,
-                (select min(t.created_at) from referral_transitions t
-                 where t.referral_id = r.id and t.to_status = 'contacted')
+                case when r.contact_disputed_at is null then
+                    (select min(t.created_at) from referral_transitions t
+                     where t.referral_id = r.id and t.to_status = 'contacted')
+                end
          from referrals r
          where r.provider_id = $1 and r.accepted_at >= $2",
     )

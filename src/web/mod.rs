@@ -77,6 +77,10 @@ pub fn router() -> Router<AppState> {
         .route("/referrals", get(referrals::referrals))
         .route("/referrals/{id}/move", post(referrals::make_move))
         .route(
+            "/referrals/{id}/contact-dispute",
+            post(referrals::dispute_contact),
+        )
+        .route(
             "/invitation",
             get(invitation::invitation).post(invitation::claim),
         )

@@ -109,6 +109,7 @@ fn notice(key: &str) -> Option<&'static str> {
         "deleted" => "Your account is deleted, and everything personal with it. Goodbye.",
         "claimed" => "The invitation is yours: the referral is in your list.",
         "moved" => "Referral updated.",
+        "disputed" => "Noted: until they get in touch, it counts as no contact.",
         "read" => "All notifications are marked read.",
         "saved" => "Your profile is saved.",
         _ => return None,

@@ -59,6 +59,8 @@ struct ReferralCard {
     when: String,
     buttons: Vec<MoveButton>,
     can_complete: bool,
+    /// The customer may say the provider never got in touch after all.
+    can_dispute: bool,
 }
 
 fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
@@ -83,6 +85,7 @@ fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
         when: day(r.created_at),
         buttons: moves.iter().filter_map(|m| button(*m)).collect(),
         can_complete: moves.contains(&ReferralStatus::Completed),
+        can_dispute: status == ReferralStatus::Contacted && r.recipient_id == Some(viewer),
         provider_name: r.provider_name,
     }
 }
@@ -171,6 +174,22 @@ pub async fn make_move(
     Ok(see_other(&format!("/referrals?done=moved#r{id}")))
 }
 
+/// An empty form: the CSRF token is all it carries.
+#[derive(Deserialize)]
+pub struct EmptyForm {}
+
+/// The customer says the provider never got in touch (`app::referrals::dispute_contact`).
+pub async fn dispute_contact(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Posted { visitor, .. }: Posted<EmptyForm>,
+) -> Result<Response, WebError> {
+    let me = visitor.require_for("/referrals")?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound("referral"))?;
+    crate::app::referrals::dispute_contact(&state, me.person, id).await?;
+    Ok(see_other(&format!("/referrals?done=disputed#r{id}")))
+}
+
 /// A notification as listed.
 struct InboxItem {
     text: String,
@@ -204,6 +223,11 @@ fn describe(kind: &str, p: &serde_json::Value) -> String {
                 field("status")
             )
         }
+        "referral.contact_disputed" => format!(
+            "A customer referred to {} says you have not been in touch yet, although the \
+             referral was marked contacted. Call them: until then it counts as no contact.",
+            field("provider_name")
+        ),
         other => format!("Something happened: {other}."),
     }
 }

@@ -259,3 +259,88 @@ async fn responsiveness_is_the_median_time_to_contact_and_the_share_within_a_wee
     assert_eq!(r["within_week"], 0.75);
     assert_eq!(r["summary"], "usually gets in touch within a day");
 }
+
+#[sqlx::test]
+async fn a_contacted_mark_the_customer_disputes_counts_as_no_contact(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let c = cast(&app).await;
+    let url = format!("/v1/providers/{}/responsiveness", c.rossi);
+    let now = OffsetDateTime::now_utc();
+    // Three customers accepted ten days ago; Olga marked each contacted an hour later.
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let who = app
+            .signup(&format!("Customer {n}"), &format!("c{n}@example.com"))
+            .await;
+        let id = id_of(&send_referral(&app, &c.rita, c.rossi, &who).await);
+        make_move(&app, &who, id, "accepted").await;
+        make_move(&app, &c.olga, id, "contacted").await;
+        let accepted = now - Duration::days(10);
+        set_times(&pool, id, accepted, Some(accepted + Duration::hours(1))).await;
+        ids.push((id, who));
+    }
+    let before = expect_json(app.get(&url, None).await, StatusCode::OK).await;
+    assert_eq!(before["within_week"], 1.0, "{before}");
+
+    // Nobody but the customer may dispute it: Olga and Rita are parties (403), Sam is not (404).
+    let (first, customer) = &ids[0];
+    let dispute = format!("/v1/referrals/{first}/contact-dispute");
+    let empty = serde_json::json!({});
+    assert_problem(
+        app.post(&dispute, Some(&c.olga.token), &empty).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_problem(
+        app.post(&dispute, Some(&c.rita.token), &empty).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_problem(
+        app.post(&dispute, Some(&c.sam.token), &empty).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    // Two of the three customers say Olga never called.
+    for (id, who) in &ids[..2] {
+        let path = format!("/v1/referrals/{id}/contact-dispute");
+        let response = app.post(&path, Some(&who.token), &empty).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    }
+    // Saying it again changes nothing.
+    assert_eq!(
+        app.post(&dispute, Some(&customer.token), &empty)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    // Now only one of three counts as contacted within a week; the two disputed ones count
+    // as waiting since they accepted (240 hours), so the median is 240 hours.
+    let after = expect_json(app.get(&url, None).await, StatusCode::OK).await;
+    let within = after["within_week"].as_f64().unwrap();
+    assert!((within - 1.0 / 3.0).abs() < 1e-9, "{after}");
+    let median = after["median_hours"].as_f64().unwrap();
+    assert!((median - 240.0).abs() < 0.1, "{after}");
+    assert_eq!(after["summary"], "is often slow to get in touch");
+    // Olga hears of it.
+    let notified: i64 = sqlx::query_scalar(
+        "select count(*) from notifications where person_id = $1 and kind = 'referral.contact_disputed'",
+    )
+    .bind(c.olga.id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(notified, 2);
+}
+
+#[sqlx::test]
+async fn a_referral_not_yet_marked_contacted_cannot_be_disputed(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let c = cast(&app).await;
+    let id = accepted_referral(&app, &c).await;
+    let path = format!("/v1/referrals/{id}/contact-dispute");
+    let response = app
+        .post(&path, Some(&c.rob.token), &serde_json::json!({}))
+        .await;
+    assert_problem(response, StatusCode::CONFLICT).await;
+}
