@@ -47,6 +47,37 @@ async fn owned(state: &AppState, caller: PersonId, provider: ProviderId) -> AppR
     }
 }
 
+/// The longest note, in characters.
+pub const NOTE_MAX_CHARS: usize = 2000;
+
+/// Sets the owner's private note about one of the provider's customers; an empty note removes
+/// it. 404 for someone who is not a customer of the provider: the book holds customers only.
+pub async fn set_note(
+    state: &AppState,
+    caller: PersonId,
+    provider: ProviderId,
+    customer: PersonId,
+    body: &str,
+) -> AppResult<()> {
+    owned(state, caller, provider).await?;
+    let body = body.trim();
+    if body.chars().count() > NOTE_MAX_CHARS {
+        return Err(AppError::field(
+            "body",
+            format!("must be at most {NOTE_MAX_CHARS} characters"),
+        ));
+    }
+    if body.contains('\0') {
+        return Err(AppError::field("body", "must not contain NUL characters"));
+    }
+    if !store::customer_book::is_customer(&state.pool, provider, customer).await? {
+        return Err(AppError::NotFound("customer"));
+    }
+    let body = (!body.is_empty()).then_some(body);
+    store::customer_book::set_note(&state.pool, provider, customer, body).await?;
+    Ok(())
+}
+
 /// A page of the book, latest first, before the cursor (a referral id from the last page).
 pub async fn page(
     state: &AppState,
@@ -132,6 +163,7 @@ pub async fn csv(
         "hired_at",
         "completed_at",
         "public_vouch",
+        "note",
     ];
     let write = |out: &mut csv::Writer<Vec<u8>>, cells: &[String]| {
         out.write_record(cells.iter().map(|cell| defused(cell)))
@@ -154,6 +186,7 @@ pub async fn csv(
                 day(row.hired_at),
                 day(row.completed_at),
                 row.vouch.unwrap_or_default(),
+                row.note.unwrap_or_default(),
             ],
         )?;
     }

@@ -24,6 +24,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(customers_csv))
         .routes(routes!(follow_ups))
         .routes(routes!(responsiveness))
+        .routes(routes!(set_note))
+}
+
+/// The owner's private note about a customer.
+#[derive(Deserialize, Serialize, ToSchema)]
+pub struct NoteBody {
+    /// Up to 2,000 characters; empty removes the note.
+    pub body: String,
 }
 
 /// Which customers, and which page.
@@ -60,6 +68,8 @@ pub struct CustomerView {
     pub completed_at: Option<OffsetDateTime>,
     /// Their public vouch for the provider: `recommend` or `warn`.
     pub public_vouch: Option<String>,
+    /// The owner's private note about them.
+    pub note: Option<String>,
 }
 
 /// A page of the book.
@@ -149,6 +159,7 @@ fn view(row: CustomerRow) -> CustomerView {
         hired_at: row.hired_at,
         completed_at: row.completed_at,
         public_vouch: row.vouch,
+        note: row.note,
     }
 }
 
@@ -255,5 +266,25 @@ async fn responsiveness(
         median_hours: measured.and_then(|r| r.median_hours),
         within_week: measured.map(|r| r.within_week),
         summary: measured.map(|r| r.in_words()),
+    }))
+}
+
+/// Sets the owner's private note about one of the provider's customers (an empty body removes
+/// it); only the owner may, and only about a customer (404 otherwise).
+#[utoipa::path(put, path = "/v1/providers/{id}/customers/{person_id}/note", tag = "referrals",
+    params(("id" = i64, Path, description = "The provider"),
+           ("person_id" = i64, Path, description = "The customer")),
+    request_body = NoteBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The note as saved", body = NoteBody)))]
+async fn set_note(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((provider, customer)): Path<(ProviderId, PersonId)>,
+    crate::http::extract::Json(body): crate::http::extract::Json<NoteBody>,
+) -> ApiResult<axum::Json<NoteBody>> {
+    customer_book::set_note(&state, caller.person, provider, customer, &body.body).await?;
+    Ok(axum::Json(NoteBody {
+        body: body.body.trim().to_string(),
     }))
 }

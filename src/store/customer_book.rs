@@ -75,6 +75,8 @@ pub struct CustomerRow {
     /// The customer's public vouch for the provider, if any: "recommend" or "warn". Only public
     /// ones: a network or private vouch is the customer's to show, not the book's.
     pub vouch: Option<String>,
+    /// The owner's private note about the customer.
+    pub note: Option<String>,
 }
 
 /// A page of `provider`'s customers, latest referral first, before the cursor.
@@ -112,7 +114,9 @@ pub async fn page(
                 (select v.stance from offered_vouches v
                  where v.person_id = r.recipient_id and v.provider_id = r.provider_id
                    and v.visibility = 'public'
-                 order by v.stance = 'warn' desc limit 1) as vouch
+                 order by v.stance = 'warn' desc limit 1) as vouch,
+                (select n.body from customer_notes n
+                 where n.provider_id = r.provider_id and n.customer_id = r.recipient_id) as note
          from latest r
          join people cp on cp.id = r.recipient_id
          where r.status = any($2) and (not $3 or r.outcome = 'good')
@@ -196,4 +200,31 @@ pub async fn is_customer(
     .bind(person)
     .fetch_one(db)
     .await
+}
+
+/// Sets (or, when `body` is `None`, removes) the owner's note about a customer.
+pub async fn set_note(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+    customer: PersonId,
+    body: Option<&str>,
+) -> sqlx::Result<()> {
+    match body {
+        Some(body) => sqlx::query(
+            "insert into customer_notes (provider_id, customer_id, body) values ($1, $2, $3)
+             on conflict (provider_id, customer_id)
+             do update set body = excluded.body, updated_at = now()",
+        )
+        .bind(provider)
+        .bind(customer)
+        .bind(body),
+        None => {
+            sqlx::query("delete from customer_notes where provider_id = $1 and customer_id = $2")
+                .bind(provider)
+                .bind(customer)
+        }
+    }
+    .execute(db)
+    .await?;
+    Ok(())
 }

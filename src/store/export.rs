@@ -121,8 +121,19 @@ pub const PARTNER_LINKS: &str = "
         order by l.id), '[]')
     from partner_links l join partners pa on pa.id = l.partner_id where l.person_id = $1";
 
+/// The private notes the person keeps, as a provider's owner, about their customers.
+pub const CUSTOMER_NOTES: &str = "
+    select coalesce(jsonb_agg(jsonb_build_object(
+        'provider_id', n.provider_id, 'customer_id', n.customer_id,
+        'customer_name', cp.display_name, 'note', n.body, 'updated_at', n.updated_at)
+        order by n.provider_id, n.customer_id), '[]')
+    from customer_notes n
+    join providers pr on pr.id = n.provider_id
+    join people cp on cp.id = n.customer_id
+    where pr.owner_id = $1";
+
 /// Every section, by name, in the archive's order.
-pub const SECTIONS: [(&str, &str); 10] = [
+pub const SECTIONS: [(&str, &str); 11] = [
     ("account", ACCOUNT),
     ("trust_given", TRUST_GIVEN),
     ("trust_received", TRUST_RECEIVED),
@@ -133,6 +144,7 @@ pub const SECTIONS: [(&str, &str); 10] = [
     ("notifications", NOTIFICATIONS),
     ("sessions", SESSIONS),
     ("partner_links", PARTNER_LINKS),
+    ("customer_notes", CUSTOMER_NOTES),
 ];
 
 /// Reads every section for `person`, in one snapshot (`db` is a repeatable-read transaction).

@@ -47,6 +47,8 @@ struct FollowUpRow {
 }
 
 struct CustomerLine {
+    customer_id: i64,
+    note: String,
     name: String,
     referred_by: String,
     status: String,
@@ -239,6 +241,8 @@ pub async fn dashboard(
             .filter_map(|(label, at)| at.map(|at| format!("{label} {}", day(at))))
             .collect::<Vec<_>>();
             CustomerLine {
+                customer_id: row.customer_id.0,
+                note: row.note.unwrap_or_default(),
                 name: row.customer_name,
                 referred_by: row.referred_by.join(", "),
                 status: row.status,
@@ -294,6 +298,38 @@ pub async fn dashboard(
         book_filters: &BOOK_FILTERS,
     };
     render(StatusCode::OK, &page)
+}
+
+/// The owner's note about a customer, from the dashboard's form.
+#[derive(serde::Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    note: String,
+}
+
+/// Saves the owner's private note about a customer and returns to the book.
+pub async fn save_note(
+    State(state): State<AppState>,
+    Path((raw, customer)): Path<(String, String)>,
+    super::session::Posted { visitor, form }: super::session::Posted<NoteForm>,
+) -> Result<Response, WebError> {
+    let id = provider_id(&raw)?;
+    let me = visitor.require()?;
+    let customer: i64 = customer
+        .parse()
+        .map_err(|_| ApiError::NotFound("customer"))?;
+    customer_book::set_note(
+        &state,
+        me.person,
+        id,
+        crate::domain::PersonId(customer),
+        &form.note,
+    )
+    .await?;
+    Ok(super::page::see_other(&format!(
+        "/providers/{}/dashboard?done=saved#c{customer}",
+        id.0
+    )))
 }
 
 #[cfg(test)]

@@ -74,6 +74,10 @@ pub fn router() -> Router<AppState> {
             get(owner::edit_page).post(owner::edit),
         )
         .route("/providers/{id}/dashboard", get(dashboard::dashboard))
+        .route(
+            "/providers/{id}/customers/{person}/note",
+            post(dashboard::save_note),
+        )
         .route("/referrals", get(referrals::referrals))
         .route("/referrals/{id}/move", post(referrals::make_move))
         .route(

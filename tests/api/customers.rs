@@ -344,3 +344,94 @@ async fn a_referral_not_yet_marked_contacted_cannot_be_disputed(pool: PgPool) {
         .await;
     assert_problem(response, StatusCode::CONFLICT).await;
 }
+
+#[sqlx::test]
+async fn the_owner_keeps_a_private_note_per_customer_that_leaves_with_the_customer(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let c = cast(&app).await;
+    accepted_referral(&app, &c).await;
+    let note = format!("/v1/providers/{}/customers/{}/note", c.rossi, c.rob.id);
+    let body = serde_json::json!({ "body": "  Wants the grey grout; call after 6.  " });
+
+    // Only Olga may write it: the referrer, the customer and a stranger may not.
+    for other in [&c.rita, &c.rob, &c.sam] {
+        assert_problem(
+            app.put(&note, Some(&other.token), &body).await,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let saved = expect_json(
+        app.put(&note, Some(&c.olga.token), &body).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(saved["body"], "Wants the grey grout; call after 6.");
+    // Only about a customer: Sam was never referred to Rossi Tiling.
+    let sam = format!("/v1/providers/{}/customers/{}/note", c.rossi, c.sam.id);
+    assert_problem(
+        app.put(&sam, Some(&c.olga.token), &body).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    // Too long, or with a NUL: a 422 on the body, and the note stays as it was.
+    let long = serde_json::json!({ "body": "x".repeat(2001) });
+    assert_invalid_field(app.put(&note, Some(&c.olga.token), &long).await, "body").await;
+    let nul = serde_json::json!({ "body": "a\u{0}b" });
+    assert_invalid_field(app.put(&note, Some(&c.olga.token), &nul).await, "body").await;
+
+    let book = format!("/v1/providers/{}/customers", c.rossi);
+    let page = expect_json(app.get(&book, Some(&c.olga.token)).await, StatusCode::OK).await;
+    assert_eq!(
+        page["items"][0]["note"], "Wants the grey grout; call after 6.",
+        "{page}"
+    );
+    let csv = app
+        .get(&format!("{book}.csv"), Some(&c.olga.token))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("Wants the grey grout; call after 6."), "{csv}");
+
+    // When Rob deletes his account, the note about him goes too.
+    let response = app
+        .request(reqwest::Method::DELETE, "/v1/me", Some(&c.rob.token))
+        .json(&serde_json::json!({ "password": c.rob.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let left: i64 = sqlx::query_scalar("select count(*) from customer_notes")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}
+
+#[sqlx::test]
+async fn an_empty_note_removes_it(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let c = cast(&app).await;
+    accepted_referral(&app, &c).await;
+    let note = format!("/v1/providers/{}/customers/{}/note", c.rossi, c.rob.id);
+    app.put(
+        &note,
+        Some(&c.olga.token),
+        &serde_json::json!({ "body": "call back" }),
+    )
+    .await;
+    let cleared = app
+        .put(
+            &note,
+            Some(&c.olga.token),
+            &serde_json::json!({ "body": "  " }),
+        )
+        .await;
+    assert_eq!(cleared.status(), StatusCode::OK);
+    let left: i64 = sqlx::query_scalar("select count(*) from customer_notes")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}

@@ -13,7 +13,7 @@ use crate::helpers::{expect_json, spawn_app, TestApp, TestUser, LONDON};
 const VISIBILITIES: [&str; 3] = ["public", "network", "private"];
 
 /// The top-level fields of the archive, in order, and whether each is a list.
-const SCHEMA: [(&str, bool); 13] = [
+const SCHEMA: [(&str, bool); 14] = [
     ("format", false),
     ("version", false),
     ("exported_at", false),
@@ -27,6 +27,7 @@ const SCHEMA: [(&str, bool); 13] = [
     ("notifications", true),
     ("sessions", true),
     ("partner_links", true),
+    ("customer_notes", true),
 ];
 
 async fn export(app: &TestApp, who: &TestUser) -> Value {
