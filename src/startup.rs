@@ -80,6 +80,7 @@ impl Application {
             dummy_hash: dummy_hash.into(),
             sessions: Default::default(),
             logins: Arc::new(logins),
+            pace: Default::default(),
         };
         Ok(Application {
             listener,
@@ -132,6 +133,12 @@ impl Application {
             state.config.prior_interval,
             stop.clone(),
         ));
+        let pace = tokio::spawn(crate::app::customer_book::keep_board_fresh(
+            state.pace.clone(),
+            state.pool.clone(),
+            state.config.prior_interval,
+            stop.clone(),
+        ));
         let sweeper = tokio::spawn(sweep_sessions(state.pool.clone(), stop.clone()));
         let forgetter = tokio::spawn(forget_idle_callers(state.clone(), stop.clone()));
         let expiry = tokio::spawn(crate::jobs::run_expiry(
@@ -154,7 +161,7 @@ impl Application {
         let app = crate::http::app(state);
         serve(listener, app, limits, trusted, stop.clone()).await;
         stop.cancel();
-        let _ = tokio::join!(follower, prior, sweeper, expiry, webhooks, forgetter);
+        let _ = tokio::join!(follower, prior, pace, sweeper, expiry, webhooks, forgetter);
         tracing::info!("vouchgraph stopped");
         Ok(())
     }

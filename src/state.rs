@@ -27,4 +27,6 @@ pub struct AppState {
     pub rate_limits: Arc<crate::ratelimit::RateLimits>,
     /// Signs and checks the widgets' embed tokens.
     pub embed: Arc<crate::partners::embed::EmbedSigner>,
+    /// Every provider's responsiveness, for searches to weigh.
+    pub pace: Arc<crate::app::customer_book::PaceBoard>,
 }

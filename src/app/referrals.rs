@@ -336,7 +336,16 @@ pub async fn make_move(
     if completing {
         state.live.catch_up_after_write(&state.pool).await;
     }
+    refresh_pace(state, row.provider_id).await;
     Ok(())
+}
+
+/// Brings the provider's responsiveness up to date after a move of one of its referrals. The
+/// move has committed: a failure here only delays the figure to the next full refresh.
+async fn refresh_pace(state: &AppState, provider: crate::domain::ProviderId) {
+    if let Err(error) = state.pace.refresh(&state.pool, provider).await {
+        tracing::warn!(?error, "responsiveness refresh failed");
+    }
 }
 
 #[cfg(test)]
@@ -419,5 +428,6 @@ pub async fn dispute_contact(state: &AppState, person: PersonId, id: i64) -> Res
             .await?;
     }
     tx.commit().await?;
+    refresh_pace(state, row.provider_id).await;
     Ok(())
 }

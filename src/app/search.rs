@@ -41,17 +41,27 @@ pub fn search(state: &AppState, search: Search<'_>) -> AppResult<Vec<RankedProvi
     }
     fields.finish()?;
     ready(state)?;
+    // Pace (`graph::rerank_by_pace`) can lower a slow provider by at most a quarter, so a few
+    // more than asked are ranked, for those it lets in from below.
     let query = SearchQuery {
         seeker: search.seeker,
         trade: trade.expect("checked"),
         near: near.map(|p| (p.lat, p.lon)),
-        limit: search.limit,
+        limit: search.limit + search.limit.min(PACE_SPARE),
         audience: search.audience,
     };
-    Ok(state
+    let ranked = state
         .live
-        .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params())))
+        .read(|g, prior| graph::rank_providers_for(g, prior, &query, state.live.params()));
+    Ok(graph::rerank_by_pace(
+        ranked,
+        |provider| state.pace.factor(provider),
+        search.limit,
+    ))
 }
+
+/// How many results beyond those asked for a search ranks before weighing pace.
+const PACE_SPARE: usize = 10;
 
 /// Why `provider` scores what it does for `seeker` (in `trade`, or over all its trades), as
 /// `audience` may see it: the counts and the trust paths. [`AppError::NotFound`] for an
@@ -64,7 +74,7 @@ pub fn explain(
     trade: Option<TradeId>,
 ) -> AppResult<Explanation> {
     ready(state)?;
-    state
+    let mut explanation = state
         .live
         .read(|g, prior| {
             graph::explain_provider(
@@ -77,7 +87,10 @@ pub fn explain(
                 state.live.params(),
             )
         })
-        .ok_or(AppError::NotFound("provider"))
+        .ok_or(AppError::NotFound("provider"))?;
+    // The score a search gives it, pace included.
+    explanation.score *= state.pace.factor(provider);
+    Ok(explanation)
 }
 
 /// Refuses to rank while the live graph is still loading: an empty graph would answer with

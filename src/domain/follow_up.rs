@@ -49,7 +49,8 @@ pub struct Responsiveness {
     /// The median time from accepted to contacted, in hours; a referral still waiting counts
     /// as long as it has waited so far (see [`Responsiveness::measure`]).
     pub median_hours: Option<f64>,
-    /// The share of accepted referrals contacted within a week.
+    /// The share of accepted referrals contacted within a week, of those contacted or waiting
+    /// for a week or more (1 when none is).
     pub within_week: f64,
 }
 
@@ -75,14 +76,25 @@ impl Responsiveness {
         } else {
             (hours[n / 2 - 1] + hours[n / 2]) / 2.0
         };
+        // Within a week, of the referrals that can be judged on it: those contacted, and those
+        // that have waited a week or more. One accepted this morning is not yet late.
+        const WEEK: f64 = 7.0 * 24.0;
+        let judged = referrals
+            .iter()
+            .filter(|(contacted, waited)| contacted.is_some() || *waited >= WEEK)
+            .count();
         let within = referrals
             .iter()
-            .filter(|(contacted, _)| contacted.is_some_and(|h| h <= 7.0 * 24.0))
+            .filter(|(contacted, _)| contacted.is_some_and(|h| h <= WEEK))
             .count();
         Some(Responsiveness {
             accepted: n,
             median_hours: Some(median),
-            within_week: within as f64 / n as f64,
+            within_week: if judged == 0 {
+                1.0
+            } else {
+                within as f64 / judged as f64
+            },
         })
     }
 
@@ -124,12 +136,12 @@ mod tests {
 
     #[test]
     fn the_median_is_read_off_the_sorted_times_and_waiting_ones_count_as_slow() {
-        // Contacted after 2, 5 and 30 hours, and one still waiting after 100 hours: sorted
-        // 2, 5, 30, >=100, so the median is (5 + 30) / 2 = 17.5 hours.
+        // Contacted after 2, 5 and 30 hours, and one still waiting after 200 hours: sorted
+        // 2, 5, 30, >=200, so the median is (5 + 30) / 2 = 17.5 hours.
         let r = Responsiveness::measure(&[
             (Some(30.0), 30.0),
             (Some(2.0), 2.0),
-            (None, 100.0),
+            (None, 200.0),
             (Some(5.0), 5.0),
         ])
         .unwrap();
@@ -138,6 +150,20 @@ mod tests {
         // Three of four were contacted within a week.
         assert_eq!(r.within_week, 0.75);
         assert_eq!(r.in_words(), "usually gets in touch within a day");
+    }
+
+    #[test]
+    fn a_referral_accepted_a_day_ago_and_not_yet_called_is_not_yet_late() {
+        // Two called within the day; one waiting for 20 hours, one for 10 days.
+        let r = Responsiveness::measure(&[
+            (Some(3.0), 3.0),
+            (Some(6.0), 6.0),
+            (None, 20.0),
+            (None, 240.0),
+        ])
+        .unwrap();
+        // Judged: the two called and the one waiting 10 days; two of those three in time.
+        assert!((r.within_week - 2.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]

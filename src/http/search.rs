@@ -85,7 +85,8 @@ pub struct ResultView {
     pub provider_id: ProviderId,
     /// Its name.
     pub name: String,
-    /// The score: personal + prior weight × prior. Never negative.
+    /// The score: (personal + prior weight × prior) × pace, where pace (0.75 to 1) lowers a
+    /// provider that leaves accepted referrals waiting (docs/ranking.md). Never negative.
     pub score: f64,
     /// The personal part: trust from the seeker's own network.
     pub personal: f64,
@@ -95,6 +96,9 @@ pub struct ResultView {
     pub counts: CountsView,
     /// Up to 3 strongest paths from the seeker to a voucher (at most 3 hops).
     pub paths: Vec<PathView>,
+    /// How quickly it gets in touch once a customer accepts a referral, in words ("usually
+    /// gets in touch within a day"); null while there are too few referrals to say.
+    pub responsiveness: Option<String>,
 }
 
 /// Search results.
@@ -132,7 +136,13 @@ async fn search(
     Ok(axum::Json(SearchView {
         seeker_id: seeker,
         trade: params.trade,
-        results: ranked.into_iter().map(|r| result_view(seeker, r)).collect(),
+        results: ranked
+            .into_iter()
+            .map(|r| {
+                let pace = state.pace.get(r.provider).map(|p| p.in_words());
+                result_view(seeker, r, pace)
+            })
+            .collect(),
     }))
 }
 
@@ -198,11 +208,16 @@ async fn why(
                 .map(|p| path_view(&name, p))
                 .collect(),
             name,
+            responsiveness: state.pace.get(provider).map(|p| p.in_words()),
         },
     }))
 }
 
-fn result_view(seeker: Option<PersonId>, r: RankedProvider) -> ResultView {
+fn result_view(
+    seeker: Option<PersonId>,
+    r: RankedProvider,
+    responsiveness: Option<String>,
+) -> ResultView {
     let name = r.name.clone();
     ResultView {
         provider_id: r.provider,
@@ -212,6 +227,7 @@ fn result_view(seeker: Option<PersonId>, r: RankedProvider) -> ResultView {
         counts: counts_view(seeker.is_some(), &r.counts),
         paths: r.paths.iter().map(|p| path_view(&name, p)).collect(),
         name,
+        responsiveness,
     }
 }
 

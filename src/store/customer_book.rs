@@ -45,7 +45,8 @@ impl BookFilter {
     }
 }
 
-/// One customer in the book: their latest referral to the provider, with its steps.
+/// One customer in the book: their latest referral to the provider (by when it was sent), with
+/// its steps.
 #[derive(sqlx::FromRow, Clone, Debug)]
 pub struct CustomerRow {
     /// The latest referral (the book's cursor).
@@ -93,7 +94,7 @@ pub async fn page(
              select distinct on (r.recipient_id) r.*
              from referrals r
              where r.provider_id = $1 and r.recipient_id is not null
-             order by r.recipient_id, r.id desc
+             order by r.recipient_id, r.created_at desc, r.id desc
          )
          select r.id as referral_id, r.recipient_id as customer_id,
                 cp.display_name as customer_name,
@@ -182,6 +183,25 @@ pub async fn contact_times(
          where r.provider_id = $1 and r.accepted_at >= $2",
     )
     .bind(provider)
+    .bind(since)
+    .fetch_all(db)
+    .await
+}
+
+/// [`contact_times`] for every provider with a referral accepted since `since`.
+pub async fn all_contact_times(
+    db: impl PgExecutor<'_>,
+    since: OffsetDateTime,
+) -> sqlx::Result<Vec<(ProviderId, OffsetDateTime, Option<OffsetDateTime>)>> {
+    sqlx::query_as(
+        "select r.provider_id, r.accepted_at,
+                case when r.contact_disputed_at is null then
+                    (select min(t.created_at) from referral_transitions t
+                     where t.referral_id = r.id and t.to_status = 'contacted')
+                end
+         from referrals r
+         where r.accepted_at >= $1",
+    )
     .bind(since)
     .fetch_all(db)
     .await

@@ -435,3 +435,69 @@ async fn an_empty_note_removes_it(pool: PgPool) {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[sqlx::test]
+async fn of_two_providers_with_the_same_vouches_the_one_that_leaves_customers_waiting_comes_second(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool.clone()).await;
+    let c = cast(&app).await;
+    let (lat, lon) = crate::helpers::LONDON;
+    // A second tiler, run by Ben, with exactly the same evidence: Rita recommends both
+    // publicly, and Sam, the seeker, trusts Rita.
+    let ben = app.signup("Ben Stone", "ben@example.com").await;
+    let stone = app
+        .create_provider(&ben, "Stone Tiling", &["tiler"], lat, lon, 25.0)
+        .await;
+    for provider in [c.rossi, stone] {
+        app.vouch(&c.rita, provider, "tiler", "recommend", "public")
+            .await;
+    }
+    app.trust(&c.sam, &c.rita, 3, "public").await;
+    let order = |search: Value| -> Vec<i64> {
+        search["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["provider_id"].as_i64().unwrap())
+            .collect()
+    };
+    // Equal scores: the older listing (Rossi Tiling) first.
+    assert_eq!(
+        order(app.search("tiler", Some(&c.sam.token)).await),
+        vec![c.rossi, stone]
+    );
+
+    // Three customers accepted Rossi Tiling ten days ago and have heard nothing.
+    for n in 0..3 {
+        let who = app
+            .signup(&format!("Waiting {n}"), &format!("w{n}@example.com"))
+            .await;
+        let id = id_of(&send_referral(&app, &c.rita, c.rossi, &who).await);
+        make_move(&app, &who, id, "accepted").await;
+        set_times(
+            &pool,
+            id,
+            OffsetDateTime::now_utc() - Duration::days(10),
+            None,
+        )
+        .await;
+    }
+    // Any move on one of its referrals brings its figure up to date (a fourth, declined).
+    let late = app.signup("Late Comer", "late@example.com").await;
+    let id = id_of(&send_referral(&app, &c.rita, c.rossi, &late).await);
+    make_move(&app, &late, id, "declined").await;
+
+    let search = app.search("tiler", Some(&c.sam.token)).await;
+    assert_eq!(order(search.clone()), vec![stone, c.rossi], "{search}");
+    assert_eq!(
+        search["results"][1]["responsiveness"],
+        "is often slow to get in touch"
+    );
+    // Lowered by a quarter, no more.
+    let (first, second) = (
+        search["results"][0]["score"].as_f64().unwrap(),
+        search["results"][1]["score"].as_f64().unwrap(),
+    );
+    assert!((second / first - 0.75).abs() < 1e-9, "{search}");
+}
