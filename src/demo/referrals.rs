@@ -63,11 +63,13 @@ fn path_to(last: ReferralStatus, age: f64, rng: &mut ChaCha8Rng) -> Vec<(Referra
     let mut stages = vec![(Sent, age)];
     let mut now = age;
     for status in &chain[1..] {
-        // An expiry comes 30 days after sending; other moves take a few days each.
-        now = if *status == Expired {
-            age - 30.0
-        } else {
-            (now - rng.gen_range(0.2..(now / 3.0).max(0.3))).max(0.05)
+        // An expiry comes 30 days after sending; a provider calls within a few days of the
+        // customer accepting (so the town's tradespeople look responsive, as most are); other
+        // moves take longer.
+        now = match status {
+            Expired => age - 30.0,
+            Contacted => (now - rng.gen_range(0.05..3.0_f64.min(now).max(0.1))).max(0.05),
+            _ => (now - rng.gen_range(0.2..(now / 3.0).max(0.3))).max(0.05),
         };
         stages.push((*status, now));
     }
