@@ -29,6 +29,48 @@ pub async fn expire_referrals(pool: &PgPool) -> anyhow::Result<usize> {
     Ok(ids.len())
 }
 
+/// Reminds providers' owners in their inbox of each customer who accepted a referral and has
+/// waited past its follow-up time (two working days, `domain::follow_up`) without being
+/// marked contacted; once per referral. `now` is passed in, so that tests control the clock.
+/// Returns how many reminders were sent.
+pub async fn remind_follow_ups(pool: &PgPool, now: time::OffsetDateTime) -> anyhow::Result<usize> {
+    use crate::domain::follow_up::{follow_up_due, FOLLOW_UP_WORKING_DAYS};
+    let mut tx = pool.begin().await?;
+    // Two working days are at least two calendar days: older ones are the only candidates.
+    // `for update skip locked`: two instances running the job never remind twice.
+    let waiting: Vec<(i64, time::OffsetDateTime)> = sqlx::query_as(
+        "select id, accepted_at from referrals
+         where status = 'accepted' and follow_up_reminded_at is null
+           and accepted_at <= $1 - interval '2 days'
+         for update skip locked",
+    )
+    .bind(now)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut sent = 0;
+    for (id, accepted) in waiting {
+        if follow_up_due(accepted, FOLLOW_UP_WORKING_DAYS) > now {
+            continue;
+        }
+        let Some(r) = store::referrals::get(&mut *tx, id).await? else {
+            continue;
+        };
+        let mut payload = event(&r, ReferralStatus::Accepted);
+        payload["customer_id"] = json!(r.recipient_id);
+        payload["customer_name"] = json!(r.recipient_name);
+        store::notifications::notify(&mut tx, r.owner_id, "referral.follow_up_due", &payload)
+            .await?;
+        sqlx::query("update referrals set follow_up_reminded_at = $2 where id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sent += 1;
+    }
+    tx.commit().await?;
+    Ok(sent)
+}
+
 /// Runs `expire_referrals`, then the retention purge (`store::retention`, keeping
 /// `retention_days`), every `every` until stopped.
 pub async fn run_expiry(
@@ -42,6 +84,11 @@ pub async fn run_expiry(
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "referrals expired"),
             Err(error) => tracing::warn!(?error, "referral expiry failed; will retry"),
+        }
+        match remind_follow_ups(&pool, time::OffsetDateTime::now_utc()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reminded = n, "follow-up reminders sent"),
+            Err(error) => tracing::warn!(?error, "follow-up reminders failed; will retry"),
         }
         match store::retention::purge(&pool, retention_days).await {
             Ok(purged) if purged != store::retention::Purged::default() => {

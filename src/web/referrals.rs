@@ -223,6 +223,11 @@ fn describe(kind: &str, p: &serde_json::Value) -> String {
                 field("status")
             )
         }
+        "referral.follow_up_due" => format!(
+            "{} accepted a referral to {} and is still waiting for your call.",
+            field("customer_name"),
+            field("provider_name")
+        ),
         "referral.contact_disputed" => format!(
             "A customer referred to {} says you have not been in touch yet, although the \
              referral was marked contacted. Call them: until then it counts as no contact.",

@@ -501,3 +501,78 @@ async fn of_two_providers_with_the_same_vouches_the_one_that_leaves_customers_wa
     );
     assert!((second / first - 0.75).abs() < 1e-9, "{search}");
 }
+
+#[sqlx::test]
+async fn the_owner_is_reminded_once_in_the_inbox_when_a_customer_has_waited_too_long(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let c = cast(&app).await;
+    let id = accepted_referral(&app, &c).await;
+    let accepted: OffsetDateTime =
+        sqlx::query_scalar("select accepted_at from referrals where id = $1")
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let due = follow_up_due(accepted, FOLLOW_UP_WORKING_DAYS);
+    let reminders = || async {
+        sqlx::query_scalar::<_, i64>(
+            "select count(*) from notifications where person_id = $1 and kind = 'referral.follow_up_due'",
+        )
+        .bind(c.olga.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    // The job's clock, a minute before the call is due: nothing.
+    let sent = vouchgraph::jobs::remind_follow_ups(&pool, due - Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!((sent, reminders().await), (0, 0));
+    // A minute after: one reminder, naming Rob; running again (or on another instance) adds none.
+    let sent = vouchgraph::jobs::remind_follow_ups(&pool, due + Duration::minutes(1))
+        .await
+        .unwrap();
+    assert_eq!((sent, reminders().await), (1, 1));
+    let again = vouchgraph::jobs::remind_follow_ups(&pool, due + Duration::days(3))
+        .await
+        .unwrap();
+    assert_eq!((again, reminders().await), (0, 1));
+    let inbox = expect_json(
+        app.get("/v1/me/notifications", Some(&c.olga.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(inbox.to_string().contains("Rob Quinn"), "{inbox}");
+
+    // A declined or contacted referral is never a reminder.
+    let sam = app.signup("Sam Two", "sam2@example.com").await;
+    let contacted = id_of(&send_referral(&app, &c.rita, c.rossi, &sam).await);
+    make_move(&app, &sam, contacted, "accepted").await;
+    make_move(&app, &c.olga, contacted, "contacted").await;
+    let dee = app.signup("Dee Clined", "dee@example.com").await;
+    let declined = id_of(&send_referral(&app, &c.rita, c.rossi, &dee).await);
+    make_move(&app, &dee, declined, "declined").await;
+    let later = OffsetDateTime::now_utc() + Duration::days(30);
+    assert_eq!(
+        vouchgraph::jobs::remind_follow_ups(&pool, later)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // When Rob deletes his account, the reminder no longer names him.
+    let response = app
+        .request(reqwest::Method::DELETE, "/v1/me", Some(&c.rob.token))
+        .json(&serde_json::json!({ "password": c.rob.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let named: i64 = sqlx::query_scalar(
+        "select count(*) from notifications where payload::text like '%Rob Quinn%'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(named, 0);
+}
