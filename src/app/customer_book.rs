@@ -81,6 +81,62 @@ pub async fn set_note(
     Ok(())
 }
 
+/// The owner asks a customer whose job went well to vouch for the provider: the customer finds
+/// the request in their inbox, with one link to the provider's vouch form. Only for a
+/// customer who said a job went well and has not vouched for it yet, and once: a second
+/// request is a 409, so no owner can flood a customer.
+pub async fn ask_for_vouch(
+    state: &AppState,
+    caller: PersonId,
+    provider: ProviderId,
+    customer: PersonId,
+) -> AppResult<()> {
+    owned(state, caller, provider).await?;
+    let row = store::providers::get(&state.pool, provider)
+        .await?
+        .ok_or(AppError::NotFound("provider"))?;
+    let went_well: bool = sqlx::query_scalar(
+        "select exists(select 1 from referrals where provider_id = $1 and recipient_id = $2
+                       and status = 'completed' and outcome = 'good')",
+    )
+    .bind(provider)
+    .bind(customer)
+    .fetch_one(&state.pool)
+    .await?;
+    if !went_well {
+        return Err(AppError::NotFound("customer whose job went well"));
+    }
+    let mut tx = state.pool.begin().await?;
+    // One request per customer and provider, even when two arrive at once.
+    sqlx::query("select pg_advisory_xact_lock($1, $2)")
+        .bind(provider.0 as i32)
+        .bind(customer.0 as i32)
+        .execute(&mut *tx)
+        .await?;
+    let (vouched, asked): (bool, bool) = sqlx::query_as(
+        "select exists(select 1 from offered_vouches where person_id = $2 and provider_id = $1),
+                exists(select 1 from notifications where person_id = $2
+                       and kind = 'vouch.requested' and payload->>'provider_id' = $1::text)",
+    )
+    .bind(provider)
+    .bind(customer)
+    .fetch_one(&mut *tx)
+    .await?;
+    if vouched {
+        return Err(AppError::Conflict("they have already vouched".into()));
+    }
+    if asked {
+        return Err(AppError::Conflict("they have already been asked".into()));
+    }
+    let payload = serde_json::json!({
+        "provider_id": provider,
+        "provider_name": row.name,
+    });
+    store::notifications::notify(&mut tx, customer, "vouch.requested", &payload).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// A page of the book, latest first, before the cursor (a referral id from the last page).
 pub async fn page(
     state: &AppState,

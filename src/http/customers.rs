@@ -25,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(follow_ups))
         .routes(routes!(responsiveness))
         .routes(routes!(set_note))
+        .routes(routes!(ask_for_vouch))
 }
 
 /// The owner's private note about a customer.
@@ -287,4 +288,21 @@ async fn set_note(
     Ok(axum::Json(NoteBody {
         body: body.body.trim().to_string(),
     }))
+}
+
+/// Asks a customer whose job went well to vouch for the provider (in their inbox, with a link
+/// to the vouch form); owner only, once per customer (409 after), and only for a customer who
+/// said a job went well (404 otherwise).
+#[utoipa::path(post, path = "/v1/providers/{id}/customers/{person_id}/vouch-request", tag = "referrals",
+    params(("id" = i64, Path, description = "The provider"),
+           ("person_id" = i64, Path, description = "The customer")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 204, description = "Asked")))]
+async fn ask_for_vouch(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((provider, customer)): Path<(ProviderId, PersonId)>,
+) -> ApiResult<axum::http::StatusCode> {
+    customer_book::ask_for_vouch(&state, caller.person, provider, customer).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -47,6 +47,8 @@ struct FollowUpRow {
 }
 
 struct CustomerLine {
+    /// The job went well and they have not vouched publicly: the owner may ask them to.
+    may_ask: bool,
     customer_id: i64,
     note: String,
     name: String,
@@ -241,6 +243,7 @@ pub async fn dashboard(
             .filter_map(|(label, at)| at.map(|at| format!("{label} {}", day(at))))
             .collect::<Vec<_>>();
             CustomerLine {
+                may_ask: row.outcome.as_deref() == Some("good") && row.vouch.is_none(),
                 customer_id: row.customer_id.0,
                 note: row.note.unwrap_or_default(),
                 name: row.customer_name,
@@ -305,6 +308,24 @@ pub async fn dashboard(
 pub struct NoteForm {
     #[serde(default)]
     note: String,
+}
+
+/// Asks a customer whose job went well for a vouch (`app::customer_book::ask_for_vouch`).
+pub async fn ask_for_vouch(
+    State(state): State<AppState>,
+    Path((raw, customer)): Path<(String, String)>,
+    super::session::Posted { visitor, .. }: super::session::Posted<super::referrals::EmptyForm>,
+) -> Result<Response, WebError> {
+    let id = provider_id(&raw)?;
+    let me = visitor.require()?;
+    let customer: i64 = customer
+        .parse()
+        .map_err(|_| ApiError::NotFound("customer"))?;
+    customer_book::ask_for_vouch(&state, me.person, id, crate::domain::PersonId(customer)).await?;
+    Ok(super::page::see_other(&format!(
+        "/providers/{}/dashboard?done=asked#c{customer}",
+        id.0
+    )))
 }
 
 /// Saves the owner's private note about a customer and returns to the book.

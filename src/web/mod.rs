@@ -78,6 +78,10 @@ pub fn router() -> Router<AppState> {
             "/providers/{id}/customers/{person}/note",
             post(dashboard::save_note),
         )
+        .route(
+            "/providers/{id}/customers/{person}/vouch-request",
+            post(dashboard::ask_for_vouch),
+        )
         .route("/referrals", get(referrals::referrals))
         .route("/referrals/{id}/move", post(referrals::make_move))
         .route(

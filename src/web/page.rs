@@ -110,6 +110,7 @@ fn notice(key: &str) -> Option<&'static str> {
         "claimed" => "The invitation is yours: the referral is in your list.",
         "moved" => "Referral updated.",
         "disputed" => "Noted: until they get in touch, it counts as no contact.",
+        "asked" => "Asked: they will find your request in their inbox.",
         "read" => "All notifications are marked read.",
         "saved" => "Your profile is saved.",
         _ => return None,

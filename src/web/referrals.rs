@@ -196,6 +196,8 @@ struct InboxItem {
     when: String,
     unread: bool,
     referral: Option<i64>,
+    /// A provider page to act on (a vouch asked for).
+    provider: Option<(i64, String)>,
 }
 
 fn describe(kind: &str, p: &serde_json::Value) -> String {
@@ -228,6 +230,10 @@ fn describe(kind: &str, p: &serde_json::Value) -> String {
             field("customer_name"),
             field("provider_name")
         ),
+        "vouch.requested" => format!(
+            "{} asks whether you would vouch for them, now that the job went well.",
+            field("provider_name")
+        ),
         "referral.contact_disputed" => format!(
             "A customer referred to {} says you have not been in touch yet, although the \
              referral was marked contacted. Call them: until then it counts as no contact.",
@@ -257,6 +263,13 @@ pub async fn inbox(State(state): State<AppState>, visitor: Visitor) -> Result<Re
             when: day(n.created_at),
             unread: n.read_at.is_none(),
             referral: n.payload["referral_id"].as_i64(),
+            provider: (n.kind == "vouch.requested")
+                .then(|| {
+                    let id = n.payload["provider_id"].as_i64()?;
+                    let name = n.payload["provider_name"].as_str()?.to_string();
+                    Some((id, name))
+                })
+                .flatten(),
         })
         .collect();
     let page = InboxPage {

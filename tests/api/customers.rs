@@ -576,3 +576,60 @@ async fn the_owner_is_reminded_once_in_the_inbox_when_a_customer_has_waited_too_
     .unwrap();
     assert_eq!(named, 0);
 }
+
+#[sqlx::test]
+async fn the_owner_may_ask_a_customer_whose_job_went_well_for_a_vouch_once(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let c = cast(&app).await;
+    let id = accepted_referral(&app, &c).await;
+    let ask = format!(
+        "/v1/providers/{}/customers/{}/vouch-request",
+        c.rossi, c.rob.id
+    );
+    let empty = serde_json::json!({});
+    // Not before the job is done and went well.
+    assert_problem(
+        app.post(&ask, Some(&c.olga.token), &empty).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    make_move(&app, &c.olga, id, "contacted").await;
+    make_move(&app, &c.rob, id, "hired").await;
+    make_move(&app, &c.rob, id, "completed").await; // "good", rated 4
+                                                    // Only the owner may ask: not Rita, not Rob himself.
+    for other in [&c.rita, &c.rob] {
+        assert_problem(
+            app.post(&ask, Some(&other.token), &empty).await,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    assert_eq!(
+        app.post(&ask, Some(&c.olga.token), &empty).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    // Once: asking again is a 409, and Rob has one request in his inbox.
+    assert_problem(
+        app.post(&ask, Some(&c.olga.token), &empty).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let asked: i64 = sqlx::query_scalar(
+        "select count(*) from notifications where person_id = $1 and kind = 'vouch.requested'",
+    )
+    .bind(c.rob.id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(asked, 1);
+    // Sam was never a customer.
+    let sam = format!(
+        "/v1/providers/{}/customers/{}/vouch-request",
+        c.rossi, c.sam.id
+    );
+    assert_problem(
+        app.post(&sam, Some(&c.olga.token), &empty).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}

@@ -175,3 +175,64 @@ async fn the_dashboard_lists_customers_and_asks_for_the_call_a_customer_has_wait
         .await;
     assert!(done.contains("No customers here yet"), "{done}");
 }
+
+#[sqlx::test]
+async fn after_a_job_that_went_well_the_dashboard_asks_the_customer_for_a_vouch_in_one_click(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let mario = app.signup("Mario Rossi", "mario@example.com").await;
+    let rita = app.signup("Rita Moreno", "rita@example.com").await;
+    let rob = app.signup("Rob Quinn", "rob@example.com").await;
+    let provider = app.create_provider(&mario, "Rossi Tiling").await;
+    let referral = app
+        .api_post(
+            "/v1/referrals",
+            Some(&rita.token),
+            &serde_json::json!({ "provider_id": provider, "trade": "tiler", "recipient_id": rob.id }),
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = referral["id"].as_i64().unwrap();
+    // Rob accepts, Mario calls, Rob hires him, and Rob says it went well.
+    for (who, to) in [(&rob, "accepted"), (&mario, "contacted"), (&rob, "hired")] {
+        app.api_post(
+            &format!("/v1/referrals/{id}/transitions"),
+            Some(&who.token),
+            &serde_json::json!({ "to": to }),
+            StatusCode::OK,
+        )
+        .await;
+    }
+    app.api_post(
+        &format!("/v1/referrals/{id}/transitions"),
+        Some(&rob.token),
+        &serde_json::json!({ "to": "completed", "outcome": "good" }),
+        StatusCode::OK,
+    )
+    .await;
+
+    let path = format!("/providers/{provider}/dashboard");
+    let dashboard = app.html(&path, Some(&mario.cookie())).await;
+    assert!(
+        dashboard.contains("Ask Rob Quinn for a vouch"),
+        "{dashboard}"
+    );
+    let response = app
+        .post_form(
+            &format!("/providers/{provider}/customers/{}/vouch-request", rob.id),
+            Some(&mario.cookie()),
+            &[("csrf", mario.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(
+        location(&response),
+        format!("{path}?done=asked#c{}", rob.id)
+    );
+    let inbox = app.html("/inbox", Some(&rob.cookie())).await;
+    assert!(inbox.contains("Vouch for Rossi Tiling"), "{inbox}");
+    assert!(
+        inbox.contains(&format!("/providers/{provider}#vouch")),
+        "{inbox}"
+    );
+}
