@@ -348,39 +348,6 @@ async fn refresh_pace(state: &AppState, provider: crate::domain::ProviderId) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ReferralStatus::*;
-
-    #[test]
-    fn a_recipient_who_owns_the_provider_gets_each_move_once() {
-        let moves = allowed_moves(Accepted, &[Party::Recipient, Party::ProviderOwner]);
-        assert_eq!(moves, vec![Hired, Declined, Contacted]);
-    }
-
-    #[test]
-    fn only_a_completion_carries_an_outcome() {
-        let completion = |outcome: Option<&str>, rating| Move {
-            to: Completed,
-            outcome: outcome.map(str::to_string),
-            rating,
-            note: String::new(),
-        };
-        assert!(check_move(&completion(Some("good"), Some(5))).is_ok());
-        assert!(check_move(&completion(None, None)).is_err());
-        assert!(check_move(&completion(Some("meh"), None)).is_err());
-        assert!(check_move(&completion(Some("bad"), Some(9))).is_err());
-        let accept = Move {
-            to: Accepted,
-            outcome: Some("good".into()),
-            rating: None,
-            note: String::new(),
-        };
-        assert!(check_move(&accept).is_err());
-    }
-}
-
 /// The recipient says the provider never got in touch, although the provider marked the
 /// referral contacted: the mark stops counting towards the provider's responsiveness, and the
 /// provider's owner hears of it. Only the recipient may say so (404 to anyone who is not a
@@ -430,4 +397,37 @@ pub async fn dispute_contact(state: &AppState, person: PersonId, id: i64) -> Res
     tx.commit().await?;
     refresh_pace(state, row.provider_id).await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ReferralStatus::*;
+
+    #[test]
+    fn a_recipient_who_owns_the_provider_gets_each_move_once() {
+        let moves = allowed_moves(Accepted, &[Party::Recipient, Party::ProviderOwner]);
+        assert_eq!(moves, vec![Hired, Declined, Contacted]);
+    }
+
+    #[test]
+    fn only_a_completion_carries_an_outcome() {
+        let completion = |outcome: Option<&str>, rating| Move {
+            to: Completed,
+            outcome: outcome.map(str::to_string),
+            rating,
+            note: String::new(),
+        };
+        assert!(check_move(&completion(Some("good"), Some(5))).is_ok());
+        assert!(check_move(&completion(None, None)).is_err());
+        assert!(check_move(&completion(Some("meh"), None)).is_err());
+        assert!(check_move(&completion(Some("bad"), Some(9))).is_err());
+        let accept = Move {
+            to: Accepted,
+            outcome: Some("good".into()),
+            rating: None,
+            note: String::new(),
+        };
+        assert!(check_move(&accept).is_err());
+    }
 }
