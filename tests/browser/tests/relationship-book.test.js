@@ -150,6 +150,13 @@ test("Mario calls a customer who waited over two working days, and his book and 
   }
   await h.checkA11y(page, "the dashboard's book");
 
+  // A private note about the customer, kept with the book (and in its CSV).
+  const NOTE = "Wants the grey grout; call after 6.";
+  await customers.getByLabel(`Your private note about ${name}`).fill(NOTE);
+  await customers.getByRole("row").filter({ hasText: name }).getByRole("button", { name: "Save note" }).click();
+  await page.waitForURL(/done=saved/);
+  assert.equal(await page.locator("#customers").getByLabel(`Your private note about ${name}`).inputValue(), NOTE);
+
   // The CSV of everyone: a header, the customers, the one called marked contacted.
   const [download] = await Promise.all([
     page.waitForEvent("download"),
@@ -166,6 +173,7 @@ test("Mario calls a customer who waited over two working days, and his book and 
   const line = rows.find((r) => r[column("customer")] === name && r[column("status")] === "contacted");
   assert.ok(line, `the CSV lacks ${name} as contacted`);
   assert.match(line[column("contacted_at")], /^\d{4}-\d\d-\d\dT/);
+  assert.equal(line[column("note")], NOTE);
 });
 
 test("the customer Mario called sees the referral marked contacted, and may say no one called", h.SLOW, async (t) => {
