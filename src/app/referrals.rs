@@ -267,6 +267,26 @@ pub fn check_move(m: &Move) -> Result<(), AppError> {
     }
 }
 
+/// Locks referral `id` for the rest of `tx` and reads it, with the parts `person` plays in it;
+/// 404 if it does not exist or they play none (so a stranger cannot tell the two apart).
+async fn lock_for_party(
+    tx: &mut PgConnection,
+    id: i64,
+    person: PersonId,
+) -> Result<(ReferralRow, Vec<Party>), AppError> {
+    if !store::referrals::lock(&mut *tx, id).await? {
+        return Err(AppError::NotFound("referral"));
+    }
+    let row = store::referrals::get(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound("referral"))?;
+    let parties = parties(&row, person);
+    if parties.is_empty() {
+        return Err(AppError::NotFound("referral"));
+    }
+    Ok((row, parties))
+}
+
 /// Makes the move for `person`: 404 if they are not a party, 409 if the move does not exist
 /// from here, 403 if another party makes it.
 pub async fn make_move(
@@ -277,16 +297,7 @@ pub async fn make_move(
 ) -> Result<(), AppError> {
     check_move(&m)?;
     let mut tx = state.pool.begin().await?;
-    if !store::referrals::lock(&mut tx, id).await? {
-        return Err(AppError::NotFound("referral"));
-    }
-    let row = store::referrals::get(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound("referral"))?;
-    let parties = parties(&row, person);
-    if parties.is_empty() {
-        return Err(AppError::NotFound("referral"));
-    }
+    let (row, parties) = lock_for_party(&mut tx, id, person).await?;
     let from = ReferralStatus::parse(&row.status).unwrap_or(ReferralStatus::Sent);
     if !from.next().contains(&m.to) {
         return Err(AppError::IllegalTransition {
@@ -355,15 +366,7 @@ async fn refresh_pace(state: &AppState, provider: crate::domain::ProviderId) {
 /// before; saying it twice changes nothing).
 pub async fn dispute_contact(state: &AppState, person: PersonId, id: i64) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
-    if !store::referrals::lock(&mut tx, id).await? {
-        return Err(AppError::NotFound("referral"));
-    }
-    let row = store::referrals::get(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound("referral"))?;
-    if parties(&row, person).is_empty() {
-        return Err(AppError::NotFound("referral"));
-    }
+    let (row, _) = lock_for_party(&mut tx, id, person).await?;
     if row.recipient_id != Some(person) {
         return Err(AppError::Forbidden(
             "only the customer can say they were not contacted".into(),

@@ -310,21 +310,29 @@ pub struct NoteForm {
     note: String,
 }
 
+/// The provider and the customer a book route names; a 404 page for ids that are not numbers.
+fn customer_path(
+    provider: &str,
+    customer: &str,
+) -> Result<(crate::domain::ProviderId, crate::domain::PersonId), WebError> {
+    let customer = customer
+        .parse()
+        .map_err(|_| ApiError::NotFound("customer"))?;
+    Ok((provider_id(provider)?, crate::domain::PersonId(customer)))
+}
+
 /// Asks a customer whose job went well for a vouch (`app::customer_book::ask_for_vouch`).
 pub async fn ask_for_vouch(
     State(state): State<AppState>,
     Path((raw, customer)): Path<(String, String)>,
     super::session::Posted { visitor, .. }: super::session::Posted<super::referrals::EmptyForm>,
 ) -> Result<Response, WebError> {
-    let id = provider_id(&raw)?;
+    let (id, customer) = customer_path(&raw, &customer)?;
     let me = visitor.require()?;
-    let customer: i64 = customer
-        .parse()
-        .map_err(|_| ApiError::NotFound("customer"))?;
-    customer_book::ask_for_vouch(&state, me.person, id, crate::domain::PersonId(customer)).await?;
+    customer_book::ask_for_vouch(&state, me.person, id, customer).await?;
     Ok(super::page::see_other(&format!(
-        "/providers/{}/dashboard?done=asked#c{customer}",
-        id.0
+        "/providers/{}/dashboard?done=asked#c{}",
+        id.0, customer.0
     )))
 }
 
@@ -334,22 +342,12 @@ pub async fn save_note(
     Path((raw, customer)): Path<(String, String)>,
     super::session::Posted { visitor, form }: super::session::Posted<NoteForm>,
 ) -> Result<Response, WebError> {
-    let id = provider_id(&raw)?;
+    let (id, customer) = customer_path(&raw, &customer)?;
     let me = visitor.require()?;
-    let customer: i64 = customer
-        .parse()
-        .map_err(|_| ApiError::NotFound("customer"))?;
-    customer_book::set_note(
-        &state,
-        me.person,
-        id,
-        crate::domain::PersonId(customer),
-        &form.note,
-    )
-    .await?;
+    customer_book::set_note(&state, me.person, id, customer, &form.note).await?;
     Ok(super::page::see_other(&format!(
-        "/providers/{}/dashboard?done=saved#c{customer}",
-        id.0
+        "/providers/{}/dashboard?done=saved#c{}",
+        id.0, customer.0
     )))
 }
 

@@ -34,6 +34,17 @@ async fn set_times(
     .unwrap();
 }
 
+/// `who` deletes their account.
+async fn delete_account(app: &TestApp, who: &crate::helpers::TestUser) {
+    let response = app
+        .request(reqwest::Method::DELETE, "/v1/me", Some(&who.token))
+        .json(&serde_json::json!({ "password": who.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+}
+
 /// Rita refers Rossi Tiling to Rob, who accepts: one customer waiting for Olga's call.
 async fn accepted_referral(app: &TestApp, c: &Cast) -> i64 {
     let id = id_of(&send_referral(app, &c.rita, c.rossi, &c.rob).await);
@@ -395,13 +406,7 @@ async fn the_owner_keeps_a_private_note_per_customer_that_leaves_with_the_custom
     assert!(csv.contains("Wants the grey grout; call after 6."), "{csv}");
 
     // When Rob deletes his account, the note about him goes too.
-    let response = app
-        .request(reqwest::Method::DELETE, "/v1/me", Some(&c.rob.token))
-        .json(&serde_json::json!({ "password": c.rob.password }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    delete_account(&app, &c.rob).await;
     let left: i64 = sqlx::query_scalar("select count(*) from customer_notes")
         .fetch_one(&pool)
         .await
@@ -561,13 +566,7 @@ async fn the_owner_is_reminded_once_in_the_inbox_when_a_customer_has_waited_too_
     );
 
     // When Rob deletes his account, the reminder no longer names him.
-    let response = app
-        .request(reqwest::Method::DELETE, "/v1/me", Some(&c.rob.token))
-        .json(&serde_json::json!({ "password": c.rob.password }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    delete_account(&app, &c.rob).await;
     let named: i64 = sqlx::query_scalar(
         "select count(*) from notifications where payload::text like '%Rob Quinn%'",
     )

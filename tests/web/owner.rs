@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{expect_page, location, spawn_app};
+use crate::helpers::{expect_page, location, spawn_app, User};
 
 #[sqlx::test]
 async fn only_the_owner_sees_the_dashboard_and_the_editor(pool: PgPool) {
@@ -103,6 +103,24 @@ async fn the_editor_saves_a_valid_profile_and_explains_a_bad_one(pool: PgPool) {
     assert!(page.contains("Plasterer, Tiler"));
 }
 
+/// `referrer` refers the tiler `provider` to `recipient`; returns the referral's id.
+async fn refer(
+    app: &crate::helpers::TestApp,
+    referrer: &User,
+    provider: i64,
+    recipient: &User,
+) -> i64 {
+    let referral = app
+        .api_post(
+            "/v1/referrals",
+            Some(&referrer.token),
+            &serde_json::json!({ "provider_id": provider, "trade": "tiler", "recipient_id": recipient.id }),
+            StatusCode::CREATED,
+        )
+        .await;
+    referral["id"].as_i64().unwrap()
+}
+
 #[sqlx::test]
 async fn the_dashboard_lists_customers_and_asks_for_the_call_a_customer_has_waited_for(
     pool: PgPool,
@@ -113,15 +131,7 @@ async fn the_dashboard_lists_customers_and_asks_for_the_call_a_customer_has_wait
     let rob = app.signup("Rob Quinn", "rob@example.com").await;
     let provider = app.create_provider(&mario, "Rossi Tiling").await;
     // Rita refers Mario's business to Rob, who accepts; a week ago, so the call is overdue.
-    let referral = app
-        .api_post(
-            "/v1/referrals",
-            Some(&rita.token),
-            &serde_json::json!({ "provider_id": provider, "trade": "tiler", "recipient_id": rob.id }),
-            StatusCode::CREATED,
-        )
-        .await;
-    let id = referral["id"].as_i64().unwrap();
+    let id = refer(&app, &rita, provider, &rob).await;
     app.api_post(
         &format!("/v1/referrals/{id}/transitions"),
         Some(&rob.token),
@@ -185,15 +195,7 @@ async fn after_a_job_that_went_well_the_dashboard_asks_the_customer_for_a_vouch_
     let rita = app.signup("Rita Moreno", "rita@example.com").await;
     let rob = app.signup("Rob Quinn", "rob@example.com").await;
     let provider = app.create_provider(&mario, "Rossi Tiling").await;
-    let referral = app
-        .api_post(
-            "/v1/referrals",
-            Some(&rita.token),
-            &serde_json::json!({ "provider_id": provider, "trade": "tiler", "recipient_id": rob.id }),
-            StatusCode::CREATED,
-        )
-        .await;
-    let id = referral["id"].as_i64().unwrap();
+    let id = refer(&app, &rita, provider, &rob).await;
     // Rob accepts, Mario calls, Rob hires him, and Rob says it went well.
     for (who, to) in [(&rob, "accepted"), (&mario, "contacted"), (&rob, "hired")] {
         app.api_post(
