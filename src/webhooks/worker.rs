@@ -45,7 +45,7 @@ pub fn client(settings: &WebhookSettings) -> anyhow::Result<Client> {
         .context("building the webhook client")
 }
 
-/// Runs until `stop` is cancelled.
+/// Runs until `stop` is cancelled, finishing the round under way.
 pub async fn run(pool: PgPool, settings: WebhookSettings, stop: CancellationToken) {
     let client = match client(&settings) {
         Ok(client) => client,
@@ -55,10 +55,14 @@ pub async fn run(pool: PgPool, settings: WebhookSettings, stop: CancellationToke
         }
     };
     loop {
-        let busy = tokio::select! {
-            _ = stop.cancelled() => return,
-            busy = tick(&pool, &client, &settings) => busy,
-        };
+        if stop.is_cancelled() {
+            return;
+        }
+        // A round runs to its end even when a stop comes during it: the deliveries it claimed
+        // are attempted and recorded (each attempt bounded by the timeout). Cut short, they
+        // would stay leased for the timeout plus 30 s, and a restarted server would wait that
+        // long to retry them.
+        let busy = tick(&pool, &client, &settings).await;
         match busy {
             // A full batch: there may be more, go on at once.
             Ok(true) => continue,

@@ -409,6 +409,7 @@ struct ReceiverState {
     script: Mutex<VecDeque<u16>>,
     otherwise: Mutex<u16>,
     location: Mutex<Option<String>>,
+    delay: Mutex<Duration>,
 }
 
 /// A webhook receiver on 127.0.0.1.
@@ -454,6 +455,11 @@ impl Receiver {
         *self.state.otherwise.lock().unwrap() = status;
     }
 
+    /// Wait this long before answering each request (it is recorded on arrival).
+    pub fn delay(&self, delay: Duration) {
+        *self.state.delay.lock().unwrap() = delay;
+    }
+
     /// Redirect to `location` (with a 302) instead of answering.
     pub fn redirect_to(&self, location: &str) {
         *self.state.location.lock().unwrap() = Some(location.to_string());
@@ -476,6 +482,10 @@ async fn receive(
         .lock()
         .unwrap()
         .push(Received { headers, body });
+    let delay = *state.delay.lock().unwrap();
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     if let Some(location) = state.location.lock().unwrap().clone() {
         return (AxumStatus::FOUND, [("location", location)]).into_response();
     }

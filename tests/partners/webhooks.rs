@@ -432,6 +432,51 @@ async fn no_event_is_lost_across_a_restart(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn a_restart_during_an_attempt_does_not_hold_the_delivery_for_its_lease(pool: PgPool) {
+    // The receiver answers a second late: the server is told to stop while the attempt is
+    // under way. It finishes the attempt and records it, so the restarted server retries it
+    // on the backoff (well under a second here), not after the lease (the timeout plus 30 s).
+    let receiver = Receiver::start().await;
+    receiver.otherwise(503);
+    receiver.delay(Duration::from_secs(1));
+    let configure = |config: &mut vouchgraph::config::Config| {
+        local_webhooks(config);
+        config.webhooks.retry_base = Duration::from_millis(200);
+    };
+    let app = spawn_app_with(pool.clone(), configure).await;
+    let (owner, partner, provider) = setup(&app).await;
+    register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
+    let voucher = app.signup("Ada One").await;
+    app.vouch(&voucher, provider, "tiler", "recommend", "public")
+        .await;
+    eventually("an attempt under way", || async {
+        receiver.received().first().cloned()
+    })
+    .await;
+    app.shut_down().await;
+
+    receiver.delay(Duration::ZERO);
+    receiver.otherwise(200);
+    let app = spawn_app_with(pool, configure).await;
+    let started = std::time::Instant::now();
+    eventually("the delivery marked delivered", || async {
+        let pending: i64 = sqlx::query_scalar(
+            "select count(*) from webhook_deliveries where status <> 'delivered'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        (pending == 0).then_some(())
+    })
+    .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[sqlx::test]
 async fn by_default_internal_addresses_are_refused_at_registration(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (owner, partner, _) = setup(&app).await;
