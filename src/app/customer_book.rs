@@ -36,13 +36,17 @@ pub struct FollowUp {
     pub due_at: OffsetDateTime,
 }
 
-/// Only the provider's owner reads its book.
-async fn owned(state: &AppState, caller: PersonId, provider: ProviderId) -> AppResult<()> {
+/// Only the provider's owner reads its book; the provider's row, for those who may.
+async fn owned(
+    state: &AppState,
+    caller: PersonId,
+    provider: ProviderId,
+) -> AppResult<store::providers::ProviderRow> {
     let row = store::providers::get(&state.pool, provider)
         .await?
         .ok_or(AppError::NotFound("provider"))?;
     if row.owner_id == caller {
-        Ok(())
+        Ok(row)
     } else {
         Err(AppError::Forbidden(
             "only the provider's owner sees its customers".into(),
@@ -91,10 +95,7 @@ pub async fn ask_for_vouch(
     provider: ProviderId,
     customer: PersonId,
 ) -> AppResult<()> {
-    owned(state, caller, provider).await?;
-    let row = store::providers::get(&state.pool, provider)
-        .await?
-        .ok_or(AppError::NotFound("provider"))?;
+    let row = owned(state, caller, provider).await?;
     let went_well: bool = sqlx::query_scalar(
         "select exists(select 1 from referrals where provider_id = $1 and recipient_id = $2
                        and status = 'completed' and outcome = 'good')",
@@ -183,7 +184,8 @@ pub async fn responsiveness(
     now: OffsetDateTime,
 ) -> AppResult<Option<Responsiveness>> {
     let since = now - Duration::days(RESPONSIVENESS_DAYS);
-    let times = store::customer_book::contact_times(&state.pool, provider, since).await?;
+    let times = store::customer_book::contact_times(&state.pool, Some(provider), since).await?;
+    let times: Vec<_> = times.into_iter().map(|(_, a, c)| (a, c)).collect();
     Ok(measure(&times, now))
 }
 
@@ -219,7 +221,7 @@ impl PaceBoard {
         let since = now - Duration::days(RESPONSIVENESS_DAYS);
         let mut times: FxHashMap<ProviderId, Vec<_>> = FxHashMap::default();
         for (provider, accepted, contacted) in
-            store::customer_book::all_contact_times(pool, since).await?
+            store::customer_book::contact_times(pool, None, since).await?
         {
             times
                 .entry(provider)
@@ -238,7 +240,11 @@ impl PaceBoard {
     pub async fn refresh(&self, pool: &PgPool, provider: ProviderId) -> sqlx::Result<()> {
         let now = OffsetDateTime::now_utc();
         let since = now - Duration::days(RESPONSIVENESS_DAYS);
-        let times = store::customer_book::contact_times(pool, provider, since).await?;
+        let times: Vec<_> = store::customer_book::contact_times(pool, Some(provider), since)
+            .await?
+            .into_iter()
+            .map(|(_, accepted, contacted)| (accepted, contacted))
+            .collect();
         let mut board = self.by_provider.write();
         match measure(&times, now) {
             Some(r) => board.insert(provider, r),

@@ -165,32 +165,12 @@ pub async fn waiting(
     .await
 }
 
-/// For each referral to `provider` accepted since `since`: when it was accepted, and when the
-/// provider first marked the customer contacted, if they did and the customer has not disputed
-/// it (a disputed mark counts as no contact).
+/// For each referral accepted since `since` (to `provider`, or to any provider): its provider,
+/// when it was accepted, and when the provider first marked the customer contacted, if they
+/// did and the customer has not disputed it (a disputed mark counts as no contact).
 pub async fn contact_times(
     db: impl PgExecutor<'_>,
-    provider: ProviderId,
-    since: OffsetDateTime,
-) -> sqlx::Result<Vec<(OffsetDateTime, Option<OffsetDateTime>)>> {
-    sqlx::query_as(
-        "select r.accepted_at,
-                case when r.contact_disputed_at is null then
-                    (select min(t.created_at) from referral_transitions t
-                     where t.referral_id = r.id and t.to_status = 'contacted')
-                end
-         from referrals r
-         where r.provider_id = $1 and r.accepted_at >= $2",
-    )
-    .bind(provider)
-    .bind(since)
-    .fetch_all(db)
-    .await
-}
-
-/// [`contact_times`] for every provider with a referral accepted since `since`.
-pub async fn all_contact_times(
-    db: impl PgExecutor<'_>,
+    provider: Option<ProviderId>,
     since: OffsetDateTime,
 ) -> sqlx::Result<Vec<(ProviderId, OffsetDateTime, Option<OffsetDateTime>)>> {
     sqlx::query_as(
@@ -200,8 +180,9 @@ pub async fn all_contact_times(
                      where t.referral_id = r.id and t.to_status = 'contacted')
                 end
          from referrals r
-         where r.accepted_at >= $1",
+         where ($1::bigint is null or r.provider_id = $1) and r.accepted_at >= $2",
     )
+    .bind(provider)
     .bind(since)
     .fetch_all(db)
     .await
