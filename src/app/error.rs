@@ -103,6 +103,11 @@ impl From<sqlx::Error> for AppError {
                     }
                     // admin_shutdown, crash_shutdown, cannot_connect_now
                     Some("57P01") | Some("57P02") | Some("57P03") => unavailable(),
+                    // serialization_failure, deadlock_detected: the request met another one
+                    // head-on and was rolled back whole; sent again it goes through.
+                    Some("40001") | Some("40P01") => AppError::Unavailable(
+                        "the request collided with another one; try again".into(),
+                    ),
                     _ => AppError::Internal(error.into()),
                 }
             }

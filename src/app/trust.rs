@@ -32,7 +32,9 @@ pub async fn set_trust(
         return Err(AppError::NotFound("person"));
     }
     // Counted under a lock on the truster, so two racing requests cannot both pass the cap.
-    sqlx::query("select 1 from people where id = $1 for update")
+    // `no key update`: the edge's foreign key takes a key-share lock on the trustee, and a full
+    // `for update` would block it, so Ana -> Ben and Ben -> Ana at once deadlocked.
+    sqlx::query("select 1 from people where id = $1 for no key update")
         .bind(truster)
         .execute(&mut *tx)
         .await?;

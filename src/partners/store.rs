@@ -147,7 +147,7 @@ pub async fn key_for_update(
     id: i64,
 ) -> sqlx::Result<Option<KeyRow>> {
     sqlx::query_as(&format!(
-        "{KEY} where partner_id = $1 and id = $2 for update"
+        "{KEY} where partner_id = $1 and id = $2 for no key update"
     ))
     .bind(partner)
     .bind(id)

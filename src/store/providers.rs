@@ -162,7 +162,7 @@ pub async fn owner_for_update(
     tx: &mut PgConnection,
     id: ProviderId,
 ) -> sqlx::Result<Option<PersonId>> {
-    sqlx::query_scalar("select owner_id from providers where id = $1 for update")
+    sqlx::query_scalar("select owner_id from providers where id = $1 for no key update")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await

@@ -136,7 +136,7 @@ pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Referr
 /// Locks a referral for a transition.
 pub async fn lock(tx: &mut PgConnection, id: i64) -> sqlx::Result<bool> {
     Ok(
-        sqlx::query("select 1 from referrals where id = $1 for update")
+        sqlx::query("select 1 from referrals where id = $1 for no key update")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?

@@ -26,7 +26,7 @@ pub async fn find_for_update(
     match person {
         PersonRef::Id(id) => {
             sqlx::query_as(
-                "select id, display_name, pre_trusted from people where id = $1 for update",
+                "select id, display_name, pre_trusted from people where id = $1 for no key update",
             )
             .bind(id)
             .fetch_optional(db)
@@ -37,7 +37,7 @@ pub async fn find_for_update(
                 "select p.id, p.display_name, p.pre_trusted
                  from people p join accounts a on a.person_id = p.id
                  where lower(a.email) = lower($1)
-                 for update of p",
+                 for no key update of p",
             )
             .bind(email)
             .fetch_optional(db)

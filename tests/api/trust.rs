@@ -288,3 +288,48 @@ async fn a_trust_body_with_an_unknown_field_is_a_422(pool: PgPool) {
     );
     assert_eq!(count(&app.pool, "trust_edges").await, 0);
 }
+
+#[sqlx::test]
+async fn two_people_trusting_each_other_at_the_same_moment_both_succeed(pool: PgPool) {
+    let app = spawn_app(pool.clone()).await;
+    let anna = app.signup("Anna Berg", "anna@example.com").await;
+    let ben = app.signup("Ben Okoro", "ben@example.com").await;
+    // Hold every new edge back at its insert, so both writers have taken their own locks before
+    // either edge's foreign key looks at the other person: the moment in which two lock orders
+    // could wait on each other.
+    let mut gate = pool.begin().await.unwrap();
+    sqlx::query("lock table trust_edges in share mode")
+        .execute(&mut *gate)
+        .await
+        .unwrap();
+    let body = json!({ "level": 2, "visibility": "public" });
+    let anna_to_ben = format!("/v1/trust/{}", ben.id);
+    let ben_to_anna = format!("/v1/trust/{}", anna.id);
+    let writes = futures::future::join(
+        // Anna -> Ben
+        app.put(&anna_to_ben, Some(&anna.token), &body),
+        // Ben -> Anna
+        app.put(&ben_to_anna, Some(&ben.token), &body),
+    );
+    let opened = async {
+        // Both writers are waiting at the gate; then it opens.
+        loop {
+            let waiting: i64 = sqlx::query_scalar(
+                "select count(*) from pg_stat_activity
+                 where wait_event_type = 'Lock' and query like 'insert into trust_edges%'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            if waiting == 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        gate.commit().await.unwrap();
+    };
+    let ((first, second), ()) = futures::future::join(writes, opened).await;
+    expect_json(first, StatusCode::OK).await;
+    expect_json(second, StatusCode::OK).await;
+    assert_eq!(count(&pool, "trust_edges").await, 2);
+}
