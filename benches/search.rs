@@ -34,7 +34,7 @@ use vouchgraph::synth::generate;
 
 use args::Args;
 use engine::Stats;
-use report::{ms, Comparison, PostgresFigures, Report};
+use report::{ms, Comparison, Heaviest, PostgresFigures, Report};
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -67,6 +67,14 @@ fn main() -> anyhow::Result<()> {
     eprintln!("ranking for {} seekers", seekers.len());
     machine::sample();
     let run = engine::run_queries(graph, &prior, &seekers, &warm_up, trade, &params);
+    machine::sample();
+    let (heavy, heavy_floor, heavy_top) =
+        engine::pick_heaviest(&net, args.heavy_seekers, args.seed);
+    eprintln!(
+        "ranking for {} of the heaviest 1% (out-degree >= {heavy_floor})",
+        heavy.len()
+    );
+    let heavy_run = engine::run_queries(graph, &prior, &heavy, &warm_up, trade, &params);
     machine::sample();
     let engine_stats = Stats::of_durations(&run.times);
     let engine_on = |count: usize| Stats::of_durations(&run.times[..count]);
@@ -212,6 +220,12 @@ fn main() -> anyhow::Result<()> {
         resident_growth: built.resident_growth,
         engine: engine_stats,
         seekers: seekers.len(),
+        heaviest: (!heavy.is_empty()).then(|| Heaviest {
+            stats: Stats::of_durations(&heavy_run.times),
+            seekers: heavy.len(),
+            min_out_degree: heavy_floor,
+            max_out_degree: heavy_top,
+        }),
         results_per_query: run.results as f64 / seekers.len() as f64,
         explained_share: run.explained as f64 / run.results.max(1) as f64,
         igraph,

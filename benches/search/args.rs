@@ -34,6 +34,10 @@ pub struct Args {
     /// How many random seekers the engine ranks for, one query each.
     #[arg(long, default_value_t = 1000)]
     pub seekers: usize,
+    /// How many seekers, drawn from the 1% who trust the most people, the engine also ranks
+    /// for (the "heaviest" row): they are the people a real network depends on, and the slowest.
+    #[arg(long, default_value_t = 200)]
+    pub heavy_seekers: usize,
     /// How many of those (the first ones) igraph ranks for; about 3 s each at full size.
     #[arg(long, default_value_t = 100)]
     pub igraph_seekers: usize,

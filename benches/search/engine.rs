@@ -67,6 +67,28 @@ pub fn pick_seekers(net: &SynthNetwork, count: usize, seed: u64) -> (Vec<PersonI
     (chosen[..split].to_vec(), chosen[split..].to_vec())
 }
 
+/// The heaviest trusters: everyone in the top 1% by trust out-degree, and `count` of them drawn
+/// from a fixed seed (all of them if fewer). Returns them and the smallest and largest
+/// out-degree among the top 1%.
+pub fn pick_heaviest(net: &SynthNetwork, count: usize, seed: u64) -> (Vec<PersonId>, usize, usize) {
+    let mut degrees: Vec<(usize, PersonId)> = Vec::new();
+    // The edges are sorted by source, so each person's edges are one run.
+    for run in net.trust_edges.chunk_by(|a, b| a.from == b.from) {
+        degrees.push((run.len(), run[0].from));
+    }
+    degrees.sort_unstable_by(|a, b| b.cmp(a));
+    let top = (net.people.len() / 100).clamp(1, degrees.len().max(1));
+    degrees.truncate(top);
+    let floor = degrees.last().map_or(0, |&(degree, _)| degree);
+    let top = degrees.first().map_or(0, |&(degree, _)| degree);
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x4ea5_1e57);
+    let chosen = degrees
+        .choose_multiple(&mut rng, count)
+        .map(|&(_, person)| person)
+        .collect();
+    (chosen, floor, top)
+}
+
 /// One timed query per seeker.
 pub struct Run {
     pub times: Vec<Duration>,

@@ -235,7 +235,7 @@ impl GraphBuilder {
             let node = graph.add_node(NodeWeight::Provider(Box::new(info)));
             providers.insert(id, node);
             for slot in slots {
-                trades.add_provider(slot, node);
+                trades.add_provider(slot, id, node);
             }
         }
 

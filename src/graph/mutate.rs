@@ -27,7 +27,8 @@ impl TrustGraph {
     /// Adds a provider, or replaces its details; the vouches it has received stay.
     ///
     /// # Complexity
-    /// O(number of trades, times the providers listed under each changed trade).
+    /// O(number of trades, times log of the providers listed under each, plus moving the
+    /// list's tail on an insert).
     pub fn upsert_provider(&mut self, info: ProviderInfo) -> Result<(), GraphError> {
         // Intern every trade first, so that a refusal leaves the graph as it was.
         let new_slots = info
@@ -35,26 +36,26 @@ impl TrustGraph {
             .iter()
             .map(|&trade| self.trades.intern(trade))
             .collect::<Result<Vec<TradeSlot>, GraphError>>()?;
-        let node = match self.providers.get(&info.id) {
+        let id = info.id;
+        let node = match self.providers.get(&id) {
             Some(&node) => {
                 let old_trades = std::mem::take(&mut self.provider_info_mut(node).trades);
                 for trade in old_trades {
                     if let Some(slot) = self.trades.slot(trade) {
-                        self.trades.remove_provider(slot, node);
+                        self.trades.remove_provider(slot, id);
                     }
                 }
                 *self.provider_info_mut(node) = info;
                 node
             }
             None => {
-                let id = info.id;
                 let node = self.graph.add_node(NodeWeight::Provider(Box::new(info)));
                 self.providers.insert(id, node);
                 node
             }
         };
         for slot in new_slots {
-            self.trades.add_provider(slot, node);
+            self.trades.add_provider(slot, id, node);
         }
         Ok(())
     }

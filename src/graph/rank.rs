@@ -141,14 +141,18 @@ pub fn rank_providers_for(
         }
     }
     if unreached < q.limit {
-        // Too few providers with a prior here: the rest tie at zero, by id; consider them all.
+        // Too few providers with a prior here: the rest score zero and tie, so they go by id.
+        // The list is in id order, so the first `limit` eligible ones are all that can make the
+        // results; reading on would cost a scan of the whole trade on every search (a network
+        // without seeds has no prior at all).
         let taken: FxHashSet<NodeIndex> = candidates.iter().map(|c| c.node).collect();
         candidates.extend(
             graph
                 .providers_offering(slot)
                 .iter()
-                .copied()
+                .map(|&(_, node)| node)
                 .filter(|node| !taken.contains(node) && eligible(*node))
+                .take(q.limit)
                 .map(candidate),
         );
     }

@@ -380,3 +380,38 @@ fn reach_counts_people_by_their_shortest_public_distance_to_a_recommender() {
     assert_eq!(reach_by_hops(&graph, MARIO_TILES), [1, 3, 4]);
     assert_eq!(reach_by_hops(&graph, LUIGI_TILES), [0, 0, 0]);
 }
+
+#[test]
+fn with_no_public_reputation_the_unvouched_fill_the_list_by_id_whatever_order_they_joined() {
+    let mut graph = cast(); // Mario Tiles (70), Luigi Tiles (80), Stranger Tiles (90)
+                            // Five more tilers join newest id first, and Mario Tiles leaves tiling and comes back, so
+                            // the order they were listed in is not the order of their ids.
+    for id in (1..=5).rev() {
+        let provider = crate::domain::ProviderId(id);
+        graph
+            .upsert_provider(super::fixtures::tiler(provider, "Newcomer", PersonId(99)))
+            .unwrap();
+    }
+    let mut plumber = super::fixtures::tiler(MARIO_TILES, "Mario Tiles", MARIO);
+    plumber.trades = vec![super::fixtures::PLUMBING];
+    graph.upsert_provider(plumber).unwrap();
+    graph
+        .upsert_provider(super::fixtures::tiler(MARIO_TILES, "Mario Tiles", MARIO))
+        .unwrap();
+    trust(&mut graph, ANNA, MATT, 3, PUBLIC); // Anna -> Matt, trusts completely
+    recommend(&mut graph, MATT, STRANGER_TILES, PUBLIC); // Matt -> Stranger Tiles, recommends
+
+    let params = RankParams::default();
+    let prior = compute_prior(&graph, &[], &params); // no seeds: every prior is zero
+    let mut query = super::fixtures::search(Some(ANNA), super::fixtures::TILING);
+    query.limit = 4;
+    let results = rank_providers_for(&graph, &prior, &query, &params);
+
+    // Matt's word first; then the rest tie at zero and go by id, smallest first.
+    let ids: Vec<u64> = results.iter().map(|r| r.provider.0 as u64).collect();
+    assert_eq!(ids, vec![90, 1, 2, 3]);
+    query.limit = 10;
+    let all = rank_providers_for(&graph, &prior, &query, &params);
+    let ids: Vec<u64> = all.iter().map(|r| r.provider.0 as u64).collect();
+    assert_eq!(ids, vec![90, 1, 2, 3, 4, 5, 70, 80]);
+}

@@ -3,7 +3,7 @@
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
 
-use crate::domain::TradeId;
+use crate::domain::{ProviderId, TradeId};
 
 use super::error::GraphError;
 use super::weights::TradeSlot;
@@ -13,9 +13,10 @@ use super::weights::TradeSlot;
 pub(super) struct TradeTable {
     ids: Vec<TradeId>,
     slots: FxHashMap<TradeId, TradeSlot>,
-    /// Indexed by slot: the provider nodes offering that trade, so that a search for tilers
-    /// never looks at plumbers.
-    providers: Vec<Vec<NodeIndex>>,
+    /// Indexed by slot: the providers offering that trade, so that a search for tilers never
+    /// looks at plumbers. Sorted by provider id: where scores tie, results go by id, so a
+    /// search that needs the first few tied providers can stop reading early.
+    providers: Vec<Vec<(ProviderId, NodeIndex)>>,
 }
 
 impl TradeTable {
@@ -48,22 +49,28 @@ impl TradeTable {
         self.ids[slot.0 as usize]
     }
 
-    /// The providers offering a trade.
-    pub(super) fn providers(&self, slot: TradeSlot) -> &[NodeIndex] {
+    /// The providers offering a trade, by ascending provider id.
+    pub(super) fn providers(&self, slot: TradeSlot) -> &[(ProviderId, NodeIndex)] {
         &self.providers[slot.0 as usize]
     }
 
-    /// Lists a provider under a trade (once).
-    pub(super) fn add_provider(&mut self, slot: TradeSlot, provider: NodeIndex) {
+    /// Lists a provider under a trade (once), keeping the list in id order.
+    ///
+    /// # Complexity
+    /// O(log n) to find the place, plus moving the providers after it.
+    pub(super) fn add_provider(&mut self, slot: TradeSlot, id: ProviderId, provider: NodeIndex) {
         let list = &mut self.providers[slot.0 as usize];
-        if !list.contains(&provider) {
-            list.push(provider);
+        if let Err(at) = list.binary_search_by_key(&id, |&(listed, _)| listed) {
+            list.insert(at, (id, provider));
         }
     }
 
     /// Removes a provider from a trade's list.
-    pub(super) fn remove_provider(&mut self, slot: TradeSlot, provider: NodeIndex) {
-        self.providers[slot.0 as usize].retain(|&node| node != provider);
+    pub(super) fn remove_provider(&mut self, slot: TradeSlot, id: ProviderId) {
+        let list = &mut self.providers[slot.0 as usize];
+        if let Ok(at) = list.binary_search_by_key(&id, |&(listed, _)| listed) {
+            list.remove(at);
+        }
     }
 
     /// Heap bytes held, estimated from capacities.
@@ -71,10 +78,10 @@ impl TradeTable {
         let lists: usize = self
             .providers
             .iter()
-            .map(|list| list.capacity() * std::mem::size_of::<NodeIndex>())
+            .map(|list| list.capacity() * std::mem::size_of::<(ProviderId, NodeIndex)>())
             .sum();
         self.ids.capacity() * std::mem::size_of::<TradeId>()
-            + self.providers.capacity() * std::mem::size_of::<Vec<NodeIndex>>()
+            + self.providers.capacity() * std::mem::size_of::<Vec<(ProviderId, NodeIndex)>>()
             + lists
             + hash_map_bytes::<TradeId, TradeSlot>(self.slots.capacity())
     }

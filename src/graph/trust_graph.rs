@@ -163,8 +163,8 @@ impl TrustGraph {
         self.trades.id(slot)
     }
 
-    /// The providers offering a trade.
-    pub(super) fn providers_offering(&self, slot: TradeSlot) -> &[NodeIndex] {
+    /// The providers offering a trade, by ascending provider id.
+    pub(super) fn providers_offering(&self, slot: TradeSlot) -> &[(ProviderId, NodeIndex)] {
         self.trades.providers(slot)
     }
 
