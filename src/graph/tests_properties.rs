@@ -187,6 +187,25 @@ proptest! {
     }
 
     #[test]
+    fn a_search_shows_the_same_strongest_paths_as_the_full_explanation(spec in spec()) {
+        // The search skips 3-hop paths that a bound says cannot make its three; the
+        // explanation searches them all. They must agree.
+        let graph = spec.build();
+        let params = RankParams::default();
+        let prior = compute_prior(&graph, &spec.seeds(), &params);
+        for (seeker, trade, results) in all_searches(&graph, &spec) {
+            for result in &results {
+                let explained = explain_provider(
+                    &graph, &prior, seeker, Audience::Seeker, result.provider, Some(trade), &params,
+                )
+                .expect("a ranked provider is known");
+                let strongest: Vec<_> = explained.paths.into_iter().take(3).collect();
+                prop_assert_eq!(&result.paths, &strongest);
+            }
+        }
+    }
+
+    #[test]
     fn scores_are_never_negative_and_results_are_sorted(spec in spec()) {
         let graph = spec.build();
         for (_, _, results) in all_searches(&graph, &spec) {

@@ -415,3 +415,44 @@ fn with_no_public_reputation_the_unvouched_fill_the_list_by_id_whatever_order_th
     let ids: Vec<u64> = all.iter().map(|r| r.provider.0 as u64).collect();
     assert_eq!(ids, vec![90, 1, 2, 3, 4, 5, 70, 80]);
 }
+
+#[test]
+fn a_long_chain_that_cannot_beat_three_friends_is_not_shown_and_one_that_can_is() {
+    let mut graph = cast();
+    trust(&mut graph, ANNA, MATT, 3, PUBLIC); // Anna -> Matt, completely
+    trust(&mut graph, ANNA, BEA, 3, PUBLIC); // Anna -> Bea, completely
+    trust(&mut graph, ANNA, CARL, 3, PUBLIC); // Anna -> Carl, completely
+    trust(&mut graph, ANNA, DORA, 1, PUBLIC); // Anna -> Dora, knows her
+    trust(&mut graph, DORA, EMIL, 1, PUBLIC); // Dora -> Emil, knows him
+    trust(&mut graph, EMIL, LUIGI, 1, PUBLIC); // Emil -> Luigi, knows him
+    recommend(&mut graph, MATT, MARIO_TILES, PUBLIC); // Matt -> Mario Tiles
+    recommend(&mut graph, BEA, MARIO_TILES, PUBLIC); // Bea -> Mario Tiles
+    recommend(&mut graph, CARL, MARIO_TILES, PUBLIC); // Carl -> Mario Tiles
+    recommend(&mut graph, LUIGI, MARIO_TILES, PUBLIC); // Luigi -> Mario Tiles, 3 hops away
+
+    let results = tilers_for(&graph, Some(ANNA), &[]);
+    let mario = result_for(&results, MARIO_TILES);
+    // Three direct friends (equally strong, so by id) beat the weak chain through Dora and Emil.
+    assert_eq!(
+        path_names(mario),
+        vec![vec!["Matt"], vec!["Bea"], vec!["Carl"]]
+    );
+    let explained = super::fixtures::explain_tiler(&graph, ANNA, MARIO_TILES);
+    assert_eq!(
+        explained.paths.len(),
+        4,
+        "the explanation still lists the chain"
+    );
+    assert_eq!(explained.paths[3].hops.len(), 3);
+
+    // Now Emil is the only one Dora trusts and Dora the one Anna trusts most strongly:
+    // the chain is as strong as a direct friend, so it must be searched and shown.
+    trust(&mut graph, ANNA, DORA, 3, PUBLIC); // Anna -> Dora, now completely
+    trust(&mut graph, ANNA, MATT, 1, PUBLIC); // Anna -> Matt, now only knows him
+    trust(&mut graph, ANNA, BEA, 1, PUBLIC); // Anna -> Bea, now only knows her
+    trust(&mut graph, ANNA, CARL, 1, PUBLIC); // Anna -> Carl, now only knows him
+    let results = tilers_for(&graph, Some(ANNA), &[]);
+    let mario = result_for(&results, MARIO_TILES);
+    assert_eq!(mario.paths[0].hops.len(), 3, "{:?}", path_names(mario));
+    assert_eq!(path_names(mario)[0], vec!["Dora", "Emil", "Luigi"]);
+}
