@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use sqlx::PgConnection;
 
-use crate::domain::{PersonId, ProviderId, TradeId};
+use crate::domain::PersonId;
 use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
@@ -41,19 +41,11 @@ pub async fn delete_account(
     }
 
     let mut tx = state.pool.begin().await?;
-    let sessions: Vec<Vec<u8>> =
-        sqlx::query_scalar("select token_hash from sessions where person_id = $1")
-            .bind(person)
-            .fetch_all(&mut *tx)
-            .await?;
+    let sessions = store::sessions::token_hashes_of(&mut *tx, person).await?;
     let changes = departure(&mut tx, person).await?;
     // Each partner the person linked hears that they left (before the link is deleted),
     // by the person id its embed tokens carried.
-    let partners: Vec<i64> =
-        sqlx::query_scalar("select partner_id from partner_links where person_id = $1")
-            .bind(person)
-            .fetch_all(&mut *tx)
-            .await?;
+    let partners = store::people::linked_partners(&mut *tx, person).await?;
     for partner in partners {
         let event = serde_json::json!({ "person_id": person, "partner_id": partner });
         store::notifications::outbox(&mut tx, "person.deleted", &event).await?;
@@ -61,11 +53,7 @@ pub async fn delete_account(
     for change in &changes {
         store::changes::record(&mut tx, Some(person), change).await?;
     }
-    sqlx::query("select erase_person($1, $2)")
-        .bind(person)
-        .bind(FORMER_MEMBER)
-        .execute(&mut *tx)
-        .await?;
+    store::people::erase(&mut tx, person, FORMER_MEMBER).await?;
     tx.commit().await?;
     for token_hash in &sessions {
         state.sessions.forget(token_hash);
@@ -79,34 +67,19 @@ pub async fn delete_account(
 /// trade (so out of every search), and their name replaced.
 async fn departure(tx: &mut PgConnection, person: PersonId) -> AppResult<Vec<GraphChange>> {
     let mut changes = Vec::new();
-    let trust: Vec<(PersonId, PersonId)> = sqlx::query_as(
-        "select truster_id, trustee_id from trust_edges where truster_id = $1 or trustee_id = $1",
-    )
-    .bind(person)
-    .fetch_all(&mut *tx)
-    .await?;
+    let trust = store::trust::edges_touching(&mut *tx, person).await?;
     changes.extend(
         trust
             .into_iter()
             .map(|(truster, trustee)| GraphChange::TrustRevoke { truster, trustee }),
     );
-    let distrust: Vec<(PersonId, PersonId)> = sqlx::query_as(
-        "select truster_id, trustee_id from distrust_edges
-         where truster_id = $1 or trustee_id = $1",
-    )
-    .bind(person)
-    .fetch_all(&mut *tx)
-    .await?;
+    let distrust = store::trust::distrust_edges_touching(&mut *tx, person).await?;
     changes.extend(
         distrust
             .into_iter()
             .map(|(truster, trustee)| GraphChange::DistrustRevoke { truster, trustee }),
     );
-    let vouches: Vec<(ProviderId, TradeId)> =
-        sqlx::query_as("select provider_id, trade_id from vouches where person_id = $1")
-            .bind(person)
-            .fetch_all(&mut *tx)
-            .await?;
+    let vouches = store::vouches::made_by(&mut *tx, person).await?;
     changes.extend(
         vouches
             .into_iter()

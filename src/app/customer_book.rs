@@ -96,33 +96,12 @@ pub async fn ask_for_vouch(
     customer: PersonId,
 ) -> AppResult<()> {
     let row = owned(state, caller, provider).await?;
-    let went_well: bool = sqlx::query_scalar(
-        "select exists(select 1 from referrals where provider_id = $1 and recipient_id = $2
-                       and status = 'completed' and outcome = 'good')",
-    )
-    .bind(provider)
-    .bind(customer)
-    .fetch_one(&state.pool)
-    .await?;
-    if !went_well {
+    if !store::customer_book::job_went_well(&state.pool, provider, customer).await? {
         return Err(AppError::NotFound("customer whose job went well"));
     }
     let mut tx = state.pool.begin().await?;
-    // One request per customer and provider, even when two arrive at once.
-    sqlx::query("select pg_advisory_xact_lock($1, $2)")
-        .bind(provider.0 as i32)
-        .bind(customer.0 as i32)
-        .execute(&mut *tx)
-        .await?;
-    let (vouched, asked): (bool, bool) = sqlx::query_as(
-        "select exists(select 1 from offered_vouches where person_id = $2 and provider_id = $1),
-                exists(select 1 from notifications where person_id = $2
-                       and kind = 'vouch.requested' and payload->>'provider_id' = $1::text)",
-    )
-    .bind(provider)
-    .bind(customer)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (vouched, asked) =
+        store::customer_book::lock_vouch_request(&mut tx, provider, customer).await?;
     if vouched {
         return Err(AppError::Conflict("they have already vouched".into()));
     }

@@ -19,10 +19,6 @@ pub const VERSION: u32 = 1;
 /// The archive of `person`, read in one consistent snapshot.
 pub async fn export(state: &AppState, person: PersonId) -> AppResult<Value> {
     let mut tx = state.pool.begin().await?;
-    // One snapshot for every section: a vouch made meanwhile is in all of them or in none.
-    sqlx::query("set transaction isolation level repeatable read, read only")
-        .execute(&mut *tx)
-        .await?;
     let sections = store::export::sections(&mut tx, person).await?;
     tx.commit().await?;
     let mut archive = Map::new();

@@ -372,27 +372,12 @@ pub async fn dispute_contact(state: &AppState, person: PersonId, id: i64) -> Res
             "only the customer can say they were not contacted".into(),
         ));
     }
-    let contacted: bool = sqlx::query_scalar(
-        "select exists(select 1 from referral_transitions
-                       where referral_id = $1 and to_status = 'contacted')",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if !contacted {
+    if !store::referrals::was_marked_contacted(&mut *tx, id).await? {
         return Err(AppError::Conflict(
             "the referral has not been marked contacted".into(),
         ));
     }
-    let changed = sqlx::query(
-        "update referrals set contact_disputed_at = now()
-         where id = $1 and contact_disputed_at is null",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if changed > 0 {
+    if store::referrals::mark_contact_disputed(&mut tx, id).await? {
         let payload = event(&row, ReferralStatus::Contacted);
         store::notifications::notify(&mut tx, row.owner_id, "referral.contact_disputed", &payload)
             .await?;

@@ -32,20 +32,8 @@ pub async fn set_trust(
         return Err(AppError::NotFound("person"));
     }
     // Counted under a lock on the truster, so two racing requests cannot both pass the cap.
-    // `no key update`: the edge's foreign key takes a key-share lock on the trustee, and a full
-    // `for update` would block it, so Ana -> Ben and Ben -> Ana at once deadlocked.
-    sqlx::query("select 1 from people where id = $1 for no key update")
-        .bind(truster)
-        .execute(&mut *tx)
-        .await?;
-    let (given, already): (i64, bool) = sqlx::query_as(
-        "select count(*), coalesce(bool_or(trustee_id = $2), false) from trust_edges
-         where truster_id = $1",
-    )
-    .bind(truster)
-    .bind(trustee)
-    .fetch_one(&mut *tx)
-    .await?;
+    store::trust::lock_truster(&mut tx, truster).await?;
+    let (given, already) = store::trust::given_and_whether(&mut tx, truster, trustee).await?;
     if !already && given >= MOST_TRUSTED {
         return Err(AppError::Conflict(format!(
             "you already trust {MOST_TRUSTED} people, the most anyone may; revoke some first"

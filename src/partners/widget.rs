@@ -194,20 +194,7 @@ async fn top_public_vouches(
     provider: ProviderId,
     trade: Option<TradeId>,
 ) -> ApiResult<Vec<WidgetVouch>> {
-    // Public vouches only, whoever asks: the strongest are those of the most trusted people.
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "select p.display_name, v.stance, v.note,
-                (select count(*) from trust_edges te
-                 where te.trustee_id = v.person_id and te.visibility = 'public') as trusted_by
-         from offered_vouches v join people p on p.id = v.person_id
-         where v.provider_id = $1 and v.visibility = 'public' and ($2::int is null or v.trade_id = $2)
-         order by (v.stance = 'recommend') desc, trusted_by desc, v.updated_at desc
-         limit 3",
-    )
-    .bind(provider)
-    .bind(trade)
-    .fetch_all(&state.pool)
-    .await?;
+    let rows = store::vouches::top_public(&state.pool, provider, trade, 3).await?;
     Ok(rows
         .into_iter()
         .map(|(name, stance, note, trusted_by)| WidgetVouch {

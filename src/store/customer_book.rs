@@ -1,7 +1,7 @@
 //! The provider's relationship book: one row per customer who reached them through a
 //! referral, every step with its date, and the times responsiveness is measured from.
 
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
 use crate::domain::{PersonId, ProviderId};
@@ -228,4 +228,44 @@ pub async fn set_note(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Whether `customer` completed a job with `provider` and said it went well.
+pub async fn job_went_well(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+    customer: PersonId,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists(select 1 from referrals where provider_id = $1 and recipient_id = $2
+                       and status = 'completed' and outcome = 'good')",
+    )
+    .bind(provider)
+    .bind(customer)
+    .fetch_one(db)
+    .await
+}
+
+/// Takes the lock on asking `customer` to vouch for `provider` until the transaction ends (so
+/// two requests at once make one), then reads whether they have vouched and whether they
+/// were already asked.
+pub async fn lock_vouch_request(
+    tx: &mut PgConnection,
+    provider: ProviderId,
+    customer: PersonId,
+) -> sqlx::Result<(bool, bool)> {
+    sqlx::query("select pg_advisory_xact_lock($1, $2)")
+        .bind(provider.0 as i32)
+        .bind(customer.0 as i32)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query_as(
+        "select exists(select 1 from offered_vouches where person_id = $2 and provider_id = $1),
+                exists(select 1 from notifications where person_id = $2
+                       and kind = 'vouch.requested' and payload->>'provider_id' = $1::text)",
+    )
+    .bind(provider)
+    .bind(customer)
+    .fetch_one(&mut *tx)
+    .await
 }

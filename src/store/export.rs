@@ -147,11 +147,17 @@ pub const SECTIONS: [(&str, &str); 11] = [
     ("customer_notes", CUSTOMER_NOTES),
 ];
 
-/// Reads every section for `person`, in one snapshot (`db` is a repeatable-read transaction).
+/// Reads every section for `person` in one snapshot: `tx` must be a fresh transaction, which
+/// this makes repeatable-read and read-only first, so a vouch made meanwhile is in all the
+/// sections or in none.
 pub async fn sections(
-    db: &mut sqlx::PgConnection,
+    tx: &mut sqlx::PgConnection,
     person: PersonId,
 ) -> sqlx::Result<Vec<(&'static str, Value)>> {
+    sqlx::query("set transaction isolation level repeatable read, read only")
+        .execute(&mut *tx)
+        .await?;
+    let db = tx;
     let mut out = Vec::with_capacity(SECTIONS.len());
     for (name, sql) in SECTIONS {
         out.push((name, section(&mut *db, sql, person).await?));

@@ -9,6 +9,7 @@ pub mod graph_load;
 pub mod idempotency;
 pub mod ids;
 pub mod insights;
+pub mod neighbourhood;
 pub mod notifications;
 pub mod people;
 pub mod providers;

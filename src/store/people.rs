@@ -1,6 +1,6 @@
 //! People: public profiles.
 
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
 
 use crate::domain::PersonId;
 
@@ -69,4 +69,23 @@ pub async fn search(db: impl PgExecutor<'_>, q: &str, limit: i64) -> sqlx::Resul
     .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// The partners a person linked their account to.
+pub async fn linked_partners(db: impl PgExecutor<'_>, person: PersonId) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("select partner_id from partner_links where person_id = $1")
+        .bind(person)
+        .fetch_all(db)
+        .await
+}
+
+/// Erases a person with the database's own `erase_person` (migration 0009), which deletes
+/// what is theirs and renames them `placeholder` where others' records must keep a name.
+pub async fn erase(tx: &mut PgConnection, person: PersonId, placeholder: &str) -> sqlx::Result<()> {
+    sqlx::query("select erase_person($1, $2)")
+        .bind(person)
+        .bind(placeholder)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }

@@ -341,3 +341,27 @@ pub async fn expire_stale(tx: &mut PgConnection, days: i32) -> sqlx::Result<Vec<
     }
     Ok(ids)
 }
+
+/// Whether the referral was ever moved to `contacted`.
+pub async fn was_marked_contacted(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "select exists(select 1 from referral_transitions
+                       where referral_id = $1 and to_status = 'contacted')",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+}
+
+/// Records that the recipient disputes the contact; returns whether this is the first time.
+pub async fn mark_contact_disputed(tx: &mut PgConnection, id: i64) -> sqlx::Result<bool> {
+    let changed = sqlx::query(
+        "update referrals set contact_disputed_at = now()
+         where id = $1 and contact_disputed_at is null",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    Ok(changed > 0)
+}

@@ -57,3 +57,14 @@ pub async fn delete_expired(db: impl PgExecutor<'_>) -> sqlx::Result<u64> {
             .rows_affected(),
     )
 }
+
+/// The token hashes of every session a person has open.
+pub async fn token_hashes_of(
+    db: impl PgExecutor<'_>,
+    person: PersonId,
+) -> sqlx::Result<Vec<Vec<u8>>> {
+    sqlx::query_scalar("select token_hash from sessions where person_id = $1")
+        .bind(person)
+        .fetch_all(db)
+        .await
+}

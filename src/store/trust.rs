@@ -66,3 +66,57 @@ pub async fn list_from(db: impl PgExecutor<'_>, truster: PersonId) -> sqlx::Resu
     .fetch_all(db)
     .await
 }
+
+/// Locks the truster's row until the transaction ends, so edges they add are counted one
+/// request at a time. `no key update`: a new edge's foreign key takes a key-share lock on its
+/// trustee, which a full `for update` would block, so Ana -> Ben beside Ben -> Ana deadlocked.
+pub async fn lock_truster(tx: &mut PgConnection, truster: PersonId) -> sqlx::Result<()> {
+    sqlx::query("select 1 from people where id = $1 for no key update")
+        .bind(truster)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// How many people `truster` trusts, and whether `trustee` is one of them.
+pub async fn given_and_whether(
+    tx: &mut PgConnection,
+    truster: PersonId,
+    trustee: PersonId,
+) -> sqlx::Result<(i64, bool)> {
+    sqlx::query_as(
+        "select count(*), coalesce(bool_or(trustee_id = $2), false) from trust_edges
+         where truster_id = $1",
+    )
+    .bind(truster)
+    .bind(trustee)
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// Every trust edge a person gave or received, as (truster, trustee).
+pub async fn edges_touching(
+    db: impl PgExecutor<'_>,
+    person: PersonId,
+) -> sqlx::Result<Vec<(PersonId, PersonId)>> {
+    sqlx::query_as(
+        "select truster_id, trustee_id from trust_edges where truster_id = $1 or trustee_id = $1",
+    )
+    .bind(person)
+    .fetch_all(db)
+    .await
+}
+
+/// Every distrust edge a person gave or received, as (truster, trustee).
+pub async fn distrust_edges_touching(
+    db: impl PgExecutor<'_>,
+    person: PersonId,
+) -> sqlx::Result<Vec<(PersonId, PersonId)>> {
+    sqlx::query_as(
+        "select truster_id, trustee_id from distrust_edges
+         where truster_id = $1 or trustee_id = $1",
+    )
+    .bind(person)
+    .fetch_all(db)
+    .await
+}

@@ -149,3 +149,39 @@ pub async fn is_public(
     .fetch_one(db)
     .await
 }
+
+/// Every vouch a person made, as (provider, trade).
+pub async fn made_by(
+    db: impl PgExecutor<'_>,
+    person: PersonId,
+) -> sqlx::Result<Vec<(ProviderId, TradeId)>> {
+    sqlx::query_as("select provider_id, trade_id from vouches where person_id = $1")
+        .bind(person)
+        .fetch_all(db)
+        .await
+}
+
+/// The `limit` strongest public vouches for a provider (in one trade, or all), as (voucher's
+/// name, stance, note, how many people publicly trust the voucher): recommendations first,
+/// then by that count, then the latest. Public only, whoever asks.
+pub async fn top_public(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+    trade: Option<TradeId>,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, String, String, i64)>> {
+    sqlx::query_as(
+        "select p.display_name, v.stance, v.note,
+                (select count(*) from trust_edges te
+                 where te.trustee_id = v.person_id and te.visibility = 'public') as trusted_by
+         from offered_vouches v join people p on p.id = v.person_id
+         where v.provider_id = $1 and v.visibility = 'public' and ($2::int is null or v.trade_id = $2)
+         order by (v.stance = 'recommend') desc, trusted_by desc, v.updated_at desc
+         limit $3",
+    )
+    .bind(provider)
+    .bind(trade)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

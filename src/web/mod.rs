@@ -23,7 +23,7 @@
 //! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
 //! | `delete_account.rs` | `/account/delete`: deleting one's account, password confirmed |
 //! | `invitation.rs` | `/invitation?token=`: an invitation link claimed, or on to sign-up |
-//! | `network.rs`, `network_query.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
+//! | `network.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
 //! | `owner.rs`, `dashboard.rs` | a provider's profile editor and dashboard (owner only) |
 //! | `partners.rs`, `partner_webhooks.rs` | `/partners`: a partner's keys, origins, widget snippet and webhooks (owner only) |
 //! | `svg/` | server-side SVG: trust paths, the network map, the referral funnel |
@@ -36,7 +36,6 @@ mod delete_account;
 mod home;
 mod invitation;
 mod network;
-mod network_query;
 mod owner;
 mod page;
 mod partner_webhooks;

@@ -1,6 +1,6 @@
 //! `/network`: the visitor's 2-hop trust neighbourhood as a map, with the providers the people
 //! in it vouch for, coloured by trade, and the same facts as lists below it. Only edges and
-//! vouches the visitor may see are drawn (see `network_query.rs`).
+//! vouches the visitor may see are drawn (see `store/neighbourhood.rs`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -13,7 +13,7 @@ use crate::domain::PersonId;
 use crate::state::AppState;
 use crate::store;
 
-use super::network_query::{second_hops, vouches_by, NearbyVouch, SecondHop};
+use crate::store::neighbourhood::{second_hops, vouches_by, NearbyVouch, SecondHop};
 use super::page::{render, Chrome, WebError};
 use super::session::Visitor;
 use super::svg::network_map::{
