@@ -220,6 +220,8 @@ fn main() -> anyhow::Result<()> {
         resident_growth: built.resident_growth,
         engine: engine_stats,
         seekers: seekers.len(),
+        repeat: Stats::of_durations(&run.repeat_times),
+        walk_cache: graph.walk_cache_stats(),
         heaviest: (!heavy.is_empty()).then(|| Heaviest {
             stats: Stats::of_durations(&heavy_run.times),
             seekers: heavy.len(),

@@ -53,7 +53,7 @@ impl Application {
     /// Like `build`, over an existing pool (tests get one per isolated database).
     pub async fn build_with_pool(config: Config, pool: PgPool) -> anyhow::Result<Application> {
         MIGRATOR.run(&pool).await.context("running migrations")?;
-        let live = Arc::new(LiveGraph::default());
+        let live = Arc::new(LiveGraph::default().with_walk_cache_bytes(config.walk_cache_mb << 20));
         let memory = config.argon2_memory_kib;
         let dummy_hash = tokio::task::spawn_blocking(move || password::dummy_hash(memory)).await?;
         let listener = TcpListener::bind(config.addr)

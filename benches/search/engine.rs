@@ -92,6 +92,9 @@ pub fn pick_heaviest(net: &SynthNetwork, count: usize, seed: u64) -> (Vec<Person
 /// One timed query per seeker.
 pub struct Run {
     pub times: Vec<Duration>,
+    /// Each seeker's second search, in another trade, right after the first: the walk is
+    /// remembered (`graph/walk_cache.rs`), so this is what a seeker's next search costs.
+    pub repeat_times: Vec<Duration>,
     pub tops: Vec<Vec<ProviderId>>,
     /// Results that came with at least one explanation path.
     pub explained: usize,
@@ -114,11 +117,13 @@ pub fn run_queries(
         limit: LIMIT,
         audience: Audience::Seeker,
     };
+    let other_trade = TradeId(if trade.0 == 2 { 3 } else { 2 });
     for &seeker in warm_up {
         black_box(rank_providers_for(graph, prior, &query(seeker), params));
     }
     let mut run = Run {
         times: Vec::with_capacity(seekers.len()),
+        repeat_times: Vec::with_capacity(seekers.len()),
         tops: Vec::with_capacity(seekers.len()),
         explained: 0,
         results: 0,
@@ -128,6 +133,13 @@ pub fn run_queries(
         let started = Instant::now();
         let ranked = black_box(rank_providers_for(graph, prior, &q, params));
         run.times.push(started.elapsed());
+        let again = SearchQuery {
+            trade: other_trade,
+            ..q.clone()
+        };
+        let started = Instant::now();
+        black_box(rank_providers_for(graph, prior, &again, params));
+        run.repeat_times.push(started.elapsed());
         run.results += ranked.len();
         run.explained += ranked.iter().filter(|r| !r.paths.is_empty()).count();
         run.tops.push(ranked.iter().map(|r| r.provider).collect());

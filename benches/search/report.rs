@@ -38,6 +38,10 @@ pub struct Report {
     pub resident_growth: u64,
     pub engine: Stats,
     pub seekers: usize,
+    /// The same seekers' second search, in another trade.
+    pub repeat: Stats,
+    /// The walk cache at the end of the run.
+    pub walk_cache: vouchgraph::graph::WalkCacheStats,
     /// The engine on the heaviest trusters, if any were drawn.
     pub heaviest: Option<Heaviest>,
     pub results_per_query: f64,
@@ -227,6 +231,14 @@ impl Report {
                 "{:.1}× the target",
                 e.p99 / P99_TARGET_S
             ))
+        );
+        let _ = writeln!(
+            out,
+            "| the same seeker's next search (another trade; walk remembered), p50 / p99 | {} / {} | | {} of {} lookups answered from memory |",
+            ms(self.repeat.p50),
+            ms(self.repeat.p99),
+            thousands(self.walk_cache.hits as usize),
+            thousands((self.walk_cache.hits + self.walk_cache.misses) as usize)
         );
         if let Some(heavy) = &self.heaviest {
             let _ = writeln!(

@@ -30,6 +30,8 @@ pub struct LiveGraph {
     seeds: RwLock<SeedSet>,
     trades: RwLock<Trades>,
     params: RankParams,
+    /// The walk cache's budget, given to every graph this instance loads.
+    walk_cache_bytes: u64,
     applied_seq: AtomicI64,
     prior_seq: AtomicI64,
     loaded: AtomicBool,
@@ -52,11 +54,18 @@ impl LiveGraph {
             seeds: RwLock::new(SeedSet::default()),
             trades: RwLock::new(Trades::default()),
             params,
+            walk_cache_bytes: crate::graph::DEFAULT_WALK_CACHE_BYTES,
             applied_seq: AtomicI64::new(0),
             prior_seq: AtomicI64::new(-1),
             loaded: AtomicBool::new(false),
             catching_up: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Sets the byte budget of remembered walks for the graphs this instance will load.
+    pub fn with_walk_cache_bytes(mut self, bytes: u64) -> LiveGraph {
+        self.walk_cache_bytes = bytes;
+        self
     }
 
     /// Whether the initial load has finished (readiness).
@@ -93,7 +102,9 @@ impl LiveGraph {
         };
         *self.trades.write() = trades;
         *self.seeds.write() = snapshot.seed_set;
-        *self.graph.write() = snapshot.graph;
+        let mut graph = snapshot.graph;
+        graph.set_walk_cache_bytes(self.walk_cache_bytes);
+        *self.graph.write() = graph;
         self.applied_seq.store(snapshot.seq, Ordering::Release);
         self.recompute_prior();
         // Ready only once the prior exists too, and before any catch-up can run.

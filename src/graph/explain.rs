@@ -10,7 +10,7 @@ use super::evidence::{public_counts, reached_vouchers, Evidence, TradeFilter};
 use super::params::RankParams;
 use super::paths::{PathFinder, TrustPath};
 use super::prior::Prior;
-use super::push::personalized_pagerank;
+use super::push::remembered_walk;
 use super::rank::VouchCounts;
 use super::trust_graph::TrustGraph;
 use super::visibility::{Audience, Viewer};
@@ -68,7 +68,7 @@ pub fn explain_provider(
         },
     };
     let viewer = Viewer::for_audience(graph, seeker, audience);
-    let mass = personalized_pagerank(graph, &viewer, params);
+    let mass = remembered_walk(graph, &viewer, params);
     let vouchers = reached_vouchers(graph, &viewer, &mass, &[node], filter)
         .remove(&node)
         .unwrap_or_default();

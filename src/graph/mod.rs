@@ -52,6 +52,7 @@ mod trade_table;
 mod trust_graph;
 mod visibility;
 mod walk;
+mod walk_cache;
 mod weights;
 mod workspace;
 
@@ -69,6 +70,8 @@ mod tests_push;
 mod tests_ranking;
 #[cfg(test)]
 mod tests_sybil;
+#[cfg(test)]
+mod tests_walk_cache;
 
 pub use anchor::{anchored_trust, SeedTrust};
 pub use builder::{BuildReport, GraphBuilder};
@@ -85,3 +88,4 @@ pub use rank::{rank_providers_for, RankedProvider, SearchQuery, VouchCounts, PAT
 pub use reach::{reach_by_hops, REACH_HOPS};
 pub use trust_graph::TrustGraph;
 pub use visibility::Audience;
+pub use walk_cache::{WalkCacheStats, DEFAULT_WALK_CACHE_BYTES};

@@ -11,7 +11,7 @@ use crate::domain::{PersonId, ProviderId, TradeId};
 
 use super::evidence::{collect_evidence, evidence_for, Evidence, TradeFilter};
 use super::params::RankParams;
-use super::push::personalized_pagerank;
+use super::push::remembered_walk;
 use super::trust_graph::TrustGraph;
 use super::visibility::{Audience, Viewer};
 
@@ -50,7 +50,7 @@ impl From<Evidence> for NetworkEvidence {
 /// The seeker's view, walk and evidence, as a search uses them.
 pub(crate) struct SeekerWalk {
     pub(crate) viewer: Viewer,
-    pub(crate) mass: Vec<(NodeIndex, f64)>,
+    pub(crate) mass: std::sync::Arc<[(NodeIndex, f64)]>,
     pub(crate) evidence: FxHashMap<NodeIndex, Evidence>,
 }
 
@@ -67,7 +67,7 @@ pub(crate) fn walk_and_collect(
     params: &RankParams,
 ) -> SeekerWalk {
     let viewer = Viewer::for_audience(graph, seeker, audience);
-    let mass = personalized_pagerank(graph, &viewer, params);
+    let mass = remembered_walk(graph, &viewer, params);
     let evidence = collect_evidence(graph, &viewer, &mass, trade);
     SeekerWalk {
         viewer,
@@ -129,7 +129,7 @@ pub fn network_evidence_for(
         .filter_map(|&provider| graph.provider_node(provider))
         .collect();
     let viewer = Viewer::new(graph, Some(seeker));
-    let mass = personalized_pagerank(graph, &viewer, params);
+    let mass = remembered_walk(graph, &viewer, params);
     evidence_for(graph, &viewer, &mass, &nodes, slot)
         .into_iter()
         .map(|(node, evidence)| (graph.provider_info(node).id, evidence.into()))

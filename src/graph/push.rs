@@ -12,6 +12,8 @@
 //! `r(u) < epsilon * max(outdeg(u), 1)` bounds the error by the residual left, and the work
 //! depends on epsilon, not on the size of the graph.
 
+use std::sync::Arc;
+
 use petgraph::graph::NodeIndex;
 
 use super::params::RankParams;
@@ -44,6 +46,38 @@ pub(crate) fn personalized_pagerank(
             .filter(|&(_, p)| p > 0.0)
             .collect()
     })
+}
+
+/// [`personalized_pagerank`], remembered between queries on the same graph: the same walk is
+/// handed out again until a trust edge out of a node it touched changes (`walk_cache.rs`),
+/// so a seeker's second search, next page or "why" does not push again. Exactly the result
+/// of a fresh push. Shared, not copied: a remembered walk costs nothing to hand out.
+pub(crate) fn remembered_walk(
+    graph: &TrustGraph,
+    viewer: &Viewer,
+    params: &RankParams,
+) -> Arc<[(NodeIndex, f64)]> {
+    if let Some(mass) = graph.walks.get(viewer, params, &graph.changes) {
+        return mass;
+    }
+    let (mass, touched) = push(graph, viewer, params, |workspace| {
+        let mass: Arc<[(NodeIndex, f64)]> = workspace
+            .touched
+            .iter()
+            .map(|&node| (node, workspace.p[node.index()]))
+            .filter(|&(_, p)| p > 0.0)
+            .collect();
+        let touched: Arc<[NodeIndex]> = workspace.touched.as_slice().into();
+        (mass, touched)
+    });
+    graph.walks.insert(
+        viewer,
+        params,
+        graph.changes.version(),
+        Arc::clone(&mass),
+        touched,
+    );
+    mass
 }
 
 /// Like [`personalized_pagerank`], but every touched node with its estimate and its residual.

@@ -12,6 +12,7 @@ use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibilit
 
 use super::provider::ProviderInfo;
 use super::trade_table::{hash_map_bytes, TradeTable};
+use super::walk_cache::{ChangeLog, WalkCache, WalkCacheStats};
 use super::weights::{EdgeKind, EdgeWeight, NodeWeight, TradeSlot};
 
 /// The petgraph graph underneath: `u32` indices, because 4 billion nodes is plenty and they
@@ -39,6 +40,10 @@ pub struct TrustGraph {
     pub(super) public_by_trade: FxHashMap<(NodeIndex, TradeSlot), PublicTally>,
     /// Public vouches per provider, all trades together.
     pub(super) public_all_trades: FxHashMap<NodeIndex, PublicTally>,
+    /// Counts trust-edge changes and remembers their sources, for `walks`.
+    pub(super) changes: ChangeLog,
+    /// Seekers' walks, remembered until a change reaches them (`walk_cache.rs`).
+    pub(super) walks: WalkCache,
 }
 
 /// Counts of public vouches.
@@ -65,6 +70,17 @@ impl TrustGraph {
     /// An empty graph.
     pub fn new() -> TrustGraph {
         TrustGraph::default()
+    }
+
+    /// Sets the byte budget of remembered walks, forgetting those remembered so far. The
+    /// default is [`DEFAULT_WALK_CACHE_BYTES`](super::DEFAULT_WALK_CACHE_BYTES).
+    pub fn set_walk_cache_bytes(&mut self, bytes: u64) {
+        self.walks = WalkCache::with_budget(bytes);
+    }
+
+    /// What the walk cache holds, and how often it has answered.
+    pub fn walk_cache_stats(&self) -> WalkCacheStats {
+        self.walks.stats()
     }
 
     /// How many people the graph holds. O(1).
@@ -264,6 +280,7 @@ impl TrustGraph {
         };
         step(counter, added);
         if weight.kind() == EdgeKind::Trust {
+            self.changes.record(source);
             if self.trust_out.len() <= source.index() {
                 self.trust_out
                     .resize(source.index() + 1, TrustTally::default());

@@ -46,7 +46,7 @@ pub(crate) struct Viewer {
 }
 
 /// Which of one owner's edges a viewer may see.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub(crate) struct Access {
     network: bool,
     private: bool,
@@ -121,6 +121,11 @@ impl Viewer {
                 private: true,
             },
         }
+    }
+
+    /// What the seeker's own edges show this viewer.
+    pub(crate) fn own_access(&self) -> Access {
+        self.own
     }
 
     /// The seeker's node, if there is a seeker the graph knows.

@@ -13,12 +13,12 @@ use crate::domain::PersonId;
 use crate::state::AppState;
 use crate::store;
 
-use crate::store::neighbourhood::{second_hops, vouches_by, NearbyVouch, SecondHop};
 use super::page::{render, Chrome, WebError};
 use super::session::Visitor;
 use super::svg::network_map::{
     network_map_svg, MapPerson, MapProvider, MapTrust, MapVouch, NetworkMap,
 };
+use crate::store::neighbourhood::{second_hops, vouches_by, NearbyVouch, SecondHop};
 
 /// At most this many people the visitor trusts are drawn (the strongest edges first)...
 const MAX_RING1: usize = 14;
