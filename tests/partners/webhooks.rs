@@ -419,11 +419,16 @@ async fn no_event_is_lost_across_a_restart(pool: PgPool) {
     })
     .await;
     assert_eq!(delivered.len(), 4);
+    all_marked_delivered(&app.pool).await;
+}
+
+/// Waits until no delivery is left in any state but `delivered`.
+async fn all_marked_delivered(pool: &PgPool) {
     eventually("every delivery marked delivered", || async {
         let pending: i64 = sqlx::query_scalar(
             "select count(*) from webhook_deliveries where status <> 'delivered'",
         )
-        .fetch_one(&app.pool)
+        .fetch_one(pool)
         .await
         .unwrap();
         (pending == 0).then_some(())
@@ -459,16 +464,7 @@ async fn a_restart_during_an_attempt_does_not_hold_the_delivery_for_its_lease(po
     receiver.otherwise(200);
     let app = spawn_app_with(pool, configure).await;
     let started = std::time::Instant::now();
-    eventually("the delivery marked delivered", || async {
-        let pending: i64 = sqlx::query_scalar(
-            "select count(*) from webhook_deliveries where status <> 'delivered'",
-        )
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-        (pending == 0).then_some(())
-    })
-    .await;
+    all_marked_delivered(&app.pool).await;
     assert!(
         started.elapsed() < Duration::from_secs(15),
         "{:?}",
