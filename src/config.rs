@@ -46,6 +46,8 @@ pub struct Config {
     /// Webhook delivery and its SSRF guard (`VOUCHGRAPH_WEBHOOK_*`); see
     /// [`crate::webhooks::WebhookSettings`].
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// Email: the SMTP relay, links, caps and retries.
+    pub mail: crate::mail::MailSettings,
     /// Requests per minute per class of caller, and trusted proxies (`VOUCHGRAPH_RATE_*`,
     /// `VOUCHGRAPH_TRUSTED_PROXIES`); see [`crate::ratelimit::RateLimitSettings`].
     pub rate_limits: crate::ratelimit::RateLimitSettings,
@@ -101,6 +103,7 @@ impl Config {
             server: ServerLimits::from_env()?,
             partners: crate::partners::PartnerSettings::from_env()?,
             webhooks: crate::webhooks::WebhookSettings::from_env()?,
+            mail: crate::mail::MailSettings::from_env(addr)?,
             rate_limits: crate::ratelimit::RateLimitSettings::from_env()?,
             login_limits: crate::auth::throttle::LoginLimits::from_env()?,
         })
@@ -124,6 +127,7 @@ impl Config {
             server: ServerLimits::for_tests(),
             partners: crate::partners::PartnerSettings::for_tests(),
             webhooks: crate::webhooks::WebhookSettings::for_tests(),
+            mail: crate::mail::MailSettings::for_tests(),
             // High enough that no suite's hundreds of quick requests from 127.0.0.1 meet them.
             rate_limits: crate::ratelimit::RateLimitSettings::for_tests(),
             login_limits: crate::auth::throttle::LoginLimits::for_tests(),

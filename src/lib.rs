@@ -13,6 +13,7 @@ pub mod graph;
 pub mod http;
 pub mod import;
 pub mod jobs;
+pub mod mail;
 pub mod partners;
 pub mod ratelimit;
 pub mod seeds;

@@ -33,6 +33,19 @@ enum Command {
     Predict(vouchgraph::evaluate::PredictArgs),
     /// Compare vouchgraph with the anonymous mean on held-out ratings, offline.
     Evaluate(vouchgraph::evaluate::EvaluateArgs),
+    /// Catch email: an SMTP listener that keeps every message in a folder, for the demo.
+    MailCatcher(MailCatcherArgs),
+}
+
+/// Where the mail catcher listens and what it keeps.
+#[derive(clap::Args)]
+struct MailCatcherArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:2525")]
+    addr: std::net::SocketAddr,
+    /// The folder each message is written to, one `.eml` file per message.
+    #[arg(long, default_value = "target/demo-mail")]
+    dir: std::path::PathBuf,
 }
 
 #[tokio::main]
@@ -49,6 +62,14 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Evaluate(args) => {
             print!("{}", vouchgraph::evaluate::protocol::run(args)?);
+            return Ok(());
+        }
+        Command::MailCatcher(args) => {
+            let listener = std::net::TcpListener::bind(args.addr)?;
+            let sink = vouchgraph::mail::catcher::folder(args.dir.clone())?;
+            vouchgraph::mail::catcher::spawn(listener, sink)?;
+            tracing::info!(addr = %args.addr, dir = %args.dir.display(), "catching email");
+            tokio::signal::ctrl_c().await?;
             return Ok(());
         }
         _ => {}
@@ -89,6 +110,8 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", vouchgraph::seeds::cli::run(&pool, &args).await?);
             Ok(())
         }
-        Command::Predict(_) | Command::Evaluate(_) => unreachable!("handled above"),
+        Command::Predict(_) | Command::Evaluate(_) | Command::MailCatcher(_) => {
+            unreachable!("handled above")
+        }
     }
 }

@@ -152,6 +152,11 @@ impl Application {
             state.config.webhooks.clone(),
             stop.clone(),
         ));
+        let mail = tokio::spawn(crate::mail::sender::run(
+            state.pool.clone(),
+            state.config.mail.clone(),
+            stop.clone(),
+        ));
         if signals {
             tokio::spawn(stop_on_signal(stop.clone()));
         }
@@ -161,7 +166,7 @@ impl Application {
         let app = crate::http::app(state);
         serve(listener, app, limits, trusted, stop.clone()).await;
         stop.cancel();
-        let _ = tokio::join!(follower, prior, pace, sweeper, expiry, webhooks, forgetter);
+        let _ = tokio::join!(follower, prior, pace, sweeper, expiry, webhooks, mail, forgetter);
         tracing::info!("vouchgraph stopped");
         Ok(())
     }

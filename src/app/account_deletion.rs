@@ -53,6 +53,7 @@ pub async fn delete_account(
     for change in &changes {
         store::changes::record(&mut tx, Some(person), change).await?;
     }
+    store::email::erase(&mut tx, person, &account.email).await?;
     store::people::erase(&mut tx, person, FORMER_MEMBER).await?;
     tx.commit().await?;
     for token_hash in &sessions {

@@ -58,6 +58,7 @@ pub async fn sign_up(state: &AppState, input: SignUp<'_>) -> AppResult<PersonId>
     if let Some(invite) = input.invite_token {
         super::referrals::claim(&mut tx, invite, email.as_str(), id).await?;
     }
+    super::email::account_created(&mut tx, id).await?;
     let change = GraphChange::PersonUpsert {
         id,
         name: name.as_str().to_string(),

@@ -12,6 +12,7 @@
 //! |---|---|
 //! | `accounts.rs` | sign up |
 //! | `account_deletion.rs` | delete an account, its person erased everywhere |
+//! | `email.rs` | prove an address, reset a password, choose which mail to get, unsubscribe |
 //! | `customer_book.rs` | a provider's customers, follow-ups owed, responsiveness |
 //! | `partners.rs` | a partner's name and allowed origins, and its keys |
 //! | `providers.rs` | create a provider, and its owner editing it |
@@ -28,6 +29,7 @@
 pub mod account_deletion;
 pub mod accounts;
 pub mod customer_book;
+pub mod email;
 pub mod error;
 pub mod export;
 pub mod partners;

@@ -54,6 +54,8 @@ pub struct AccountView {
     pub id: PersonId,
     /// Email.
     pub email: String,
+    /// Whether the address is confirmed (the link emailed at sign-up was followed).
+    pub email_verified: bool,
     /// Display name.
     pub display_name: String,
     /// Home latitude.
@@ -91,9 +93,13 @@ async fn account_view(state: &AppState, id: PersonId) -> ApiResult<AccountView> 
         .await?
         .ok_or(ApiError::NotFound("account"))?;
     let providers = store::providers::owned_by(&state.pool, id).await?;
+    let verified = store::email::mailbox(&state.pool, id)
+        .await?
+        .is_some_and(|m| m.verified);
     Ok(AccountView {
         id: row.id,
         email: row.email,
+        email_verified: verified,
         display_name: row.display_name,
         lat: row.lat,
         lon: row.lon,

@@ -20,6 +20,7 @@ use crate::error::{FieldError, Problem};
     modifiers(&SecurityAndProblems),
     tags(
         (name = "accounts", description = "Sign-up, login and the signed-in account"),
+        (name = "email", description = "Confirming an address, password reset and email preferences"),
         (name = "trust", description = "Whom you trust"),
         (name = "providers", description = "Businesses and trades"),
         (name = "vouches", description = "Recommendations and warnings"),

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod customers;
 pub mod docs;
+pub mod email;
 pub mod extract;
 pub mod health;
 pub mod insights;
@@ -43,6 +44,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
         .merge(health::router())
         .merge(accounts::router())
+        .merge(email::router())
         .merge(sessions::router())
         .merge(trust::router())
         .merge(providers::router())

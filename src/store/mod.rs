@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod changes;
 pub mod customer_book;
+pub mod email;
 pub mod export;
 pub mod graph_load;
 pub mod idempotency;

@@ -305,7 +305,8 @@ pub async fn claim_invitation(
     sqlx::query_scalar(
         "update referrals r set recipient_id = $3, invite_used_at = now(), updated_at = now()
          from providers p
-         where p.id = r.provider_id and r.invite_token_hash = $1 and r.invite_used_at is null
+         where p.id = r.provider_id and r.invite_used_at is null
+           and (r.invite_token_hash = $1 or r.invite_email_token_hash = $1)
            and r.invite_expires_at > now() and r.recipient_id is null
            and lower(r.recipient_email) = lower($2)
            and r.referrer_id <> $3 and p.owner_id <> $3
@@ -364,4 +365,61 @@ pub async fn mark_contact_disputed(tx: &mut PgConnection, id: i64) -> sqlx::Resu
     .await?
     .rows_affected();
     Ok(changed > 0)
+}
+
+/// Sets the token of an invitation's email link (its hash), while the invitation is open;
+/// false when it is not (claimed, erased or expired meanwhile).
+pub async fn set_email_token(
+    tx: &mut PgConnection,
+    id: i64,
+    token_hash: &[u8],
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update referrals set invite_email_token_hash = $2
+         where id = $1 and recipient_id is null and recipient_email is not null
+           and invite_used_at is null and invite_expires_at > now()",
+    )
+    .bind(id)
+    .bind(token_hash)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Who made a referral's latest move to `status`.
+pub async fn last_actor(
+    db: impl PgExecutor<'_>,
+    id: i64,
+    status: &str,
+) -> sqlx::Result<Option<PersonId>> {
+    Ok(sqlx::query_scalar(
+        "select actor_id from referral_transitions where referral_id = $1 and to_status = $2
+         order by id desc limit 1",
+    )
+    .bind(id)
+    .bind(status)
+    .fetch_optional(db)
+    .await?
+    .flatten())
+}
+
+/// Hands every open invitation addressed to `email` to `person`, whose account has just proved
+/// that address; returns their ids.
+pub async fn claim_by_verified_address(
+    tx: &mut PgConnection,
+    email: &str,
+    person: PersonId,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "update referrals r set recipient_id = $2, invite_used_at = now(), updated_at = now()
+         from providers p
+         where p.id = r.provider_id and r.recipient_id is null and r.invite_used_at is null
+           and r.invite_expires_at > now() and lower(r.recipient_email) = lower($1)
+           and r.referrer_id <> $2 and p.owner_id <> $2
+         returning r.id",
+    )
+    .bind(email)
+    .bind(person)
+    .fetch_all(&mut *tx)
+    .await
 }

@@ -22,7 +22,8 @@ where
     E: PgExecutor<'c> + Copy,
 {
     let invitation_addresses = sqlx::query(
-        "update referrals set recipient_email = null, invite_token_hash = null
+        "update referrals set recipient_email = null, invite_token_hash = null,
+                              invite_email_token_hash = null
          where recipient_id is null and recipient_email is not null
            and invite_expires_at < now() - make_interval(days => $1)",
     )
@@ -34,7 +35,7 @@ where
     // partners already have; pending ones stay whatever their age.
     let outbox_events = sqlx::query(
         "delete from outbox_events e
-         where e.fanned_out_at < now() - make_interval(days => $1)
+         where e.fanned_out_at < now() - make_interval(days => $1) and e.mailed_at is not null
            and not exists (select 1 from webhook_deliveries d
                            where d.event_id = e.id and d.status = 'pending')",
     )

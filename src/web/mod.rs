@@ -22,6 +22,7 @@
 //! | `provider.rs`, `refer.rs` | `/providers/{id}`: profile, vouches, vouch and refer forms |
 //! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
 //! | `delete_account.rs` | `/account/delete`: deleting one's account, password confirmed |
+//! | `email.rs` | `/verify-email`, `/forgot-password`, `/reset-password`, `/unsubscribe`, `/account/email` |
 //! | `invitation.rs` | `/invitation?token=`: an invitation link claimed, or on to sign-up |
 //! | `network.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
 //! | `owner.rs`, `dashboard.rs` | a provider's profile editor and dashboard (owner only) |
@@ -33,6 +34,7 @@ mod assets;
 mod circle;
 mod dashboard;
 mod delete_account;
+mod email;
 mod home;
 mod invitation;
 mod network;
@@ -95,6 +97,12 @@ pub fn router() -> Router<AppState> {
             "/account/delete",
             get(delete_account::page).post(delete_account::delete),
         )
+        .route("/verify-email", get(email::verify_page).post(email::verify))
+        .route("/forgot-password", get(email::forgot_page).post(email::forgot))
+        .route("/reset-password", get(email::reset_page).post(email::reset))
+        .route("/unsubscribe", get(email::unsubscribe_page).post(email::unsubscribe))
+        .route("/account/email", get(email::settings_page).post(email::save_settings))
+        .route("/account/email/verification", post(email::resend))
         .route("/inbox", get(referrals::inbox))
         .route("/inbox/read-all", post(referrals::read_all))
         .route(
