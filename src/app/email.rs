@@ -20,8 +20,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
     ("reminders", "Reminders: referrals waiting for your reply"),
 ];
 
-/// How soon a second verification or reset email may follow the first.
-const RESEND_AFTER: time::Duration = time::Duration::minutes(2);
+use crate::mail::fanout::RESEND_AFTER;
 
 /// What following a verification link did.
 pub struct Verified {

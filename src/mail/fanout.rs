@@ -33,6 +33,10 @@ pub const VERIFY_VALID_FOR: time::Duration = time::Duration::hours(48);
 /// How long a password-reset link works.
 pub const RESET_VALID_FOR: time::Duration = time::Duration::hours(1);
 
+/// How soon a second verification or reset link may follow the first: asking again and again
+/// (or someone else asking for you) sends one email, not a flood.
+pub const RESEND_AFTER: time::Duration = time::Duration::minutes(2);
+
 /// Fans out one batch; returns how many events it took.
 pub async fn fan_out(pool: &PgPool, settings: &MailSettings) -> anyhow::Result<usize> {
     let mut tx = pool.begin().await?;
@@ -102,6 +106,10 @@ impl Outgoing<'_> {
             return Ok(());
         };
         if purpose == TokenPurpose::Verify && mailbox.verified {
+            return Ok(());
+        }
+        // Several requests queued before the first was fanned out: only the first sends.
+        if store::email::sent_recently(&mut *self.tx, person, purpose, RESEND_AFTER).await? {
             return Ok(());
         }
         let secret = token::generate();

@@ -4,6 +4,7 @@
 mod accounts;
 mod customers;
 mod deletion;
+mod email;
 mod export;
 mod health;
 mod helpers;
