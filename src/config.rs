@@ -46,6 +46,9 @@ pub struct Config {
     /// Webhook delivery and its SSRF guard (`VOUCHGRAPH_WEBHOOK_*`); see
     /// [`crate::webhooks::WebhookSettings`].
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// A Nominatim or Photon server for places (`VOUCHGRAPH_GEOCODER_URL`, `photon+` before
+    /// the URL for Photon); unset, the built-in gazetteer.
+    pub geocoder_url: Option<String>,
     /// Email: the SMTP relay, links, caps and retries.
     pub mail: crate::mail::MailSettings,
     /// Requests per minute per class of caller, and trusted proxies (`VOUCHGRAPH_RATE_*`,
@@ -104,6 +107,9 @@ impl Config {
             partners: crate::partners::PartnerSettings::from_env()?,
             webhooks: crate::webhooks::WebhookSettings::from_env()?,
             mail: crate::mail::MailSettings::from_env(addr)?,
+            geocoder_url: std::env::var("VOUCHGRAPH_GEOCODER_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty()),
             rate_limits: crate::ratelimit::RateLimitSettings::from_env()?,
             login_limits: crate::auth::throttle::LoginLimits::from_env()?,
         })
@@ -128,6 +134,7 @@ impl Config {
             partners: crate::partners::PartnerSettings::for_tests(),
             webhooks: crate::webhooks::WebhookSettings::for_tests(),
             mail: crate::mail::MailSettings::for_tests(),
+            geocoder_url: None,
             // High enough that no suite's hundreds of quick requests from 127.0.0.1 meet them.
             rate_limits: crate::ratelimit::RateLimitSettings::for_tests(),
             login_limits: crate::auth::throttle::LoginLimits::for_tests(),

@@ -15,6 +15,7 @@ pub mod import;
 pub mod jobs;
 pub mod mail;
 pub mod partners;
+pub mod places;
 pub mod ratelimit;
 pub mod seeds;
 pub mod startup;

@@ -66,6 +66,7 @@ impl Application {
         }
         let logins = LoginThrottle::new(config.login_limits);
         password::limit_concurrency(config.hash_concurrency);
+        let config_geocoder = config.geocoder_url.clone();
         let state = AppState {
             rate_limits: Arc::new(crate::ratelimit::RateLimits::verifying(
                 config.rate_limits.clone(),
@@ -81,6 +82,12 @@ impl Application {
             sessions: Default::default(),
             logins: Arc::new(logins),
             pace: Default::default(),
+            geocoder: match &config_geocoder {
+                Some(setting) => crate::places::Geocoder::Remote(
+                    crate::places::remote::Remote::from_setting(setting)?,
+                ),
+                None => crate::places::Geocoder::Builtin,
+            },
         };
         Ok(Application {
             listener,

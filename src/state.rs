@@ -29,4 +29,6 @@ pub struct AppState {
     pub embed: Arc<crate::partners::embed::EmbedSigner>,
     /// Every provider's responsiveness, for searches to weigh.
     pub pace: Arc<crate::app::customer_book::PaceBoard>,
+    /// Where typed places are looked up.
+    pub geocoder: crate::places::Geocoder,
 }

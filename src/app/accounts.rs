@@ -1,7 +1,7 @@
 //! Signing up: an account, its person in the graph, and the invitation it came with.
 
 use crate::auth::password;
-use crate::domain::{Email, GeoPoint, Name, PersonId};
+use crate::domain::{Email, Name, PersonId};
 use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
@@ -17,9 +17,9 @@ pub struct SignUp<'a> {
     pub password: String,
     /// The name others see.
     pub display_name: &'a str,
-    /// The home, as the channel parsed it (`GeoPoint::parse_optional` from JSON numbers,
-    /// `GeoPoint::parse_text` from a form): its errors are reported with the others.
-    pub home: Result<Option<GeoPoint>, Vec<(&'static str, String)>>,
+    /// The home: a point as the channel parsed it, or a place typed (`home`); its errors are
+    /// reported with the others.
+    pub home: super::places::PlaceInput<'a>,
     /// The token from a referral invitation, if the sign-up came from one.
     pub invite_token: Option<&'a str>,
 }
@@ -33,7 +33,7 @@ pub async fn sign_up(state: &AppState, input: SignUp<'_>) -> AppResult<PersonId>
     if let Err(reason) = password::check_policy(&input.password, input.email) {
         fields.push("password", reason);
     }
-    let home = fields.check_each(input.home).flatten();
+    let home = fields.absorb(input.home.point(state).await)?.flatten();
     fields.finish()?;
     // `finish` refused the input if either was missing.
     let (email, name) = (email.expect("checked"), name.expect("checked"));

@@ -36,15 +36,25 @@ pub struct Verified {
 /// person every open invitation to it, and sends the invitations they wrote while unverified.
 pub async fn verify(state: &AppState, secret: &str) -> AppResult<Verified> {
     let mut tx = state.pool.begin().await?;
-    let (person, address) = store::email::use_token(&mut tx, &token::hash(secret.trim()), TokenPurpose::Verify)
-        .await?
-        .ok_or_else(|| AppError::field("token", "this link is not valid: it has expired or been used"))?;
+    let (person, address) =
+        store::email::use_token(&mut tx, &token::hash(secret.trim()), TokenPurpose::Verify)
+            .await?
+            .ok_or_else(|| {
+                AppError::field(
+                    "token",
+                    "this link is not valid: it has expired or been used",
+                )
+            })?;
     let verified = proved(&mut tx, person, &address).await?;
     tx.commit().await?;
     Ok(verified)
 }
 
-async fn proved(tx: &mut sqlx::PgConnection, person: PersonId, address: &str) -> AppResult<Verified> {
+async fn proved(
+    tx: &mut sqlx::PgConnection,
+    person: PersonId,
+    address: &str,
+) -> AppResult<Verified> {
     store::email::mark_verified(tx, person).await?;
     let claimed = store::referrals::claim_by_verified_address(tx, address, person).await?;
     for id in &claimed {
@@ -70,7 +80,8 @@ pub async fn resend_verification(state: &AppState, person: PersonId) -> AppResul
         .await?
         .ok_or(AppError::NotFound("account"))?;
     if mailbox.verified
-        || store::email::sent_recently(&state.pool, person, TokenPurpose::Verify, RESEND_AFTER).await?
+        || store::email::sent_recently(&state.pool, person, TokenPurpose::Verify, RESEND_AFTER)
+            .await?
     {
         return Ok(());
     }
@@ -101,13 +112,22 @@ pub async fn request_reset(state: &AppState, address: &str) -> AppResult<()> {
 
 /// Sets a new password with the token from a reset email, and ends every session of the
 /// account. Following the link also proves the address, as a verification link would.
-pub async fn reset_password(state: &AppState, secret: &str, new_password: String) -> AppResult<PersonId> {
+pub async fn reset_password(
+    state: &AppState,
+    secret: &str,
+    new_password: String,
+) -> AppResult<PersonId> {
     let token_hash = token::hash(secret.trim());
     // The policy needs the address; the token is checked again, and used up, below.
     let mut tx = state.pool.begin().await?;
     let (person, address) = store::email::use_token(&mut tx, &token_hash, TokenPurpose::Reset)
         .await?
-        .ok_or_else(|| AppError::field("token", "this link is not valid: it has expired or been used"))?;
+        .ok_or_else(|| {
+            AppError::field(
+                "token",
+                "this link is not valid: it has expired or been used",
+            )
+        })?;
     if let Err(reason) = password::check_policy(&new_password, &address) {
         return Err(AppError::field("password", reason));
     }
@@ -191,9 +211,10 @@ pub async fn set_preferences(
 /// Follows a one-click unsubscribe link: the category it names is no longer sent to the
 /// address it was sent to. Returns the category.
 pub async fn unsubscribe(state: &AppState, secret: &str) -> AppResult<String> {
-    let (address, category) = store::email::unsubscribe_target(&state.pool, &token::hash(secret.trim()))
-        .await?
-        .ok_or_else(|| AppError::field("token", "this unsubscribe link is not valid"))?;
+    let (address, category) =
+        store::email::unsubscribe_target(&state.pool, &token::hash(secret.trim()))
+            .await?
+            .ok_or_else(|| AppError::field("token", "this unsubscribe link is not valid"))?;
     store::email::set_wanted(&state.pool, &address, &category, false).await?;
     Ok(category)
 }

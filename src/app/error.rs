@@ -12,6 +12,10 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong with it, for a person to read.
     pub message: String,
+    /// What the person may have meant, when the field names a place that is ambiguous or
+    /// unknown: each can be sent back as it is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<String>,
 }
 
 impl FieldError {
@@ -20,6 +24,7 @@ impl FieldError {
         FieldError {
             field: field.into(),
             message: message.into(),
+            candidates: Vec::new(),
         }
     }
 }

@@ -33,6 +33,7 @@ pub mod email;
 pub mod error;
 pub mod export;
 pub mod partners;
+pub mod places;
 pub mod providers;
 pub mod referrals;
 pub mod search;

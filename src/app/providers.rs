@@ -28,6 +28,9 @@ pub struct ProviderDraft {
     pub lat: Typed<f64>,
     /// Service-area centre longitude.
     pub lon: Typed<f64>,
+    /// Where the business is based, as typed ("Redland, Bristol", "BS6"): when given, the
+    /// centre of the service area, instead of `lat`/`lon`.
+    pub base: Option<String>,
     /// Service-area radius in km (0 < r ≤ 500).
     pub radius_km: Typed<f64>,
     /// Contact phone; blank is none.
@@ -51,6 +54,8 @@ pub struct ProviderPatch {
     pub lat: Option<Typed<f64>>,
     /// Centre longitude.
     pub lon: Option<Typed<f64>>,
+    /// Where it is based, as typed; replaces the centre.
+    pub base: Option<String>,
     /// Radius in km.
     pub radius_km: Option<Typed<f64>>,
     /// Phone; `Some("")` clears it.
@@ -70,6 +75,7 @@ impl ProviderPatch {
             trades: Some(draft.trades),
             lat: Some(draft.lat),
             lon: Some(draft.lon),
+            base: draft.base,
             radius_km: Some(draft.radius_km),
             phone: Some(draft.phone.unwrap_or_default()),
             email: Some(draft.email.unwrap_or_default()),
@@ -84,6 +90,7 @@ impl ProviderPatch {
             trades: self.trades.unwrap_or(current.trades),
             lat: self.lat.unwrap_or(Ok(current.lat)),
             lon: self.lon.unwrap_or(Ok(current.lon)),
+            base: self.base,
             radius_km: self.radius_km.unwrap_or(Ok(current.radius_km)),
             phone: self.phone.or(current.phone),
             email: self.email.or(current.email),
@@ -98,7 +105,7 @@ pub async fn create_provider(
     owner: PersonId,
     draft: ProviderDraft,
 ) -> AppResult<ProviderRow> {
-    let valid = validate(state, draft)?;
+    let valid = validate(state, locate(state, draft).await?)?;
     let mut tx = state.pool.begin().await?;
     let id = store::providers::create(&mut tx, owner, &valid.fields()).await?;
     store::changes::record(&mut tx, Some(owner), &valid.upsert(id, owner)).await?;
@@ -131,7 +138,7 @@ pub async fn update_provider(
     let current = store::providers::get(&mut *tx, id)
         .await?
         .ok_or(AppError::NotFound("provider"))?;
-    let valid = validate(state, patch.over(current))?;
+    let valid = validate(state, locate(state, patch.over(current)).await?)?;
     let before = store::providers::trade_ids(&mut *tx, id).await?;
     let dropped: Vec<TradeId> = before
         .iter()
@@ -249,6 +256,17 @@ fn optional_text(
         fields.push(field, format!("must be at most {max} characters"));
     }
     Some(value)
+}
+
+/// Puts the centre of the service area at the place typed as `base`, if one was: an ambiguous
+/// or unknown place is a 422 on `base` with the candidates.
+async fn locate(state: &AppState, mut draft: ProviderDraft) -> AppResult<ProviderDraft> {
+    if let Some(base) = draft.base.take().filter(|b| !b.trim().is_empty()) {
+        let place = super::places::resolve(state, "base", &base).await?;
+        draft.lat = Ok(place.lat);
+        draft.lon = Ok(place.lon);
+    }
+    Ok(draft)
 }
 
 fn validate(state: &AppState, draft: ProviderDraft) -> AppResult<ValidProvider> {

@@ -38,6 +38,24 @@ impl Fields {
     }
 
     /// Records an error directly.
+    pub fn push_error(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    /// Records the field errors of a failed step; any other failure is handed back, to end the
+    /// use case with it (an outage is not an input error).
+    pub fn absorb<T>(&mut self, result: AppResult<T>) -> AppResult<Option<T>> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(super::AppError::Invalid(errors)) => {
+                self.0.extend(errors);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Records an error on `field`.
     pub fn push(&mut self, field: &str, message: impl Into<String>) {
         self.0.push(FieldError::new(field, message));
     }

@@ -39,7 +39,7 @@ const PRE_TRUSTED_HOODS: [&str; 8] = [
     "Bedminster",
     "Easton",
     "Bishopston",
-    "Fishponds",
+    "Frome Vale",
     "Knowle",
     "Kingswood",
 ];

@@ -10,8 +10,10 @@ use super::random::normal;
 /// A neighbourhood of the demo town.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Neighbourhood {
-    /// Its name, as people in Bristol say it.
+    /// Its name, as the gazetteer knows it (`places::GAZETTEER`).
     pub name: &'static str,
+    /// The local authority it is in, which tells it from places of the same name elsewhere.
+    pub area: &'static str,
     /// Latitude of its centre, in degrees.
     pub lat: f64,
     /// Longitude of its centre, in degrees.
@@ -20,9 +22,19 @@ pub struct Neighbourhood {
     pub weight: u32,
 }
 
-const fn hood(name: &'static str, lat: f64, lon: f64, weight: u32) -> Neighbourhood {
+/// The city; Kingswood is just over its boundary, in South Gloucestershire.
+const BRISTOL: &str = "Bristol";
+
+const fn hood(
+    name: &'static str,
+    area: &'static str,
+    lat: f64,
+    lon: f64,
+    weight: u32,
+) -> Neighbourhood {
     Neighbourhood {
         name,
+        area,
         lat,
         lon,
         weight,
@@ -33,20 +45,20 @@ const fn hood(name: &'static str, lat: f64, lon: f64, weight: u32) -> Neighbourh
 /// neighbourhoods have no official centre). The weights roughly follow the wards'
 /// populations, so Easton and Bedminster are busier than Henleaze.
 pub const NEIGHBOURHOODS: &[Neighbourhood] = &[
-    hood("Clifton", 51.4545, -2.6200, 8),
-    hood("Redland", 51.4700, -2.6000, 7),
-    hood("Bedminster", 51.4400, -2.6000, 9),
-    hood("Southville", 51.4430, -2.6050, 7),
-    hood("Easton", 51.4630, -2.5650, 9),
-    hood("Bishopston", 51.4790, -2.5900, 7),
-    hood("Totterdown", 51.4410, -2.5760, 6),
-    hood("Fishponds", 51.4800, -2.5270, 8),
-    hood("Horfield", 51.4920, -2.5840, 7),
-    hood("Knowle", 51.4300, -2.5700, 7),
-    hood("Kingswood", 51.4570, -2.5050, 8),
-    hood("Henleaze", 51.4880, -2.6080, 5),
-    hood("Westbury-on-Trym", 51.4940, -2.6180, 5),
-    hood("St George", 51.4600, -2.5450, 7),
+    hood("Clifton", BRISTOL, 51.4545, -2.6200, 8),
+    hood("Redland", BRISTOL, 51.4700, -2.6000, 7),
+    hood("Bedminster", BRISTOL, 51.4400, -2.6000, 9),
+    hood("Southville", BRISTOL, 51.4430, -2.6050, 7),
+    hood("Easton", BRISTOL, 51.4630, -2.5650, 9),
+    hood("Bishopston", BRISTOL, 51.4790, -2.5900, 7),
+    hood("Windmill Hill", BRISTOL, 51.4410, -2.5760, 6),
+    hood("Frome Vale", BRISTOL, 51.4800, -2.5270, 8),
+    hood("Horfield", BRISTOL, 51.4920, -2.5840, 7),
+    hood("Knowle", BRISTOL, 51.4300, -2.5700, 7),
+    hood("Kingswood", "South Gloucestershire", 51.4570, -2.5050, 8),
+    hood("Henleaze", BRISTOL, 51.4880, -2.6080, 5),
+    hood("Westbury-on-Trym", BRISTOL, 51.4940, -2.6180, 5),
+    hood("St George", BRISTOL, 51.4600, -2.5450, 7),
 ];
 
 /// Index of the neighbourhood called `name` in [`NEIGHBOURHOODS`].

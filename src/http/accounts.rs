@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::accounts::{self, SignUp};
+use crate::app::places::PlaceInput;
 use crate::domain::{GeoPoint, PersonId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::{cleared_session_cookie, Caller};
@@ -43,6 +44,10 @@ pub struct NewAccountBody {
     pub lat: Option<f64>,
     /// Optional home longitude.
     pub lon: Option<f64>,
+    /// Optional home as a person types it ("Redland, Bristol", "BS6"), instead of
+    /// `lat`/`lon`. Ambiguous or unknown: a 422 on `home` with `candidates`.
+    #[schema(example = "Redland, Bristol")]
+    pub home: Option<String>,
     /// The token from a referral invitation, if the sign-up came from one.
     pub invite_token: Option<String>,
 }
@@ -80,7 +85,19 @@ async fn create_account(
         email: &body.email,
         password: body.password,
         display_name: &body.display_name,
-        home: GeoPoint::parse_optional(body.lat, body.lon),
+        home: match &body.home {
+            Some(_) if body.lat.is_some() || body.lon.is_some() => {
+                return Err(ApiError::field(
+                    "home",
+                    "give either home or lat and lon, not both",
+                ));
+            }
+            Some(typed) => PlaceInput::Text {
+                field: "home",
+                typed,
+            },
+            None => PlaceInput::Point(GeoPoint::parse_optional(body.lat, body.lon)),
+        },
         invite_token: body.invite_token.as_deref(),
     };
     let id = accounts::sign_up(&state, input).await?;

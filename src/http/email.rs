@@ -63,7 +63,10 @@ async fn verify(
 #[utoipa::path(post, path = "/v1/me/email/verification", tag = "email",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 202, description = "A link is on its way, if one was due")))]
-async fn resend_verification(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
+async fn resend_verification(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<StatusCode> {
     use_case::resend_verification(&state, caller.person).await?;
     Ok(StatusCode::ACCEPTED)
 }
@@ -83,7 +86,10 @@ pub struct PreferencesView {
 #[utoipa::path(get, path = "/v1/me/email-preferences", tag = "email",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "Preferences", body = PreferencesView)))]
-async fn preferences(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<PreferencesView>> {
+async fn preferences(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<axum::Json<PreferencesView>> {
     let view = use_case::preferences(&state, caller.person).await?;
     Ok(axum::Json(PreferencesView {
         wanted: view

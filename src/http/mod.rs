@@ -11,6 +11,7 @@ pub mod health;
 pub mod insights;
 pub mod notifications;
 pub mod people;
+pub mod places;
 pub mod providers;
 pub mod referrals;
 pub mod search;
@@ -51,6 +52,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(vouches::router())
         .merge(people::router())
         .merge(search::router())
+        .merge(places::router())
         .merge(referrals::router())
         .merge(notifications::router())
         .merge(insights::router())

@@ -64,10 +64,14 @@ pub struct NewProviderBody {
     /// Trade slugs, at least one (see `GET /v1/trades`).
     #[schema(example = json!(["tiler"]))]
     pub trades: Vec<String>,
-    /// Service-area centre latitude.
-    pub lat: f64,
-    /// Service-area centre longitude.
-    pub lon: f64,
+    /// Service-area centre latitude (or give `base`).
+    pub lat: Option<f64>,
+    /// Service-area centre longitude (or give `base`).
+    pub lon: Option<f64>,
+    /// Where the business is based, as a person types it ("Redland, Bristol", "BS6"), instead
+    /// of `lat`/`lon`. Ambiguous or unknown: a 422 on `base` with `candidates`.
+    #[schema(example = "Redland, Bristol")]
+    pub base: Option<String>,
     /// Service-area radius in km (0 < r ≤ 500).
     pub radius_km: f64,
     /// Contact phone.
@@ -92,6 +96,8 @@ pub struct ProviderPatchBody {
     pub lat: Option<f64>,
     /// Centre longitude.
     pub lon: Option<f64>,
+    /// Where it is based, as typed; replaces `lat`/`lon`.
+    pub base: Option<String>,
     /// Radius in km.
     pub radius_km: Option<f64>,
     /// Phone.
@@ -121,6 +127,8 @@ pub struct ProviderView {
     pub lon: f64,
     /// Service-area radius in km.
     pub radius_km: f64,
+    /// The neighbourhood its base is in ("Redland"), when the gazetteer knows it.
+    pub area: Option<String>,
     /// Phone.
     pub phone: Option<String>,
     /// Email.
@@ -146,6 +154,7 @@ impl From<ProviderRow> for ProviderView {
             lat: r.lat,
             lon: r.lon,
             radius_km: r.radius_km,
+            area: crate::places::neighbourhood(r.lat, r.lon),
             phone: r.phone,
             email: r.email,
             website: r.website,
@@ -161,8 +170,13 @@ impl From<NewProviderBody> for ProviderDraft {
             name: body.name,
             description: body.description,
             trades: body.trades,
-            lat: Ok(body.lat),
-            lon: Ok(body.lon),
+            lat: body
+                .lat
+                .ok_or_else(|| "required, unless base is given".to_string()),
+            lon: body
+                .lon
+                .ok_or_else(|| "required, unless base is given".to_string()),
+            base: body.base,
             radius_km: Ok(body.radius_km),
             phone: body.phone,
             email: body.email,
@@ -179,6 +193,7 @@ impl From<ProviderPatchBody> for ProviderPatch {
             trades: body.trades,
             lat: body.lat.map(Ok),
             lon: body.lon.map(Ok),
+            base: body.base,
             radius_km: body.radius_km.map(Ok),
             phone: body.phone,
             email: body.email,

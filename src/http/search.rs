@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::places::PlaceInput;
 use crate::app::search::{self, Search};
 use crate::domain::{GeoPoint, PersonId, ProviderId, Stance};
 use crate::error::{ApiError, ApiResult};
@@ -31,6 +32,9 @@ pub struct SearchParams {
     pub lat: Option<f64>,
     /// Longitude of the place.
     pub lon: Option<f64>,
+    /// The place the work is at, as a person types it ("BS6", "Redland, Bristol", "Keynsham"),
+    /// instead of `lat`/`lon`. Ambiguous or unknown: a 422 on `near` with `candidates`.
+    pub near: Option<String>,
     /// How many results (1 to 50, default 10).
     pub limit: Option<usize>,
 }
@@ -99,6 +103,12 @@ pub struct ResultView {
     /// How quickly it gets in touch once a customer accepts a referral, in words ("usually
     /// gets in touch within a day"); null while there are too few referrals to say.
     pub responsiveness: Option<String>,
+    /// How far its base is from the place searched, in kilometres; null without a place.
+    pub distance_km: Option<f64>,
+    /// The neighbourhood its base is in ("Redland"), when known.
+    pub area: Option<String>,
+    /// Both in words: "2.1 km, Redland".
+    pub whereabouts: Option<String>,
 }
 
 /// Search results.
@@ -122,25 +132,43 @@ async fn search(
     Query(params): Query<SearchParams>,
 ) -> ApiResult<axum::Json<SearchView>> {
     let seeker = caller.map(|c| c.person);
-    let ranked = search::search(
+    let near = match (&params.near, params.lat, params.lon) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(ApiError::field(
+                "near",
+                "give either near or lat and lon, not both",
+            ))
+        }
+        (Some(typed), None, None) => PlaceInput::Text {
+            field: "near",
+            typed,
+        },
+        (None, lat, lon) => PlaceInput::Point(GeoPoint::parse_optional(lat, lon)),
+    };
+    let found = search::search(
         &state,
         Search {
             audience: Audience::Seeker,
             seeker,
             trade: &params.trade,
-            near: GeoPoint::parse_optional(params.lat, params.lon),
+            near,
             limit: params.limit.unwrap_or(10),
             most: 50,
         },
-    )?;
+    )
+    .await?;
     Ok(axum::Json(SearchView {
         seeker_id: seeker,
         trade: params.trade,
-        results: ranked
+        results: found
             .into_iter()
-            .map(|r| {
-                let pace = state.pace.get(r.provider).map(|p| p.in_words());
-                result_view(seeker, r, pace)
+            .map(|f| {
+                let pace = state.pace.get(f.ranked.provider).map(|p| p.in_words());
+                let mut view = result_view(seeker, f.ranked, pace);
+                view.whereabouts = search::whereabouts(f.distance_km, f.area.as_deref());
+                view.distance_km = f.distance_km.map(|d| (d * 10.0).round() / 10.0);
+                view.area = f.area;
+                view
             })
             .collect(),
     }))
@@ -209,6 +237,9 @@ async fn why(
                 .collect(),
             name,
             responsiveness: state.pace.get(provider).map(|p| p.in_words()),
+            distance_km: None,
+            whereabouts: search::provider_area(&state, provider),
+            area: search::provider_area(&state, provider),
         },
     }))
 }
@@ -228,6 +259,9 @@ fn result_view(
         paths: r.paths.iter().map(|p| path_view(&name, p)).collect(),
         name,
         responsiveness,
+        distance_km: None,
+        area: None,
+        whereabouts: None,
     }
 }
 

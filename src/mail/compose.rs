@@ -96,8 +96,7 @@ pub fn verify(name: &str, link: &str) -> Letter {
             "Please confirm that this is your address. Until you do, invitations you send \
              to people without an account wait, and nobody can invite you by this address."
                 .into(),
-            "The link works once, for 48 hours. If you did not sign up, ignore this email."
-                .into(),
+            "The link works once, for 48 hours. If you did not sign up, ignore this email.".into(),
         ],
         Some(("Confirm your address", link)),
     )
@@ -134,7 +133,12 @@ pub struct ReferralFacts<'a> {
 
 fn note_line(facts: &ReferralFacts<'_>) -> Option<String> {
     let note = clean(facts.note, 500);
-    (!note.is_empty()).then(|| format!("{} wrote: \u{201c}{note}\u{201d}", clean(facts.referrer, 100)))
+    (!note.is_empty()).then(|| {
+        format!(
+            "{} wrote: \u{201c}{note}\u{201d}",
+            clean(facts.referrer, 100)
+        )
+    })
 }
 
 /// An invitation to someone without an account (as far as the sender knows), with the link
@@ -246,8 +250,12 @@ mod tests {
     fn an_invitation_names_the_referrer_and_provider_and_carries_its_link() {
         let l = invitation(&facts(), "http://town.example/invitation?token=abc");
         assert_eq!(l.subject, "Matt <script> referred you to Rossi Tiling");
-        assert!(l.text.contains("Open the referral: http://town.example/invitation?token=abc"));
-        assert!(l.html.contains("href=\"http://town.example/invitation?token=abc\""));
+        assert!(l
+            .text
+            .contains("Open the referral: http://town.example/invitation?token=abc"));
+        assert!(l
+            .html
+            .contains("href=\"http://town.example/invitation?token=abc\""));
         assert_eq!(l.category, Some("referrals"));
     }
 

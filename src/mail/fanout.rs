@@ -101,7 +101,11 @@ impl Outgoing<'_> {
     }
 
     /// A verification or reset link, minted here so that no secret ever sits in the outbox.
-    async fn one_time_link(&mut self, person: PersonId, purpose: TokenPurpose) -> anyhow::Result<()> {
+    async fn one_time_link(
+        &mut self,
+        person: PersonId,
+        purpose: TokenPurpose,
+    ) -> anyhow::Result<()> {
         let Some(mailbox) = store::email::mailbox(&mut *self.tx, person).await? else {
             return Ok(());
         };
@@ -127,12 +131,14 @@ impl Outgoing<'_> {
         )
         .await?;
         let letter = match purpose {
-            TokenPurpose::Verify => {
-                compose::verify(&mailbox.display_name, &self.settings.link("/verify-email", &secret))
-            }
-            TokenPurpose::Reset => {
-                compose::reset(&mailbox.display_name, &self.settings.link("/reset-password", &secret))
-            }
+            TokenPurpose::Verify => compose::verify(
+                &mailbox.display_name,
+                &self.settings.link("/verify-email", &secret),
+            ),
+            TokenPurpose::Reset => compose::reset(
+                &mailbox.display_name,
+                &self.settings.link("/reset-password", &secret),
+            ),
         };
         self.send(Some(person), None, &mailbox.email, &letter).await
     }
@@ -152,22 +158,28 @@ impl Outgoing<'_> {
             (Some(address), None) => {
                 let secret = token::generate();
                 if store::referrals::set_email_token(self.tx, r.id, &token::hash(&secret)).await? {
-                    let letter = compose::invitation(&facts, &self.settings.link("/invitation", &secret));
-                    self.send(None, Some(r.referrer_id), address, &letter).await?;
+                    let letter =
+                        compose::invitation(&facts, &self.settings.link("/invitation", &secret));
+                    self.send(None, Some(r.referrer_id), address, &letter)
+                        .await?;
                 }
             }
             (_, Some(recipient)) => {
                 if let Some(mailbox) = self.verified(recipient).await? {
-                    let letter = compose::referral_received(&mailbox.display_name, &facts, &referrals);
-                    self.send(Some(recipient), None, &mailbox.email, &letter).await?;
+                    let letter =
+                        compose::referral_received(&mailbox.display_name, &facts, &referrals);
+                    self.send(Some(recipient), None, &mailbox.email, &letter)
+                        .await?;
                 }
             }
             (None, None) => {}
         }
         if r.owner_id != r.referrer_id {
             if let Some(mailbox) = self.verified(r.owner_id).await? {
-                let letter = compose::new_referral_for_provider(&mailbox.display_name, &facts, &referrals);
-                self.send(Some(r.owner_id), None, &mailbox.email, &letter).await?;
+                let letter =
+                    compose::new_referral_for_provider(&mailbox.display_name, &facts, &referrals);
+                self.send(Some(r.owner_id), None, &mailbox.email, &letter)
+                    .await?;
             }
         }
         Ok(())
@@ -189,12 +201,16 @@ impl Outgoing<'_> {
                 status,
                 &self.settings.page("/referrals"),
             );
-            self.send(Some(r.owner_id), None, &mailbox.email, &letter).await?;
+            self.send(Some(r.owner_id), None, &mailbox.email, &letter)
+                .await?;
         }
         Ok(())
     }
 
-    async fn verified(&mut self, person: PersonId) -> anyhow::Result<Option<store::email::Mailbox>> {
+    async fn verified(
+        &mut self,
+        person: PersonId,
+    ) -> anyhow::Result<Option<store::email::Mailbox>> {
         Ok(store::email::mailbox(&mut *self.tx, person)
             .await?
             .filter(|m| m.verified))

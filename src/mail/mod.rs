@@ -70,7 +70,10 @@ impl MailSettings {
         let public_url: String = env_or("VOUCHGRAPH_PUBLIC_URL", &format!("http://{addr}"))?;
         Ok(MailSettings {
             smtp_url,
-            from: env_or("VOUCHGRAPH_MAIL_FROM", "vouchgraph <no-reply@vouchgraph.localhost>")?,
+            from: env_or(
+                "VOUCHGRAPH_MAIL_FROM",
+                "vouchgraph <no-reply@vouchgraph.localhost>",
+            )?,
             public_url: public_url.trim_end_matches('/').to_string(),
             daily_cap: env_or("VOUCHGRAPH_MAIL_DAILY_CAP", "20")?,
             poll_interval: Duration::from_millis(500),

@@ -132,7 +132,11 @@ pub struct Due {
 
 /// Claims up to `limit` due emails, leasing each for `lease`: a sender that dies mid-send
 /// leaves them to be tried again once the lease runs out.
-pub async fn claim_due(db: impl PgExecutor<'_>, limit: i64, lease: Duration) -> sqlx::Result<Vec<Due>> {
+pub async fn claim_due(
+    db: impl PgExecutor<'_>,
+    limit: i64,
+    lease: Duration,
+) -> sqlx::Result<Vec<Due>> {
     sqlx::query_as(
         "update emails e set next_attempt_at = now() + make_interval(secs => $2),
                              attempts = e.attempts + 1

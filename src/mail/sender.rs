@@ -25,7 +25,9 @@ use super::{fanout, MailSettings};
 pub const SEND_BATCH: i64 = 10;
 
 /// The SMTP transport for `settings.smtp_url`, if one is set.
-pub fn transport(settings: &MailSettings) -> anyhow::Result<Option<AsyncSmtpTransport<Tokio1Executor>>> {
+pub fn transport(
+    settings: &MailSettings,
+) -> anyhow::Result<Option<AsyncSmtpTransport<Tokio1Executor>>> {
     let Some(url) = &settings.smtp_url else {
         return Ok(None);
     };
@@ -45,7 +47,10 @@ pub async fn run(pool: PgPool, settings: MailSettings, stop: CancellationToken) 
             None
         }
         Err(error) => {
-            tracing::error!(?error, "mail sender not started; emails are queued, not sent");
+            tracing::error!(
+                ?error,
+                "mail sender not started; emails are queued, not sent"
+            );
             None
         }
     };
@@ -92,8 +97,14 @@ pub async fn send_due(
         match send_one(transport, settings, email).await {
             Ok(()) => queue::mark_sent(pool, email.id).await?,
             Err(failure) => {
-                let retry = (!failure.permanent && email.attempts < settings.max_attempts)
-                    .then(|| retry_delay(email.attempts as u32, settings.base_delay, settings.max_delay));
+                let retry =
+                    (!failure.permanent && email.attempts < settings.max_attempts).then(|| {
+                        retry_delay(
+                            email.attempts as u32,
+                            settings.base_delay,
+                            settings.max_delay,
+                        )
+                    });
                 tracing::warn!(id = email.id, attempts = email.attempts, error = %failure.reason,
                                will_retry = retry.is_some(), "email not sent");
                 queue::mark_failed_attempt(pool, email.id, &failure.reason, retry).await?;
@@ -113,7 +124,10 @@ struct Failure {
 /// Message-ID, and one-click unsubscribe headers (RFC 2369, RFC 8058) when it can be declined.
 pub fn message(settings: &MailSettings, email: &Due) -> anyhow::Result<Message> {
     let from: Mailbox = settings.from.parse().context("VOUCHGRAPH_MAIL_FROM")?;
-    let to: Mailbox = email.to_address.parse().context("the recipient's address")?;
+    let to: Mailbox = email
+        .to_address
+        .parse()
+        .context("the recipient's address")?;
     let mut builder = Message::builder()
         .from(from)
         .to(to)
@@ -146,7 +160,12 @@ async fn send_one(
         // An address that does not parse will not parse next time either.
         permanent: true,
     })?;
-    match tokio::time::timeout(settings.timeout + Duration::from_secs(5), transport.send(message)).await {
+    match tokio::time::timeout(
+        settings.timeout + Duration::from_secs(5),
+        transport.send(message),
+    )
+    .await
+    {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(error)) => Err(Failure {
             permanent: error.is_permanent(),

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::places::PlaceInput;
 use crate::app::search::{self, Search};
 use crate::domain::values::parse_note;
 use crate::domain::{Email, GeoPoint, PersonId, ProviderId, Stance, TradeId};
@@ -232,6 +233,8 @@ pub struct ListItem {
     pub counts: WidgetCounts,
     /// The visitor's strongest trust path to a voucher (personalized only).
     pub path: Option<WidgetPath>,
+    /// Where it is, in words ("2.1 km, Redland").
+    pub whereabouts: Option<String>,
 }
 
 /// The top providers for a trade near a place.
@@ -263,20 +266,27 @@ async fn list(
         audience: Audience::Partner,
         seeker,
         trade: &params.trade,
-        near: GeoPoint::parse_optional(params.lat, params.lon),
+        near: PlaceInput::Point(GeoPoint::parse_optional(params.lat, params.lon)),
         limit: params.limit.unwrap_or(5),
         most: 10,
     };
-    let ranked = search::search(&state, search)?;
+    let found = search::search(&state, search).await?;
     if !key.preview {
         partners::count_view(&state.pool, key.partner, "list").await?;
     }
     Ok(axum::Json(ListView {
         trade: params.trade,
         personalized: seeker.is_some(),
-        results: ranked
+        results: found
             .into_iter()
-            .map(|r| ListItem {
+            .map(|f| {
+                (
+                    search::whereabouts(f.distance_km, f.area.as_deref()),
+                    f.ranked,
+                )
+            })
+            .map(|(whereabouts, r)| ListItem {
+                whereabouts,
                 path: r.paths.first().map(|p| WidgetPath {
                     text: path_text(&r.name, p),
                     strength: p.strength,

@@ -211,12 +211,14 @@ pub async fn erase(tx: &mut PgConnection, person: PersonId, address: &str) -> sq
         .bind(person)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("delete from emails
-         where person_id = $1 or sender_id = $1 or lower(to_address) = lower($2)")
-        .bind(person)
-        .bind(address)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "delete from emails
+         where person_id = $1 or sender_id = $1 or lower(to_address) = lower($2)",
+    )
+    .bind(person)
+    .bind(address)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "update referrals set invite_email_token_hash = null
          where referrer_id = $1 or recipient_id = $1 or lower(recipient_email) = lower($2)",

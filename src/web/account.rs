@@ -12,6 +12,7 @@ use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 use crate::app::accounts::{self, SignUp};
+use crate::app::places::PlaceInput;
 use crate::app::{sessions, AppError, FieldError};
 use crate::domain::GeoPoint;
 use crate::http::auth::cleared_session_cookie;
@@ -105,6 +106,10 @@ pub struct SignupForm {
     display_name: String,
     email: String,
     password: String,
+    /// The home as typed: a neighbourhood, town or postcode.
+    #[serde(default)]
+    home: String,
+    /// Coordinates, which scripts and links may post instead of `home`.
     #[serde(default)]
     lat: String,
     #[serde(default)]
@@ -122,6 +127,8 @@ struct SignupErrors {
     email: Option<String>,
     password: Option<String>,
     home: Option<String>,
+    /// The places a home typed ambiguously could be.
+    home_candidates: Vec<String>,
     invite: Option<String>,
 }
 
@@ -133,8 +140,17 @@ impl SignupErrors {
         match error {
             AppError::Invalid(fields) => {
                 let mut home = Vec::new();
-                for FieldError { field, message } in fields {
+                for FieldError {
+                    field,
+                    message,
+                    candidates,
+                } in fields
+                {
                     match field.as_str() {
+                        "home" => {
+                            home.push(message);
+                            errors.home_candidates = candidates;
+                        }
                         "email" => errors.email = Some(message),
                         "display_name" => errors.display_name = Some(message),
                         "password" => errors.password = Some(message),
@@ -142,7 +158,7 @@ impl SignupErrors {
                         "invite_token" => errors.invite = Some(message),
                         _ => {
                             return Err(
-                                AppError::Invalid(vec![FieldError { field, message }]).into()
+                                AppError::Invalid(vec![FieldError::new(field, message)]).into()
                             )
                         }
                     }
@@ -205,7 +221,14 @@ pub async fn signup(
         email: &form.email,
         password: form.password.clone(),
         display_name: &form.display_name,
-        home: GeoPoint::parse_text(&form.lat, &form.lon),
+        home: if form.home.trim().is_empty() {
+            PlaceInput::Point(GeoPoint::parse_text(&form.lat, &form.lon))
+        } else {
+            PlaceInput::Text {
+                field: "home",
+                typed: &form.home,
+            }
+        },
         invite_token: Some(form.invite.trim()).filter(|token| !token.is_empty()),
     };
     let id = match accounts::sign_up(&state, input).await {

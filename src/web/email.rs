@@ -116,7 +116,17 @@ pub async fn verify_page(
         button: "Confirm my address",
     };
     let lines = vec!["Confirm that this email address is yours.".to_string()];
-    page(&state, &visitor, jar, StatusCode::OK, "Confirm your address", lines, Some(form), None).await
+    page(
+        &state,
+        &visitor,
+        jar,
+        StatusCode::OK,
+        "Confirm your address",
+        lines,
+        Some(form),
+        None,
+    )
+    .await
 }
 
 /// Confirms the address.
@@ -140,12 +150,31 @@ pub async fn verify(
                     done.released
                 ));
             }
-            page(&state, &visitor, jar, StatusCode::OK, "Address confirmed", lines, None, None).await
+            page(
+                &state,
+                &visitor,
+                jar,
+                StatusCode::OK,
+                "Address confirmed",
+                lines,
+                None,
+                None,
+            )
+            .await
         }
         Err(AppError::Invalid(errors)) => {
             let lines = vec!["Log in and ask for a new link from your email settings.".to_string()];
-            page(&state, &visitor, jar, StatusCode::UNPROCESSABLE_ENTITY, "This link does not work",
-                 lines, None, Some(messages(errors))).await
+            page(
+                &state,
+                &visitor,
+                jar,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "This link does not work",
+                lines,
+                None,
+                Some(messages(errors)),
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -164,7 +193,17 @@ pub async fn forgot_page(
         button: "Email me a link",
     };
     let lines = vec!["Type the address you signed up with, and we will email you a link to choose a new password.".to_string()];
-    page(&state, &visitor, jar, StatusCode::OK, "Forgot your password?", lines, Some(form), None).await
+    page(
+        &state,
+        &visitor,
+        jar,
+        StatusCode::OK,
+        "Forgot your password?",
+        lines,
+        Some(form),
+        None,
+    )
+    .await
 }
 
 /// The address typed on the forgot-password form.
@@ -186,7 +225,17 @@ pub async fn forgot(
                 "If an account has this address, a link to choose a new password is on its way. It works for an hour.".to_string(),
                 "Nothing arrived? Check your spam folder, or try again in a few minutes.".to_string(),
             ];
-            page(&state, &visitor, jar, StatusCode::OK, "Check your email", lines, None, None).await
+            page(
+                &state,
+                &visitor,
+                jar,
+                StatusCode::OK,
+                "Check your email",
+                lines,
+                None,
+                None,
+            )
+            .await
         }
         Err(AppError::Invalid(errors)) => {
             let form_spec = FormSpec {
@@ -195,8 +244,17 @@ pub async fn forgot(
                 field: Field::Email(form.email),
                 button: "Email me a link",
             };
-            page(&state, &visitor, jar, StatusCode::UNPROCESSABLE_ENTITY, "Forgot your password?",
-                 vec![], Some(form_spec), Some(messages(errors))).await
+            page(
+                &state,
+                &visitor,
+                jar,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Forgot your password?",
+                vec![],
+                Some(form_spec),
+                Some(messages(errors)),
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -215,7 +273,17 @@ pub async fn reset_page(
         field: Field::NewPassword,
         button: "Set my new password",
     };
-    page(&state, &visitor, jar, StatusCode::OK, "Choose a new password", vec![], Some(form), None).await
+    page(
+        &state,
+        &visitor,
+        jar,
+        StatusCode::OK,
+        "Choose a new password",
+        vec![],
+        Some(form),
+        None,
+    )
+    .await
 }
 
 /// The new password, and the link's token.
@@ -248,8 +316,17 @@ pub async fn reset(
             } else {
                 vec![]
             };
-            page(&state, &visitor, jar, StatusCode::UNPROCESSABLE_ENTITY, "Choose a new password",
-                 lines, form_spec, Some(messages(errors))).await
+            page(
+                &state,
+                &visitor,
+                jar,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Choose a new password",
+                lines,
+                form_spec,
+                Some(messages(errors)),
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
@@ -268,8 +345,20 @@ pub async fn unsubscribe_page(
         field: Field::Nothing,
         button: "Unsubscribe",
     };
-    let lines = vec!["Stop this kind of email? You can turn it back on in your email settings.".to_string()];
-    page(&state, &visitor, jar, StatusCode::OK, "Unsubscribe", lines, Some(form), None).await
+    let lines = vec![
+        "Stop this kind of email? You can turn it back on in your email settings.".to_string(),
+    ];
+    page(
+        &state,
+        &visitor,
+        jar,
+        StatusCode::OK,
+        "Unsubscribe",
+        lines,
+        Some(form),
+        None,
+    )
+    .await
 }
 
 /// Unsubscribes: from the page's button, or in one click from a mail program (RFC 8058, a
@@ -285,7 +374,11 @@ pub async fn unsubscribe(
         .into_iter()
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v);
-    let token = query.get("token").cloned().or(from_form).unwrap_or_default();
+    let token = query
+        .get("token")
+        .cloned()
+        .or(from_form)
+        .unwrap_or_default();
     let category = use_case::unsubscribe(&state, &token).await?;
     let body = format!(
         "<!doctype html><title>Unsubscribed · vouchgraph</title><meta name=viewport content=\"width=device-width\">\
@@ -296,7 +389,10 @@ pub async fn unsubscribe(
 }
 
 /// The signed-in person's email settings.
-pub async fn settings_page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
+pub async fn settings_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
     let me = visitor.require()?;
     let view = use_case::preferences(&state, me.person).await?;
     let mut lines = vec![format!("Your address: {}", view.email)];

@@ -98,10 +98,19 @@ pub fn router() -> Router<AppState> {
             get(delete_account::page).post(delete_account::delete),
         )
         .route("/verify-email", get(email::verify_page).post(email::verify))
-        .route("/forgot-password", get(email::forgot_page).post(email::forgot))
+        .route(
+            "/forgot-password",
+            get(email::forgot_page).post(email::forgot),
+        )
         .route("/reset-password", get(email::reset_page).post(email::reset))
-        .route("/unsubscribe", get(email::unsubscribe_page).post(email::unsubscribe))
-        .route("/account/email", get(email::settings_page).post(email::save_settings))
+        .route(
+            "/unsubscribe",
+            get(email::unsubscribe_page).post(email::unsubscribe),
+        )
+        .route(
+            "/account/email",
+            get(email::settings_page).post(email::save_settings),
+        )
         .route("/account/email/verification", post(email::resend))
         .route("/inbox", get(referrals::inbox))
         .route("/inbox/read-all", post(referrals::read_all))

@@ -28,6 +28,10 @@ struct Fields {
     trades: Vec<String>,
     lat: String,
     lon: String,
+    /// Where the business is based, as typed; empty keeps the centre (`lat`/`lon`, hidden).
+    base: String,
+    /// The neighbourhood of the current centre, to show.
+    area: String,
     radius_km: String,
     phone: String,
     email: String,
@@ -40,6 +44,8 @@ impl Fields {
             name: row.name,
             description: row.description,
             trades: row.trades,
+            area: crate::places::neighbourhood(row.lat, row.lon).unwrap_or_default(),
+            base: String::new(),
             lat: row.lat.to_string(),
             lon: row.lon.to_string(),
             radius_km: row.radius_km.to_string(),
@@ -58,6 +64,7 @@ impl Fields {
                 "trades" => f.trades.push(value),
                 "lat" => f.lat = value,
                 "lon" => f.lon = value,
+                "base" => f.base = value,
                 "radius_km" => f.radius_km = value,
                 "phone" => f.phone = value,
                 "email" => f.email = value,
@@ -76,6 +83,8 @@ struct Errors {
     description: Option<String>,
     trades: Option<String>,
     place: Option<String>,
+    /// The places an ambiguous base could be.
+    base_candidates: Vec<String>,
     radius_km: Option<String>,
     contact: Option<String>,
 }
@@ -105,6 +114,7 @@ impl Fields {
             trades: self.trades.clone(),
             lat: number(&self.lat, "must be a number"),
             lon: number(&self.lon, "must be a number"),
+            base: Some(self.base.clone()),
             radius_km: number(&self.radius_km, "must be a number of km"),
             phone: Some(self.phone.clone()),
             email: Some(self.email.clone()),
@@ -122,7 +132,12 @@ impl Errors {
         };
         let mut errors = Errors::default();
         let mut contact = Vec::new();
-        for FieldError { field, message } in refused {
+        for FieldError {
+            field,
+            message,
+            candidates,
+        } in refused
+        {
             match field.as_str() {
                 "name" => errors.name = Some(message),
                 "description" => errors.description = Some(message),
@@ -134,6 +149,10 @@ impl Errors {
                     } else {
                         "give latitude and longitude as numbers".into()
                     });
+                }
+                "base" => {
+                    errors.place = Some(message);
+                    errors.base_candidates = candidates;
                 }
                 "radius_km" => errors.radius_km = Some(message),
                 _ => contact.push(format!("{field}: {message}")),

@@ -215,7 +215,7 @@ pub async fn create_endpoint(
         Ok(registered) => registered,
         Err(AppError::Invalid(refused)) => {
             let mut problems = Problems::default();
-            for FieldError { field, message } in refused {
+            for FieldError { field, message, .. } in refused {
                 if field == "url" {
                     problems.url = Some(format!("The URL {message}."));
                 } else {

@@ -69,7 +69,7 @@ fn refusal(error: AppError) -> Result<(Option<String>, Option<String>), WebError
         return Err(error.into());
     };
     let (mut name, mut origins) = (None, Vec::new());
-    for FieldError { field, message } in refused {
+    for FieldError { field, message, .. } in refused {
         if field == "name" {
             name = Some(format!("Name {message}."));
         } else {

@@ -163,10 +163,14 @@ pub async fn provider(
         phone: row.phone,
         email: row.email,
         website: row.website,
-        area: format!(
-            "within {} km of {:.3}, {:.3}",
-            row.radius_km, row.lat, row.lon
-        ),
+        // "Based in Redland, covers 8 km around"; coordinates only where no place is known.
+        area: match crate::places::neighbourhood(row.lat, row.lon) {
+            Some(place) => format!("based in {place}, covers {} km around", row.radius_km),
+            None => format!(
+                "within {} km of {:.3}, {:.3}",
+                row.radius_km, row.lat, row.lon
+            ),
+        },
         responsiveness: crate::app::customer_book::responsiveness(
             &state,
             id,

@@ -10,10 +10,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::search::{self, Search};
+use crate::app::places::PlaceInput;
+use crate::app::search::{self, Found, Search};
 use crate::app::{AppError, FieldError};
 use crate::domain::GeoPoint;
-use crate::graph::{Audience, RankedProvider, VouchCounts};
+use crate::graph::{Audience, VouchCounts};
 use crate::state::AppState;
 use crate::store;
 
@@ -52,12 +53,17 @@ pub async fn trade_options(state: &AppState, selected: &str) -> Result<Vec<Trade
 #[derive(Deserialize)]
 pub struct SearchParams {
     trade: Option<String>,
+    /// The place as typed; present but empty means anywhere.
+    near: Option<String>,
+    /// Coordinates, for links that carry them.
     lat: Option<String>,
     lon: Option<String>,
 }
 
 /// One result as the page shows it.
 struct ResultRow {
+    /// "2.1 km, Redland".
+    whereabouts: String,
     rank: usize,
     id: i64,
     name: String,
@@ -76,10 +82,11 @@ struct SearchPage {
     chrome: Chrome,
     trades: Vec<TradeOption>,
     trade_name: String,
-    lat: String,
-    lon: String,
+    near: String,
     place: String,
     error: Option<String>,
+    /// Places the visitor may have meant (label, link), after an ambiguous one.
+    candidates: Vec<(String, String)>,
     searched: bool,
     signed_in: bool,
     results: Vec<ResultRow>,
@@ -125,8 +132,12 @@ pub fn public_summary(c: &VouchCounts) -> String {
     )
 }
 
-fn result_row(rank: usize, r: RankedProvider) -> ResultRow {
+fn result_row(rank: usize, found: Found) -> ResultRow {
+    let whereabouts =
+        search::whereabouts(found.distance_km, found.area.as_deref()).unwrap_or_default();
+    let r = found.ranked;
     ResultRow {
+        whereabouts,
         rank,
         id: r.provider.0,
         summary: network_summary(&r.counts),
@@ -144,6 +155,13 @@ fn refusal(slug: &str, refused: &[FieldError]) -> String {
     if refused.iter().any(|e| e.field == "trade") {
         return format!("There is no trade called “{slug}”; pick one from the list.");
     }
+    if let Some(near) = refused.iter().find(|e| e.field == "near") {
+        let mut message = near.message.clone();
+        if let Some(first) = message.get(..1) {
+            message = first.to_uppercase() + &message[1..];
+        }
+        return format!("{message}.");
+    }
     let place = refused
         .iter()
         .map(|e| format!("{} {}", e.field, e.message))
@@ -160,12 +178,17 @@ pub async fn search(
 ) -> Result<Response, WebError> {
     let slug = params.trade.unwrap_or_default();
     let trades = trade_options(&state, &slug).await?;
-    // Absent coordinates default to home; present but empty ones mean anywhere.
+    // No place given defaults to home; a place field sent empty means anywhere.
     let home = visitor.user.as_ref().and_then(|u| u.home);
-    let (lat, lon) = match (params.lat, params.lon, home) {
-        (None, None, Some((lat, lon))) => (lat.to_string(), lon.to_string()),
-        (lat, lon, _) => (lat.unwrap_or_default(), lon.unwrap_or_default()),
-    };
+    let near_text = params
+        .near
+        .clone()
+        .unwrap_or_else(|| match (&params.lat, &params.lon, home) {
+            (None, None, Some((lat, lon))) => crate::places::neighbourhood(lat, lon)
+                .map(|n| format!("{n} (your home)"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        });
     let mut page = SearchPage {
         chrome: Chrome::new(&state, &visitor, "search", "Search").await?,
         trade_name: trades
@@ -174,10 +197,10 @@ pub async fn search(
             .map(|t| t.name.clone())
             .unwrap_or_default(),
         trades,
+        near: near_text,
         place: String::new(),
-        lat,
-        lon,
         error: None,
+        candidates: Vec::new(),
         searched: false,
         signed_in: visitor.user.is_some(),
         results: Vec::new(),
@@ -186,25 +209,54 @@ pub async fn search(
     if slug.is_empty() {
         return render(StatusCode::OK, &page);
     }
-    let near = GeoPoint::parse_text(&page.lat, &page.lon);
-    let place = match &near {
-        Ok(None) => "anywhere".to_string(),
-        Ok(Some(p)) if Some((p.lat, p.lon)) == home => "near your home".to_string(),
-        Ok(Some(p)) => format!("near {:.4}, {:.4}", p.lat, p.lon),
-        Err(_) => String::new(),
+    let (input, place) = match (&params.near, &params.lat, &params.lon, home) {
+        (Some(typed), _, _, _) if typed.trim().is_empty() => {
+            (PlaceInput::None, "anywhere".to_string())
+        }
+        (Some(typed), _, _, _) => (
+            PlaceInput::Text {
+                field: "near",
+                typed,
+            },
+            format!("near {}", typed.trim()),
+        ),
+        (None, None, None, Some((lat, lon))) => (
+            PlaceInput::Point(GeoPoint::parse(lat, lon).map(Some)),
+            "near your home".to_string(),
+        ),
+        (None, None, None, None) => (PlaceInput::None, "anywhere".to_string()),
+        (None, lat, lon, _) => (
+            PlaceInput::Point(GeoPoint::parse_text(
+                lat.as_deref().unwrap_or(""),
+                lon.as_deref().unwrap_or(""),
+            )),
+            "near the place given".to_string(),
+        ),
     };
     let search = Search {
         audience: Audience::Seeker,
         seeker: visitor.person(),
         trade: &slug,
-        near,
+        near: input,
         limit: RESULTS,
         most: RESULTS,
     };
-    let ranked = match search::search(&state, search) {
+    let ranked = match search::search(&state, search).await {
         Ok(ranked) => ranked,
         Err(AppError::Invalid(refused)) => {
             page.error = Some(refusal(&slug, &refused));
+            page.candidates = refused
+                .iter()
+                .flat_map(|e| e.candidates.iter())
+                .map(|label| {
+                    let query = serde_urlencoded::to_string([
+                        ("trade", slug.as_str()),
+                        ("near", label.as_str()),
+                    ])
+                    .unwrap_or_default();
+                    (label.clone(), format!("/search?{query}"))
+                })
+                .collect();
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
         Err(other) => return Err(other.into()),
@@ -214,7 +266,7 @@ pub async fn search(
     page.results = ranked
         .into_iter()
         .enumerate()
-        .map(|(i, r)| result_row(i + 1, r))
+        .map(|(i, f)| result_row(i + 1, f))
         .collect();
     page.any_diagram = page.results.iter().any(|r| !r.svg.is_empty());
     render(StatusCode::OK, &page)

@@ -46,7 +46,11 @@ impl MailApp {
             assert!(
                 started.elapsed() < Duration::from_secs(10),
                 "no email to {to} about {subject:?}; caught: {:?}",
-                self.inbox.lock().iter().map(|c| (c.to.clone(), c.header("Subject"))).collect::<Vec<_>>()
+                self.inbox
+                    .lock()
+                    .iter()
+                    .map(|c| (c.to.clone(), c.header("Subject")))
+                    .collect::<Vec<_>>()
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -100,7 +104,11 @@ fn token_in(caught: &Caught, path: &str) -> String {
 async fn verify(m: &MailApp, user: &TestUser) {
     let mail = m.wait_for(&user.email, "Confirm your email address").await;
     let body = json!({ "token": token_in(&mail, "/verify-email") });
-    expect_json(m.app.post("/v1/email/verify", None, &body).await, StatusCode::OK).await;
+    expect_json(
+        m.app.post("/v1/email/verify", None, &body).await,
+        StatusCode::OK,
+    )
+    .await;
 }
 
 #[sqlx::test]
@@ -110,19 +118,31 @@ async fn signing_up_emails_a_link_that_confirms_the_address(pool: PgPool) {
     let me = expect_json(m.app.get("/v1/me", Some(&anna.token)).await, StatusCode::OK).await;
     assert_eq!(me["email_verified"], false);
 
-    let mail = m.wait_for("anna@example.com", "Confirm your email address").await;
+    let mail = m
+        .wait_for("anna@example.com", "Confirm your email address")
+        .await;
     let raw = mail.text();
     // Plain text and HTML, and nothing that phones home.
     assert!(raw.contains("multipart/alternative"), "{raw}");
-    assert!(raw.contains("text/plain") && raw.contains("text/html"), "{raw}");
+    assert!(
+        raw.contains("text/plain") && raw.contains("text/html"),
+        "{raw}"
+    );
     assert!(!raw.contains("<img"), "{raw}");
     // Verification always goes out: it cannot be unsubscribed from.
     assert_eq!(mail.header("List-Unsubscribe"), None);
     let message_id = mail.header("Message-ID").expect("a Message-ID");
-    assert!(message_id.starts_with('<') && message_id.ends_with('>'), "{message_id}");
+    assert!(
+        message_id.starts_with('<') && message_id.ends_with('>'),
+        "{message_id}"
+    );
 
     let body = json!({ "token": token_in(&mail, "/verify-email") });
-    expect_json(m.app.post("/v1/email/verify", None, &body).await, StatusCode::OK).await;
+    expect_json(
+        m.app.post("/v1/email/verify", None, &body).await,
+        StatusCode::OK,
+    )
+    .await;
     let me = expect_json(m.app.get("/v1/me", Some(&anna.token)).await, StatusCode::OK).await;
     assert_eq!(me["email_verified"], true);
 
@@ -147,7 +167,8 @@ async fn an_invitation_waits_for_the_senders_verification_and_its_link_attaches_
     let sent = expect_json(refer(&m.app, &c.rita, &body).await, StatusCode::CREATED).await;
 
     // Rita's own address is unproved: vouchgraph must not mail a stranger in her name yet.
-    m.wait_for("rita@example.com", "Confirm your email address").await;
+    m.wait_for("rita@example.com", "Confirm your email address")
+        .await;
     let started = Instant::now();
     let held = loop {
         let status: Option<String> =
@@ -158,7 +179,10 @@ async fn an_invitation_waits_for_the_senders_verification_and_its_link_attaches_
         if let Some(status) = status {
             break status;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "the invitation was never composed");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the invitation was never composed"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(held, "held");
@@ -167,10 +191,15 @@ async fn an_invitation_waits_for_the_senders_verification_and_its_link_attaches_
 
     verify(&m, &c.rita).await;
     let invitation = m
-        .wait_for("newcomer@example.com", "Rita Moreno referred you to Rossi Tiling")
+        .wait_for(
+            "newcomer@example.com",
+            "Rita Moreno referred you to Rossi Tiling",
+        )
         .await;
     // Invitations can be declined in one click (RFC 8058).
-    let unsubscribe = invitation.header("List-Unsubscribe").expect("List-Unsubscribe");
+    let unsubscribe = invitation
+        .header("List-Unsubscribe")
+        .expect("List-Unsubscribe");
     assert!(unsubscribe.contains("/unsubscribe?token="), "{unsubscribe}");
     assert_eq!(
         invitation.header("List-Unsubscribe-Post").as_deref(),
@@ -183,13 +212,21 @@ async fn an_invitation_waits_for_the_senders_verification_and_its_link_attaches_
         "email": "newcomer@example.com", "password": PASSWORD,
         "display_name": "Nia Newcomer", "invite_token": token,
     });
-    expect_json(m.app.post("/v1/accounts", None, &signup).await, StatusCode::CREATED).await;
-    let recipient: Option<i64> = sqlx::query_scalar("select recipient_id from referrals where id = $1")
-        .bind(sent["id"].as_i64().unwrap())
-        .fetch_one(&m.app.pool)
-        .await
-        .unwrap();
-    assert!(recipient.is_some(), "the emailed link attached the referral");
+    expect_json(
+        m.app.post("/v1/accounts", None, &signup).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let recipient: Option<i64> =
+        sqlx::query_scalar("select recipient_id from referrals where id = $1")
+            .bind(sent["id"].as_i64().unwrap())
+            .fetch_one(&m.app.pool)
+            .await
+            .unwrap();
+    assert!(
+        recipient.is_some(),
+        "the emailed link attached the referral"
+    );
 }
 
 #[sqlx::test]
@@ -225,9 +262,15 @@ async fn a_referral_emails_its_recipient_and_the_providers_owner_once_each(pool:
     let body = referral_to(c.rossi, "tiler", &c.rob);
     expect_json(refer(&m.app, &c.rita, &body).await, StatusCode::CREATED).await;
 
-    let to_rob = m.wait_for("rob@example.com", "Rita Moreno referred you to Rossi Tiling").await;
+    let to_rob = m
+        .wait_for(
+            "rob@example.com",
+            "Rita Moreno referred you to Rossi Tiling",
+        )
+        .await;
     assert!(decoded(&to_rob).contains("Olga did our bathroom; call her."));
-    m.wait_for("olga@example.com", "New referral for Rossi Tiling").await;
+    m.wait_for("olga@example.com", "New referral for Rossi Tiling")
+        .await;
     m.settle().await;
     // One verification and one referral each, however many rounds the worker ran.
     assert_eq!(m.count_to("rob@example.com"), 2);
@@ -256,7 +299,13 @@ async fn one_click_unsubscribe_stops_that_kind_of_email(pool: PgPool) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let prefs = expect_json(m.app.get("/v1/me/email-preferences", Some(&c.rob.token)).await, StatusCode::OK).await;
+    let prefs = expect_json(
+        m.app
+            .get("/v1/me/email-preferences", Some(&c.rob.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(prefs["wanted"]["referrals"], false);
 
     let before = m.count_to("rob@example.com");
@@ -267,10 +316,19 @@ async fn one_click_unsubscribe_stops_that_kind_of_email(pool: PgPool) {
 
     // And back on, from the settings.
     let on = json!({ "wanted": { "referrals": true } });
-    let prefs = expect_json(m.app.put("/v1/me/email-preferences", Some(&c.rob.token), &on).await, StatusCode::OK).await;
+    let prefs = expect_json(
+        m.app
+            .put("/v1/me/email-preferences", Some(&c.rob.token), &on)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(prefs["wanted"]["referrals"], true);
     let unknown = json!({ "wanted": { "spam": true } });
-    let response = m.app.put("/v1/me/email-preferences", Some(&c.rob.token), &unknown).await;
+    let response = m
+        .app
+        .put("/v1/me/email-preferences", Some(&c.rob.token), &unknown)
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -281,11 +339,16 @@ async fn a_password_reset_answers_alike_for_any_address_and_its_link_sets_a_new_
     let m = spawn_with_mail(pool, |_| {}).await;
     let anna = m.app.signup("Anna Berg", "anna@example.com").await;
     for email in ["anna@example.com", "nobody@example.com"] {
-        let response = m.app.post("/v1/password-reset", None, &json!({ "email": email })).await;
+        let response = m
+            .app
+            .post("/v1/password-reset", None, &json!({ "email": email }))
+            .await;
         assert_eq!(response.status(), StatusCode::ACCEPTED, "{email}");
         assert_eq!(response.text().await.unwrap(), "", "{email}");
     }
-    let mail = m.wait_for("anna@example.com", "Reset your vouchgraph password").await;
+    let mail = m
+        .wait_for("anna@example.com", "Reset your vouchgraph password")
+        .await;
     m.settle().await;
     assert_eq!(m.count_to("nobody@example.com"), 0);
 
@@ -300,18 +363,30 @@ async fn a_password_reset_answers_alike_for_any_address_and_its_link_sets_a_new_
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
     // Every old session ended; the new password works, the old one does not.
-    assert_eq!(m.app.get("/v1/me", Some(&anna.token)).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        m.app.get("/v1/me", Some(&anna.token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     m.app.login("anna@example.com", new_password).await;
-    let old = m.app.post("/v1/sessions", None, &json!({ "email": "anna@example.com", "password": PASSWORD })).await;
+    let old = m
+        .app
+        .post(
+            "/v1/sessions",
+            None,
+            &json!({ "email": "anna@example.com", "password": PASSWORD }),
+        )
+        .await;
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
     // The link worked once, and proved the address.
     let response = m.app.post("/v1/password-reset/confirm", None, &good).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let verified: bool = sqlx::query_scalar("select email_verified_at is not null from accounts where person_id = $1")
-        .bind(anna.id)
-        .fetch_one(&m.app.pool)
-        .await
-        .unwrap();
+    let verified: bool = sqlx::query_scalar(
+        "select email_verified_at is not null from accounts where person_id = $1",
+    )
+    .bind(anna.id)
+    .fetch_one(&m.app.pool)
+    .await
+    .unwrap();
     assert!(verified);
 }
 
@@ -320,10 +395,18 @@ async fn asking_again_and_again_sends_one_reset_email(pool: PgPool) {
     let m = spawn_with_mail(pool, |_| {}).await;
     m.app.signup("Anna Berg", "anna@example.com").await;
     for _ in 0..5 {
-        let response = m.app.post("/v1/password-reset", None, &json!({ "email": "anna@example.com" })).await;
+        let response = m
+            .app
+            .post(
+                "/v1/password-reset",
+                None,
+                &json!({ "email": "anna@example.com" }),
+            )
+            .await;
         assert_eq!(response.status(), StatusCode::ACCEPTED);
     }
-    m.wait_for("anna@example.com", "Reset your vouchgraph password").await;
+    m.wait_for("anna@example.com", "Reset your vouchgraph password")
+        .await;
     m.settle().await;
     // The verification from sign-up, and one reset.
     assert_eq!(m.count_to("anna@example.com"), 2);

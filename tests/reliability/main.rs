@@ -4,6 +4,7 @@
 
 mod crash;
 mod instance;
+mod mail_crash;
 mod outage;
 #[path = "../security/server.rs"]
 #[allow(dead_code)]

@@ -363,7 +363,7 @@ async fn effects(world: &World) -> Effects {
     .await;
     let outbox = query_json(
         pool,
-        "select id, event_type, payload from outbox_events order by id",
+        "select id, event_type, payload from outbox_events where event_type not like 'account.%' order by id",
     )
     .await;
     let search = "/v1/search?trade=tiler&lat=51.5074&lon=-0.1278";

@@ -33,4 +33,31 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // Place fields suggest places as people type (GET /v1/places), into their datalist. Without
+  // JavaScript the field still takes what is typed, and the server says if it is ambiguous.
+  for (const field of document.querySelectorAll("input[data-places]")) {
+    const list = document.getElementById(field.dataset.places);
+    let timer = null;
+    let asked = "";
+    field.addEventListener("input", () => {
+      clearTimeout(timer);
+      const typed = field.value.trim();
+      if (typed.length < 2 || typed === asked) return;
+      timer = setTimeout(async () => {
+        asked = typed;
+        try {
+          const answer = await fetch("/v1/places?limit=8&q=" + encodeURIComponent(typed));
+          if (!answer.ok) return;
+          const { places } = await answer.json();
+          list.replaceChildren(...places.map((p) => {
+            const option = document.createElement("option");
+            option.value = p.label;
+            return option;
+          }));
+        } catch (_) {
+          // Suggestions are a help, not a need: typing on works.
+        }
+      }, 150);
+    });
+  }
 });
