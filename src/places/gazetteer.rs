@@ -18,6 +18,9 @@ const CELL: f64 = 10.0;
 /// How far from a ward's centre a point is still named after it, in kilometres.
 const NEIGHBOURHOOD_KM: f64 = 4.0;
 
+/// About how many people live at one postcode in Great Britain.
+const PEOPLE_PER_POSTCODE: u32 = 40;
+
 /// Candidates nearer than this are one place (a town and its ward of the same name).
 const SAME_PLACE_KM: f64 = 3.0;
 
@@ -132,7 +135,16 @@ impl Gazetteer {
             entries.push(Entry {
                 key: normalise(name),
                 context: normalise(&format!("{label} {area}")),
-                weight: weight.parse().unwrap_or(0),
+                // Towns are weighed by people, districts and wards by postcodes: Great
+                // Britain has about 40 people per postcode (67 million, 1.7 million postcodes),
+                // which puts both on one scale for ranking suggestions.
+                weight: weight
+                    .parse::<u32>()
+                    .unwrap_or(0)
+                    .saturating_mul(match kind {
+                        PlaceKind::Town => 1,
+                        _ => PEOPLE_PER_POSTCODE,
+                    }),
                 place: Place {
                     name: name.to_string(),
                     label: display,

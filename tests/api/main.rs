@@ -13,6 +13,7 @@ mod isolation;
 mod notifications;
 mod openapi;
 mod people;
+mod places;
 mod providers;
 mod referrals;
 mod retention;
