@@ -33,12 +33,20 @@ warn() { printf 'test.sh: warning: %s\n' "$*" >&2; }
 # and their results must reach the summary printed by the first one.
 record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$VG_TEST_RESULTS"; }
 
+# VG_STEPS, when set, runs only the steps whose name contains it, for a quick
+# local rerun (VG_STEPS=browser bash scripts/test.sh); CI leaves it unset.
+wanted() { [[ -z ${VG_STEPS:-} || $1 == *"$VG_STEPS"* ]]; }
+
 # run_step NAME CMD [ARGS...]: run one step and record PASS or FAIL.
 # The step runs in a subshell with `set -e` in force: called as `cmd || ...`
 # bash would silently ignore failures inside step functions.
 run_step() {
     local name=$1 start=$SECONDS rc
     shift
+    if ! wanted "$name"; then
+        record SKIP "$name" "not in VG_STEPS"
+        return 0
+    fi
     say "$name"
     set +e
     (
@@ -119,17 +127,25 @@ ensure_rust_components() {
 # ---------------------------------------------------------------------------
 # A running server, for the steps that test it from the outside (browser
 # tests, API fuzzing). start_server builds the debug binary, migrates and
-# seeds the database (like scripts/demo.sh), starts `vouchgraph serve` on a
-# free port, waits until it accepts connections and exports VOUCHGRAPH_URL.
+# seeds the database (like scripts/demo.sh), starts `vouchgraph mail-catcher`
+# (a real SMTP listener that writes each message to a folder, exported as
+# VOUCHGRAPH_MAIL_DIR) and `vouchgraph serve` sending to it, on free ports,
+# waits until the server accepts connections and exports VOUCHGRAPH_URL.
 # Call it inside a step (a subshell): stop_server then runs when the step ends.
 # ---------------------------------------------------------------------------
 SERVER_PID=
+CATCHER_PID=
 stop_server() {
     if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill -TERM "$SERVER_PID" 2>/dev/null || true
         wait "$SERVER_PID" 2>/dev/null || true
     fi
     SERVER_PID=
+    if [[ -n $CATCHER_PID ]]; then
+        kill -TERM "$CATCHER_PID" 2>/dev/null || true
+        wait "$CATCHER_PID" 2>/dev/null || true
+    fi
+    CATCHER_PID=
 }
 
 start_server() {
@@ -139,9 +155,17 @@ start_server() {
     "$bin" migrate
     "$bin" seed-demo
     port=$(free_port)
-    VOUCHGRAPH_ADDR=127.0.0.1:$port "$bin" serve >"$ROOT/tests/artifacts/$log_name" 2>&1 &
-    SERVER_PID=$!
+    mail_port=$(free_port)
+    export VOUCHGRAPH_MAIL_DIR=$ROOT/tests/artifacts/mail-${log_name%.log}
+    rm -rf "$VOUCHGRAPH_MAIL_DIR"
+    "$bin" mail-catcher --addr "127.0.0.1:$mail_port" --dir "$VOUCHGRAPH_MAIL_DIR" \
+        >"$ROOT/tests/artifacts/mail-$log_name" 2>&1 &
+    CATCHER_PID=$!
     trap stop_server EXIT
+    VOUCHGRAPH_ADDR=127.0.0.1:$port VOUCHGRAPH_PUBLIC_URL=http://127.0.0.1:$port \
+        VOUCHGRAPH_SMTP_URL=smtp://127.0.0.1:$mail_port \
+        "$bin" serve >"$ROOT/tests/artifacts/$log_name" 2>&1 &
+    SERVER_PID=$!
     for _ in $(seq 120); do
         if ! kill -0 "$SERVER_PID" 2>/dev/null; then
             echo "the server exited during start-up; its log (tests/artifacts/$log_name):" >&2
@@ -172,6 +196,7 @@ step_cargo_test() { cargo test; }
 # tests/browser is a node package (playwright-core driving Debian's chromium,
 # no browser download). Its `npm test` gets:
 #   VOUCHGRAPH_URL  base URL of a running, migrated and demo-seeded server
+#   VOUCHGRAPH_MAIL_DIR  the folder its mail catcher writes each email to
 #   CHROMIUM_PATH   the chromium executable (Debian's, installed if missing;
 #                   set CHROMIUM_PATH to use another)
 #   ARTIFACTS_DIR   where to write screenshots etc. (git-ignored)
