@@ -271,7 +271,7 @@ impl Gazetteer {
                 .collect();
         }
         // A town and its ward of the same name are one place: keep the bigger.
-        matched.sort_by(|a, b| b.weight.cmp(&a.weight));
+        matched.sort_by_key(|e| std::cmp::Reverse(e.weight));
         let mut distinct: Vec<&Entry> = Vec::new();
         for e in matched {
             let near = distinct.iter().any(|d| {
