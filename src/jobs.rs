@@ -60,6 +60,13 @@ pub async fn remind_follow_ups(pool: &PgPool, now: time::OffsetDateTime) -> anyh
         payload["customer_name"] = json!(r.recipient_name);
         store::notifications::notify(&mut tx, r.owner_id, "referral.follow_up_due", &payload)
             .await?;
+        // The email of the same reminder (`mail::fanout`), which reads the referral itself.
+        store::notifications::outbox(
+            &mut tx,
+            "referral.follow_up_due",
+            &json!({ "referral_id": id }),
+        )
+        .await?;
         sqlx::query("update referrals set follow_up_reminded_at = $2 where id = $1")
             .bind(id)
             .bind(now)

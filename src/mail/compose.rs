@@ -233,6 +233,25 @@ pub fn status_for_provider(name: &str, provider: &str, status: &str, link: &str)
     )
 }
 
+/// A customer who accepted a referral is still waiting for the owner's call.
+pub fn follow_up_due(name: &str, provider: &str, customer: &str, link: &str) -> Letter {
+    let provider = clean(provider, 200);
+    let customer = clean(customer, 100);
+    letter(
+        "follow_up_due",
+        Some("reminders"),
+        format!("{customer} is waiting to hear from {provider}"),
+        &[
+            format!("Hello {},", clean(name, 100)),
+            format!(
+                "{customer} accepted a referral to {provider} two working days ago and has not \
+                 heard from you yet. A quick call keeps the trust that brought them to you."
+            ),
+        ],
+        Some(("See who is waiting", link)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

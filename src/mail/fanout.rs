@@ -9,7 +9,9 @@
 //! - `referral.created`: an invitation to an emailed address (held until the referrer's own
 //!   address is verified), "Matt referred you to Rossi Tiling" to a recipient with an account,
 //!   and "a new referral" to the provider's owner;
-//! - `referral.status_changed`: the provider's owner, when someone else moved it.
+//! - `referral.status_changed`: the provider's owner, when someone else moved it;
+//! - `referral.follow_up_due`: the provider's owner, when a customer who accepted has waited
+//!   two working days for their call (category `reminders`).
 //!
 //! Notices go only to verified addresses (anyone can sign up with someone else's address),
 //! never to a category the address declined, and at most `daily_cap` a day to one address.
@@ -92,6 +94,11 @@ impl Outgoing<'_> {
                 let status = payload.get("status").and_then(|v| v.as_str());
                 if let (Some(id), Some(status)) = (id, status) {
                     self.status_changed(id, status).await?;
+                }
+            }
+            "referral.follow_up_due" => {
+                if let Some(id) = payload.get("referral_id").and_then(|v| v.as_i64()) {
+                    self.follow_up_due(id).await?;
                 }
             }
             // Vouches, deletions and the rest are for partners' webhooks, not for mail.
@@ -200,6 +207,31 @@ impl Outgoing<'_> {
                 &r.provider_name,
                 status,
                 &self.settings.page("/referrals"),
+            );
+            self.send(Some(r.owner_id), None, &mailbox.email, &letter)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A customer who accepted has waited two working days for the owner's call.
+    async fn follow_up_due(&mut self, id: i64) -> anyhow::Result<()> {
+        let Some(r) = store::referrals::get(&mut *self.tx, id).await? else {
+            return Ok(());
+        };
+        // Already contacted (or moved on) by the time the fan-out runs: nothing to remind.
+        if r.status != "accepted" {
+            return Ok(());
+        }
+        if let Some(mailbox) = self.verified(r.owner_id).await? {
+            let customer = r.recipient_name.as_deref().unwrap_or("A customer");
+            let letter = compose::follow_up_due(
+                &mailbox.display_name,
+                &r.provider_name,
+                customer,
+                &self
+                    .settings
+                    .page(&format!("/providers/{}/dashboard", r.provider_id.0)),
             );
             self.send(Some(r.owner_id), None, &mailbox.email, &letter)
                 .await?;

@@ -13,7 +13,7 @@ use vouchgraph::config::Config;
 use vouchgraph::mail::catcher::{self, Caught};
 
 use crate::helpers::{expect_json, spawn_app_with, TestApp, TestUser, PASSWORD};
-use crate::referrals::{cast, invitation_to, refer, referral_to};
+use crate::referrals::{cast, invitation_to, make_move, refer, referral_to};
 
 /// A server whose mail goes to a catcher of the test's own.
 struct MailApp {
@@ -432,4 +432,40 @@ async fn over_the_daily_cap_mail_is_recorded_and_not_sent(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!(capped, 1);
+}
+
+#[sqlx::test]
+async fn a_customer_left_waiting_is_a_reminder_email_to_the_owner_once(pool: PgPool) {
+    let m = spawn_with_mail(pool, |_| {}).await;
+    let c = cast(&m.app).await;
+    verify(&m, &c.olga).await;
+    let body = referral_to(c.rossi, "tiler", &c.rob);
+    let sent = expect_json(refer(&m.app, &c.rita, &body).await, StatusCode::CREATED).await;
+    make_move(&m.app, &c.rob, sent["id"].as_i64().unwrap(), "accepted").await;
+
+    // A week later by the job's clock, Rob still waits for Olga's call.
+    let later = time::OffsetDateTime::now_utc() + time::Duration::days(7);
+    for _ in 0..2 {
+        vouchgraph::jobs::remind_follow_ups(&m.app.pool, later)
+            .await
+            .unwrap();
+    }
+    let mail = m
+        .wait_for(
+            "olga@example.com",
+            "Rob Quinn is waiting to hear from Rossi Tiling",
+        )
+        .await;
+    assert!(decoded(&mail).contains("/dashboard"), "{}", decoded(&mail));
+    m.settle().await;
+    let reminders = m
+        .inbox
+        .lock()
+        .iter()
+        .filter(|c| {
+            c.header("Subject")
+                .is_some_and(|s| s.contains("is waiting to hear"))
+        })
+        .count();
+    assert_eq!(reminders, 1);
 }
