@@ -19,6 +19,7 @@ pub const ACCOUNT: &str = "
         'id', p.id, 'email', a.email, 'display_name', p.display_name,
         'home', case when p.lat is null then null
                      else jsonb_build_object('lat', p.lat, 'lon', p.lon) end,
+        'email_verified_at', a.email_verified_at,
         'created_at', a.created_at)
     from accounts a join people p on p.id = a.person_id where a.person_id = $1";
 
@@ -132,8 +133,22 @@ pub const CUSTOMER_NOTES: &str = "
     join people cp on cp.id = n.customer_id
     where pr.owner_id = $1";
 
+/// Email: the categories the address declined, and the mail sent or queued to the person
+/// (never the bodies: a sent email's are blanked, and a queued one may hold a one-time link).
+pub const EMAIL: &str = "
+    select jsonb_build_object(
+        'declined', (select coalesce(jsonb_agg(o.category order by o.category), '[]')
+                     from email_opt_outs o
+                     where o.address_hash = sha256(convert_to(lower(trim(a.email)), 'UTF8'))),
+        'messages', (select coalesce(jsonb_agg(jsonb_build_object(
+                         'kind', e.kind, 'to', e.to_address, 'subject', e.subject,
+                         'status', e.status, 'created_at', e.created_at, 'sent_at', e.sent_at)
+                         order by e.id), '[]')
+                     from emails e where e.person_id = $1))
+    from accounts a where a.person_id = $1";
+
 /// Every section, by name, in the archive's order.
-pub const SECTIONS: [(&str, &str); 11] = [
+pub const SECTIONS: [(&str, &str); 12] = [
     ("account", ACCOUNT),
     ("trust_given", TRUST_GIVEN),
     ("trust_received", TRUST_RECEIVED),
@@ -145,6 +160,7 @@ pub const SECTIONS: [(&str, &str); 11] = [
     ("sessions", SESSIONS),
     ("partner_links", PARTNER_LINKS),
     ("customer_notes", CUSTOMER_NOTES),
+    ("email", EMAIL),
 ];
 
 /// Reads every section for `person` in one snapshot: `tx` must be a fresh transaction, which

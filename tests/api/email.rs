@@ -469,3 +469,54 @@ async fn a_customer_left_waiting_is_a_reminder_email_to_the_owner_once(pool: PgP
         .count();
     assert_eq!(reminders, 1);
 }
+
+#[sqlx::test]
+async fn deleting_an_account_takes_its_mail_and_links_but_keeps_its_opt_outs(pool: PgPool) {
+    let m = spawn_with_mail(pool, |_| {}).await;
+    let c = cast(&m.app).await;
+    verify(&m, &c.rob).await;
+    let body = referral_to(c.rossi, "tiler", &c.rob);
+    expect_json(refer(&m.app, &c.rita, &body).await, StatusCode::CREATED).await;
+    let mail = m.wait_for("rob@example.com", "referred you to").await;
+    let unsubscribe = format!("/unsubscribe?token={}", token_in(&mail, "/unsubscribe"));
+    let response = m
+        .app
+        .post_raw(
+            &unsubscribe,
+            "application/x-www-form-urlencoded",
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let response = m
+        .app
+        .request(reqwest::Method::DELETE, "/v1/me", Some(&c.rob.token))
+        .json(&json!({ "password": c.rob.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let left: i64 = sqlx::query_scalar(
+        "select (select count(*) from emails where lower(to_address) = 'rob@example.com' or person_id = $1)
+              + (select count(*) from email_tokens where person_id = $1)",
+    )
+    .bind(c.rob.id)
+    .fetch_one(&m.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0);
+    // The opt-out outlives the account, without the address: a hash of it.
+    let opt_outs: i64 = sqlx::query_scalar("select count(*) from email_opt_outs")
+        .fetch_one(&m.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(opt_outs, 1);
+    let leaked: i64 = sqlx::query_scalar(
+        "select count(*) from email_opt_outs where encode(address_hash, 'escape') like '%rob%'",
+    )
+    .fetch_one(&m.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(leaked, 0);
+}

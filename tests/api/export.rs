@@ -13,7 +13,7 @@ use crate::helpers::{expect_json, spawn_app, TestApp, TestUser, LONDON};
 const VISIBILITIES: [&str; 3] = ["public", "network", "private"];
 
 /// The top-level fields of the archive, in order, and whether each is a list.
-const SCHEMA: [(&str, bool); 14] = [
+const SCHEMA: [(&str, bool); 15] = [
     ("format", false),
     ("version", false),
     ("exported_at", false),
@@ -28,6 +28,7 @@ const SCHEMA: [(&str, bool); 14] = [
     ("sessions", true),
     ("partner_links", true),
     ("customer_notes", true),
+    ("email", false),
 ];
 
 async fn export(app: &TestApp, who: &TestUser) -> Value {
@@ -76,7 +77,7 @@ async fn the_archive_has_the_documented_shape_and_the_persons_own_data(pool: PgP
         );
     }
     assert_eq!(archive["format"], "vouchgraph-export");
-    assert_eq!(archive["version"], 1);
+    assert_eq!(archive["version"], 2);
     assert_eq!(archive["account"]["email"], "anna@example.com");
     assert_eq!(archive["account"]["display_name"], "Anna Berg");
     assert_eq!(archive["trust_given"][0]["person_id"], olga.id);
