@@ -4,6 +4,7 @@
 mod channels;
 mod csrf;
 mod deletion;
+mod email;
 mod helpers;
 mod owner;
 mod pages;
