@@ -33,6 +33,13 @@ test("Anna sees Rossi Tiling first, with Matt Hughes on its trust path", h.SLOW,
 
   await h.checkA11y(page, "Anna's tiler search");
   await h.screenshot(page, "anna-search");
+
+  // The same search near a place typed by name: the same order, and where each tiler is.
+  await page.getByLabel("Where").fill("Redland, Bristol");
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.getByRole("heading", { name: /Tiler: \d+ results? near Redland, Bristol/ }).waitFor();
+  assert.equal((await h.resultNames(page))[0], "Rossi Tiling");
+  assert.match(await page.locator("ol.results li.result p.where").first().textContent(), /^\d+(\.\d)? km, \S/);
   if (process.env.UPDATE_DOCS_SCREENSHOT) {
     // The README's picture: the top of the page, as a visitor first sees it.
     await page.screenshot({ path: path.join(__dirname, "..", "..", "..", "docs", "screenshot-search.png") });
