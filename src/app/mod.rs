@@ -36,6 +36,7 @@ pub mod partners;
 pub mod places;
 pub mod providers;
 pub mod referrals;
+pub mod requests;
 pub mod search;
 pub mod sessions;
 pub mod trust;

@@ -36,9 +36,23 @@ pub async fn set_vouch(
     voucher: PersonId,
     input: VouchInput<'_>,
 ) -> AppResult<VouchRow> {
-    let note = parse_note(input.note).map_err(|m| AppError::field("note", m))?;
     let mut tx = state.pool.begin().await?;
-    let (owner, trade) = provider_trade(state, &mut tx, input.provider, input.trade).await?;
+    let stored = set_vouch_in(state, &mut tx, voucher, input).await?;
+    tx.commit().await?;
+    state.live.catch_up_after_write(&state.pool).await;
+    Ok(stored)
+}
+
+/// [`set_vouch`] inside the caller's transaction (an answer to a request that is also a
+/// vouch); the caller commits, then brings the live graph up to date.
+pub async fn set_vouch_in(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    voucher: PersonId,
+    input: VouchInput<'_>,
+) -> AppResult<VouchRow> {
+    let note = parse_note(input.note).map_err(|m| AppError::field("note", m))?;
+    let (owner, trade) = provider_trade(state, &mut *tx, input.provider, input.trade).await?;
     if owner == voucher {
         return Err(AppError::Forbidden(
             "you cannot vouch for your own business".into(),
@@ -46,7 +60,7 @@ pub async fn set_vouch(
     }
     let was_public = store::vouches::is_public(&mut *tx, voucher, input.provider, trade).await?;
     store::vouches::set(
-        &mut tx,
+        &mut *tx,
         voucher,
         input.provider,
         trade,
@@ -65,14 +79,14 @@ pub async fn set_vouch(
     // A public vouch made network-only or private leaves partners' view: they hear that it
     // is gone (as if withdrawn), and nothing of what it now says.
     if was_public && input.visibility != Visibility::Public {
-        announce_gone(&mut tx, voucher, input.provider, input.trade, true).await?;
+        announce_gone(&mut *tx, voucher, input.provider, input.trade, true).await?;
     }
     let shown = Shown {
         stance: input.stance.as_str(),
         note: &note,
         visibility: input.visibility.as_str(),
     };
-    announce(&mut tx, voucher, input.provider, input.trade, shown).await?;
+    announce(&mut *tx, voucher, input.provider, input.trade, shown).await?;
     let change = GraphChange::VouchSet {
         person: voucher,
         provider: input.provider,
@@ -82,9 +96,7 @@ pub async fn set_vouch(
         note,
         strength,
     };
-    store::changes::record(&mut tx, Some(voucher), &change).await?;
-    tx.commit().await?;
-    state.live.catch_up_after_write(&state.pool).await;
+    store::changes::record(&mut *tx, Some(voucher), &change).await?;
     Ok(stored)
 }
 

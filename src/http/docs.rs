@@ -27,6 +27,7 @@ use crate::error::{FieldError, Problem};
         (name = "people", description = "Public profiles"),
         (name = "search", description = "Ranking providers by who vouches for them"),
         (name = "referrals", description = "Referrals, the inbox and provider insights"),
+        (name = "requests", description = "Asking your circle for a recommendation, and answering"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

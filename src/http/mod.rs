@@ -14,6 +14,7 @@ pub mod people;
 pub mod places;
 pub mod providers;
 pub mod referrals;
+pub mod requests;
 pub mod search;
 pub mod sessions;
 pub mod trust;
@@ -54,6 +55,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(search::router())
         .merge(places::router())
         .merge(referrals::router())
+        .merge(requests::router())
         .merge(notifications::router())
         .merge(insights::router())
         .merge(customers::router())

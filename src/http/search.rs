@@ -298,7 +298,7 @@ fn counts_view(signed_in: bool, c: &VouchCounts) -> CountsView {
     }
 }
 
-fn path_view(provider_name: &str, p: &TrustPath) -> PathView {
+pub(crate) fn path_view(provider_name: &str, p: &TrustPath) -> PathView {
     let (you_verb, verb) = match p.stance {
         Stance::Recommend => ("recommend", "recommends"),
         Stance::Warn => ("warn against", "warns against"),

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod people;
 pub mod providers;
 pub mod referrals;
+pub mod requests;
 pub mod retention;
 pub mod seeds;
 pub mod sessions;

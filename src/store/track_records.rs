@@ -1,5 +1,6 @@
-//! Recommenders' track records: the outcomes of their completed referrals, turned into the
-//! strength of their vouches (the rule is `domain::track_record`).
+//! Recommenders' track records: the outcomes of their completed referrals, and the answers to
+//! requests their askers said helped, turned into the strength of their vouches (the rule is
+//! `domain::track_record`).
 
 use std::collections::HashMap;
 
@@ -21,10 +22,16 @@ pub async fn all_strengths(db: impl PgExecutor<'_>) -> sqlx::Result<HashMap<Pers
     // One pass over completed referrals at start-up; the outcome check constraint makes
     // "completed" and "has an outcome" the same thing.
     let rows: Vec<(PersonId, i64, i64)> = sqlx::query_as(&format!(
-        "select referrer_id,
-                    count(*) filter (where outcome = 'good'),
-                    count(*) filter (where outcome = 'bad')
-             from referrals r where {COUNTED} group by referrer_id"
+        "select person, sum(good)::int8, sum(bad)::int8 from (
+             select referrer_id as person,
+                    count(*) filter (where outcome = 'good') as good,
+                    count(*) filter (where outcome = 'bad') as bad
+             from referrals r where {COUNTED} group by referrer_id
+             union all
+             select a.answerer_id, count(distinct q.asker_id), 0
+             from request_answers a join requests q on q.id = a.request_id
+             where a.helped group by a.answerer_id) outcomes
+         group by person"
     ))
     .fetch_all(db)
     .await?;
@@ -37,8 +44,13 @@ pub async fn all_strengths(db: impl PgExecutor<'_>) -> sqlx::Result<HashMap<Pers
 /// One recommender's vouch strength, as of the caller's transaction.
 pub async fn strength_of(db: impl PgExecutor<'_>, person: PersonId) -> sqlx::Result<f32> {
     // referrals_referrer (referrer_id, id desc) finds their referrals.
+    // A request's asker saying an answer helped counts as one good outcome, once per asker.
     let (good, bad): (i64, i64) = sqlx::query_as(&format!(
-        "select count(*) filter (where outcome = 'good'), count(*) filter (where outcome = 'bad')
+        "select count(*) filter (where outcome = 'good')
+                  + (select count(distinct q.asker_id) from request_answers a
+                     join requests q on q.id = a.request_id
+                     where a.answerer_id = $1 and a.helped),
+                count(*) filter (where outcome = 'bad')
          from referrals r where referrer_id = $1 and {COUNTED}"
     ))
     .bind(person)

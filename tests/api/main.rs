@@ -16,6 +16,7 @@ mod people;
 mod places;
 mod providers;
 mod referrals;
+mod requests;
 mod retention;
 mod search;
 mod sessions;
