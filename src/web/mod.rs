@@ -21,6 +21,7 @@
 //! | `search.rs` | `/search`: ranked providers with their trust paths |
 //! | `provider.rs`, `refer.rs` | `/providers/{id}`: profile, vouches, vouch and refer forms |
 //! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
+//! | `requests.rs` | `/requests`: ask your circle, requests asked of you, a request with its answers ranked |
 //! | `delete_account.rs` | `/account/delete`: deleting one's account, password confirmed |
 //! | `email.rs` | `/verify-email`, `/forgot-password`, `/reset-password`, `/unsubscribe`, `/account/email` |
 //! | `invitation.rs` | `/invitation?token=`: an invitation link claimed, or on to sign-up |
@@ -45,6 +46,7 @@ mod partners;
 mod provider;
 mod refer;
 mod referrals;
+mod requests;
 mod search;
 mod session;
 pub mod svg;
@@ -112,6 +114,10 @@ pub fn router() -> Router<AppState> {
             get(email::settings_page).post(email::save_settings),
         )
         .route("/account/email/verification", post(email::resend))
+        .route("/requests", get(requests::requests).post(requests::ask))
+        .route("/requests/{id}", get(requests::request))
+        .route("/requests/{id}/answer", post(requests::answer))
+        .route("/requests/{id}/close", post(requests::close))
         .route("/inbox", get(referrals::inbox))
         .route("/inbox/read-all", post(referrals::read_all))
         .route(

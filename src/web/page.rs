@@ -112,6 +112,9 @@ fn notice(key: &str) -> Option<&'static str> {
         "disputed" => "Noted: until they get in touch, it counts as no contact.",
         "asked" => "Asked: they will find your request in their inbox.",
         "read" => "All notifications are marked read.",
+        "request-asked" => "Asked: the people best placed to answer will find your request.",
+        "answered" => "Thanks: your suggestion is on its way to them.",
+        "request-closed" => "Closed. Thank you for saying who helped: it counts for them.",
         "saved" => "Your profile is saved.",
         _ => return None,
     })

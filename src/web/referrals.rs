@@ -196,6 +196,8 @@ struct InboxItem {
     when: String,
     unread: bool,
     referral: Option<i64>,
+    /// A request to open.
+    request: Option<i64>,
     /// A provider page to act on (a vouch asked for).
     provider: Option<(i64, String)>,
 }
@@ -239,6 +241,15 @@ fn describe(kind: &str, p: &serde_json::Value) -> String {
              referral was marked contacted. Call them: until then it counts as no contact.",
             field("provider_name")
         ),
+        "request.received" => format!(
+            "Someone asks for a {}: can you suggest one?",
+            field("trade")
+        ),
+        "request.answered" => format!("Your request for a {} has a new answer.", field("trade")),
+        "request.helped" => format!(
+            "Thank you: your answer to a request for a {} helped.",
+            field("trade")
+        ),
         other => format!("Something happened: {other}."),
     }
 }
@@ -263,6 +274,7 @@ pub async fn inbox(State(state): State<AppState>, visitor: Visitor) -> Result<Re
             when: day(n.created_at),
             unread: n.read_at.is_none(),
             referral: n.payload["referral_id"].as_i64(),
+            request: n.payload["request_id"].as_i64(),
             provider: (n.kind == "vouch.requested")
                 .then(|| {
                     let id = n.payload["provider_id"].as_i64()?;

@@ -11,3 +11,4 @@ mod pages;
 mod partners;
 mod privacy;
 mod referrals;
+mod requests;
