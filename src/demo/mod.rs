@@ -31,6 +31,7 @@ mod people;
 mod providers;
 mod random;
 mod referrals;
+mod requests;
 mod social;
 mod stats;
 pub mod story;
@@ -69,5 +70,12 @@ pub const DEMO_EMAIL_DOMAIN: &str = "demo.vouchgraph.test";
 /// passwords and the shared one.
 pub async fn seed_demo(pool: &sqlx::PgPool) -> anyhow::Result<DemoSummary> {
     let town = generate(DEMO_SEED);
-    insert::insert_town(pool, &town).await
+    let summary = insert::insert_town(pool, &town).await?;
+    let requests = requests::seed(pool)
+        .await
+        .map_err(|e| e.context("seeding the demo town's requests"))?;
+    if requests > 0 {
+        tracing::info!(requests, "seeded the demo town's requests");
+    }
+    Ok(summary)
 }

@@ -166,3 +166,72 @@ async fn the_seeded_database_ranks_rossi_tiling_first_for_anna(pool: PgPool) -> 
     assert_eq!(results[0].paths[0].hops[0].name, "Matt Hughes");
     Ok(())
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn the_town_has_requests_routed_by_the_engine_never_along_a_private_edge(
+    pool: PgPool,
+) -> anyhow::Result<()> {
+    seed_demo(&pool).await?;
+    let requests: i64 = sqlx::query_scalar("select count(*) from requests")
+        .fetch_one(&pool)
+        .await?;
+    assert_eq!(requests, 3);
+    let anna = id_of(&pool, "anna@demo.vouchgraph.test").await?;
+    let (reached, answered): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from request_recipients rr where rr.request_id = r.id),
+                (select count(*) from request_answers a where a.request_id = r.id)
+         from requests r join trades t on t.id = r.trade_id
+         where r.asker_id = $1 and t.slug = 'plumber'",
+    )
+    .bind(anna)
+    .fetch_one(&pool)
+    .await?;
+    assert!(
+        reached >= 1 && answered >= 1,
+        "reached {reached}, answered {answered}"
+    );
+    let per_request: Vec<(String, i64, i64, String)> = sqlx::query_as(
+        "select t.slug, (select count(*) from request_recipients rr where rr.request_id = r.id),
+                (select count(*) from request_answers a where a.request_id = r.id), r.status
+         from requests r join trades t on t.id = r.trade_id order by r.id",
+    )
+    .fetch_all(&pool)
+    .await?;
+    // Open, answered and closed requests, each reaching someone.
+    assert!(
+        per_request.iter().all(|(_, reached, _, _)| *reached > 0),
+        "{per_request:?}"
+    );
+    assert!(
+        per_request
+            .iter()
+            .any(|(_, _, _, status)| status == "closed"),
+        "{per_request:?}"
+    );
+    assert!(
+        per_request
+            .iter()
+            .any(|(_, _, answers, status)| status == "open" && *answers > 0),
+        "{per_request:?}"
+    );
+    // Every hop of every request is a trust edge that is not private.
+    let private_hops: i64 = sqlx::query_scalar(
+        "select count(*) from request_recipients rr join requests r on r.id = rr.request_id
+         where not exists (select 1 from trust_edges e
+                           where e.truster_id = coalesce(rr.via_id, r.asker_id)
+                             and e.trustee_id = rr.person_id and e.visibility <> 'private')
+            or (rr.via_id is not null and not exists (
+                  select 1 from trust_edges e where e.truster_id = r.asker_id
+                    and e.trustee_id = rr.via_id and e.visibility <> 'private'))",
+    )
+    .fetch_one(&pool)
+    .await?;
+    assert_eq!(private_hops, 0);
+    // Seeding again adds none.
+    seed_demo(&pool).await?;
+    let again: i64 = sqlx::query_scalar("select count(*) from requests")
+        .fetch_one(&pool)
+        .await?;
+    assert_eq!(again, 3);
+    Ok(())
+}
