@@ -20,6 +20,7 @@ const PASSWORD = "tiles and grout 42";
 const DEMO = {
   anna: { email: "anna@demo.vouchgraph.test", password: "anna-demo-2026" },
   mario: { email: "mario@demo.vouchgraph.test", password: "mario-demo-2026" },
+  matt: { email: "matt@demo.vouchgraph.test", password: "matt-demo-2026" },
   ben: { email: "ben@demo.vouchgraph.test", password: "ben-demo-2026" },
 };
 
