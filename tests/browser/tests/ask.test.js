@@ -48,7 +48,7 @@ test("Anna asks for a tiler, Matt suggests Rossi Tiling, Anna closes it as solve
 
   // Back to the request: solved, and Matt helped.
   await anna.goto(`/requests/${id}`);
-  await anna.getByLabel("Matt Hughes").check();
+  await anna.getByRole("checkbox", { name: "Matt Hughes" }).check();
   await anna.getByRole("button", { name: "Close" }).click();
   await anna.waitForURL(/done=request-closed/);
   assert.match(await anna.locator("dl.facts").textContent(), /closed: solved/);
