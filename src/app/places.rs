@@ -41,6 +41,9 @@ pub async fn suggest(state: &AppState, q: &str, limit: usize) -> AppResult<Vec<P
 /// candidates.
 pub async fn resolve(state: &AppState, field: &str, typed: &str) -> AppResult<Place> {
     let typed = typed.trim();
+    if typed.chars().any(char::is_control) {
+        return Err(AppError::field(field, "a place is one line of text"));
+    }
     if typed.is_empty() || typed.chars().count() > MAX_QUERY {
         return Err(AppError::field(
             field,

@@ -99,11 +99,28 @@ pub async fn ask(state: &AppState, asker: PersonId, input: Ask<'_>) -> AppResult
             "circle"
         }
     };
-    let near_label = match &input.near {
-        PlaceInput::Text { typed, .. } => Some(typed.trim().to_string()),
-        _ => None,
+    // A place typed is stored as the gazetteer names it ("Redland, Bristol"), never as typed:
+    // what is shown to recipients is then a known place, not arbitrary text.
+    let (point, near_label) = match input.near {
+        PlaceInput::Text { field, typed } => {
+            match fields.absorb(super::places::resolve(state, field, typed).await)? {
+                Some(place) => (
+                    crate::domain::GeoPoint::parse(place.lat, place.lon).ok(),
+                    // A geocoding server's label is text from elsewhere: one line, bounded.
+                    Some(
+                        place
+                            .label
+                            .chars()
+                            .filter(|c| !c.is_control())
+                            .take(200)
+                            .collect(),
+                    ),
+                ),
+                None => (None, None),
+            }
+        }
+        other => (fields.absorb(other.point(state).await)?.flatten(), None),
     };
-    let point = fields.absorb(input.near.point(state).await)?.flatten();
     fields.finish()?;
     super::search::ready(state)?;
     let trade = trade.expect("checked");

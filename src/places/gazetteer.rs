@@ -72,6 +72,10 @@ pub fn outward_code(typed: &str) -> Option<String> {
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_uppercase();
+    // Postcodes are ASCII; anything else is not one (and is never cut at byte offsets below).
+    if !compact.is_ascii() {
+        return None;
+    }
     let looks_outward = |s: &str| {
         let b = s.as_bytes();
         (2..=4).contains(&b.len())
@@ -454,6 +458,23 @@ mod tests {
             "bishopston and ashley down"
         );
         assert_eq!(normalise("  Westbury-on-Trym "), "westbury on trym");
+    }
+
+    #[test]
+    fn any_text_at_all_is_looked_up_without_a_panic() {
+        // What an API fuzzer sent (each once made a 500): multi-byte characters where a
+        // postcode's inward code would have been cut off at a byte offset.
+        for typed in [
+            "\u{dd}\u{a2}9\u{ec62}5\u{c6}\u{80}\u{b4}",
+            "dG}\u{7c61}}\u{7f}\u{3e1e}-\u{f0}]%\u{9e22b}\u{31259}\u{11}",
+            "\u{ff}\u{b}\u{e2}",
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}",
+            "BS6 6\u{c5}B",
+        ] {
+            GAZETTEER.lookup(typed);
+            GAZETTEER.suggest(typed, 5);
+            assert_eq!(outward_code(typed), None, "{typed}");
+        }
     }
 
     #[test]

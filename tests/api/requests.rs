@@ -400,3 +400,30 @@ async fn a_request_with_bad_fields_is_a_422_naming_each(pool: PgPool) {
         .await;
     assert_invalid_field(response, "role").await;
 }
+
+#[sqlx::test]
+async fn a_place_is_kept_as_the_gazetteer_names_it(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let c = circle(&app).await;
+    let body = json!({ "trade": "tiler", "near": "  redland " });
+    let asked = expect_json(
+        app.post("/v1/requests", Some(&c.anna.token), &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = asked["id"].as_i64().unwrap();
+    let seen = expect_json(
+        app.get(&format!("/v1/requests/{id}"), Some(&c.matt.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(seen["place"], "Redland, Bristol", "{seen}");
+    // A control character is never a place, nor stored.
+    let body = json!({ "trade": "tiler", "near": "Redland\u{0}" });
+    assert_invalid_field(
+        app.post("/v1/requests", Some(&c.anna.token), &body).await,
+        "near",
+    )
+    .await;
+}

@@ -93,6 +93,7 @@ pub fn fill(template: &str, a: &Party) -> String {
         let value = match segment {
             "{id}" => match previous {
                 "referrals" => a.referral.to_string(),
+                "requests" => a.request.to_string(),
                 "providers" => a.provider.to_string(),
                 "people" => a.user.id.to_string(),
                 "partners" => a.partner.to_string(),
@@ -136,6 +137,11 @@ pub fn body(op: &Operation, a: &Party) -> Value {
     match (op.method.as_str(), op.template.as_str()) {
         ("PATCH", "/v1/providers/{id}") => json!({ "name": "Hijacked by B" }),
         ("POST", "/v1/referrals/{id}/transitions") => json!({ "to": "declined" }),
+        ("POST", "/v1/requests") => json!({ "trade": a.trade, "note": "B asks too" }),
+        ("POST", "/v1/requests/{id}/answers") => {
+            json!({ "provider_id": a.provider, "note": "B answers A's request", "vouch": true })
+        }
+        ("POST", "/v1/requests/{id}/close") => json!({ "solved": true, "helped_by": [] }),
         ("PATCH", "/v1/partners/{id}") => json!({ "name": "Hijacked by B" }),
         ("POST", "/v1/partners/{id}/keys") => json!({ "kind": "secret" }),
         ("POST", "/v1/partners/{id}/keys/{key_id}/rotate") => json!({ "grace_period_secs": 0 }),
@@ -179,6 +185,7 @@ fn callers_own(op: &Operation) -> bool {
         || matches!(
             (m, t),
             ("POST", "/v1/referrals")
+                | ("POST" | "GET", "/v1/requests")
                 | ("POST", "/v1/partners")
                 | ("GET", "/v1/partners")
                 | ("POST", "/v1/providers")

@@ -14,6 +14,8 @@ pub struct Party {
     pub provider: i64,
     pub trade: &'static str,
     pub referral: i64,
+    /// A request for recommendations the account asked.
+    pub request: i64,
     pub notification: i64,
     pub partner: i64,
     pub publishable_key: String,
@@ -96,6 +98,17 @@ async fn party(
         .as_i64()
         .expect("a referral id");
 
+    // A request for recommendations, asked of nobody (the only person trusted is trusted
+    // privately, and a private edge carries no request).
+    let body = json!({ "trade": trade, "note": format!("request-of-{tag}") });
+    let request = expect_json(
+        app.post("/v1/requests", Some(&user.token), &body).await,
+        StatusCode::CREATED,
+    )
+    .await["id"]
+        .as_i64()
+        .expect("a request id");
+
     // Carol refers her business to this account: a notification for it.
     let body =
         json!({ "provider_id": carol_provider, "trade": "plumber", "recipient_id": user.id });
@@ -149,6 +162,7 @@ async fn party(
         provider,
         trade,
         referral,
+        request,
         notification,
         partner,
         publishable_key,
