@@ -90,6 +90,28 @@ pub enum PlaceInput<'a> {
         /// What was typed.
         typed: &'a str,
     },
+    /// Both text and coordinates were given: a contradiction, reported on the field.
+    Both {
+        /// The text field.
+        field: &'static str,
+    },
+}
+
+impl<'a> PlaceInput<'a> {
+    /// What a JSON body or query gave: text in `field`, or `lat`/`lon` numbers (both or
+    /// neither), never both kinds.
+    pub fn from_parts(
+        field: &'static str,
+        typed: Option<&'a str>,
+        lat: Option<f64>,
+        lon: Option<f64>,
+    ) -> PlaceInput<'a> {
+        match (typed, lat, lon) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => PlaceInput::Both { field },
+            (Some(typed), None, None) => PlaceInput::Text { field, typed },
+            (None, lat, lon) => PlaceInput::Point(GeoPoint::parse_optional(lat, lon)),
+        }
+    }
 }
 
 impl PlaceInput<'_> {
@@ -107,6 +129,10 @@ impl PlaceInput<'_> {
         match self {
             PlaceInput::None => Ok(None),
             PlaceInput::Point(point) => point.map_err(to_errors),
+            PlaceInput::Both { field } => Err(AppError::field(
+                field,
+                format!("give either {field} or lat and lon, not both"),
+            )),
             PlaceInput::Text { field, typed } => {
                 let place = resolve(state, field, typed).await?;
                 GeoPoint::parse(place.lat, place.lon)

@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::accounts::{self, SignUp};
 use crate::app::places::PlaceInput;
-use crate::domain::{GeoPoint, PersonId};
+use crate::domain::PersonId;
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::{cleared_session_cookie, Caller};
 use crate::http::extract::Json;
@@ -85,19 +85,7 @@ async fn create_account(
         email: &body.email,
         password: body.password,
         display_name: &body.display_name,
-        home: match &body.home {
-            Some(_) if body.lat.is_some() || body.lon.is_some() => {
-                return Err(ApiError::field(
-                    "home",
-                    "give either home or lat and lon, not both",
-                ));
-            }
-            Some(typed) => PlaceInput::Text {
-                field: "home",
-                typed,
-            },
-            None => PlaceInput::Point(GeoPoint::parse_optional(body.lat, body.lon)),
-        },
+        home: PlaceInput::from_parts("home", body.home.as_deref(), body.lat, body.lon),
         invite_token: body.invite_token.as_deref(),
     };
     let id = accounts::sign_up(&state, input).await?;

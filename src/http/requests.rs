@@ -9,8 +9,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::places::PlaceInput;
 use crate::app::requests::{self, Answer, Ask, Asker, RequestView};
-use crate::domain::{GeoPoint, PersonId, ProviderId, Visibility};
-use crate::error::{ApiError, ApiResult};
+use crate::domain::{PersonId, ProviderId, Visibility};
+use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path, Query};
 use crate::http::search::{path_view, PathView};
@@ -69,19 +69,7 @@ async fn ask(
     caller: Caller,
     Json(body): Json<AskBody>,
 ) -> ApiResult<(StatusCode, axum::Json<AskedView>)> {
-    let near = match (&body.near, body.lat, body.lon) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            return Err(ApiError::field(
-                "near",
-                "give either near or lat and lon, not both",
-            ))
-        }
-        (Some(typed), None, None) => PlaceInput::Text {
-            field: "near",
-            typed,
-        },
-        (None, lat, lon) => PlaceInput::Point(GeoPoint::parse_optional(lat, lon)),
-    };
+    let near = PlaceInput::from_parts("near", body.near.as_deref(), body.lat, body.lon);
     let asked = requests::ask(
         &state,
         caller.person,

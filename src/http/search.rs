@@ -9,7 +9,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::places::PlaceInput;
 use crate::app::search::{self, Search};
-use crate::domain::{GeoPoint, PersonId, ProviderId, Stance};
+use crate::domain::{PersonId, ProviderId, Stance};
 use crate::error::{ApiError, ApiResult};
 use crate::graph::{Audience, RankedProvider, TrustPath, VouchCounts};
 use crate::http::auth::MaybeCaller;
@@ -132,19 +132,7 @@ async fn search(
     Query(params): Query<SearchParams>,
 ) -> ApiResult<axum::Json<SearchView>> {
     let seeker = caller.map(|c| c.person);
-    let near = match (&params.near, params.lat, params.lon) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
-            return Err(ApiError::field(
-                "near",
-                "give either near or lat and lon, not both",
-            ))
-        }
-        (Some(typed), None, None) => PlaceInput::Text {
-            field: "near",
-            typed,
-        },
-        (None, lat, lon) => PlaceInput::Point(GeoPoint::parse_optional(lat, lon)),
-    };
+    let near = PlaceInput::from_parts("near", params.near.as_deref(), params.lat, params.lon);
     let found = search::search(
         &state,
         Search {
