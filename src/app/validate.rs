@@ -37,11 +37,6 @@ impl Fields {
         }
     }
 
-    /// Records an error directly.
-    pub fn push_error(&mut self, error: FieldError) {
-        self.0.push(error);
-    }
-
     /// Records the field errors of a failed step; any other failure is handed back, to end the
     /// use case with it (an outage is not an input error).
     pub fn absorb<T>(&mut self, result: AppResult<T>) -> AppResult<Option<T>> {

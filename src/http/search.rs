@@ -207,6 +207,7 @@ async fn why(
     let seeker = caller.map(|c| c.person);
     let explanation = search::explain(&state, seeker, Audience::Seeker, provider, trade)?;
     let name = explanation.name.clone();
+    let area = search::provider_area(&state, provider);
     Ok(axum::Json(WhyView {
         seeker_id: seeker,
         beyond_three_hops: explanation.beyond_three_hops,
@@ -226,8 +227,8 @@ async fn why(
             name,
             responsiveness: state.pace.get(provider).map(|p| p.in_words()),
             distance_km: None,
-            whereabouts: search::provider_area(&state, provider),
-            area: search::provider_area(&state, provider),
+            whereabouts: area.clone(),
+            area,
         },
     }))
 }

@@ -171,16 +171,6 @@ impl Gazetteer {
         Gazetteer { entries, wards }
     }
 
-    /// How many places it knows.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether it knows none.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Places whose name starts with what was typed (any word of it, for names of several
     /// words), best first: an exact name, then a name that starts with it, then a word that
     /// does; among equals the bigger place. A postcode district is found by its code.

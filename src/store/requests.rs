@@ -344,16 +344,6 @@ pub async fn close(
     .await
 }
 
-/// The people a request was routed to.
-pub async fn recipients(db: impl PgExecutor<'_>, request: i64) -> sqlx::Result<Vec<PersonId>> {
-    sqlx::query_scalar(
-        "select person_id from request_recipients where request_id = $1 order by rank",
-    )
-    .bind(request)
-    .fetch_all(db)
-    .await
-}
-
 /// Mutes (or unmutes) requests about a trade for a person.
 pub async fn set_muted(
     db: impl PgExecutor<'_>,
