@@ -22,10 +22,14 @@ pub struct SignUp<'a> {
     pub home: super::places::PlaceInput<'a>,
     /// The token from a referral invitation, if the sign-up came from one.
     pub invite_token: Option<&'a str>,
+    /// The token from an invitation into someone's circle, if the sign-up came from one: the
+    /// new person is then offered to trust the inviter back (`app::circle`).
+    pub circle_token: Option<&'a str>,
 }
 
 /// Creates an account and its person, and hands it the invitation whose token it brought. Every invalid field is reported at once (`email`, `display_name`, `password`,
-/// `lat`/`lon`, `invite_token`); an email already taken is a conflict.
+/// `lat`/`lon`, `invite_token`,
+/// `circle_invitation`); an email already taken is a conflict.
 pub async fn sign_up(state: &AppState, input: SignUp<'_>) -> AppResult<PersonId> {
     let mut fields = Fields::new();
     let email = fields.check("email", Email::parse(input.email));
@@ -57,6 +61,9 @@ pub async fn sign_up(state: &AppState, input: SignUp<'_>) -> AppResult<PersonId>
     // Only the invitation's token hands it over: an address nobody has proved is not enough.
     if let Some(invite) = input.invite_token {
         super::referrals::claim(&mut tx, invite, email.as_str(), id).await?;
+    }
+    if let Some(circle) = input.circle_token {
+        super::circle::accept_in(&mut tx, circle, id).await?;
     }
     super::email::account_created(&mut tx, id).await?;
     let change = GraphChange::PersonUpsert {

@@ -18,6 +18,14 @@ pub const CATEGORIES: &[(&str, &str)] = &[
         "Referrals: someone referred you, a new referral for your business, and its progress",
     ),
     ("reminders", "Reminders: referrals waiting for your reply"),
+    (
+        "requests",
+        "Requests: someone in your circle asks for a recommendation, and answers to yours",
+    ),
+    (
+        "invitations",
+        "Invitations: someone asks you to join their circle",
+    ),
 ];
 
 use crate::mail::fanout::RESEND_AFTER;

@@ -12,6 +12,7 @@
 //! |---|---|
 //! | `accounts.rs` | sign up |
 //! | `account_deletion.rs` | delete an account, its person erased everywhere |
+//! | `circle.rs` | people you may know, invitations into one's circle, address books |
 //! | `email.rs` | prove an address, reset a password, choose which mail to get, unsubscribe |
 //! | `customer_book.rs` | a provider's customers, follow-ups owed, responsiveness |
 //! | `partners.rs` | a partner's name and allowed origins, and its keys |
@@ -28,6 +29,7 @@
 
 pub mod account_deletion;
 pub mod accounts;
+pub mod circle;
 pub mod customer_book;
 pub mod email;
 pub mod error;

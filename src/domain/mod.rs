@@ -1,5 +1,6 @@
 //! Validated domain types and rules, free of HTTP and storage concerns.
 
+pub mod address_book;
 pub mod ids;
 pub mod trust;
 pub mod values;

@@ -26,6 +26,7 @@
 //! | `network_evidence.rs` | the walk plus its evidence: shared by search and offline evaluation |
 //! | `paths.rs` | strongest short trust paths, for explanations |
 //! | `rank.rs`, `explain.rs`, `reach.rs` | the public queries |
+//! | `routing.rs`, `suggest.rs` | whom a request for recommendations goes to; people you may know |
 //! | `tests_*.rs`, `fixtures.rs` | stories on hand-built graphs, properties, push accuracy, sybils |
 //!
 //! Measured on a random graph of a million people and 12M edges (2-core machine, release build,
@@ -49,6 +50,7 @@ mod push;
 mod rank;
 mod reach;
 mod routing;
+mod suggest;
 mod trade_table;
 mod trust_graph;
 mod visibility;
@@ -88,6 +90,7 @@ pub use provider::{haversine_km, ProviderInfo};
 pub use rank::{rank_providers_for, RankedProvider, SearchQuery, VouchCounts, PATHS_PER_PROVIDER};
 pub use reach::{reach_by_hops, REACH_HOPS};
 pub use routing::{route_request, Routed};
+pub use suggest::{people_you_may_know, Suggestion, SCAN_BUDGET};
 pub use trust_graph::TrustGraph;
 pub use visibility::Audience;
 pub use walk_cache::{WalkCacheStats, DEFAULT_WALK_CACHE_BYTES};

@@ -50,6 +50,10 @@ pub struct NewAccountBody {
     pub home: Option<String>,
     /// The token from a referral invitation, if the sign-up came from one.
     pub invite_token: Option<String>,
+    /// The token from an invitation into someone's circle (the link's `token`), if the
+    /// sign-up came from one: the new account is offered to trust the inviter back
+    /// (`GET /v1/me/circle/offers`).
+    pub circle_invitation: Option<String>,
 }
 
 /// An account as its owner sees it.
@@ -87,6 +91,7 @@ async fn create_account(
         display_name: &body.display_name,
         home: PlaceInput::from_parts("home", body.home.as_deref(), body.lat, body.lon),
         invite_token: body.invite_token.as_deref(),
+        circle_token: body.circle_invitation.as_deref(),
     };
     let id = accounts::sign_up(&state, input).await?;
     let view = account_view(&state, id).await?;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod circle;
 pub mod customers;
 pub mod docs;
 pub mod email;
@@ -49,6 +50,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(email::router())
         .merge(sessions::router())
         .merge(trust::router())
+        .merge(circle::router())
         .merge(providers::router())
         .merge(vouches::router())
         .merge(people::router())

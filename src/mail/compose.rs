@@ -252,6 +252,108 @@ pub fn follow_up_due(name: &str, provider: &str, customer: &str, link: &str) -> 
     )
 }
 
+/// "a tiler", "an electrician".
+fn article(noun: &str) -> &'static str {
+    match noun.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    }
+}
+
+/// "Anna invites you to her circle on vouchgraph", to any address, with the link that carries
+/// the invitation's token.
+pub fn circle_invitation(inviter: &str, note: &str, link: &str) -> Letter {
+    let inviter = clean(inviter, 100);
+    let mut paragraphs = vec![
+        "Hello,".to_string(),
+        format!(
+            "{inviter} invites you to vouchgraph, where people find tradespeople through the \
+             people they trust: not star ratings from strangers, but who in your own circle \
+             vouches for whom."
+        ),
+    ];
+    let note = clean(note, 500);
+    if !note.is_empty() {
+        paragraphs.push(format!("{inviter} wrote: \u{201c}{note}\u{201d}"));
+    }
+    paragraphs.push(format!(
+        "Join with the link below and you can trust {inviter} back with one click. The link is \
+         yours: it works for 30 days."
+    ));
+    letter(
+        "circle_invitation",
+        Some("invitations"),
+        format!("{inviter} invites you to their circle on vouchgraph"),
+        &paragraphs,
+        Some(("Join", link)),
+    )
+}
+
+/// A request for recommendations routed to `name`: from the asker by name when the asker
+/// trusts them directly, or as "someone in Matt's circle" at two hops (`via`).
+pub fn request_received(
+    name: &str,
+    asker: &str,
+    via: Option<&str>,
+    trade: &str,
+    note: &str,
+    link: &str,
+) -> Letter {
+    let trade = clean(trade, 60).to_lowercase();
+    let who = match via {
+        None => clean(asker, 100),
+        // A plain apostrophe: the subject line stays readable in every mail program.
+        Some(via) => format!("Someone in {}'s circle", clean(via, 100)),
+    };
+    let mut paragraphs = vec![
+        format!("Hello {},", clean(name, 100)),
+        format!("{who} is looking for a good {trade} and asked the people best placed to know."),
+    ];
+    let note = clean(note, 500);
+    if !note.is_empty() {
+        paragraphs.push(format!("\u{201c}{note}\u{201d}"));
+    }
+    paragraphs.push(
+        "If you know someone good, name them in one click; you can vouch for them at the same \
+         time."
+            .into(),
+    );
+    letter(
+        "request_received",
+        Some("requests"),
+        format!("{who} is looking for {} {trade}", article(&trade)),
+        &paragraphs,
+        Some(("Answer", link)),
+    )
+}
+
+/// "Matt suggests Rossi Tiling", to the asker.
+pub fn request_answered(
+    name: &str,
+    answerer: &str,
+    provider: &str,
+    trade: &str,
+    link: &str,
+) -> Letter {
+    let trade = clean(trade, 60).to_lowercase();
+    let answerer = clean(answerer, 100);
+    let provider = clean(provider, 200);
+    letter(
+        "request_answered",
+        Some("requests"),
+        format!("{answerer} suggests {provider}"),
+        &[
+            format!("Hello {},", clean(name, 100)),
+            format!(
+                "{answerer} answered your request for {} {trade}: {provider}.",
+                article(&trade)
+            ),
+            "See every answer ranked by the people you trust, and why.".into(),
+        ],
+        Some(("See the answers", link)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,11 @@
 //!   and "a new referral" to the provider's owner;
 //! - `referral.status_changed`: the provider's owner, when someone else moved it;
 //! - `referral.follow_up_due`: the provider's owner, when a customer who accepted has waited
-//!   two working days for their call (category `reminders`).
+//!   two working days for their call (category `reminders`);
+//! - `circle.invited`: an invitation into the inviter's circle, held until the inviter's own
+//!   address is verified (category `invitations`);
+//! - `request.created`: each person the request was routed to, named as their inbox names it
+//!   (category `requests`); `request.answered`: the asker.
 //!
 //! Notices go only to verified addresses (anyone can sign up with someone else's address),
 //! never to a category the address declined, and at most `daily_cap` a day to one address.
@@ -99,6 +103,23 @@ impl Outgoing<'_> {
             "referral.follow_up_due" => {
                 if let Some(id) = payload.get("referral_id").and_then(|v| v.as_i64()) {
                     self.follow_up_due(id).await?;
+                }
+            }
+            "circle.invited" => {
+                if let Some(id) = payload.get("invitation_id").and_then(|v| v.as_i64()) {
+                    self.circle_invited(id).await?;
+                }
+            }
+            "request.created" => {
+                if let Some(id) = payload.get("request_id").and_then(|v| v.as_i64()) {
+                    self.request_created(id).await?;
+                }
+            }
+            "request.answered" => {
+                let request = payload.get("request_id").and_then(|v| v.as_i64());
+                let answer = payload.get("answer_id").and_then(|v| v.as_i64());
+                if let (Some(request), Some(answer)) = (request, answer) {
+                    self.request_answered(request, answer).await?;
                 }
             }
             // Vouches, deletions and the rest are for partners' webhooks, not for mail.
@@ -234,6 +255,77 @@ impl Outgoing<'_> {
                     .page(&format!("/providers/{}/dashboard", r.provider_id.0)),
             );
             self.send(Some(r.owner_id), None, &mailbox.email, &letter)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// An invitation into someone's circle, with its one-time link minted here.
+    async fn circle_invited(&mut self, id: i64) -> anyhow::Result<()> {
+        let Some(invitation) = store::circle::for_mail(&mut *self.tx, id).await? else {
+            return Ok(());
+        };
+        let secret = token::generate();
+        if store::circle::set_token(self.tx, id, &token::hash(&secret)).await? {
+            let letter = compose::circle_invitation(
+                &invitation.inviter_name,
+                &invitation.note,
+                &self.settings.link("/join", &secret),
+            );
+            // Held until the inviter's own address is proved, as a referral's invitation is.
+            self.send(
+                None,
+                Some(invitation.inviter_id),
+                &invitation.email,
+                &letter,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// A request for recommendations, to each person it was routed to who has a proved
+    /// address. Each is told of the asker only what their inbox tells them.
+    async fn request_created(&mut self, id: i64) -> anyhow::Result<()> {
+        let Some(request) = store::requests::get(&mut *self.tx, id).await? else {
+            return Ok(());
+        };
+        let link = self.settings.page(&format!("/requests/{id}"));
+        for (person, via) in store::requests::routed_to(&mut *self.tx, id).await? {
+            if let Some(mailbox) = self.verified(person).await? {
+                let letter = compose::request_received(
+                    &mailbox.display_name,
+                    &request.asker_name,
+                    via.as_deref(),
+                    &request.trade_name,
+                    &request.note,
+                    &link,
+                );
+                self.send(Some(person), None, &mailbox.email, &letter)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An answer, to the asker.
+    async fn request_answered(&mut self, id: i64, answer: i64) -> anyhow::Result<()> {
+        let Some(request) = store::requests::get(&mut *self.tx, id).await? else {
+            return Ok(());
+        };
+        let answers = store::requests::answers(&mut *self.tx, id).await?;
+        let Some(answer) = answers.iter().find(|a| a.id == answer) else {
+            return Ok(());
+        };
+        if let Some(mailbox) = self.verified(request.asker_id).await? {
+            let letter = compose::request_answered(
+                &mailbox.display_name,
+                &answer.answerer_name,
+                &answer.provider_name,
+                &request.trade_name,
+                &self.settings.page(&format!("/requests/{id}")),
+            );
+            self.send(Some(request.asker_id), None, &mailbox.email, &letter)
                 .await?;
         }
         Ok(())

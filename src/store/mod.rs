@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod changes;
+pub mod circle;
 pub mod customer_book;
 pub mod email;
 pub mod export;

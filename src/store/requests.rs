@@ -259,6 +259,22 @@ pub async fn inbox(
     .await
 }
 
+/// Whom a request was routed to: each person, and the name of the person they were reached
+/// through (two hops) or `None` (the asker trusts them directly).
+pub async fn routed_to(
+    db: impl PgExecutor<'_>,
+    request: i64,
+) -> sqlx::Result<Vec<(PersonId, Option<String>)>> {
+    sqlx::query_as(
+        "select r.person_id, v.display_name
+         from request_recipients r left join people v on v.id = r.via_id
+         where r.request_id = $1 order by r.rank",
+    )
+    .bind(request)
+    .fetch_all(db)
+    .await
+}
+
 /// An answer.
 #[derive(sqlx::FromRow, Clone, Debug)]
 pub struct AnswerRow {

@@ -27,6 +27,8 @@ use super::session::{csrf_field, form_token, safe_next, with_session, Posted, Vi
 pub struct NextQuery {
     next: Option<String>,
     invite: Option<String>,
+    /// An invitation into someone's circle (`/join` sends here with it).
+    circle: Option<String>,
 }
 
 #[derive(Template)]
@@ -118,6 +120,9 @@ pub struct SignupForm {
     /// The invitation's token, when the visitor came through an invitation link.
     #[serde(default)]
     invite: String,
+    /// The circle invitation's token, when the visitor came through one.
+    #[serde(default)]
+    circle: String,
 }
 
 /// One message per field that was refused.
@@ -155,7 +160,7 @@ impl SignupErrors {
                         "display_name" => errors.display_name = Some(message),
                         "password" => errors.password = Some(message),
                         "lat" | "lon" => home.push(format!("{field}: {message}")),
-                        "invite_token" => errors.invite = Some(message),
+                        "invite_token" | "circle_invitation" => errors.invite = Some(message),
                         _ => {
                             return Err(
                                 AppError::Invalid(vec![FieldError::new(field, message)]).into()
@@ -203,6 +208,7 @@ pub async fn signup_page(
         csrf,
         form: SignupForm {
             invite: query.invite.unwrap_or_default(),
+            circle: query.circle.unwrap_or_default(),
             ..SignupForm::default()
         },
         next: query.next.unwrap_or_default(),
@@ -230,6 +236,7 @@ pub async fn signup(
             }
         },
         invite_token: Some(form.invite.trim()).filter(|token| !token.is_empty()),
+        circle_token: Some(form.circle.trim()).filter(|token| !token.is_empty()),
     };
     let id = match accounts::sign_up(&state, input).await {
         Ok(id) => id,

@@ -1,6 +1,8 @@
-//! `/circle`: whom the visitor trusts. Find people by name, trust them at a level with a
-//! visibility, change or revoke it, through the use case `app::trust`, as `PUT/DELETE
-//! /v1/trust/{person_id}` do.
+//! `/circle`: whom the visitor trusts, and building it. Find people by name or among those
+//! they may know, trust them at a level with a visibility, change or revoke it (`app::trust`,
+//! as `PUT/DELETE /v1/trust/{person_id}` do); trust back someone whose invitation they used,
+//! or decline; invite a friend by email (`app::circle`). A newcomer is guided here until
+//! their circle has three people.
 
 use askama::Template;
 use axum::extract::State;
@@ -8,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::trust;
+use crate::app::{circle, trust};
 use crate::domain::{PersonId, TrustLevel, Visibility};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -47,6 +49,37 @@ struct HitRow {
     trusted: bool,
 }
 
+/// Someone the visitor may know.
+struct SuggestionRow {
+    id: i64,
+    name: String,
+    reasons: String,
+}
+
+/// An offer to trust an inviter back.
+struct OfferRow {
+    id: i64,
+    inviter_id: i64,
+    name: String,
+    note: String,
+}
+
+/// An invitation the visitor sent.
+struct SentRow {
+    to: String,
+    when: String,
+    status: String,
+}
+
+/// The invite form as typed, and what was wrong with it.
+#[derive(Default)]
+pub(super) struct InviteState {
+    pub(super) email: String,
+    pub(super) note: String,
+    pub(super) email_error: Option<String>,
+    pub(super) note_error: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "circle.html")]
 struct CirclePage {
@@ -57,6 +90,13 @@ struct CirclePage {
     edges: Vec<EdgeRow>,
     hits: Vec<HitRow>,
     searched: bool,
+    suggestions: Vec<SuggestionRow>,
+    offers: Vec<OfferRow>,
+    sent: Vec<SentRow>,
+    invite: InviteState,
+    /// How many more people until the first circle is made (0 once it is).
+    to_go: usize,
+    first_circle: usize,
     levels: &'static [(u8, &'static str)],
     visibilities: &'static [(&'static str, &'static str)],
 }
@@ -73,6 +113,20 @@ pub async fn circle(
     visitor: Visitor,
     WebQuery(query): WebQuery<CircleQuery>,
 ) -> Result<Response, WebError> {
+    let q = query.q.unwrap_or_default();
+    circle_page(&state, &visitor, &q, InviteState::default(), StatusCode::OK).await
+}
+
+/// The circle page for the signed-in visitor: the first-run guide while their circle is small,
+/// offers to trust back, people they may know, finding by name, inviting by email, and the
+/// people they trust.
+pub(super) async fn circle_page(
+    state: &AppState,
+    visitor: &Visitor,
+    q: &str,
+    invite: InviteState,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let me = visitor.require()?;
     let edges: Vec<EdgeRow> = store::trust::list_from(&state.pool, me.person)
         .await?
@@ -85,7 +139,7 @@ pub async fn circle(
             since: day(row.updated_at),
         })
         .collect();
-    let q = query.q.unwrap_or_default().trim().to_string();
+    let q = q.trim().to_string();
     let mut q_error = None;
     let mut hits = Vec::new();
     let searched = !q.is_empty();
@@ -106,18 +160,63 @@ pub async fn circle(
                 .collect();
         }
     }
+    // While the graph loads there is nothing to suggest yet; the rest of the page still works.
+    let suggestions = circle::suggestions(state, me.person, 8)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| SuggestionRow {
+            id: s.person.0,
+            name: s.display_name,
+            reasons: s.reasons.join("; "),
+        })
+        .collect();
+    let offers = circle::offers(state, me.person)
+        .await?
+        .into_iter()
+        .map(|o| OfferRow {
+            id: o.id,
+            inviter_id: o.inviter.0,
+            name: o.inviter_name,
+            note: o.note,
+        })
+        .collect();
+    let sent = circle::sent(state, me.person)
+        .await?
+        .into_iter()
+        .take(10)
+        .map(|s| SentRow {
+            to: match (&s.joined, &s.email) {
+                (Some((_, name)), _) => name.clone(),
+                (None, Some(email)) => email.clone(),
+                (None, None) => "someone".into(),
+            },
+            when: day(s.sent_at),
+            status: match (&s.joined, s.expired) {
+                (Some(_), _) => "joined",
+                (None, true) => "expired",
+                (None, false) => "waiting",
+            }
+            .into(),
+        })
+        .collect();
     let page = CirclePage {
-        chrome: Chrome::new(&state, &visitor, "circle", "My circle").await?,
+        chrome: Chrome::new(state, visitor, "circle", "My circle").await?,
         csrf: me.csrf.clone(),
+        to_go: circle::FIRST_CIRCLE.saturating_sub(edges.len()),
+        first_circle: circle::FIRST_CIRCLE,
         q,
         q_error,
         edges,
         hits,
         searched,
+        suggestions,
+        offers,
+        sent,
+        invite,
         levels: LEVELS,
         visibilities: VISIBILITIES,
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }
 
 /// A trust form.

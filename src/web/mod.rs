@@ -17,7 +17,8 @@
 //! | `page.rs` | the page chrome, rendering, notices, the HTML error page, security headers |
 //! | `assets.rs` | `/static/`: CSS, JS and icon, embedded in the binary |
 //! | `home.rs`, `account.rs` | `/`, log in, sign up, log out |
-//! | `circle.rs` | `/circle`: find people, trust them, change or revoke it |
+//! | `circle.rs` | `/circle`: find people, trust them, change or revoke it; the first-run guide |
+//! | `contacts.rs` | inviting by email, `/join`, offers to trust back, `/circle/import` |
 //! | `search.rs` | `/search`: ranked providers with their trust paths |
 //! | `provider.rs`, `refer.rs` | `/providers/{id}`: profile, vouches, vouch and refer forms |
 //! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
@@ -33,6 +34,7 @@
 mod account;
 mod assets;
 mod circle;
+mod contacts;
 mod dashboard;
 mod delete_account;
 mod email;
@@ -51,6 +53,7 @@ mod search;
 mod session;
 pub mod svg;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -66,6 +69,18 @@ pub fn router() -> Router<AppState> {
         .route("/circle", get(circle::circle))
         .route("/circle/trust", post(circle::trust))
         .route("/circle/revoke", post(circle::revoke))
+        .route("/circle/invite", post(contacts::invite))
+        .route("/circle/offers/decline", post(contacts::decline))
+        .route(
+            "/circle/import",
+            get(contacts::import_page)
+                .post(contacts::import)
+                .layer(DefaultBodyLimit::max(
+                    crate::http::circle::CONTACTS_BODY_BYTES,
+                )),
+        )
+        .route("/circle/import/apply", post(contacts::apply))
+        .route("/join", get(contacts::join))
         .route("/search", get(search::search))
         .route("/network", get(network::network))
         .route("/providers/{id}", get(provider::provider))

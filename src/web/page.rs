@@ -116,6 +116,11 @@ fn notice(key: &str) -> Option<&'static str> {
         "answered" => "Thanks: your suggestion is on its way to them.",
         "request-closed" => "Closed. Thank you for saying who helped: it counts for them.",
         "saved" => "Your profile is saved.",
+        "invited" => "Invitation on its way (once your own address is confirmed). Whoever joins with it can trust you back in one click.",
+        "declined" => "No thanks: they will not be offered again.",
+        "joined" => "You joined from the invitation. Trust them back below, if you like.",
+        "join-expired" => "That invitation link has expired or was already used.",
+        "imported" => "Done: the people you chose are in your circle, and your invitations are on their way.",
         _ => return None,
     })
 }

@@ -18,6 +18,8 @@ struct Street {
 
 const ANNA_NOTE: &str = "anna-vouch-note-4711";
 const ANNA_REFERRAL_NOTE: &str = "anna-referral-note-4712";
+const ANNA_REQUEST_NOTE: &str = "anna-request-note-4713";
+const ANNAS_CIRCLE_INVITEE: &str = "annas.circle@example.com";
 
 async fn street(app: &TestApp) -> Street {
     let (lat, lon) = LONDON;
@@ -57,6 +59,18 @@ async fn street(app: &TestApp) -> Street {
         "recipient_email": "annas.friend@example.com" });
     let invited = app.post("/v1/referrals", Some(&anna.token), &body).await;
     expect_json(invited, StatusCode::CREATED).await;
+    // Anna asks her circle for a tiler, in her own words, and invites a friend into her circle.
+    let body = json!({ "trade": "tiler", "note": ANNA_REQUEST_NOTE });
+    expect_json(
+        app.post("/v1/requests", Some(&anna.token), &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let body = json!({ "email": ANNAS_CIRCLE_INVITEE, "note": "come and join" });
+    let invited = app
+        .post("/v1/me/circle/invitations", Some(&anna.token), &body)
+        .await;
+    assert_eq!(invited.status(), StatusCode::ACCEPTED);
     let path = format!("/v1/referrals/{}/transitions", referral["id"]);
     expect_json(
         app.post(&path, Some(&ben.token), &json!({ "to": "accepted" }))
@@ -119,6 +133,8 @@ async fn a_deleted_person_leaves_every_search_and_every_table(pool: PgPool) {
         "Anna Berg",
         ANNA_NOTE,
         ANNA_REFERRAL_NOTE,
+        ANNA_REQUEST_NOTE,
+        ANNAS_CIRCLE_INVITEE,
     ] {
         assert!(
             !tables_holding(&app.pool, needle).await.is_empty(),
@@ -135,6 +151,8 @@ async fn a_deleted_person_leaves_every_search_and_every_table(pool: PgPool) {
         "Anna Berg",
         ANNA_NOTE,
         ANNA_REFERRAL_NOTE,
+        ANNA_REQUEST_NOTE,
+        ANNAS_CIRCLE_INVITEE,
     ] {
         assert_eq!(tables_holding(&app.pool, needle).await, [], "{needle}");
     }

@@ -16,12 +16,12 @@ use crate::helpers::{expect_json, spawn_app_with, TestApp, TestUser, PASSWORD};
 use crate::referrals::{cast, invitation_to, make_move, refer, referral_to};
 
 /// A server whose mail goes to a catcher of the test's own.
-struct MailApp {
-    app: TestApp,
+pub(crate) struct MailApp {
+    pub(crate) app: TestApp,
     inbox: Arc<Mutex<Vec<Caught>>>,
 }
 
-async fn spawn_with_mail(pool: PgPool, configure: impl FnOnce(&mut Config)) -> MailApp {
+pub(crate) async fn spawn_with_mail(pool: PgPool, configure: impl FnOnce(&mut Config)) -> MailApp {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the catcher");
     let port = listener.local_addr().expect("an address").port();
     let (sink, inbox) = catcher::memory();
@@ -37,7 +37,7 @@ async fn spawn_with_mail(pool: PgPool, configure: impl FnOnce(&mut Config)) -> M
 
 impl MailApp {
     /// Waits until a message to `to` whose subject contains `subject` has arrived.
-    async fn wait_for(&self, to: &str, subject: &str) -> Caught {
+    pub(crate) async fn wait_for(&self, to: &str, subject: &str) -> Caught {
         let started = Instant::now();
         loop {
             if let Some(found) = self.find(to, subject) {
@@ -56,7 +56,7 @@ impl MailApp {
         }
     }
 
-    fn find(&self, to: &str, subject: &str) -> Option<Caught> {
+    pub(crate) fn find(&self, to: &str, subject: &str) -> Option<Caught> {
         self.inbox
             .lock()
             .iter()
@@ -76,19 +76,19 @@ impl MailApp {
     }
 
     /// Lets the mail worker run a few rounds, for tests that check that nothing arrives.
-    async fn settle(&self) {
+    pub(crate) async fn settle(&self) {
         tokio::time::sleep(Duration::from_millis(600)).await;
     }
 }
 
 /// The message's text with quoted-printable soft line breaks joined and `=3D` decoded, enough
 /// to read the links in it.
-fn decoded(caught: &Caught) -> String {
+pub(crate) fn decoded(caught: &Caught) -> String {
     caught.text().replace("=\r\n", "").replace("=3D", "=")
 }
 
 /// The token of the first link to `path` in the message.
-fn token_in(caught: &Caught, path: &str) -> String {
+pub(crate) fn token_in(caught: &Caught, path: &str) -> String {
     let text = decoded(caught);
     let start = text
         .find(&format!("{path}?token="))
@@ -101,7 +101,7 @@ fn token_in(caught: &Caught, path: &str) -> String {
         .collect()
 }
 
-async fn verify(m: &MailApp, user: &TestUser) {
+pub(crate) async fn verify(m: &MailApp, user: &TestUser) {
     let mail = m.wait_for(&user.email, "Confirm your email address").await;
     let body = json!({ "token": token_in(&mail, "/verify-email") });
     expect_json(

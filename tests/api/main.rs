@@ -2,6 +2,7 @@
 //! database of its own (see `helpers`).
 
 mod accounts;
+mod circle;
 mod customers;
 mod deletion;
 mod email;

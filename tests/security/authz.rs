@@ -94,6 +94,7 @@ pub fn fill(template: &str, a: &Party) -> String {
             "{id}" => match previous {
                 "referrals" => a.referral.to_string(),
                 "requests" => a.request.to_string(),
+                "offers" => a.offer.to_string(),
                 "providers" => a.provider.to_string(),
                 "people" => a.user.id.to_string(),
                 "partners" => a.partner.to_string(),
@@ -142,6 +143,9 @@ pub fn body(op: &Operation, a: &Party) -> Value {
             json!({ "provider_id": a.provider, "note": "B answers A's request", "vouch": true })
         }
         ("POST", "/v1/requests/{id}/close") => json!({ "solved": true, "helped_by": [] }),
+        ("POST", "/v1/me/circle/invitations") => json!({ "email": "b-invites@sec.test" }),
+        ("POST", "/v1/me/circle/joined") => json!({ "token": "not-a-link-of-anyone" }),
+        ("POST", "/v1/me/contacts/match") => json!({ "contacts": "someone@sec.test" }),
         ("PATCH", "/v1/partners/{id}") => json!({ "name": "Hijacked by B" }),
         ("POST", "/v1/partners/{id}/keys") => json!({ "kind": "secret" }),
         ("POST", "/v1/partners/{id}/keys/{key_id}/rotate") => json!({ "grace_period_secs": 0 }),

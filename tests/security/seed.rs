@@ -16,6 +16,8 @@ pub struct Party {
     pub referral: i64,
     /// A request for recommendations the account asked.
     pub request: i64,
+    /// An offer to trust back the neighbour whose circle invitation the account used.
+    pub offer: i64,
     pub notification: i64,
     pub partner: i64,
     pub publishable_key: String,
@@ -109,6 +111,41 @@ async fn party(
         .as_i64()
         .expect("a request id");
 
+    // A neighbour invites this account into their circle; it joins from the link, and is
+    // offered to trust the neighbour back.
+    let neighbour = app
+        .signup(
+            &format!("Neighbour {tag}"),
+            &format!("neighbour-{tag}@sec.test"),
+        )
+        .await;
+    let body = json!({ "email": format!("circle-{tag}@sec.test") });
+    let invited = app
+        .post("/v1/me/circle/invitations", Some(&neighbour.token), &body)
+        .await;
+    assert_eq!(invited.status(), StatusCode::ACCEPTED);
+    let secret = format!("circle-link-{tag}");
+    sqlx::query(
+        "update circle_invitations set token_hash = sha256(convert_to($2, 'UTF8'))
+         where inviter_id = $1",
+    )
+    .bind(neighbour.id)
+    .bind(&secret)
+    .execute(&app.pool)
+    .await
+    .expect("a link token");
+    let joined = expect_json(
+        app.post(
+            "/v1/me/circle/joined",
+            Some(&user.token),
+            &json!({ "token": secret }),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let offer = joined["offer_id"].as_i64().expect("an offer");
+
     // Carol refers her business to this account: a notification for it.
     let body =
         json!({ "provider_id": carol_provider, "trade": "plumber", "recipient_id": user.id });
@@ -163,6 +200,7 @@ async fn party(
         trade,
         referral,
         request,
+        offer,
         notification,
         partner,
         publishable_key,
@@ -223,6 +261,7 @@ pub async fn snapshot(app: &TestApp, a: &Party) -> Vec<(String, Value)> {
         "/v1/me".to_string(),
         "/v1/me/trust".to_string(),
         "/v1/me/referrals".to_string(),
+        "/v1/me/circle/offers".to_string(),
         format!("/v1/providers/{}", a.provider),
         format!("/v1/providers/{}/vouches", a.provider),
         format!("/v1/referrals/{}", a.referral),

@@ -60,4 +60,19 @@ document.addEventListener("DOMContentLoaded", () => {
       }, 150);
     });
   }
+
+  // An address book chosen as a file is read here, in the browser, into the paste field:
+  // the form then posts text, and without JavaScript pasting works the same.
+  const bookFile = document.getElementById("contacts-file");
+  const bookText = document.getElementById("contacts");
+  if (bookFile && bookText && window.FileReader) {
+    document.getElementById("contacts-file-field").hidden = false;
+    bookFile.addEventListener("change", () => {
+      const file = bookFile.files[0];
+      if (!file) return;
+      const reader = new FileReader();
+      reader.onload = () => { bookText.value = reader.result; };
+      reader.readAsText(file);
+    });
+  }
 });
