@@ -14,7 +14,7 @@ use super::{AppError, AppResult};
 /// The archive's format name and version, its first two fields.
 pub const FORMAT: &str = "vouchgraph-export";
 /// Bumped whenever a section changes shape.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The archive of `person`, read in one consistent snapshot.
 pub async fn export(state: &AppState, person: PersonId) -> AppResult<Value> {

@@ -147,8 +147,56 @@ pub const EMAIL: &str = "
                      from emails e where e.person_id = $1))
     from accounts a where a.person_id = $1";
 
+/// The person's requests for recommendations, with the answers they got (as the asker sees
+/// them: who suggested whom), and the answers they gave to others' requests (never the asker
+/// of a request they answered: two hops out, they were never told).
+pub const REQUESTS: &str = "
+    select jsonb_build_object(
+        'asked', (select coalesce(jsonb_agg(jsonb_build_object(
+                      'id', r.id, 'trade', t.slug, 'place', r.place, 'note', r.note,
+                      'deadline', r.deadline, 'visibility', r.visibility, 'status', r.status,
+                      'solved', r.solved, 'created_at', r.created_at, 'closed_at', r.closed_at,
+                      'answers', coalesce((select jsonb_agg(jsonb_build_object(
+                              'answerer_name', ap.display_name, 'provider_id', a.provider_id,
+                              'provider_name', pr.name, 'note', a.note, 'helped', a.helped,
+                              'created_at', a.created_at) order by a.id)
+                          from request_answers a join people ap on ap.id = a.answerer_id
+                          join providers pr on pr.id = a.provider_id
+                          where a.request_id = r.id), '[]'))
+                      order by r.id), '[]')
+                  from requests r join trades t on t.id = r.trade_id where r.asker_id = $1),
+        'answered', (select coalesce(jsonb_agg(jsonb_build_object(
+                         'request_id', a.request_id, 'provider_id', a.provider_id,
+                         'provider_name', pr.name, 'note', a.note, 'vouched', a.vouched,
+                         'helped', a.helped, 'created_at', a.created_at) order by a.id), '[]')
+                     from request_answers a join providers pr on pr.id = a.provider_id
+                     where a.answerer_id = $1),
+        'muted_trades', (select coalesce(jsonb_agg(t.slug order by t.slug), '[]')
+                         from request_mutes m join trades t on t.id = m.trade_id
+                         where m.person_id = $1))";
+
+/// Invitations into the person's circle that they sent (with the address they typed, until it
+/// was used), and those they joined from; and the day's address-book look-up counts.
+pub const CIRCLE: &str = "
+    select jsonb_build_object(
+        'invitations_sent', (select coalesce(jsonb_agg(jsonb_build_object(
+                                 'email', c.email, 'note', c.note, 'created_at', c.created_at,
+                                 'joined_name', jp.display_name, 'joined_at', c.accepted_at)
+                                 order by c.id), '[]')
+                             from circle_invitations c left join people jp on jp.id = c.accepted_by
+                             where c.inviter_id = $1),
+        'invitations_joined', (select coalesce(jsonb_agg(jsonb_build_object(
+                                   'inviter_name', ip.display_name, 'note', c.note,
+                                   'joined_at', c.accepted_at, 'declined_at', c.offer_closed_at)
+                                   order by c.id), '[]')
+                               from circle_invitations c join people ip on ip.id = c.inviter_id
+                               where c.accepted_by = $1),
+        'address_book_lookups', (select coalesce(jsonb_agg(jsonb_build_object(
+                                     'day', l.day, 'addresses', l.addresses) order by l.day), '[]')
+                                 from contact_lookups l where l.person_id = $1))";
+
 /// Every section, by name, in the archive's order.
-pub const SECTIONS: [(&str, &str); 12] = [
+pub const SECTIONS: [(&str, &str); 14] = [
     ("account", ACCOUNT),
     ("trust_given", TRUST_GIVEN),
     ("trust_received", TRUST_RECEIVED),
@@ -161,6 +209,8 @@ pub const SECTIONS: [(&str, &str); 12] = [
     ("partner_links", PARTNER_LINKS),
     ("customer_notes", CUSTOMER_NOTES),
     ("email", EMAIL),
+    ("requests", REQUESTS),
+    ("circle", CIRCLE),
 ];
 
 /// Reads every section for `person` in one snapshot: `tx` must be a fresh transaction, which

@@ -13,7 +13,7 @@ use crate::helpers::{expect_json, spawn_app, TestApp, TestUser, LONDON};
 const VISIBILITIES: [&str; 3] = ["public", "network", "private"];
 
 /// The top-level fields of the archive, in order, and whether each is a list.
-const SCHEMA: [(&str, bool); 15] = [
+const SCHEMA: [(&str, bool); 17] = [
     ("format", false),
     ("version", false),
     ("exported_at", false),
@@ -29,6 +29,8 @@ const SCHEMA: [(&str, bool); 15] = [
     ("partner_links", true),
     ("customer_notes", true),
     ("email", false),
+    ("requests", false),
+    ("circle", false),
 ];
 
 async fn export(app: &TestApp, who: &TestUser) -> Value {
@@ -54,6 +56,18 @@ async fn the_archive_has_the_documented_shape_and_the_persons_own_data(pool: PgP
     // Anna -> Olga, level 2, private: Anna's own, so in her archive.
     app.trust(&anna, &olga, 2, "private").await;
     app.vouch(&anna, rossi, "tiler", "warn", "private").await;
+    // Anna asks her circle for a tiler and invites a friend into it.
+    let body = json!({ "trade": "tiler", "note": "bathroom re-tile" });
+    expect_json(
+        app.post("/v1/requests", Some(&anna.token), &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let body = json!({ "email": "friend@example.com", "note": "join me" });
+    let invited = app
+        .post("/v1/me/circle/invitations", Some(&anna.token), &body)
+        .await;
+    assert_eq!(invited.status(), StatusCode::ACCEPTED);
 
     let archive = export(&app, &anna).await;
 
@@ -77,7 +91,13 @@ async fn the_archive_has_the_documented_shape_and_the_persons_own_data(pool: PgP
         );
     }
     assert_eq!(archive["format"], "vouchgraph-export");
-    assert_eq!(archive["version"], 2);
+    assert_eq!(archive["version"], 3);
+    assert_eq!(archive["requests"]["asked"][0]["note"], "bathroom re-tile");
+    assert_eq!(archive["requests"]["asked"][0]["trade"], "tiler");
+    assert_eq!(
+        archive["circle"]["invitations_sent"][0]["email"],
+        "friend@example.com"
+    );
     assert_eq!(archive["account"]["email"], "anna@example.com");
     assert_eq!(archive["account"]["display_name"], "Anna Berg");
     assert_eq!(archive["trust_given"][0]["person_id"], olga.id);
