@@ -2,6 +2,7 @@
 //! own (see `helpers`), talking to it as a browser would, with forms and cookies.
 
 mod channels;
+mod circle;
 mod csrf;
 mod deletion;
 mod email;
