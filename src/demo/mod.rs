@@ -31,6 +31,7 @@ mod people;
 mod providers;
 mod random;
 mod referrals;
+mod circle;
 mod requests;
 mod social;
 mod stats;
@@ -76,6 +77,12 @@ pub async fn seed_demo(pool: &sqlx::PgPool) -> anyhow::Result<DemoSummary> {
         .map_err(|e| e.context("seeding the demo town's requests"))?;
     if requests > 0 {
         tracing::info!(requests, "seeded the demo town's requests");
+    }
+    if circle::seed(pool)
+        .await
+        .map_err(|e| e.context("seeding Anna's invitation to Ben"))?
+    {
+        tracing::info!("seeded Anna's circle invitation to Ben");
     }
     Ok(summary)
 }

@@ -235,3 +235,22 @@ async fn the_town_has_requests_routed_by_the_engine_never_along_a_private_edge(
     assert_eq!(again, 3);
     Ok(())
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn ben_joined_from_annas_invitation_and_is_offered_to_trust_her_back(
+    pool: PgPool,
+) -> anyhow::Result<()> {
+    seed_demo(&pool).await?;
+    let anna = id_of(&pool, "anna@demo.vouchgraph.test").await?;
+    let ben = id_of(&pool, "ben@demo.vouchgraph.test").await?;
+    let offers = store::circle::offers(&pool, ben).await?;
+    assert_eq!(offers.len(), 1);
+    assert_eq!(offers[0].inviter_id, anna);
+    assert_eq!(offers[0].note, circle::ANNAS_NOTE);
+    // Ben still trusts nobody: his first search is public reputation alone.
+    assert!(store::trust::list_from(&pool, ben).await?.is_empty());
+    // Seeding again adds no second invitation.
+    seed_demo(&pool).await?;
+    assert_eq!(store::circle::offers(&pool, ben).await?.len(), 1);
+    Ok(())
+}

@@ -250,6 +250,10 @@ fn describe(kind: &str, p: &serde_json::Value) -> String {
             "Thank you: your answer to a request for a {} helped.",
             field("trade")
         ),
+        "circle.joined" => {
+            "Someone you invited has joined: see who on your circle page, and trust them too."
+                .to_string()
+        }
         other => format!("Something happened: {other}."),
     }
 }
