@@ -113,6 +113,13 @@ impl TrustGraph {
         self.people.get(&person).map(|&node| self.name(node))
     }
 
+    /// How many people `person` trusts, of every visibility (0 for someone the graph does not
+    /// know). O(1) expected.
+    pub fn trusted_count(&self, person: PersonId) -> usize {
+        self.person_node(person)
+            .map_or(0, |node| self.trust_out_degree(node) as usize)
+    }
+
     /// A provider's details, if the graph knows it. O(1) expected.
     pub fn provider(&self, provider: ProviderId) -> Option<&ProviderInfo> {
         self.providers

@@ -89,6 +89,8 @@ struct SearchPage {
     candidates: Vec<(String, String)>,
     searched: bool,
     signed_in: bool,
+    /// Signed in, and trusting nobody yet: the results are public reputation alone.
+    no_circle: bool,
     results: Vec<ResultRow>,
     any_diagram: bool,
 }
@@ -203,6 +205,10 @@ pub async fn search(
         candidates: Vec::new(),
         searched: false,
         signed_in: visitor.user.is_some(),
+        no_circle: visitor
+            .user
+            .as_ref()
+            .is_some_and(|u| state.live.read(|g, _| g.trusted_count(u.person)) == 0),
         results: Vec::new(),
         any_diagram: false,
     };

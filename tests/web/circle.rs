@@ -38,6 +38,10 @@ async fn a_newcomer_is_guided_to_a_first_circle_through_people_they_may_know(poo
         "a private edge suggested someone: {page}"
     );
 
+    // His searches say plainly that they are public reputation until he trusts someone.
+    let search = app.html("/search?trade=tiler&near=", Some(&ben.cookie())).await;
+    assert!(search.contains("You trust nobody yet"), "{search}");
+
     // One click trusts her; the guide counts it.
     let response = app
         .post_form(
@@ -55,6 +59,8 @@ async fn a_newcomer_is_guided_to_a_first_circle_through_people_they_may_know(poo
     let page = app.html("/circle", Some(&ben.cookie())).await;
     assert!(page.contains("Start your circle: 1 of 3"), "{page}");
     assert!(!page.contains("Trust Cara Diaz</button>"), "{page}");
+    let search = app.html("/search?trade=tiler&near=", Some(&ben.cookie())).await;
+    assert!(!search.contains("You trust nobody yet"), "{search}");
 }
 
 #[sqlx::test]
