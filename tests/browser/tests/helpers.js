@@ -13,6 +13,8 @@ const BASE = (process.env.VOUCHGRAPH_URL || "http://127.0.0.1:8080").replace(/\/
 const ARTIFACTS = process.env.ARTIFACTS_DIR || path.join(__dirname, "..", "..", "artifacts", "browser");
 /** Options for every test: a browser flow on a 2-core machine can take a while. */
 const SLOW = { timeout: 120000 };
+/** The folder the server's mail catcher writes each email to. */
+const MAIL_DIR = process.env.VOUCHGRAPH_MAIL_DIR;
 /** A password that passes the policy. */
 const PASSWORD = "tiles and grout 42";
 
@@ -139,6 +141,32 @@ async function screenshot(page, name, file) {
   return target;
 }
 
+/** The raw text of the first caught email to `address` whose subject has `subject`. */
+async function waitForEmail(address, subject) {
+  assert.ok(MAIL_DIR, "VOUCHGRAPH_MAIL_DIR names the mail catcher's folder");
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => f.endsWith(".eml")) : [];
+    for (const file of files.sort()) {
+      const raw = fs.readFileSync(path.join(MAIL_DIR, file), "utf8");
+      const head = raw.split("\r\n\r\n")[0];
+      if (head.toLowerCase().includes(`to: ${address}`.toLowerCase()) && head.includes(subject)) {
+        return raw;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no email to ${address} about "${subject}" in ${MAIL_DIR}`);
+}
+
+/** The first link to `pathname` in a message, quoted-printable soft breaks undone. */
+function linkIn(raw, pathname) {
+  const text = raw.replace(/=\r\n/g, "").replace(/=3D/g, "=");
+  const match = text.match(new RegExp(`https?://[^\\s"<>]*${pathname}\\?token=[A-Za-z0-9_-]+`));
+  assert.ok(match, `a ${pathname} link in:\n${text}`);
+  return match[0];
+}
+
 module.exports = {
   SLOW,
   BASE,
@@ -154,4 +182,6 @@ module.exports = {
   resultNames,
   checkA11y,
   screenshot,
+  waitForEmail,
+  linkIn,
 };

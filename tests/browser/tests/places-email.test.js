@@ -6,41 +6,11 @@
 
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
-const path = require("node:path");
 const h = require("./helpers");
-
-const MAIL_DIR = process.env.VOUCHGRAPH_MAIL_DIR;
 
 let browser;
 before(async () => { browser = await h.launch(); });
 after(async () => { await browser?.close(); });
-
-/** The raw text of the first caught email to `address` whose subject has `subject`. */
-async function waitForEmail(address, subject) {
-  assert.ok(MAIL_DIR, "VOUCHGRAPH_MAIL_DIR names the mail catcher's folder");
-  const deadline = Date.now() + 20000;
-  while (Date.now() < deadline) {
-    const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => f.endsWith(".eml")) : [];
-    for (const file of files.sort()) {
-      const raw = fs.readFileSync(path.join(MAIL_DIR, file), "utf8");
-      const head = raw.split("\r\n\r\n")[0];
-      if (head.toLowerCase().includes(`to: ${address}`.toLowerCase()) && head.includes(subject)) {
-        return raw;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no email to ${address} about "${subject}" in ${MAIL_DIR}`);
-}
-
-/** The first link to `pathname` in a message, quoted-printable soft breaks undone. */
-function linkIn(raw, pathname) {
-  const text = raw.replace(/=\r\n/g, "").replace(/=3D/g, "=");
-  const match = text.match(new RegExp(`https?://[^\\s"<>]*${pathname}\\?token=[A-Za-z0-9_-]+`));
-  assert.ok(match, `a ${pathname} link in:\n${text}`);
-  return match[0];
-}
 
 test("a newcomer types Redland, confirms by email, and sees tilers near BS6 with distances", h.SLOW, async () => {
   const page = await h.newPage(browser);
@@ -59,9 +29,9 @@ test("a newcomer types Redland, confirms by email, and sees tilers near BS6 with
   await page.waitForURL(/\/circle/);
 
   // The confirmation email arrived: plain text and HTML, with a one-time link.
-  const mail = await waitForEmail(who.email, "Confirm your email address");
+  const mail = await h.waitForEmail(who.email, "Confirm your email address");
   assert.match(mail, /multipart\/alternative/);
-  await page.goto(linkIn(mail, "/verify-email"));
+  await page.goto(h.linkIn(mail, "/verify-email"));
   await page.getByRole("button", { name: "Confirm my address" }).click();
   await page.getByRole("heading", { name: "Address confirmed" }).waitFor();
   await h.checkA11y(page, "the address confirmed page");
