@@ -10,8 +10,7 @@ use sqlx::PgPool;
 use crate::store;
 
 /// Anna's note on her invitation.
-pub const ANNAS_NOTE: &str =
-    "Welcome to the street! This is how I found Mario for our bathroom.";
+pub const ANNAS_NOTE: &str = "Welcome to the street! This is how I found Mario for our bathroom.";
 
 /// Seeds Anna's invitation to Ben, unless one exists; returns whether it did.
 pub async fn seed(pool: &PgPool) -> anyhow::Result<bool> {

@@ -20,6 +20,7 @@
 //! | `stats.rs` | degree and clustering figures |
 //! | `insert.rs`, `history.rs`, `summary.rs` | writing to Postgres and reporting |
 
+mod circle;
 mod edges;
 mod generate;
 pub mod geography;
@@ -31,7 +32,6 @@ mod people;
 mod providers;
 mod random;
 mod referrals;
-mod circle;
 mod requests;
 mod social;
 mod stats;

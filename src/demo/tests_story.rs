@@ -120,6 +120,41 @@ fn searching_as_anna_puts_rossi_tiling_first_through_matt() {
 }
 
 #[test]
+fn once_ben_trusts_anna_back_his_search_follows_her_to_rossi_tiling() {
+    let (graph, prior) = engine();
+    let mut graph = graph.clone();
+    // Ben -> Anna, level 2, network: the one click on her invitation's offer
+    graph
+        .set_trust(
+            person_id(BEN),
+            person_id(ANNA),
+            crate::domain::TrustLevel::new(2).unwrap(),
+            crate::domain::Visibility::Network,
+        )
+        .unwrap();
+    let town_anna = &story::people()[ANNA];
+    let query = SearchQuery {
+        seeker: Some(person_id(BEN)),
+        trade: trade_id("tiler"),
+        near: Some((town_anna.lat, town_anna.lon)),
+        limit: 10,
+        audience: Audience::Seeker,
+    };
+    let results = rank_providers_for(&graph, prior, &query, &RankParams::default());
+    assert_eq!(
+        results[0].provider,
+        provider_id(ROSSI_TILING),
+        "{results:#?}"
+    );
+    let hops: Vec<PersonId> = results[0].paths[0].hops.iter().map(|h| h.person).collect();
+    assert_eq!(
+        hops,
+        [person_id(ANNA), person_id(MATT)],
+        "Ben -> Anna -> Matt -> Rossi"
+    );
+}
+
+#[test]
 fn searching_anonymously_or_as_new_ben_ranks_by_public_reputation_alone() {
     let anonymous = tilers_near_anna(None);
     let ben = tilers_near_anna(Some(BEN));

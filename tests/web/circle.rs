@@ -39,7 +39,9 @@ async fn a_newcomer_is_guided_to_a_first_circle_through_people_they_may_know(poo
     );
 
     // His searches say plainly that they are public reputation until he trusts someone.
-    let search = app.html("/search?trade=tiler&near=", Some(&ben.cookie())).await;
+    let search = app
+        .html("/search?trade=tiler&near=", Some(&ben.cookie()))
+        .await;
     assert!(search.contains("You trust nobody yet"), "{search}");
 
     // One click trusts her; the guide counts it.
@@ -59,7 +61,9 @@ async fn a_newcomer_is_guided_to_a_first_circle_through_people_they_may_know(poo
     let page = app.html("/circle", Some(&ben.cookie())).await;
     assert!(page.contains("Start your circle: 1 of 3"), "{page}");
     assert!(!page.contains("Trust Cara Diaz</button>"), "{page}");
-    let search = app.html("/search?trade=tiler&near=", Some(&ben.cookie())).await;
+    let search = app
+        .html("/search?trade=tiler&near=", Some(&ben.cookie()))
+        .await;
     assert!(!search.contains("You trust nobody yet"), "{search}");
 }
 
