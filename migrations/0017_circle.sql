@@ -68,3 +68,17 @@ alter table email_opt_outs drop constraint email_opt_out_category_known,
 alter table unsubscribe_tokens drop constraint unsubscribe_category_known,
     add constraint unsubscribe_category_known
         check (category in ('referrals', 'reminders', 'invitations', 'requests'));
+
+-- A request asked through a partner's `ask` widget belongs to that partner's audience: its
+-- webhooks hear of the request's creation, answers and closing (ids and the trade only), as
+-- they hear of the referrals sent through it. A request asked on vouchgraph itself has none.
+alter table requests add column partner_id bigint references partners (id) on delete set null;
+-- The `ask` widget's views are counted with the others.
+alter table partner_widget_views drop constraint partner_widget_known,
+    add constraint partner_widget_known check (widget in ('badge', 'list', 'refer', 'ask'));
+-- ...and partners may subscribe to the request events.
+alter table webhook_endpoints drop constraint webhook_event_types_known;
+alter table webhook_endpoints add constraint webhook_event_types_known check (
+    cardinality(event_types) >= 1 and event_types <@ array[
+        'referral.created', 'referral.status_changed', 'vouch.created', 'vouch.revoked',
+        'person.deleted', 'request.created', 'request.answered', 'request.closed']::text[]);

@@ -43,6 +43,8 @@ pub struct Ask<'a> {
     pub deadline: Option<&'a str>,
     /// `circle` (the default) or `public`.
     pub visibility: Option<&'a str>,
+    /// The partner whose `ask` widget it came through, if any: its webhooks hear of it.
+    pub partner: Option<i64>,
 }
 
 /// A request just asked.
@@ -147,6 +149,7 @@ pub async fn ask(state: &AppState, asker: PersonId, input: Ask<'_>) -> AppResult
             note: input.note.trim(),
             deadline,
             visibility,
+            partner: input.partner,
         },
     )
     .await?;
@@ -159,7 +162,7 @@ pub async fn ask(state: &AppState, asker: PersonId, input: Ask<'_>) -> AppResult
     store::notifications::outbox(
         &mut tx,
         "request.created",
-        &json!({ "request_id": id, "trade": input.trade }),
+        &json!({ "request_id": id, "trade": input.trade, "partner_id": input.partner }),
     )
     .await?;
     tx.commit().await?;

@@ -88,6 +88,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<usize> {
                 note: s.note,
                 deadline: None,
                 visibility: "circle",
+                partner: None,
             },
         )
         .await?;

@@ -79,6 +79,7 @@ async fn ask(
             note: &body.note,
             deadline: body.deadline.as_deref(),
             visibility: body.visibility.as_deref(),
+            partner: None,
         },
     )
     .await?;

@@ -37,7 +37,7 @@ pub struct RangeParams {
 pub struct DayView {
     /// The day, `YYYY-MM-DD` (UTC).
     pub day: String,
-    /// Widget views (badge, list and refer widgets loaded).
+    /// Widget views (badge, list, refer and ask widgets loaded).
     pub widget_views: i64,
     /// Referrals sent through the partner's widgets.
     pub referrals: i64,

@@ -26,6 +26,9 @@ pub const EMBED_HEADER: &str = "x-vouchgraph-embed-token";
 pub const SCOPE_READ: &str = "read";
 /// Sending referrals in the visitor's name.
 pub const SCOPE_REFER: &str = "refer";
+/// Asking the visitor's circle for a recommendation, in their name. Never granted unless the
+/// partner asks for it by name.
+pub const SCOPE_ASK: &str = "ask";
 
 /// What a token says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -166,7 +166,9 @@ async fn link_page(
          <p>{name} wants to show you, in its own pages, the tradespeople the people you trust recommend, \
          with the paths of trust behind each one.</p>\
          <ul><li>{name} will see your ranking and the trust paths the widget shows you, as you would.</li>\
-         <li>When you use its referral form, {name} may send referrals in your name.</li>\
+         <li>When you use its referral form, {name} may send referrals in your name; when you use \
+         its form to ask your circle, it may ask the people you trust for a recommendation in \
+         your name (they see only that you ask, as on vouchgraph).</li>\
          <li>It will not see your email, your password or anything you keep private.</li></ul>\
          <form method=\"post\" action=\"/partners/{id}/link\" class=\"stack\">\
          <input type=\"hidden\" name=\"csrf\" value=\"{}\">\

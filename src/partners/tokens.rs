@@ -13,7 +13,7 @@ use crate::http::extract::Json;
 use crate::state::AppState;
 
 use super::auth::SecretKey;
-use super::embed::{EmbedClaims, EMBED_TOKEN_TTL_SECS, SCOPE_READ, SCOPE_REFER};
+use super::embed::{EmbedClaims, EMBED_TOKEN_TTL_SECS, SCOPE_ASK, SCOPE_READ, SCOPE_REFER};
 use super::store;
 
 /// The routes of this module.
@@ -27,8 +27,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct EmbedTokenBody {
     /// The link token the visitor's consent gave you (`vglink_…`).
     pub link_token: String,
-    /// What the widget may do for them: `read` (their ranking and paths) and/or `refer` (send
-    /// referrals in their name). Default both.
+    /// What the widget may do for them: `read` (their ranking and paths), `refer` (send
+    /// referrals in their name), `ask` (ask their circle for a recommendation in their name).
+    /// Default `read` and `refer`: `ask` only when named.
     pub scope: Option<Vec<String>>,
 }
 
@@ -56,8 +57,9 @@ async fn mint(
     let scope = body
         .scope
         .unwrap_or_else(|| vec![SCOPE_READ.into(), SCOPE_REFER.into()]);
-    if scope.is_empty() || scope.iter().any(|s| s != SCOPE_READ && s != SCOPE_REFER) {
-        return Err(ApiError::field("scope", "use read and/or refer"));
+    let known = [SCOPE_READ, SCOPE_REFER, SCOPE_ASK];
+    if scope.is_empty() || scope.iter().any(|s| !known.contains(&s.as_str())) {
+        return Err(ApiError::field("scope", "use read, refer and/or ask"));
     }
     let hash = crate::auth::token::hash(body.link_token.trim());
     let (link, person) = store::link_by_token(&state.pool, key.partner, &hash)

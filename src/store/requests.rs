@@ -18,13 +18,16 @@ pub struct NewRequest<'a> {
     pub deadline: Option<time::Date>,
     /// `circle` or `public`.
     pub visibility: &'a str,
+    /// The partner whose widget it came through.
+    pub partner: Option<i64>,
 }
 
 /// Stores a request; returns its id.
 pub async fn create(tx: &mut PgConnection, new: &NewRequest<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "insert into requests (asker_id, trade_id, lat, lon, place, note, deadline, visibility)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+        "insert into requests
+             (asker_id, trade_id, lat, lon, place, note, deadline, visibility, partner_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
     )
     .bind(new.asker)
     .bind(new.trade)
@@ -34,6 +37,7 @@ pub async fn create(tx: &mut PgConnection, new: &NewRequest<'_>) -> sqlx::Result
     .bind(new.note)
     .bind(new.deadline)
     .bind(new.visibility)
+    .bind(new.partner)
     .fetch_one(&mut *tx)
     .await
 }

@@ -471,15 +471,15 @@ async fn widget_attributes(
     }
     let mut attrs = vec![("data-vouchgraph-key", key.to_string())];
     let widget = match q.widget.as_str() {
-        w @ ("badge" | "list" | "refer") => w,
+        w @ ("badge" | "list" | "refer" | "ask") => w,
         _ => {
-            errors.push("Choose a widget: badge, list or refer.".to_string());
+            errors.push("Choose a widget: badge, list, refer or ask.".to_string());
             "badge"
         }
     };
     attrs.push(("data-widget", widget.to_string()));
     let provider = q.provider.trim();
-    if widget != "list" {
+    if widget == "badge" || widget == "refer" {
         if provider.parse::<u64>().is_ok() {
             attrs.push(("data-provider", provider.to_string()));
         } else {

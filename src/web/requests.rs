@@ -140,6 +140,7 @@ pub async fn ask(
             } else {
                 &form.visibility
             }),
+            partner: None,
         },
     )
     .await;

@@ -32,6 +32,9 @@ pub const EVENT_TYPES: &[&str] = &[
     "vouch.created",
     "vouch.revoked",
     "person.deleted",
+    "request.created",
+    "request.answered",
+    "request.closed",
 ];
 
 /// Webhook delivery settings.

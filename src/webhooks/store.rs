@@ -150,6 +150,17 @@ pub async fn referral_partner(tx: &mut PgConnection, referral: i64) -> sqlx::Res
     )
 }
 
+/// The partner whose `ask` widget request `request` came through, if any.
+pub async fn request_partner(tx: &mut PgConnection, request: i64) -> sqlx::Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>("select partner_id from requests where id = $1")
+            .bind(request)
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten(),
+    )
+}
+
 /// Queues `event` for every enabled endpoint subscribed to its type: of `partner` only, or of
 /// every partner when `partner` is `None`.
 pub async fn queue_deliveries(

@@ -89,8 +89,8 @@ pub async fn tick(
     Ok(fanned == FAN_OUT_BATCH as usize || delivered == DELIVERY_BATCH as usize)
 }
 
-/// Queues each new outbox event for the endpoints that should hear of it. A referral concerns
-/// only the partner it was sent through; a vouch is public data only when it is public, and
+/// Queues each new outbox event for the endpoints that should hear of it. A referral, or a
+/// request for recommendations, concerns only the partner it was sent through; a vouch is public data only when it is public, and
 /// is then for every subscribed partner. Returns how many events it took.
 pub async fn fan_out(pool: &PgPool) -> anyhow::Result<usize> {
     let mut tx = pool.begin().await?;
@@ -110,6 +110,14 @@ pub async fn fan_out(pool: &PgPool) -> anyhow::Result<usize> {
                     },
                 };
                 partner.map(Some)
+            }
+            // A request concerns only the partner whose widget it was asked through; one asked
+            // on vouchgraph itself concerns no partner.
+            "request.created" | "request.answered" | "request.closed" => {
+                match event.payload.get("request_id").and_then(|v| v.as_i64()) {
+                    Some(request) => store::request_partner(&mut tx, request).await?.map(Some),
+                    None => None,
+                }
             }
             // Only to the partner the person had linked: no one else knew them.
             "person.deleted" => event

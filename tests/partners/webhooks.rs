@@ -611,3 +611,159 @@ async fn a_linked_person_who_deletes_their_account_is_announced_to_that_partner_
         "a partner the person never linked heard of it"
     );
 }
+
+#[sqlx::test]
+async fn a_request_asked_through_the_ask_widget_is_announced_to_that_partner_only(pool: PgPool) {
+    let app = spawn_app_with(pool, local_webhooks).await;
+    let (owner, partner, provider) = setup(&app).await;
+    let ours = Receiver::start().await;
+    register(
+        &app,
+        &owner,
+        partner,
+        &ours.url(),
+        &["request.created", "request.answered", "request.closed"],
+    )
+    .await;
+    let anna = app.signup("Anna Seeker").await;
+    let matt = app.signup("Matt Friend").await;
+    // Anna -> Matt, level 3, public; Matt recommends Rossi Tiling, publicly
+    app.trust(&anna, &matt, 3).await;
+    app.vouch(&matt, provider, "tiler", "recommend", "public")
+        .await;
+
+    // A request asked on vouchgraph itself concerns no partner.
+    let body = json!({ "trade": "tiler", "note": "asked at home" });
+    expect_json(
+        app.post("/v1/requests", Some(&anna.token), &body).await,
+        StatusCode::CREATED,
+    )
+    .await;
+
+    // The ask widget needs a token that names the `ask` scope: the default one does not.
+    let link = app.link(&anna, partner).await;
+    let (_, sk) = app.create_key(&owner, partner, "secret").await;
+    let default = app.embed_token(&sk, &link, None).await;
+    let context = app
+        .widget(
+            reqwest::Method::GET,
+            "/v1/widget/ask",
+            &sk,
+            None,
+            Some(&default),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect_json(context, StatusCode::OK).await["can_ask"], false);
+    let refused = app
+        .widget(
+            reqwest::Method::POST,
+            "/v1/widget/requests",
+            &sk,
+            None,
+            Some(&default),
+        )
+        .json(&json!({ "trade": "tiler", "note": "bathroom" }))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(refused, StatusCode::FORBIDDEN).await;
+    let anonymous = app
+        .widget(
+            reqwest::Method::POST,
+            "/v1/widget/requests",
+            &sk,
+            None,
+            None,
+        )
+        .json(&json!({ "trade": "tiler", "note": "bathroom" }))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
+
+    let embed = app.embed_token(&sk, &link, Some(&["read", "ask"])).await;
+    let context = app
+        .widget(
+            reqwest::Method::GET,
+            "/v1/widget/ask",
+            &sk,
+            None,
+            Some(&embed),
+        )
+        .send()
+        .await
+        .unwrap();
+    let context = expect_json(context, StatusCode::OK).await;
+    assert_eq!(context["can_ask"], true);
+    assert!(context["trades"].to_string().contains("tiler"), "{context}");
+    let asked = app
+        .widget(
+            reqwest::Method::POST,
+            "/v1/widget/requests",
+            &sk,
+            None,
+            Some(&embed),
+        )
+        .json(&json!({ "trade": "tiler", "note": "bathroom re-tile, small flat" }))
+        .send()
+        .await
+        .unwrap();
+    let asked = expect_json(asked, StatusCode::CREATED).await;
+    assert_eq!(asked["recipients"], 1, "Matt: {asked}");
+    let id = asked["request_id"].as_i64().unwrap();
+
+    // Matt answers on vouchgraph; Anna closes it there. The partner hears all three.
+    let body = json!({ "provider_id": provider, "note": "did my bathroom", "vouch": false });
+    expect_json(
+        app.post(
+            &format!("/v1/requests/{id}/answers"),
+            Some(&matt.token),
+            &body,
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let body = json!({ "solved": true, "helped_by": [matt.id] });
+    expect_json(
+        app.post(
+            &format!("/v1/requests/{id}/close"),
+            Some(&anna.token),
+            &body,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let got = eventually("three request events", || async {
+        let received = ours.received();
+        (received.len() >= 3).then_some(received)
+    })
+    .await;
+    let types: Vec<String> = got
+        .iter()
+        .map(|r| {
+            let body: Value = serde_json::from_slice(&r.body).unwrap();
+            assert_eq!(body["data"]["request_id"], id, "{body}");
+            // Ids and the trade only: no note, no names.
+            let text = body.to_string();
+            assert!(
+                !text.contains("bathroom") && !text.contains("Anna"),
+                "{text}"
+            );
+            body["type"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(
+        types,
+        ["request.created", "request.answered", "request.closed"]
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        ours.received().len(),
+        3,
+        "the request asked at home was not announced"
+    );
+}

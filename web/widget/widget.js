@@ -1,5 +1,5 @@
 /*! vouchgraph widget: <script src="https://HOST/widget.js" data-vouchgraph-key="pk_live_…"
- * data-widget="badge|list|refer" data-provider="ID" data-trade="tiler" data-lat data-lon
+ * data-widget="badge|list|refer|ask" data-provider="ID" data-trade="tiler" data-lat data-lon
  * data-limit data-embed-token data-target="#css-selector">. No dependencies. It renders into a
  * Shadow DOM: the page's CSS cannot reach inside, and the widget's cannot leak out. See
  * docs/partners.md. */
@@ -34,11 +34,11 @@
     "ul,ol{list-style:none;display:block}li{display:block;padding:5px 0;border-top:1px solid #eef1f4}" +
     ".vg-path,.vg-meta,.vg-muted{display:block;font-size:12px;color:#5b6875}" +
     ".vg-quote{font-style:italic}label{display:block;font-size:12px;font-weight:600;margin-top:8px}" +
-    "input,textarea{display:block;width:100%;margin-top:2px;padding:6px 8px;border:1px solid #aab4be;" +
+    "input,textarea,select{display:block;width:100%;margin-top:2px;padding:6px 8px;border:1px solid #aab4be;" +
     "border-radius:6px;background:#fff}textarea{min-height:56px;resize:vertical}" +
     "button{display:inline-block;margin-top:10px;padding:7px 14px;border:0;border-radius:6px;" +
     "background:#1f5fbf;color:#fff;font-weight:600;cursor:pointer}button:disabled{opacity:.6}" +
-    "button:focus-visible,input:focus-visible,textarea:focus-visible{outline:2px solid #1f5fbf;outline-offset:2px}" +
+    "button:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible{outline:2px solid #1f5fbf;outline-offset:2px}" +
     ".vg-status{display:block;margin-top:6px;font-size:12px}";
   root.appendChild(css);
   var box = el("div", "vg vg-" + (d.widget || "badge"));
@@ -168,7 +168,52 @@
     });
   }
 
-  var render = { badge: badge, list: list, refer: refer }[d.widget || "badge"];
-  if (!render) return fail(new Error("data-widget must be badge, list or refer"));
+  function ask() {
+    return call("GET", "/v1/widget/ask").then(function (c) {
+      head("Ask your circle");
+      if (!c.can_ask) {
+        add(box, "span", "vg-muted", "Link your vouchgraph account with this site to ask the people you trust who they would call.");
+        return;
+      }
+      var form = add(box, "form", "vg-form");
+      var id = "vg" + Math.random().toString(36).slice(2);
+      add(form, "label", null, "Who do you need?").htmlFor = id + "t";
+      var trade = add(form, "select");
+      trade.id = id + "t";
+      c.trades.forEach(function (t) {
+        var o = add(trade, "option", null, t.name);
+        o.value = t.slug;
+        if (t.slug === d.trade) o.selected = true;
+      });
+      add(form, "label", null, "Where (a neighbourhood, town or postcode; optional)").htmlFor = id + "p";
+      var near = add(form, "input");
+      near.id = id + "p"; near.maxLength = 200; near.autocomplete = "off";
+      add(form, "label", null, "What is the job?").htmlFor = id + "n";
+      var note = add(form, "textarea");
+      note.id = id + "n"; note.maxLength = 1000;
+      var send = add(form, "button", null, "Ask");
+      send.type = "submit";
+      var status = add(form, "span", "vg-status");
+      status.setAttribute("role", "status");
+      form.addEventListener("submit", function (e) {
+        e.preventDefault();
+        send.disabled = true;
+        status.textContent = "Asking…";
+        var body = { trade: trade.value, note: note.value };
+        if (near.value.trim()) body.near = near.value.trim();
+        call("POST", "/v1/widget/requests", body).then(function (r) {
+          status.textContent = r.recipients
+            ? "Asked the " + r.recipients + (r.recipients === 1 ? " person" : " people") + " best placed to answer. Answers arrive on vouchgraph."
+            : "Asked. Nobody in your circle has vouched for one yet; trust a few more people on vouchgraph to reach them.";
+          form.reset();
+        }, function (err) {
+          status.textContent = err.message;
+        }).then(function () { send.disabled = false; });
+      });
+    });
+  }
+
+  var render = { badge: badge, list: list, refer: refer, ask: ask }[d.widget || "badge"];
+  if (!render) return fail(new Error("data-widget must be badge, list, refer or ask"));
   render().catch(fail);
 })();
