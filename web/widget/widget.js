@@ -183,7 +183,7 @@
       c.trades.forEach(function (t) {
         var o = add(trade, "option", null, t.name);
         o.value = t.slug;
-        if (t.slug === d.trade) o.selected = true;
+        if (t.slug === d.trade) o.selected = o.defaultSelected = true;
       });
       add(form, "label", null, "Where (a neighbourhood, town or postcode; optional)").htmlFor = id + "p";
       var near = add(form, "input");
@@ -203,7 +203,7 @@
         if (near.value.trim()) body.near = near.value.trim();
         call("POST", "/v1/widget/requests", body).then(function (r) {
           status.textContent = r.recipients
-            ? "Asked the " + r.recipients + (r.recipients === 1 ? " person" : " people") + " best placed to answer. Answers arrive on vouchgraph."
+            ? "Asked " + (r.recipients === 1 ? "the person" : "the " + r.recipients + " people") + " best placed to answer. Answers arrive on vouchgraph."
             : "Asked. Nobody in your circle has vouched for one yet; trust a few more people on vouchgraph to reach them.";
           form.reset();
         }, function (err) {

@@ -2,7 +2,7 @@
 // !important and reuses the widget's own class names, and the widget (in its Shadow DOM) still
 // renders as designed. A partner is set up through the API, as docs/partners.md describes;
 // Anna (the demo's story account) links her account, so the badge shows her trust path and the
-// refer widget can send a referral in her name.
+// refer widget can send a referral in her name, and the ask widget can ask her circle.
 "use strict";
 
 const { test, before, after } = require("node:test");
@@ -80,6 +80,8 @@ test("the widgets render intact on a page that restyles everything", async () =>
   const linkToken = new URL(linked.headers.get("location")).searchParams.get("vouchgraph_link_token");
   // ...and the partner's server mints her an embed token with its secret key.
   const embed = (await api("POST", "/v1/embed-tokens", { key: sk, body: { link_token: linkToken }, status: 201 })).token;
+  // Asking her circle in her name is a scope the partner must name.
+  const askEmbed = (await api("POST", "/v1/embed-tokens", { key: sk, body: { link_token: linkToken, scope: ["ask"] }, status: 201 })).token;
 
   const search = await api("GET", "/v1/search?trade=tiler&limit=50");
   const rossi = search.results.find((r) => r.name === "Rossi Tiling");
@@ -89,6 +91,7 @@ test("the widgets render intact on a page that restyles everything", async () =>
     tag(`data-widget="badge" data-provider="${rossi.provider_id}" data-trade="tiler" data-embed-token="${embed}"`),
     tag(`data-widget="list" data-trade="tiler" data-limit="3"`),
     tag(`data-widget="refer" data-provider="${rossi.provider_id}" data-trade="tiler" data-embed-token="${embed}"`),
+    tag(`data-widget="ask" data-trade="tiler" data-embed-token="${askEmbed}"`),
   ].join("\n"));
 
   const page = await h.newPage(browser);
@@ -99,7 +102,8 @@ test("the widgets render intact on a page that restyles everything", async () =>
   await page.locator("vouchgraph-widget .vg-badge .vg-name").waitFor();
   await page.locator("vouchgraph-widget .vg-list li").first().waitFor();
   await page.locator("vouchgraph-widget .vg-refer button").waitFor();
-  assert.equal(await hosts.count(), 3);
+  await page.locator("vouchgraph-widget .vg-ask button").waitFor();
+  assert.equal(await hosts.count(), 4);
 
   // The badge: Anna's own view, with the path through Matt.
   const badge = hosts.nth(0);
@@ -108,7 +112,7 @@ test("the widgets render intact on a page that restyles everything", async () =>
   assert.match(await badge.locator(".vg-net").textContent(), /you trust recommend/);
 
   // Each widget is shown, at a sane size, in its own font and colours, whatever the page says.
-  for (let i = 0; i < 3; i += 1) {
+  for (let i = 0; i < 4; i += 1) {
     const box = await hosts.nth(i).boundingBox();
     assert.ok(box && box.height > 40 && box.width > 200, `widget ${i} is not displayed: ${JSON.stringify(box)}`);
     const style = await hosts.nth(i).locator(".vg").evaluate((e) => {
@@ -141,6 +145,16 @@ test("the widgets render intact on a page that restyles everything", async () =>
   const today = new Date().toISOString().slice(0, 10);
   const stats = await api("GET", `/v1/partners/${partner.id}/analytics?from=${today}&to=${today}`, { token: session.token });
   assert.equal(stats.days[0].referrals, 1);
-  assert.ok(stats.days[0].widget_views >= 3, JSON.stringify(stats));
+  assert.ok(stats.days[0].widget_views >= 4, JSON.stringify(stats));
+
+  // The ask widget asks Anna's circle, in her name, from the partner's page.
+  const ask = hosts.nth(3);
+  assert.equal(await ask.getByLabel("Who do you need?").inputValue(), "tiler");
+  await ask.getByLabel("What is the job?").fill("Kitchen splashback, about two square metres.");
+  await ask.getByRole("button", { name: "Ask" }).click();
+  await ask.locator(".vg-status", { hasText: /^Asked/ }).waitFor();
+  await h.screenshot(page, "widget-hostile-host-asked");
+  const mine = await api("GET", "/v1/requests?role=mine", { token: anna.token });
+  assert.ok(mine.requests.some((r) => r.note === "Kitchen splashback, about two square metres."), JSON.stringify(mine));
   assert.deepEqual(errors, []);
 });
