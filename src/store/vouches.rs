@@ -161,6 +161,26 @@ pub async fn made_by(
         .await
 }
 
+/// The providers `person` recommends in `trade` (as offered: a dropped trade hides them), as
+/// (id, name), by name; at most `limit`. The person's own, whatever their visibility.
+pub async fn recommended_by(
+    db: impl PgExecutor<'_>,
+    person: PersonId,
+    trade: TradeId,
+    limit: i64,
+) -> sqlx::Result<Vec<(ProviderId, String)>> {
+    sqlx::query_as(
+        "select p.id, p.name from offered_vouches v join providers p on p.id = v.provider_id
+         where v.person_id = $1 and v.trade_id = $2 and v.stance = 'recommend'
+         order by p.name, p.id limit $3",
+    )
+    .bind(person)
+    .bind(trade)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 /// The `limit` strongest public vouches for a provider (in one trade, or all), as (voucher's
 /// name, stance, note, how many people publicly trust the voucher): recommendations first,
 /// then by that count, then the latest. Public only, whoever asks.

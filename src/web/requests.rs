@@ -25,6 +25,9 @@ use super::svg::paths::{path_text, trust_paths_svg};
 /// A request in a list.
 struct Row {
     id: i64,
+    /// For a request asked of the visitor: the providers of its trade they already recommend,
+    /// each a one-click answer.
+    quick: Vec<(i64, String)>,
     asked_by: String,
     trade: String,
     place: String,
@@ -52,6 +55,7 @@ struct RequestsPage {
 fn row(r: crate::store::requests::RequestRow, asker: &Asker) -> Row {
     Row {
         id: r.id,
+        quick: Vec::new(),
         asked_by: asker.in_words(),
         trade: r.trade_name,
         place: r.place.unwrap_or_default(),
@@ -83,9 +87,38 @@ async fn requests_page(
         note: typed.map(|t| t.note.clone()).unwrap_or_default(),
         deadline: typed.map(|t| t.deadline.clone()).unwrap_or_default(),
         error,
-        inbox: inbox.into_iter().map(|(r, a)| row(r, &a)).collect(),
+        inbox: quick_answers(state, me, inbox).await?,
         mine: mine.into_iter().map(|(r, a)| row(r, &a)).collect(),
     })
+}
+
+/// The inbox's rows, each with the providers of its trade the visitor already recommends (at
+/// most three): answering with one of them is one click, as it is in life ("call Mario").
+async fn quick_answers(
+    state: &AppState,
+    me: &SignedIn,
+    inbox: Vec<(crate::store::requests::RequestRow, Asker)>,
+) -> Result<Vec<Row>, WebError> {
+    let mut rows = Vec::with_capacity(inbox.len());
+    for (r, asker) in inbox {
+        let (trade, id) = (r.trade_id, r.id);
+        let mut shown = row(r, &asker);
+        // Not one the visitor already suggested here.
+        let given: Vec<ProviderId> = crate::store::requests::answers(&state.pool, id)
+            .await?
+            .into_iter()
+            .filter(|a| a.answerer_id == me.person)
+            .map(|a| a.provider_id)
+            .collect();
+        shown.quick = crate::store::vouches::recommended_by(&state.pool, me.person, trade, 3)
+            .await?
+            .into_iter()
+            .filter(|(p, _)| !given.contains(p))
+            .map(|(p, name)| (p.0, name))
+            .collect();
+        rows.push(shown);
+    }
+    Ok(rows)
 }
 
 /// The requests page.

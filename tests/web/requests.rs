@@ -53,6 +53,8 @@ async fn anna_asks_matt_answers_and_anna_closes_the_request(pool: PgPool) {
     // Matt finds it among the requests asked of him, named: Anna trusts him.
     let his = app.html("/requests", Some(&matt.cookie())).await;
     assert!(his.contains("Anna Berg</strong> asks for a tiler"), "{his}");
+    // He already recommends Rossi Tiling: suggesting it is one button on the card.
+    assert!(his.contains("Suggest Rossi Tiling"), "{his}");
     let form = app
         .html(&format!("/requests/{id}"), Some(&matt.cookie()))
         .await;
@@ -73,6 +75,9 @@ async fn anna_asks_matt_answers_and_anna_closes_the_request(pool: PgPool) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // Answered: the one-click button for Rossi Tiling is gone from his card.
+    let his = app.html("/requests", Some(&matt.cookie())).await;
+    assert!(!his.contains("Suggest Rossi Tiling"), "{his}");
     // Cara, whom it never reached, gets a 404 page.
     let response = app
         .page(&format!("/requests/{id}"), Some(&cara.cookie()))

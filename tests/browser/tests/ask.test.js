@@ -1,6 +1,7 @@
-// Asking one's circle, as in life: Anna asks for a tiler, Matt answers from his requests page
-// with one form, and Anna sees his answer ranked with its trust path, opens the provider to
-// refer, and marks the request solved, saying Matt helped.
+// Asking one's circle, as in life: Anna asks for a tiler, Matt answers from his inbox with one
+// click (he already recommends Rossi Tiling), and Anna sees his answer ranked with its trust
+// path, refers Mario to a friend from the provider's page, and marks the request solved,
+// saying Matt helped.
 "use strict";
 
 const { test, before, after } = require("node:test");
@@ -28,12 +29,10 @@ test("Anna asks for a tiler, Matt suggests Rossi Tiling, Anna closes it as solve
   const matt = await h.newPage(browser);
   await h.logIn(matt, h.DEMO.matt);
   await matt.goto("/requests");
-  await matt.locator(`a[href='/requests/${id}']`).click();
-  await matt.getByRole("heading", { name: "Anna Berg asks for a tiler" }).waitFor();
-  await matt.getByLabel("Which tiler?").selectOption({ label: "Rossi Tiling" });
-  await matt.getByLabel(/Why them/).fill("Mario did my bathroom, call him.");
-  await h.checkA11y(matt, "the answer form");
-  await matt.getByRole("button", { name: "Suggest" }).click();
+  const card = matt.locator("li.card").filter({ has: matt.locator(`a[href='/requests/${id}']`) });
+  assert.match(await card.textContent(), /Anna Berg asks for a tiler/);
+  await h.checkA11y(matt, "the requests asked of Matt");
+  await card.getByRole("button", { name: "Suggest Rossi Tiling" }).click();
   await matt.waitForURL(/done=answered/);
 
   // Anna sees the answer, ranked, with the path through Matt.
@@ -45,6 +44,13 @@ test("Anna asks for a tiler, Matt suggests Rossi Tiling, Anna closes it as solve
   await h.screenshot(anna, "request-answered");
   await first.getByRole("link", { name: /See Rossi Tiling and refer/ }).click();
   await anna.waitForURL(/\/providers\/\d+/);
+  const friend = h.fresh("Friend");
+  const referForm = anna.locator("#refer");
+  await referForm.getByLabel(/Their email/).fill(friend.email);
+  await referForm.getByLabel(/A note/).fill("Matt says Mario is the one for bathrooms.");
+  await referForm.getByRole("button", { name: "Send referral" }).click();
+  // An email address gets an invitation: the referral is on its way.
+  await anna.getByRole("heading", { level: 1, name: "Invitation ready" }).waitFor();
 
   // Back to the request: solved, and Matt helped.
   await anna.goto(`/requests/${id}`);
