@@ -53,21 +53,8 @@ fn letter(
     }
 }
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML (`&`, `<`, `>`, both quotes).
+pub use html_escape::encode_quoted_attribute as escape;
 
 /// Names and notes come from people: one line each, and not so long that they swamp the mail.
 fn clean(s: &str, max: usize) -> String {

@@ -9,21 +9,8 @@ pub mod funnel;
 pub mod network_map;
 pub mod paths;
 
-/// Escapes text for SVG/XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for SVG/XML content and attribute values (`&`, `<`, `>`, both quotes).
+pub use html_escape::encode_quoted_attribute as escape;
 
 /// Shortens a label to `max` characters, with an ellipsis.
 pub fn shorten(text: &str, max: usize) -> String {
@@ -63,7 +50,7 @@ mod tests {
     fn text_is_escaped_for_attributes_and_content() {
         assert_eq!(
             escape(r#"<b>"Tom & Jerry's"</b>"#),
-            "&lt;b&gt;&quot;Tom &amp; Jerry&#39;s&quot;&lt;/b&gt;"
+            "&lt;b&gt;&quot;Tom &amp; Jerry&#x27;s&quot;&lt;/b&gt;"
         );
     }
 
