@@ -32,6 +32,15 @@ pub(super) const PUBLIC: Visibility = Visibility::Public;
 pub(super) const NETWORK: Visibility = Visibility::Network;
 pub(super) const PRIVATE: Visibility = Visibility::Private;
 
+/// A visibility from any number, for property tests: public, network, private in turn.
+pub(super) fn visibility(code: u8) -> Visibility {
+    match code % 3 {
+        0 => PUBLIC,
+        1 => NETWORK,
+        _ => PRIVATE,
+    }
+}
+
 pub(super) fn level(level: u8) -> TrustLevel {
     TrustLevel::new(level).unwrap()
 }
