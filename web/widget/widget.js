@@ -96,6 +96,27 @@
     }).join("&");
   }
 
+  // A form's submit button and status line: while `send` runs the button is disabled and the
+  // status says `busy`; then it says what `send` resolved to (and the form is cleared), or why
+  // it failed.
+  function submitting(form, label, busy, send) {
+    var button = add(form, "button", null, label);
+    button.type = "submit";
+    var status = add(form, "span", "vg-status");
+    status.setAttribute("role", "status");
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      button.disabled = true;
+      status.textContent = busy;
+      send().then(function (message) {
+        status.textContent = message;
+        form.reset();
+      }, function (err) {
+        status.textContent = err.message;
+      }).then(function () { button.disabled = false; });
+    });
+  }
+
   function badge() {
     var q = query([["provider", d.provider], ["trade", d.trade]]);
     return call("GET", "/v1/widget/badge?" + q).then(function (b) {
@@ -148,22 +169,10 @@
       add(form, "label", null, "A note (optional)").htmlFor = id + "n";
       var note = add(form, "textarea");
       note.id = id + "n"; note.maxLength = 1000;
-      var send = add(form, "button", null, "Send referral");
-      send.type = "submit";
-      var status = add(form, "span", "vg-status");
-      status.setAttribute("role", "status");
-      form.addEventListener("submit", function (e) {
-        e.preventDefault();
-        send.disabled = true;
-        status.textContent = "Sending…";
-        call("POST", "/v1/widget/referrals", {
+      submitting(form, "Send referral", "Sending…", function () {
+        return call("POST", "/v1/widget/referrals", {
           provider_id: Number(c.provider_id), trade: trade, recipient_email: email.value, note: note.value,
-        }).then(function () {
-          status.textContent = "Referral sent to " + email.value + ".";
-          form.reset();
-        }, function (err) {
-          status.textContent = err.message;
-        }).then(function () { send.disabled = false; });
+        }).then(function () { return "Referral sent to " + email.value + "."; });
       });
     });
   }
@@ -191,24 +200,14 @@
       add(form, "label", null, "What is the job?").htmlFor = id + "n";
       var note = add(form, "textarea");
       note.id = id + "n"; note.maxLength = 1000;
-      var send = add(form, "button", null, "Ask");
-      send.type = "submit";
-      var status = add(form, "span", "vg-status");
-      status.setAttribute("role", "status");
-      form.addEventListener("submit", function (e) {
-        e.preventDefault();
-        send.disabled = true;
-        status.textContent = "Asking…";
+      submitting(form, "Ask", "Asking…", function () {
         var body = { trade: trade.value, note: note.value };
         if (near.value.trim()) body.near = near.value.trim();
-        call("POST", "/v1/widget/requests", body).then(function (r) {
-          status.textContent = r.recipients
+        return call("POST", "/v1/widget/requests", body).then(function (r) {
+          return r.recipients
             ? "Asked " + (r.recipients === 1 ? "the person" : "the " + r.recipients + " people") + " best placed to answer. Answers arrive on vouchgraph."
             : "Asked. Nobody in your circle has vouched for one yet; trust a few more people on vouchgraph to reach them.";
-          form.reset();
-        }, function (err) {
-          status.textContent = err.message;
-        }).then(function () { send.disabled = false; });
+        });
       });
     });
   }
