@@ -254,5 +254,4 @@ mod tests {
         assert_eq!(recipients(&g, 2), [(MATT, None), (BEA, None)]);
         assert!(recipients(&g, 0).is_empty());
     }
-
 }

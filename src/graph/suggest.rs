@@ -298,5 +298,4 @@ mod tests {
         let g = cast();
         assert!(people_you_may_know(&g, PersonId(12345), 10).is_empty());
     }
-
 }

@@ -79,6 +79,25 @@ struct ProviderPage {
     visibility: String,
     visibilities: &'static [(&'static str, &'static str)],
     login_next: String,
+    refer: ReferState,
+}
+
+/// The referral form as typed, and what was wrong with it: a refused referral shows the page
+/// again with the message beside its field and nothing typed lost.
+#[derive(Default)]
+pub(super) struct ReferState {
+    pub(super) recipient: String,
+    pub(super) trade: String,
+    pub(super) note: String,
+    pub(super) recipient_error: Option<String>,
+    pub(super) note_error: Option<String>,
+    pub(super) trade_error: Option<String>,
+}
+
+impl ReferState {
+    fn any_error(&self) -> bool {
+        self.recipient_error.is_some() || self.note_error.is_some() || self.trade_error.is_some()
+    }
 }
 
 /// The provider page.
@@ -88,6 +107,17 @@ pub async fn provider(
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
     let id = provider_id(&raw)?;
+    provider_page(&state, &visitor, id, ReferState::default(), StatusCode::OK).await
+}
+
+/// The provider page, with the referral form as `refer` has it.
+pub(super) async fn provider_page(
+    state: &AppState,
+    visitor: &Visitor,
+    id: ProviderId,
+    refer: ReferState,
+    status: StatusCode,
+) -> Result<Response, WebError> {
     let row = store::providers::get(&state.pool, id)
         .await?
         .ok_or(ApiError::NotFound("provider"))?;
@@ -131,12 +161,16 @@ pub async fn provider(
     };
     // The form starts from the visitor's own vouch, if they made one.
     let mine = vouches.iter().find(|v| v.mine);
-    let selected_trade = mine.map_or_else(
-        || row.trades.first().cloned().unwrap_or_default(),
-        |v| v.trade_slug.clone(),
-    );
+    let selected_trade = if refer.trade.is_empty() {
+        mine.map_or_else(
+            || row.trades.first().cloned().unwrap_or_default(),
+            |v| v.trade_slug.clone(),
+        )
+    } else {
+        refer.trade.clone()
+    };
     let page = ProviderPage {
-        chrome: Chrome::new(&state, &visitor, "provider", row.name.clone()).await?,
+        chrome: Chrome::new(&state, visitor, "provider", row.name.clone()).await?,
         csrf: visitor
             .user
             .as_ref()
@@ -202,10 +236,11 @@ pub async fn provider(
         visibility: mine.map_or_else(|| "public".to_string(), |v| v.visibility.clone()),
         visibilities: VISIBILITIES,
         login_next: format!("/providers/{}#vouch", id.0),
+        refer,
         vouches,
         name: row.name,
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }
 
 /// A vouch form.

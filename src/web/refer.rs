@@ -8,14 +8,14 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::app::referrals::{Recipient, SendReferral};
+use crate::app::validate::Fields;
 use crate::app::AppError;
 use crate::domain::values::parse_note;
 use crate::domain::{Email, PersonId};
-use crate::error::ApiError;
 use crate::state::AppState;
 
 use super::page::{render, see_other, Chrome, WebError};
-use super::provider::provider_id;
+use super::provider::{provider_id, provider_page, ReferState};
 use super::session::Posted;
 
 /// A referral form.
@@ -28,17 +28,18 @@ pub struct ReferForm {
     note: String,
 }
 
-fn parse_recipient(raw: &str) -> Result<Recipient, ApiError> {
+fn parse_recipient(raw: &str) -> Result<Recipient, String> {
     let raw = raw.trim().trim_start_matches('#');
     if let Ok(id) = raw.parse::<i64>() {
         return Ok(Recipient::Person(PersonId(id)));
     }
     Email::parse(raw)
         .map(Recipient::Email)
-        .map_err(|_| ApiError::field("recipient", "give an email address or a person's number"))
+        .map_err(|_| "give an email address or a person's number".to_string())
 }
 
-/// Sends a referral of this provider.
+/// Sends a referral of this provider. A refused one shows the provider's page again, with each
+/// message beside its field and everything typed kept.
 pub async fn refer(
     State(state): State<AppState>,
     Path(raw): Path<String>,
@@ -47,39 +48,39 @@ pub async fn refer(
 ) -> Result<Response, WebError> {
     let provider = provider_id(&raw)?;
     let me = visitor.require_for(&format!("/providers/{}#refer", provider.0))?;
-    let note = parse_note(&form.note).map_err(|m| ApiError::field("note", m))?;
-    let trade = state
-        .live
-        .trade_by_slug(&form.trade)
-        .ok_or_else(|| ApiError::field("trade", "unknown trade"))?;
-    let typed = parse_recipient(&form.recipient)?;
-
-    let mut tx = state.pool.begin().await?;
-    let sent = crate::app::referrals::send(
-        &mut tx,
-        me.person,
-        &SendReferral {
-            provider,
-            trade,
-            recipient: typed,
-            note: &note,
-            partner: None,
-        },
-    )
-    .await
-    .map_err(|error| match error {
-        // The form has one recipient field for both kinds.
-        AppError::Invalid(mut errors) => {
-            for e in &mut errors {
-                if e.field.starts_with("recipient") {
-                    e.field = "recipient".into();
+    let sent = match send(&state, me.person, provider, &form).await {
+        Ok(sent) => sent,
+        Err(refused) => {
+            let mut again = ReferState {
+                recipient: form.recipient.clone(),
+                trade: form.trade.clone(),
+                note: form.note.clone(),
+                ..ReferState::default()
+            };
+            let status = match refused {
+                AppError::Invalid(fields) => {
+                    for f in fields {
+                        match f.field.as_str() {
+                            "note" => again.note_error = Some(f.message),
+                            "trade" => again.trade_error = Some(f.message),
+                            _ => again.recipient_error = Some(f.message),
+                        }
+                    }
+                    StatusCode::UNPROCESSABLE_ENTITY
                 }
-            }
-            AppError::Invalid(errors)
+                AppError::Conflict(message) | AppError::Forbidden(message) => {
+                    again.recipient_error = Some(message);
+                    StatusCode::CONFLICT
+                }
+                AppError::NotFound(what) => {
+                    again.recipient_error = Some(format!("no such {what}"));
+                    StatusCode::NOT_FOUND
+                }
+                other => return Err(other.into()),
+            };
+            return provider_page(&state, &visitor, provider, again, status).await;
         }
-        other => other,
-    })?;
-    tx.commit().await?;
+    };
     // A person's number is a referral; an email address always an invitation, whether or
     // not it has an account, so the answer tells nothing about who has one. Its link is
     // shown once, here, for the sender to pass on.
@@ -95,6 +96,44 @@ pub async fn refer(
             render(StatusCode::CREATED, &page)
         }
     }
+}
+
+/// The form's fields checked, then the referral sent through `app::referrals::send`, with
+/// every refusal as an [`AppError`] naming the form's own fields.
+async fn send(
+    state: &AppState,
+    me: PersonId,
+    provider: crate::domain::ProviderId,
+    form: &ReferForm,
+) -> Result<crate::app::referrals::Sent, AppError> {
+    let mut fields = Fields::new();
+    let note = fields.check("note", parse_note(&form.note));
+    let trade = state.live.trade_by_slug(&form.trade);
+    if trade.is_none() {
+        fields.push("trade", "choose one of the provider's trades");
+    }
+    let typed = fields.check("recipient", parse_recipient(&form.recipient));
+    fields.finish()?;
+    let (note, trade, typed) = (
+        note.expect("checked"),
+        trade.expect("checked"),
+        typed.expect("checked"),
+    );
+    let mut tx = state.pool.begin().await?;
+    let sent = crate::app::referrals::send(
+        &mut tx,
+        me,
+        &SendReferral {
+            provider,
+            trade,
+            recipient: typed,
+            note: &note,
+            partner: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sent)
 }
 
 #[derive(Template)]

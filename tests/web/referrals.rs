@@ -128,3 +128,44 @@ async fn a_vouch_and_a_referral_made_on_pages_reach_the_recipient_and_the_owner(
         .unwrap();
     assert_eq!(status, "completed");
 }
+
+#[sqlx::test]
+async fn a_refused_referral_keeps_the_form_and_the_note_with_the_error_beside_the_field(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let mario = app.signup("Mario Rossi", "mario@example.com").await;
+    let cleo = app.signup("Cleo Customer", "cleo@example.com").await;
+    let provider = app.create_provider(&mario, "Rossi Tiling").await;
+    let base = format!("/providers/{provider}");
+    let own = cleo.id.to_string();
+    // Not an address; and herself, by her number, refused as the API refuses it.
+    for recipient in ["not an email", own.as_str()] {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        let fields = [
+            ("csrf", cleo.csrf.as_str()),
+            ("trade", "tiler"),
+            ("recipient", recipient),
+            ("note", "He tiled our whole kitchen"),
+        ];
+        let response = app
+            .post_form(&format!("{base}/refer"), Some(&cleo.cookie()), &fields)
+            .await;
+        let page = expect_page(response, status).await;
+        assert!(
+            page.contains("id=\"refer-recipient-error\""),
+            "{recipient}: {page}"
+        );
+        assert!(
+            page.contains("He tiled our whole kitchen"),
+            "the note was lost: {page}"
+        );
+        assert!(page.contains(&format!("value=\"{recipient}\"")), "{page}");
+        assert!(
+            page.contains("Rossi Tiling"),
+            "the provider's page, with its menu: {page}"
+        );
+        assert!(page.contains("The referral was not sent"), "{page}");
+    }
+    assert_eq!(count(&app.pool, "referrals").await, 0);
+}
