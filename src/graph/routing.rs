@@ -254,4 +254,60 @@ mod tests {
         assert_eq!(recipients(&g, 2), [(MATT, None), (BEA, None)]);
         assert!(recipients(&g, 0).is_empty());
     }
+
+    proptest::proptest! {
+        /// Over random graphs with random visibilities: every hop a request takes is a trust
+        /// edge that is public, or network-only (which its target may see); never a private
+        /// one; and every recipient vouched where the asker may see it.
+        #[test]
+        fn no_request_travels_along_an_edge_its_recipient_may_not_see(
+            edges in proptest::collection::vec((1i64..=8, 1i64..=8, 1u8..=3, 0u8..3), 0..40),
+            vouches in proptest::collection::vec((1i64..=8, 0u8..3), 0..12),
+        ) {
+            let mut g = cast();
+            for &(from, to, lvl, vis) in &edges {
+                if from != to {
+                    trust(&mut g, PersonId(from), PersonId(to), lvl, visibility(vis));
+                }
+            }
+            for &(who, vis) in &vouches {
+                recommend(&mut g, PersonId(who), MARIO_TILES, visibility(vis));
+            }
+            // A second edge between the same two people replaces the first, as in the graph.
+            let mut last = std::collections::HashMap::new();
+            for &(from, to, _, vis) in &edges {
+                if from != to {
+                    last.insert((PersonId(from), PersonId(to)), visibility(vis));
+                }
+            }
+            let mut vouch_of = std::collections::HashMap::new();
+            for &(who, vis) in &vouches {
+                vouch_of.insert(PersonId(who), visibility(vis));
+            }
+            let edge = |from: PersonId, to: PersonId| last.get(&(from, to)).copied();
+            for routed in route_request(&g, ANNA, TILING, 100) {
+                let hops = match routed.via {
+                    None => vec![(ANNA, routed.person)],
+                    Some(via) => vec![(ANNA, via), (via, routed.person)],
+                };
+                for (from, to) in hops {
+                    let vis = edge(from, to);
+                    proptest::prop_assert!(
+                        matches!(vis, Some(Visibility::Public | Visibility::Network)),
+                        "{from} -> {to} is {vis:?}"
+                    );
+                }
+                proptest::prop_assert!(routed.person != ANNA);
+                let seen = match vouch_of.get(&routed.person) {
+                    Some(Visibility::Public) => true,
+                    Some(Visibility::Network) => matches!(
+                        edge(routed.person, ANNA),
+                        Some(Visibility::Public | Visibility::Network)
+                    ),
+                    _ => false,
+                };
+                proptest::prop_assert!(seen, "{} was asked without a vouch Anna may see", routed.person);
+            }
+        }
+    }
 }

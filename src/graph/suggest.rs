@@ -298,4 +298,55 @@ mod tests {
         let g = cast();
         assert!(people_you_may_know(&g, PersonId(12345), 10).is_empty());
     }
+
+    proptest::proptest! {
+        /// Over random graphs with random visibilities: Anna's suggestions are the same as on
+        /// the graph of only the edges she may see. So no suggestion, reason or count can
+        /// depend on an edge kept from her.
+        #[test]
+        fn suggestions_depend_only_on_edges_the_seeker_may_see(
+            edges in proptest::collection::vec((1i64..=8, 1i64..=8, 1u8..=3, 0u8..3), 0..40),
+            vouches in proptest::collection::vec((1i64..=8, 0u8..3, proptest::bool::ANY), 0..16),
+        ) {
+            // The last edge between two people wins, as in the graph.
+            let mut last = std::collections::BTreeMap::new();
+            for &(from, to, lvl, vis) in &edges {
+                if from != to {
+                    last.insert((PersonId(from), PersonId(to)), (lvl, visibility(vis)));
+                }
+            }
+            let mut vouch_of = std::collections::BTreeMap::new();
+            for &(who, vis, mario) in &vouches {
+                let provider = if mario { MARIO_TILES } else { LUIGI_TILES };
+                vouch_of.insert((PersonId(who), provider), visibility(vis));
+            }
+            // Whose network edges Anna may see: those who trust her, visibly.
+            let trusts_anna = |owner: PersonId| {
+                matches!(last.get(&(owner, ANNA)), Some((_, v)) if *v != PRIVATE)
+            };
+            let visible = |owner: PersonId, vis: Visibility| {
+                owner == ANNA || vis == PUBLIC || (vis == NETWORK && trusts_anna(owner))
+            };
+            let (mut all, mut seen) = (cast(), cast());
+            for (&(from, to), &(lvl, vis)) in &last {
+                trust(&mut all, from, to, lvl, vis);
+                // Anna's own view of an edge to her keeps its visibility: she may see it.
+                if visible(from, vis) || (to == ANNA && vis != PRIVATE) {
+                    trust(&mut seen, from, to, lvl, vis);
+                }
+            }
+            for (&(who, provider), &vis) in &vouch_of {
+                all.set_vouch(who, provider, TILING, Stance::Recommend, vis, 1.0).unwrap();
+                if visible(who, vis) {
+                    seen.set_vouch(who, provider, TILING, Stance::Recommend, vis, 1.0).unwrap();
+                }
+            }
+            let key = |s: &Suggestion| {
+                (s.person, s.trusts_you, s.shared_people, s.shared_providers, s.score.to_bits())
+            };
+            let a: Vec<_> = people_you_may_know(&all, ANNA, 100).iter().map(key).collect();
+            let b: Vec<_> = people_you_may_know(&seen, ANNA, 100).iter().map(key).collect();
+            proptest::prop_assert_eq!(a, b);
+        }
+    }
 }

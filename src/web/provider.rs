@@ -148,7 +148,7 @@ pub(super) async fn provider_page(
         })
         .collect();
     // While the graph loads the page shows no explanation rather than an error.
-    let explanation = crate::app::search::explain(&state, seeker, Audience::Seeker, id, None).ok();
+    let explanation = crate::app::search::explain(state, seeker, Audience::Seeker, id, None).ok();
     let (why_summary, why_public, why_svg, why_paths, beyond) = match &explanation {
         Some(e) => (
             network_summary(&e.counts),
@@ -170,7 +170,7 @@ pub(super) async fn provider_page(
         refer.trade.clone()
     };
     let page = ProviderPage {
-        chrome: Chrome::new(&state, visitor, "provider", row.name.clone()).await?,
+        chrome: Chrome::new(state, visitor, "provider", row.name.clone()).await?,
         csrf: visitor
             .user
             .as_ref()
@@ -206,7 +206,7 @@ pub(super) async fn provider_page(
             ),
         },
         responsiveness: crate::app::customer_book::responsiveness(
-            &state,
+            state,
             id,
             time::OffsetDateTime::now_utc(),
         )
