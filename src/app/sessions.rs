@@ -70,6 +70,25 @@ pub async fn end_session(state: &AppState, token_hash: &[u8]) -> AppResult<()> {
     Ok(())
 }
 
+/// "The email or password is wrong", with a warning once few tries are left before a wait, so
+/// that a lock-out never comes as a surprise. The count is per account and address, the same
+/// whether or not the account exists.
+fn wrong_password(left: u32) -> String {
+    let window = crate::auth::throttle::LoginThrottle::WINDOW_MINUTES;
+    match left {
+        0 => format!(
+            "the email or password is wrong; the next try from here must wait, up to \
+             {window} minutes (or reset your password)"
+        ),
+        1..=3 => format!(
+            "the email or password is wrong; {left} more {} from here, then a wait of up to \
+             {window} minutes (or reset your password)",
+            if left == 1 { "try" } else { "tries" }
+        ),
+        _ => "the email or password is wrong".into(),
+    }
+}
+
 /// Checks an email and password under the login throttle, and says whose they are: log-in
 /// and every other "type your password again" share its limits, so no form can be used to
 /// guess a password faster than the login page allows.
@@ -79,9 +98,10 @@ pub(crate) async fn check_credentials(
     password: String,
     address: IpAddr,
 ) -> AppResult<PersonId> {
-    if let Err(retry_after_secs) = state.logins.check(email, address) {
-        return Err(AppError::TooManyAttempts { retry_after_secs });
-    }
+    let left = match state.logins.check(email, address) {
+        Ok(left) => left,
+        Err(retry_after_secs) => return Err(AppError::TooManyAttempts { retry_after_secs }),
+    };
     // Postgres text cannot hold NUL (a 500 from the query): no account has such an email.
     let found = if email.contains('\0') {
         None
@@ -100,8 +120,6 @@ pub(crate) async fn check_credentials(
             state.logins.succeeded(email, address);
             Ok(person)
         }
-        _ => Err(AppError::Unauthenticated(
-            "the email or password is wrong".into(),
-        )),
+        _ => Err(AppError::Unauthenticated(wrong_password(left))),
     }
 }

@@ -27,6 +27,8 @@ use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
 use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
@@ -71,11 +73,20 @@ impl LoginLimits {
 /// A bounded key: the first 16 bytes of a SHA-256.
 type Digest16 = [u8; 16];
 
+/// A per-account bucket that says how many attempts it has left.
+type AccountBucket = RateLimiter<
+    Digest16,
+    DefaultKeyedStateStore<Digest16>,
+    DefaultClock,
+    StateInformationMiddleware,
+>;
+
 /// The buckets, and the addresses each account logged in from.
 pub struct LoginThrottle {
     addresses: DefaultKeyedRateLimiter<IpAddr>,
-    account_at_address: DefaultKeyedRateLimiter<Digest16>,
-    account_elsewhere: DefaultKeyedRateLimiter<Digest16>,
+    /// These two report what is left, so the login form can warn before it locks.
+    account_at_address: AccountBucket,
+    account_elsewhere: AccountBucket,
     familiar: Mutex<HashMap<Digest16, Instant>>,
 }
 
@@ -89,28 +100,42 @@ impl LoginThrottle {
         let per_ip = Quota::per_minute(nonzero(limits.per_ip));
         LoginThrottle {
             addresses: RateLimiter::keyed(per_ip),
-            account_at_address: RateLimiter::keyed(per_account),
-            account_elsewhere: RateLimiter::keyed(per_account),
+            account_at_address: RateLimiter::keyed(per_account)
+                .with_middleware::<StateInformationMiddleware>(),
+            account_elsewhere: RateLimiter::keyed(per_account)
+                .with_middleware::<StateInformationMiddleware>(),
             familiar: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Counts one attempt on `email` from `address`; `Err(seconds)` says how long to wait
-    /// when over a limit.
-    pub fn check(&self, email: &str, address: IpAddr) -> Result<(), u64> {
+    /// Counts one attempt on `email` from `address`: `Ok(left)` says how many more attempts
+    /// this address has on this account before it must wait (the same whether or not the
+    /// account exists, so it tells nothing about that); `Err(seconds)` how long to wait when
+    /// over a limit.
+    pub fn check(&self, email: &str, address: IpAddr) -> Result<u32, u64> {
         let clock = DefaultClock::default();
         let wait =
             |outcome: governor::NotUntil<_>| outcome.wait_time_from(clock.now()).as_secs().max(1);
         self.addresses.check_key(&address).map_err(wait)?;
         let pair = digest(email, Some(address));
-        self.account_at_address.check_key(&pair).map_err(wait)?;
+        let mut left = self
+            .account_at_address
+            .check_key(&pair)
+            .map_err(wait)?
+            .remaining_burst_capacity();
         if !self.is_familiar(&pair) {
-            self.account_elsewhere
+            let shared = self
+                .account_elsewhere
                 .check_key(&digest(email, None))
-                .map_err(wait)?;
+                .map_err(wait)?
+                .remaining_burst_capacity();
+            left = left.min(shared);
         }
-        Ok(())
+        Ok(left)
     }
+
+    /// How long a lock-out lasts at most, for the warning before it: the per-account window.
+    pub const WINDOW_MINUTES: u64 = 15;
 
     /// Records a successful login: `address` is now familiar to the account, so floods from
     /// other addresses do not lock the owner out from it.

@@ -63,6 +63,60 @@ pub async fn login_page(
     Ok((jar, render(StatusCode::OK, &page)?).into_response())
 }
 
+/// The login form again, as typed but for the password, with why it was refused; after too
+/// many tries a 429 with `Retry-After`, otherwise a 422.
+async fn login_again(
+    state: &AppState,
+    visitor: &Visitor,
+    form: LoginForm,
+    next: String,
+    error: String,
+    wait_secs: Option<u64>,
+) -> Result<Response, WebError> {
+    let page = LoginPage {
+        chrome: Chrome::new(state, visitor, "login", "Log in").await?,
+        csrf: form.csrf,
+        email: form.email,
+        next,
+        error: Some(error),
+    };
+    let status = match wait_secs {
+        Some(_) => StatusCode::TOO_MANY_REQUESTS,
+        None => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let mut response = render(status, &page)?;
+    if let Some(secs) = wait_secs {
+        response.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from(secs),
+        );
+    }
+    Ok(response)
+}
+
+/// "3 minutes", "1 minute", "40 seconds".
+fn minutes(secs: u64) -> String {
+    match secs {
+        0..=59 => format!("{secs} seconds"),
+        60..=119 => "1 minute".into(),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
+/// A use case's message as a sentence: capital first, full stop last.
+fn sentence(message: &str) -> String {
+    let mut out: String = message
+        .chars()
+        .take(1)
+        .flat_map(char::to_uppercase)
+        .chain(message.chars().skip(1))
+        .collect();
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
 /// A login.
 #[derive(Deserialize)]
 pub struct LoginForm {
@@ -84,15 +138,16 @@ pub async fn login(
     let next = safe_next(form.next.as_deref());
     let session = match logged_in {
         Ok(session) => session,
-        Err(AppError::Unauthenticated(_)) => {
-            let page = LoginPage {
-                chrome: Chrome::new(&state, &visitor, "login", "Log in").await?,
-                csrf: form.csrf,
-                email: form.email,
-                next,
-                error: Some("The email or password is wrong.".into()),
-            };
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        // The form again, with why, and how long to wait once there have been too many tries.
+        Err(AppError::TooManyAttempts { retry_after_secs }) => {
+            let error = format!(
+                "Too many tries. Wait {} before trying again from here, or reset your password.",
+                minutes(retry_after_secs)
+            );
+            return login_again(&state, &visitor, form, next, error, Some(retry_after_secs)).await;
+        }
+        Err(AppError::Unauthenticated(message)) => {
+            return login_again(&state, &visitor, form, next, sentence(&message), None).await;
         }
         Err(other) => return Err(other.into()),
     };

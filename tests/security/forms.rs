@@ -12,6 +12,16 @@ pub async fn post_page_form_from(
     path: &str,
     fields: &[(&str, &str)],
 ) -> StatusCode {
+    page_form_response(app, client, path, fields).await.status()
+}
+
+/// As [`post_page_form_from`], with the whole response.
+pub async fn page_form_response(
+    app: &TestApp,
+    client: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let page = app
         .client
         .get(app.url(path))
@@ -37,5 +47,4 @@ pub async fn post_page_form_from(
         .send()
         .await
         .expect("sent")
-        .status()
 }

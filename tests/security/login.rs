@@ -108,3 +108,71 @@ async fn a_flood_of_bad_passwords_on_one_account_does_not_lock_its_owner_out_of_
         StatusCode::CREATED
     );
 }
+
+#[sqlx::test]
+async fn the_login_form_warns_before_it_locks_and_then_says_how_long_to_wait(pool: PgPool) {
+    // Six tries per account; signing up logged Dana in once from elsewhere, so five remain
+    // for anyone but her usual address.
+    let app = behind_a_proxy(pool, 6, 1000).await;
+    app.signup("Dana Owner", "dana@sec.test").await;
+    let mut pages = Vec::new();
+    for _ in 0..6 {
+        let response = crate::forms::page_form_response(
+            &app,
+            "203.0.113.7",
+            "/login",
+            &[("email", "dana@sec.test"), ("password", "not the password")],
+        )
+        .await;
+        let status = response.status();
+        let wait = response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_string());
+        pages.push((status, wait, response.text().await.unwrap()));
+    }
+    // The first try: no warning yet, just the wrong password.
+    assert_eq!(pages[0].0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!pages[0].2.contains("more tries"), "{}", pages[0].2);
+    // Then a warning with the count, before the lock.
+    assert!(
+        pages[1].2.contains("3 more tries from here"),
+        "{}",
+        pages[1].2
+    );
+    assert!(
+        pages[2].2.contains("2 more tries from here"),
+        "{}",
+        pages[2].2
+    );
+    assert!(
+        pages[3].2.contains("1 more try from here"),
+        "{}",
+        pages[3].2
+    );
+    assert!(
+        pages[4].2.contains("the next try from here must wait"),
+        "{}",
+        pages[4].2
+    );
+    // Locked: the form again (not a bare error page), how long to wait, and the way out.
+    let (status, wait, page) = &pages[5];
+    assert_eq!(*status, StatusCode::TOO_MANY_REQUESTS);
+    let secs: u64 = wait.as_deref().expect("a Retry-After").parse().unwrap();
+    assert!((1..=900).contains(&secs), "{secs}");
+    assert!(page.contains("Too many tries. Wait"), "{page}");
+    assert!(page.contains("/forgot-password"), "{page}");
+    assert!(
+        page.contains(r#"value="dana@sec.test""#),
+        "the email was kept: {page}"
+    );
+    // The same warnings for an address with no account: they say nothing about who has one.
+    let response = crate::forms::page_form_response(
+        &app,
+        "203.0.113.8",
+        "/login",
+        &[("email", "nobody@sec.test"), ("password", "x")],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
