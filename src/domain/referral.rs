@@ -95,6 +95,45 @@ impl ReferralStatus {
     }
 
     /// The moves `party` may make from here.
+    /// Who acts next, in words for a viewer with these roles: "Your turn: …" when the next move
+    /// is theirs, otherwise whom the referral is waiting for. A card says this so that nobody
+    /// wonders whose move it is (a customer who must confirm the hire, a provider who must call).
+    pub fn whose_turn(self, parties: &[Party]) -> &'static str {
+        use ReferralStatus::*;
+        let is = |p: Party| parties.contains(&p);
+        match self {
+            Sent if is(Party::Recipient) => {
+                "Your turn: accept it if you would like them to get in touch, or decline."
+            }
+            Sent if is(Party::ProviderOwner) => {
+                "Waiting for the customer to accept; then it is your turn to get in touch."
+            }
+            Sent => "Waiting for them to accept it.",
+            Accepted if is(Party::ProviderOwner) => {
+                "Your turn: get in touch with the customer, then mark it contacted."
+            }
+            Accepted if is(Party::Recipient) => {
+                "Waiting for the provider to get in touch. Hired them already? Say so here."
+            }
+            Accepted => "Accepted: waiting for the provider to get in touch.",
+            Contacted if is(Party::Recipient) => {
+                "Your turn: if you hire them, mark it hired; if not, decline."
+            }
+            Contacted if is(Party::ProviderOwner) => {
+                "Waiting for the customer to confirm the hire."
+            }
+            Contacted => "In touch: waiting for the customer to decide.",
+            Hired if is(Party::Recipient) => "Your turn once the job is done: say how it went.",
+            Hired if is(Party::ProviderOwner) => {
+                "Hired. Once the job is done, mark it completed; the customer says how it went."
+            }
+            Hired => "Hired: waiting for the job to be done.",
+            Completed => "Done.",
+            Declined => "Declined: nothing more to do.",
+            Expired => "Expired unanswered.",
+        }
+    }
+
     pub fn moves_for(self, party: Party) -> Vec<ReferralStatus> {
         self.next()
             .iter()
@@ -122,6 +161,28 @@ mod tests {
         assert!(Hired.may_move(Completed, Party::ProviderOwner));
         assert!(Hired.may_move(Completed, Party::Recipient));
         assert!(!Hired.may_move(Completed, Party::Referrer));
+    }
+
+    #[test]
+    fn each_card_says_whose_turn_it_is_and_the_turn_matches_the_moves() {
+        // The party a "Your turn" names has a move; nobody else is told it is theirs.
+        for status in ReferralStatus::ALL {
+            for party in [Party::Recipient, Party::ProviderOwner, Party::Referrer] {
+                let text = status.whose_turn(&[party]);
+                if text.starts_with("Your turn") {
+                    assert!(!status.moves_for(party).is_empty(), "{status:?} {party:?}");
+                }
+            }
+        }
+        assert!(Contacted
+            .whose_turn(&[Party::ProviderOwner])
+            .contains("customer to confirm the hire"));
+        assert!(Contacted
+            .whose_turn(&[Party::Recipient])
+            .starts_with("Your turn"));
+        assert!(Accepted
+            .whose_turn(&[Party::Referrer, Party::ProviderOwner])
+            .starts_with("Your turn: get in touch"));
     }
 
     #[test]

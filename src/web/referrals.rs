@@ -61,11 +61,14 @@ struct ReferralCard {
     can_complete: bool,
     /// The customer may say the provider never got in touch after all.
     can_dispute: bool,
+    /// Who acts next, for this viewer.
+    turn: &'static str,
 }
 
 fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
     let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Sent);
-    let moves = allowed_moves(status, &parties(&r, viewer));
+    let roles = parties(&r, viewer);
+    let moves = allowed_moves(status, &roles);
     ReferralCard {
         id: r.id,
         provider_id: r.provider_id.0,
@@ -86,6 +89,7 @@ fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
         buttons: moves.iter().filter_map(|m| button(*m)).collect(),
         can_complete: moves.contains(&ReferralStatus::Completed),
         can_dispute: status == ReferralStatus::Contacted && r.recipient_id == Some(viewer),
+        turn: status.whose_turn(&roles),
         provider_name: r.provider_name,
     }
 }
