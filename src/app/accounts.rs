@@ -76,3 +76,82 @@ pub async fn sign_up(state: &AppState, input: SignUp<'_>) -> AppResult<PersonId>
     state.live.catch_up_after_write(&state.pool).await;
     Ok(id)
 }
+
+/// A change of one's own profile, as typed.
+pub struct ProfileChange<'a> {
+    /// The name others see.
+    pub display_name: &'a str,
+    /// A new home (typed, or a point), or `PlaceInput::None` to keep it.
+    pub home: super::places::PlaceInput<'a>,
+    /// Forget the home altogether.
+    pub clear_home: bool,
+}
+
+/// Changes `person`'s name and home. The name reaches every explanation at once through the
+/// change feed; the home is where their searches start.
+pub async fn update_profile(
+    state: &AppState,
+    person: PersonId,
+    input: ProfileChange<'_>,
+) -> AppResult<()> {
+    let mut fields = Fields::new();
+    let name = fields.check("display_name", Name::parse(input.display_name, 100));
+    let home = fields.absorb(input.home.point(state).await)?.flatten();
+    fields.finish()?;
+    let name = name.expect("checked");
+    let home = match (input.clear_home, home) {
+        (true, _) => Some(None),
+        (false, Some(point)) => Some(Some((point.lat, point.lon))),
+        (false, None) => None,
+    };
+    let mut tx = state.pool.begin().await?;
+    let pre_trusted = store::accounts::update_profile(&mut tx, person, name.as_str(), home).await?;
+    let change = GraphChange::PersonUpsert {
+        id: person,
+        name: name.as_str().to_string(),
+        pre_trusted,
+    };
+    store::changes::record(&mut tx, Some(person), &change).await?;
+    tx.commit().await?;
+    state.live.catch_up_after_write(&state.pool).await;
+    Ok(())
+}
+
+/// Changes `person`'s password, given the current one (checked under the login throttle, so
+/// no form guesses faster than the login page). Every session ends, the other devices'
+/// included, and a fresh one starts for the device that made the change.
+pub async fn change_password(
+    state: &AppState,
+    person: PersonId,
+    current: String,
+    new: String,
+    address: std::net::IpAddr,
+) -> AppResult<super::sessions::NewSession> {
+    let account = store::accounts::get(&state.pool, person)
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    let checked = super::sessions::check_credentials(state, &account.email, current, address).await;
+    match checked {
+        Ok(who) if who == person => {}
+        Ok(_) | Err(AppError::Unauthenticated(_)) => {
+            return Err(AppError::field(
+                "current_password",
+                "this is not your password",
+            ))
+        }
+        Err(other) => return Err(other),
+    }
+    if let Err(reason) = password::check_policy(&new, &account.email) {
+        return Err(AppError::field("new_password", reason));
+    }
+    let hash = password::hash_bounded(new, state.config.argon2_memory_kib)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
+    let mut tx = state.pool.begin().await?;
+    let ended = store::email::set_password(&mut tx, person, &hash).await?;
+    tx.commit().await?;
+    for token_hash in &ended {
+        state.sessions.forget(token_hash);
+    }
+    super::sessions::start_session(state, person).await
+}

@@ -22,9 +22,9 @@ use crate::store;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_account))
-        .routes(routes!(me))
+        .routes(routes!(me, update_me, delete_me))
         .routes(routes!(export))
-        .routes(routes!(delete_me))
+        .routes(routes!(change_password))
 }
 
 /// A sign-up.
@@ -124,6 +124,86 @@ async fn account_view(state: &AppState, id: PersonId) -> ApiResult<AccountView> 
     responses((status = 200, description = "The caller's account", body = AccountView)))]
 async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<AccountView>> {
     account_view(&state, caller.person).await.map(axum::Json)
+}
+
+/// A change of the caller's profile.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileBody {
+    /// The name others see.
+    pub display_name: String,
+    /// A new home as typed ("Redland, Bristol", "BS6"); or give `lat` and `lon`. Leave all
+    /// three out to keep the home as it is.
+    pub home: Option<String>,
+    /// Home latitude.
+    pub lat: Option<f64>,
+    /// Home longitude.
+    pub lon: Option<f64>,
+    /// `true` forgets the home.
+    #[serde(default)]
+    pub clear_home: bool,
+}
+
+/// Changes the caller's name and home.
+#[utoipa::path(patch, path = "/v1/me", tag = "accounts", request_body = ProfileBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The account as changed", body = AccountView)))]
+async fn update_me(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(body): Json<ProfileBody>,
+) -> ApiResult<axum::Json<AccountView>> {
+    accounts::update_profile(
+        &state,
+        caller.person,
+        accounts::ProfileChange {
+            display_name: &body.display_name,
+            home: PlaceInput::from_parts("home", body.home.as_deref(), body.lat, body.lon),
+            clear_home: body.clear_home,
+        },
+    )
+    .await?;
+    account_view(&state, caller.person).await.map(axum::Json)
+}
+
+/// A password change.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordBody {
+    /// The password now.
+    pub current_password: String,
+    /// The new one: at least 10 characters, not a common password.
+    pub new_password: String,
+}
+
+/// Changes the caller's password. Every session ends, on every device; the answer is a fresh
+/// session for this one (its token shown once, and set as the cookie).
+#[utoipa::path(post, path = "/v1/me/password", tag = "accounts", request_body = PasswordBody,
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Changed; a new session", body = crate::http::sessions::SessionView)))]
+async fn change_password(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    jar: axum_extra::extract::cookie::CookieJar,
+    caller: Caller,
+    Json(body): Json<PasswordBody>,
+) -> ApiResult<axum::response::Response> {
+    let session = accounts::change_password(
+        &state,
+        caller.person,
+        body.current_password,
+        body.new_password,
+        peer.ip(),
+    )
+    .await?;
+    let cookie = crate::http::auth::session_cookie(&session, state.config.secure_cookies);
+    let view = crate::http::sessions::SessionView {
+        token: session.token,
+        csrf_token: session.csrf_token,
+        person_id: session.person,
+        expires_at: session.expires_at,
+    };
+    Ok((StatusCode::CREATED, jar.add(cookie), axum::Json(view)).into_response())
 }
 
 /// Everything vouchgraph holds about the caller, as one JSON archive (schema: docs/privacy.md),

@@ -81,3 +81,30 @@ pub async fn exists(db: impl PgExecutor<'_>, id: PersonId) -> sqlx::Result<bool>
         .fetch_one(db)
         .await
 }
+
+/// Changes a person's name and, when `home` is given, their home (`Some(None)` clears it);
+/// returns whether they seed the global prior (for the change feed's person record).
+pub async fn update_profile(
+    tx: &mut PgConnection,
+    person: PersonId,
+    display_name: &str,
+    home: Option<Option<(f64, f64)>>,
+) -> sqlx::Result<bool> {
+    let (set_home, lat, lon) = match home {
+        None => (false, None, None),
+        Some(point) => (true, point.map(|p| p.0), point.map(|p| p.1)),
+    };
+    sqlx::query_scalar(
+        "update people set display_name = $2,
+             lat = case when $3 then $4 else lat end,
+             lon = case when $3 then $5 else lon end
+         where id = $1 returning pre_trusted",
+    )
+    .bind(person)
+    .bind(display_name)
+    .bind(set_home)
+    .bind(lat)
+    .bind(lon)
+    .fetch_one(&mut *tx)
+    .await
+}

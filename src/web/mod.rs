@@ -18,6 +18,7 @@
 //! | `assets.rs` | `/static/`: CSS, JS and icon, embedded in the binary |
 //! | `home.rs`, `account.rs` | `/`, log in, sign up, log out |
 //! | `circle.rs` | `/circle`: find people, trust them, change or revoke it; the first-run guide |
+//! | `settings.rs` | `/settings`: name and home, password, and the ways to email, business and data |
 //! | `contacts.rs` | inviting by email, `/join`, offers to trust back, `/circle/import` |
 //! | `search.rs` | `/search`: ranked providers with their trust paths |
 //! | `provider.rs`, `refer.rs` | `/providers/{id}`: profile, vouches, vouch and refer forms |
@@ -51,6 +52,7 @@ mod referrals;
 mod requests;
 mod search;
 mod session;
+mod settings;
 pub mod svg;
 
 use axum::extract::DefaultBodyLimit;
@@ -81,6 +83,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/circle/import/apply", post(contacts::apply))
         .route("/join", get(contacts::join))
+        .route("/settings", get(settings::settings))
+        .route("/settings/profile", post(settings::save_profile))
+        .route("/settings/password", post(settings::change_password))
         .route("/search", get(search::search))
         .route("/network", get(network::network))
         .route("/providers/{id}", get(provider::provider))

@@ -116,6 +116,7 @@ fn notice(key: &str) -> Option<&'static str> {
         "answered" => "Thanks: your suggestion is on its way to them.",
         "request-closed" => "Closed. Thank you for saying who helped: it counts for them.",
         "saved" => "Your profile is saved.",
+        "password" => "Your password is changed, and you are logged out everywhere else.",
         "invited" => "Invitation on its way (once your own address is confirmed). Whoever joins with it can trust you back in one click.",
         "declined" => "No thanks: they will not be offered again.",
         "joined" => "You joined from the invitation. Trust them back below, if you like.",

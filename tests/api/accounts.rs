@@ -317,3 +317,64 @@ async fn of_simultaneous_sign_ups_with_one_email_exactly_one_succeeds(pool: PgPo
     assert_eq!(count(&app.pool, "accounts").await, 1);
     assert_eq!(count(&app.pool, "people").await, 1);
 }
+
+#[sqlx::test]
+async fn a_person_changes_their_profile_and_password_through_the_api(pool: PgPool) {
+    let app = crate::helpers::spawn_app(pool).await;
+    let anna = app.signup("Anna Berg", "anna@example.com").await;
+    let body = serde_json::json!({ "display_name": "Anna Berg-Lund", "home": "BS6" });
+    let me = crate::helpers::expect_json(
+        app.patch("/v1/me", Some(&anna.token), &body).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me["display_name"], "Anna Berg-Lund");
+    assert!(me["lat"].is_number(), "{me}");
+    // Ambiguous or empty: 422s on their fields.
+    let body = serde_json::json!({ "display_name": "", "home": "Clifton" });
+    let problem = crate::helpers::assert_problem(
+        app.patch("/v1/me", Some(&anna.token), &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    crate::helpers::assert_names_field(&problem, "display_name");
+    crate::helpers::assert_names_field(&problem, "home");
+    let body = serde_json::json!({ "display_name": "Anna", "clear_home": true });
+    let me = crate::helpers::expect_json(
+        app.patch("/v1/me", Some(&anna.token), &body).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me["lat"], serde_json::Value::Null);
+
+    let wrong = serde_json::json!({ "current_password": "nope", "new_password": "a much better password 7" });
+    crate::helpers::assert_invalid_field(
+        app.post("/v1/me/password", Some(&anna.token), &wrong).await,
+        "current_password",
+    )
+    .await;
+    let weak = serde_json::json!({ "current_password": crate::helpers::PASSWORD, "new_password": "short" });
+    crate::helpers::assert_invalid_field(
+        app.post("/v1/me/password", Some(&anna.token), &weak).await,
+        "new_password",
+    )
+    .await;
+    let good = serde_json::json!({ "current_password": crate::helpers::PASSWORD, "new_password": "a much better password 7" });
+    let session = crate::helpers::expect_json(
+        app.post("/v1/me/password", Some(&anna.token), &good).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    // The old token ends; the new one works; the new password logs in.
+    assert_eq!(
+        app.get("/v1/me", Some(&anna.token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let fresh = session["token"].as_str().unwrap();
+    assert_eq!(
+        app.get("/v1/me", Some(fresh)).await.status(),
+        StatusCode::OK
+    );
+    app.login("anna@example.com", "a much better password 7")
+        .await;
+}

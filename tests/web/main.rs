@@ -13,3 +13,4 @@ mod partners;
 mod privacy;
 mod referrals;
 mod requests;
+mod settings;
