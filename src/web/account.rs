@@ -190,6 +190,8 @@ struct SignupErrors {
     /// The places a home typed ambiguously could be.
     home_candidates: Vec<String>,
     invite: Option<String>,
+    /// The address has an account already: the message links to logging in.
+    email_taken: bool,
 }
 
 impl SignupErrors {
@@ -228,8 +230,8 @@ impl SignupErrors {
                 }
             }
             AppError::Conflict(_) => {
-                errors.email =
-                    Some("an account with this email already exists; log in instead".into());
+                errors.email = Some("an account with this email already exists.".into());
+                errors.email_taken = true;
             }
             other => return Err(other.into()),
         }

@@ -80,7 +80,8 @@
   function counts(parent, c) {
     var row = add(parent, "div", "vg-counts");
     add(row, "span", "vg-rec", "✓ " + people(c.recommend, "recommend"));
-    add(row, "span", "vg-warn", "⚠ " + c.warn + (c.warn === 1 ? " warns" : " warn"));
+    // A warning count only looks like a warning when there is one.
+    add(row, "span", c.warn ? "vg-warn" : "vg-muted", (c.warn ? "⚠ " : "") + c.warn + (c.warn === 1 ? " warns" : " warn"));
     if (c.network_recommend != null) {
       add(parent, "div", "vg-net", people(c.network_recommend, "you trust recommend") +
         (c.network_warn ? ", " + c.network_warn + " warn" : ""));
