@@ -45,6 +45,30 @@ async fn signing_up_through_the_form_starts_a_session(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn an_address_already_taken_is_told_beside_the_field_with_a_link_to_log_in(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.signup("Dana Webb", "dana@example.com").await;
+    let page = app.page("/signup?next=/requests", None).await;
+    let form_cookie = set_cookie(&page, "vg_form").expect("a form cookie");
+    let cookie = format!("vg_form={form_cookie}");
+    let fields = [
+        ("csrf", form_cookie.as_str()),
+        ("display_name", "Dana Again"),
+        ("email", "DANA@example.com"),
+        ("password", PASSWORD),
+        ("next", "/requests"),
+    ];
+    let response = app.post_form("/signup", Some(&cookie), &fields).await;
+    assert!(response.status().is_client_error(), "{}", response.status());
+    let html = response.text().await.unwrap();
+    assert!(html.contains("id=\"email-error\""), "{html}");
+    assert!(
+        html.contains("<a href=\"/login?next=/requests\">log in instead</a>"),
+        "{html}"
+    );
+}
+
+#[sqlx::test]
 async fn a_sign_up_posted_without_the_form_cookie_is_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
     let fields = [
