@@ -10,7 +10,7 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `accounts.rs` | sign up |
+//! | `accounts.rs` | sign up; change one's name, home and password |
 //! | `account_deletion.rs` | delete an account, its person erased everywhere |
 //! | `circle.rs` | people you may know, invitations into one's circle, address books |
 //! | `email.rs` | prove an address, reset a password, choose which mail to get, unsubscribe |
