@@ -95,7 +95,7 @@ async fn login_again(
 }
 
 /// "3 minutes", "1 minute", "40 seconds".
-fn minutes(secs: u64) -> String {
+pub(super) fn minutes(secs: u64) -> String {
     match secs {
         0..=59 => format!("{secs} seconds"),
         60..=119 => "1 minute".into(),

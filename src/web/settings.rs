@@ -197,8 +197,8 @@ pub async fn change_password(
         }
         Err(AppError::TooManyAttempts { retry_after_secs }) => {
             typed.current_error = Some(format!(
-                "too many tries: wait {} minutes, or reset your password by email",
-                retry_after_secs.div_ceil(60)
+                "too many tries: wait {}, or reset your password by email",
+                super::account::minutes(retry_after_secs)
             ));
             StatusCode::TOO_MANY_REQUESTS
         }
