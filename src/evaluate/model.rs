@@ -47,8 +47,8 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
 use crate::graph::{
-    anchored_trust, network_evidence_for, GraphBuilder, GraphError, ProviderInfo, RankParams,
-    SeedTrust, TrustGraph,
+    anchored_trust, network_evidence_for, CreditTree, GraphBuilder, GraphError, ProviderInfo,
+    RankParams, SeedTrust, TrustGraph,
 };
 use crate::import::network::{Fact, SourceEdge};
 
@@ -293,19 +293,20 @@ impl Model {
 
     /// The seeker's anchored credit in every rater, ready to estimate any item.
     fn crowd(&self, seeker: u32) -> Crowd {
-        let mut credit = vec![0.0; self.habits.len()];
-        for (person, value) in
-            anchored_trust(&self.graph, person_id(seeker), &self.seeds, &self.params)
-        {
+        let credit = anchored_trust(&self.graph, person_id(seeker), &self.seeds, &self.params);
+        let tree = CreditTree::build(&self.graph, person_id(seeker), &credit, &self.params);
+        let mut dense = vec![0.0; self.habits.len()];
+        for (person, value) in credit {
             if let Some(slot) = usize::try_from(person.0)
                 .ok()
-                .and_then(|index| credit.get_mut(index))
+                .and_then(|index| dense.get_mut(index))
             {
                 *slot = value;
             }
         }
         Crowd {
-            credit,
+            credit: dense,
+            tree,
             pseudo: self.params.baseline_pseudo_count * self.params.anchor_cap,
         }
     }
@@ -354,20 +355,30 @@ impl Model {
 /// One seeker's anchored credit in every rater.
 struct Crowd {
     credit: Vec<f64>,
+    /// The crowd's capacities (`graph::CreditTree`).
+    tree: CreditTree,
     /// How much credit "as the rater usually rates" counts for in every item's estimate.
     pseudo: f64,
 }
 
 impl Crowd {
     /// The credit-weighted mean of the item's raters' deviations from their habits, with
-    /// `pseudo` of credit at `kindred`, the kindred raters' estimate.
+    /// `pseudo` of credit at `kindred`, the kindred raters' estimate. Each subtree of the
+    /// crowd lends at most its capacity; informativeness applies after the clipping, so that a
+    /// region of barely informative accounts is clipped by its head count all the same.
     fn estimate(&self, raters: &Raters, kindred: f64) -> f64 {
-        let (mut sum, mut weight) = (self.pseudo * kindred, self.pseudo);
-        for &(rater, deviation, info) in raters {
-            let credit = self.credit[rater as usize] * info;
-            sum += credit * deviation;
-            weight += credit;
-        }
+        let lent = self
+            .tree
+            .lend(raters.iter().map(|&(rater, deviation, info)| {
+                (
+                    person_id(rater),
+                    self.credit[rater as usize],
+                    info,
+                    deviation,
+                )
+            }));
+        let (sum, weight) = (lent.value, lent.weight);
+        let (sum, weight) = (sum + self.pseudo * kindred, weight + self.pseudo);
         if weight > 0.0 {
             sum / weight
         } else {

@@ -35,6 +35,7 @@
 
 mod anchor;
 mod builder;
+mod credit_tree;
 mod edge_records;
 mod error;
 mod evidence;
@@ -64,6 +65,8 @@ mod fixtures;
 #[cfg(test)]
 mod tests_anchor;
 #[cfg(test)]
+mod tests_credit_tree;
+#[cfg(test)]
 mod tests_graph;
 #[cfg(test)]
 mod tests_properties;
@@ -78,6 +81,7 @@ mod tests_walk_cache;
 
 pub use anchor::{anchored_trust, SeedTrust};
 pub use builder::{BuildReport, GraphBuilder};
+pub use credit_tree::{CreditTree, Lent};
 pub use edge_records::EdgeRecord;
 pub use error::GraphError;
 pub use explain::{explain_provider, Explanation};

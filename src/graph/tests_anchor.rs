@@ -14,7 +14,7 @@ use super::push::personalized_pagerank;
 use super::visibility::Viewer;
 
 /// A trust edge: from, to, level 1 to 3.
-type Edge = (i64, i64, u8);
+pub(super) type Edge = (i64, i64, u8);
 
 fn level(level: u8) -> TrustLevel {
     TrustLevel::new(level).expect("levels 1 to 3")
@@ -23,7 +23,7 @@ fn level(level: u8) -> TrustLevel {
 /// `honest` people `0..honest` trusting each other by `honest_edges`, `sybils` fake people
 /// after them trusting each other by `sybil_edges` (indices among the sybils), and `attack`
 /// edges from honest people into the sybils.
-fn world(
+pub(super) fn world(
     honest: i64,
     sybils: i64,
     honest_edges: &[Edge],
