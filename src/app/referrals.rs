@@ -237,6 +237,68 @@ pub struct Move {
     pub rating: Option<i16>,
     /// A note for the history (at most 1,000 characters, checked by the caller).
     pub note: String,
+    /// How the customer may be reached, for an acceptance only.
+    pub contact: ContactChoice,
+}
+
+/// How a customer may be reached, chosen when they accept a referral. Only the provider's
+/// owner (and the customer) ever see it: not the referrer, no event, no webhook.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SharedContact {
+    /// The customer's account address (as it is now) may be shown to the provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// A phone number, in the customer's words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// What an acceptance says about being reached: share the account address or not, and a
+/// phone number, as typed.
+#[derive(Clone, Debug, Default)]
+pub struct ContactChoice {
+    /// Show the account address to the provider.
+    pub share_email: bool,
+    /// A phone number; blank is none.
+    pub phone: Option<String>,
+}
+
+impl ContactChoice {
+    /// Whether the customer chose to share anything.
+    pub fn is_empty(&self) -> bool {
+        !self.share_email && self.phone.as_deref().is_none_or(|p| p.trim().is_empty())
+    }
+}
+
+/// A phone number as a person types one: 5 to 60 characters with at least 5 digits, and
+/// nothing but digits, spaces, `+ - ( ) .`, or words after a comma ("07700 900123, evenings").
+/// Blank is none.
+pub fn parse_phone(text: Option<&str>) -> Result<Option<String>, String> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let number = text.split(',').next().unwrap_or_default();
+    let digits = number.chars().filter(char::is_ascii_digit).count();
+    let shaped = number
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    if !shaped || digits < 5 || text.chars().count() > 60 || text.chars().any(char::is_control) {
+        return Err("a phone number, such as 07700 900123 (words may follow a comma)".into());
+    }
+    Ok(Some(text.to_string()))
+}
+
+/// What `viewer` may see of how the customer may be reached: the provider's owner and the
+/// customer see what the customer shared; the referrer and everyone else see nothing.
+pub fn contact_for(r: &ReferralRow, viewer: PersonId) -> Option<SharedContact> {
+    if r.owner_id != viewer && r.recipient_id != Some(viewer) {
+        return None;
+    }
+    let contact = SharedContact {
+        email: r.contact_email.clone(),
+        phone: r.contact_phone.clone(),
+    };
+    (contact != SharedContact::default()).then_some(contact)
 }
 
 /// Checks a move's outcome and rating against the status it moves to.
@@ -257,14 +319,25 @@ pub fn check_move(m: &Move) -> Result<(), AppError> {
     }
     match (m.rating, completing) {
         (Some(r), true) if !(1..=5).contains(&r) => {
-            Err(AppError::field("rating", "must be 1 to 5"))
+            return Err(AppError::field("rating", "must be 1 to 5"))
         }
-        (Some(_), false) => Err(AppError::field(
-            "rating",
-            "only a completion carries a rating",
-        )),
-        _ => Ok(()),
+        (Some(_), false) => {
+            return Err(AppError::field(
+                "rating",
+                "only a completion carries a rating",
+            ))
+        }
+        _ => {}
     }
+    if m.to != ReferralStatus::Accepted && !m.contact.is_empty() {
+        return Err(AppError::field(
+            "contact",
+            "contact details are shared when accepting",
+        ));
+    }
+    parse_phone(m.contact.phone.as_deref())
+        .map_err(|message| AppError::field("phone", &message))?;
+    Ok(())
 }
 
 /// Locks referral `id` for the rest of `tx` and reads it, with the parts `person` plays in it;
@@ -323,6 +396,10 @@ pub async fn make_move(
         .await?;
     if m.to == ReferralStatus::Hired {
         store::referrals::attribute_hire(&mut tx, &row).await?;
+    }
+    if m.to == ReferralStatus::Accepted {
+        let phone = parse_phone(m.contact.phone.as_deref()).unwrap_or_default();
+        store::referrals::set_contact(&mut tx, id, m.contact.share_email, phone.as_deref()).await?;
     }
     let mut payload = event(&row, m.to);
     payload["from"] = json!(from.as_str());
@@ -405,6 +482,7 @@ mod tests {
             outcome: outcome.map(str::to_string),
             rating,
             note: String::new(),
+            contact: ContactChoice::default(),
         };
         assert!(check_move(&completion(Some("good"), Some(5))).is_ok());
         assert!(check_move(&completion(None, None)).is_err());
@@ -415,7 +493,24 @@ mod tests {
             outcome: Some("good".into()),
             rating: None,
             note: String::new(),
+            contact: ContactChoice::default(),
         };
         assert!(check_move(&accept).is_err());
+    }
+
+    #[test]
+    fn a_phone_number_is_digits_with_words_after_a_comma() {
+        assert_eq!(parse_phone(Some("  ")), Ok(None));
+        assert_eq!(
+            parse_phone(Some("07700 900123, evenings")),
+            Ok(Some("07700 900123, evenings".into()))
+        );
+        assert_eq!(
+            parse_phone(Some("+44 (0)20 7946-0958")).map(|p| p.is_some()),
+            Ok(true)
+        );
+        for bad in ["call me", "123", "0770090012<script>", &"1".repeat(61)] {
+            assert!(parse_phone(Some(bad)).is_err(), "{bad}");
+        }
     }
 }

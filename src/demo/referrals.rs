@@ -215,8 +215,8 @@ pub async fn insert(
             use ReferralStatus::*;
             let actor = match status {
                 Sent => Some(people[r.referrer]),
-                Accepted | Declined | Hired => Some(people[r.recipient]),
-                Contacted | Completed => Some(people[owners[r.provider]]),
+                Accepted | Declined | Hired | Completed => Some(people[r.recipient]),
+                Contacted => Some(people[owners[r.provider]]),
                 Expired => None,
             };
             sqlx::query(

@@ -88,7 +88,9 @@ impl ReferralStatus {
         match to {
             Accepted | Declined | Hired => party == Party::Recipient,
             Contacted => party == Party::ProviderOwner,
-            Completed => matches!(party, Party::ProviderOwner | Party::Recipient),
+            // How the job went is the customer's to say: it weighs the referrer's vouches, and
+            // a provider must not rate their own work.
+            Completed => party == Party::Recipient,
             Expired => party == Party::System,
             Sent => false,
         }
@@ -125,7 +127,7 @@ impl ReferralStatus {
             Contacted => "In touch: waiting for the customer to decide.",
             Hired if is(Party::Recipient) => "Your turn once the job is done: say how it went.",
             Hired if is(Party::ProviderOwner) => {
-                "Hired. Once the job is done, mark it completed; the customer says how it went."
+                "Hired. Once the job is done, the customer says how it went."
             }
             Hired => "Hired: waiting for the job to be done.",
             Completed => "Done.",
@@ -157,9 +159,9 @@ mod tests {
     }
 
     #[test]
-    fn completion_is_open_to_the_owner_and_the_recipient_but_not_the_referrer() {
-        assert!(Hired.may_move(Completed, Party::ProviderOwner));
+    fn only_the_customer_says_the_job_is_done_and_how_it_went() {
         assert!(Hired.may_move(Completed, Party::Recipient));
+        assert!(!Hired.may_move(Completed, Party::ProviderOwner));
         assert!(!Hired.may_move(Completed, Party::Referrer));
     }
 

@@ -9,7 +9,10 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::referrals::{allowed_moves, parties, Move, Recipient, SendReferral, Sent};
+use crate::app::referrals::{
+    allowed_moves, contact_for, parties, ContactChoice, Move, Recipient, SendReferral, Sent,
+    SharedContact,
+};
 use crate::app::validate::Fields;
 use crate::auth::token;
 use crate::domain::values::parse_note;
@@ -100,6 +103,10 @@ pub struct ReferralView {
     pub credited: bool,
     /// The moves the caller may make now.
     pub allowed_moves: Vec<ReferralStatus>,
+    /// How the customer may be reached, as they chose when accepting: shown to the provider's
+    /// owner and the customer only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<SharedContact>,
     /// To the recipient only: how many other people referred the same provider to them for
     /// the same trade within 90 days (who they were is each sender's own business).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -150,6 +157,7 @@ async fn view(
     let parties = parties(&r, caller);
     Ok(ReferralView {
         allowed_moves: allowed_moves(status, &parties),
+        contact: contact_for(&r, caller),
         // The invited address is the referrer's information, not the provider's.
         recipient_email: if r.referrer_id == caller {
             r.recipient_email
@@ -342,6 +350,7 @@ fn view_in_tx(r: &ReferralRow, caller: PersonId) -> ReferralView {
         rating: None,
         credited: false,
         allowed_moves: allowed_moves(ReferralStatus::Sent, &parties),
+        contact: None,
         also_referred: None,
         transitions: None,
         invite_token: None,
@@ -409,6 +418,11 @@ pub struct TransitionBody {
     /// A note for the history.
     #[serde(default)]
     pub note: String,
+    /// When accepting: let the provider see the caller's account address.
+    #[serde(default)]
+    pub share_email: bool,
+    /// When accepting: a phone number the provider may call ("07700 900123, evenings").
+    pub phone: Option<String>,
 }
 
 /// The customer says the provider never got in touch, although it was marked contacted: the
@@ -427,8 +441,9 @@ async fn dispute_contact(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-/// Moves a referral: the recipient accepts, declines and confirms a hire; the provider's owner
-/// marks contacted and completed; the recipient may also complete. An illegal move is a 409
+/// Moves a referral: the recipient accepts (saying how the provider may reach them:
+/// `share_email`, `phone`), declines, confirms a hire and, once the job is done, completes it
+/// saying how it went; the provider's owner marks contacted. An illegal move is a 409
 /// listing the allowed ones; another party's move is a 403.
 #[utoipa::path(post, path = "/v1/referrals/{id}/transitions", tag = "referrals", request_body = TransitionBody,
     params(("id" = i64, Path, description = "The referral")),
@@ -453,6 +468,10 @@ async fn transition(
             outcome: body.outcome,
             rating: body.rating,
             note: note.unwrap_or_default(),
+            contact: ContactChoice {
+                share_email: body.share_email,
+                phone: body.phone,
+            },
         },
     )
     .await?;

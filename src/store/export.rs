@@ -77,7 +77,7 @@ pub const PROVIDERS: &str = "
 
 /// Referrals the person sent, received, or that were made to a business they own, with their
 /// history: what each party sees of them (`http::referrals`). The invited address is the
-/// sender's only.
+/// sender's only; how the customer may be reached, the customer's and the provider's only.
 pub const REFERRALS: &str = "
     select coalesce(jsonb_agg(jsonb_build_object(
         'id', r.id,
@@ -89,6 +89,9 @@ pub const REFERRALS: &str = "
         'recipient_email', case when r.referrer_id = $1 then r.recipient_email end,
         'provider_id', r.provider_id, 'provider_name', pr.name, 'trade', t.slug,
         'note', r.note, 'status', r.status, 'outcome', r.outcome, 'rating', r.rating,
+        'shared_contact', case when r.recipient_id = $1 or pr.owner_id = $1 then
+            jsonb_strip_nulls(jsonb_build_object('phone', r.contact_phone,
+                'email', case when r.share_email then ca.email end)) end,
         'created_at', r.created_at, 'updated_at', r.updated_at,
         'history', coalesce((select jsonb_agg(jsonb_build_object(
                 'from', x.from_status, 'to', x.to_status, 'by_you', x.actor_id = $1,
@@ -100,6 +103,7 @@ pub const REFERRALS: &str = "
     join trades t on t.id = r.trade_id
     join people rp on rp.id = r.referrer_id
     left join people cp on cp.id = r.recipient_id
+    left join accounts ca on ca.person_id = r.recipient_id
     where r.referrer_id = $1 or r.recipient_id = $1 or pr.owner_id = $1";
 
 /// The person's notifications.

@@ -46,17 +46,23 @@ pub struct ReferralRow {
     pub updated_at: OffsetDateTime,
     /// When it was accepted.
     pub accepted_at: Option<OffsetDateTime>,
+    /// The customer's account address, if they shared it when accepting (read live).
+    pub contact_email: Option<String>,
+    /// The phone number the customer shared when accepting, if any.
+    pub contact_phone: Option<String>,
 }
 
 const SELECT: &str = "select r.id, r.referrer_id, rp.display_name as referrer_name, r.provider_id,
         pr.name as provider_name, pr.owner_id, t.slug as trade, r.trade_id, r.recipient_id,
         cp.display_name as recipient_name, r.recipient_email, r.note, r.status, r.outcome,
-        r.rating, r.credited, r.created_at, r.updated_at, r.accepted_at
+        r.rating, r.credited, r.created_at, r.updated_at, r.accepted_at,
+        case when r.share_email then ca.email end as contact_email, r.contact_phone
     from referrals r
     join people rp on rp.id = r.referrer_id
     join providers pr on pr.id = r.provider_id
     join trades t on t.id = r.trade_id
-    left join people cp on cp.id = r.recipient_id";
+    left join people cp on cp.id = r.recipient_id
+    left join accounts ca on ca.person_id = r.recipient_id";
 
 /// What a new referral stores.
 pub struct NewReferral<'a> {
@@ -163,6 +169,22 @@ pub async fn set_status(
     .bind(rating)
     .execute(&mut *tx)
     .await?;
+    Ok(())
+}
+
+/// Stores how the customer may be reached, chosen as they accept.
+pub async fn set_contact(
+    tx: &mut PgConnection,
+    id: i64,
+    share_email: bool,
+    phone: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("update referrals set share_email = $2, contact_phone = $3 where id = $1")
+        .bind(id)
+        .bind(share_email)
+        .bind(phone)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

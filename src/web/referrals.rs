@@ -15,7 +15,10 @@ use crate::store::referrals::{ListScope, ReferralRow};
 
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::session::{Posted, Visitor};
-use crate::app::referrals::{allowed_moves, make_move as apply_move, parties, Move};
+use crate::app::referrals::{
+    allowed_moves, contact_for, make_move as apply_move, parties, ContactChoice, Move,
+    SharedContact,
+};
 
 /// How many referrals of each kind the page lists.
 const PAGE: i64 = 50;
@@ -29,7 +32,7 @@ struct MoveButton {
 
 fn button(to: ReferralStatus) -> Option<MoveButton> {
     let (label, class) = match to {
-        ReferralStatus::Accepted => ("Accept", "button"),
+        // Accepting asks how the provider may reach the customer: a form of its own.
         ReferralStatus::Declined => ("Decline", "button secondary"),
         ReferralStatus::Contacted => ("Mark contacted", "button"),
         ReferralStatus::Hired => ("I hired them", "button"),
@@ -58,7 +61,12 @@ struct ReferralCard {
     credited: bool,
     when: String,
     buttons: Vec<MoveButton>,
+    can_accept: bool,
     can_complete: bool,
+    /// How the customer may be reached, for the provider's owner and the customer.
+    contact: Option<SharedContact>,
+    /// The viewer owns the provider, and the referral is past acceptance.
+    owner_after_accept: bool,
     /// The customer may say the provider never got in touch after all.
     can_dispute: bool,
     /// Who acts next, for this viewer.
@@ -69,6 +77,7 @@ fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
     let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Sent);
     let roles = parties(&r, viewer);
     let moves = allowed_moves(status, &roles);
+    let contact = contact_for(&r, viewer);
     ReferralCard {
         id: r.id,
         provider_id: r.provider_id.0,
@@ -87,6 +96,13 @@ fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
         credited: r.credited,
         when: day(r.created_at),
         buttons: moves.iter().filter_map(|m| button(*m)).collect(),
+        can_accept: moves.contains(&ReferralStatus::Accepted),
+        contact,
+        owner_after_accept: r.owner_id == viewer
+            && matches!(
+                status,
+                ReferralStatus::Accepted | ReferralStatus::Contacted | ReferralStatus::Hired
+            ),
         can_complete: moves.contains(&ReferralStatus::Completed),
         can_dispute: status == ReferralStatus::Contacted && r.recipient_id == Some(viewer),
         turn: status.whose_turn(&roles),
@@ -143,6 +159,12 @@ pub struct MoveForm {
     outcome: String,
     #[serde(default)]
     rating: String,
+    /// On accepting: "yes" to show the account address to the provider.
+    #[serde(default)]
+    share_email: Option<String>,
+    /// On accepting: a phone number.
+    #[serde(default)]
+    phone: String,
 }
 
 /// Makes a move on a referral.
@@ -172,6 +194,10 @@ pub async fn make_move(
             outcome,
             rating,
             note: String::new(),
+            contact: ContactChoice {
+                share_email: form.share_email.is_some(),
+                phone: Some(form.phone),
+            },
         },
     )
     .await?;

@@ -137,7 +137,7 @@ async fn insights_rank_referrers_count_the_funnel_reach_and_vouches_of_a_hand_bu
     make_move(&app, rob, a1, "accepted").await;
     make_move(&app, olga, a1, "contacted").await;
     make_move(&app, rob, a1, "hired").await;
-    make_move(&app, olga, a1, "completed").await; // good, rating 4
+    make_move(&app, rob, a1, "completed").await; // good, rating 4
     created_at(&app.pool, a1, "2025-03-04 10:00:00+00").await;
     let a2 = id_of(&send_referral(&app, alice, rossi, sam).await);
     make_move(&app, sam, a2, "accepted").await;

@@ -179,15 +179,15 @@ const STATUSES: [&str; 7] = [
 ];
 
 /// The moves each party may make from each status, as the issue lists them: the recipient
-/// accepts, declines and hires (from accepted or contacted); the owner marks contacted and
-/// completed; the recipient may also complete; the referrer only watches.
+/// accepts, declines and hires (from accepted or contacted); the owner marks contacted; only
+/// the recipient completes, saying how it went; the referrer only watches.
 fn moves_for(status: &str, role: &str) -> Vec<&'static str> {
     match (status, role) {
         ("sent", "recipient") => vec!["accepted", "declined"],
         ("accepted", "recipient") => vec!["hired", "declined"],
         ("accepted", "owner") => vec!["contacted"],
         ("contacted", "recipient") => vec!["hired", "declined"],
-        ("hired", "recipient" | "owner") => vec!["completed"],
+        ("hired", "recipient") => vec!["completed"],
         _ => vec![],
     }
 }
@@ -751,7 +751,7 @@ fn entitled(to: &str) -> &'static [&'static str] {
     match to {
         "accepted" | "declined" | "hired" => &["recipient"],
         "contacted" => &["owner"],
-        "completed" => &["owner", "recipient"],
+        "completed" => &["recipient"],
         _ => &[],
     }
 }
@@ -816,7 +816,7 @@ async fn every_legal_move_is_made_by_its_party_and_refused_to_the_others_with_40
     let app = spawn_app(pool).await;
     let cast = cast(&app).await;
 
-    // The whole way, the owner marking contact and completion.
+    // The whole way, the owner marking contact and the recipient completion.
     let done = walk(
         &app,
         &cast,
@@ -824,7 +824,7 @@ async fn every_legal_move_is_made_by_its_party_and_refused_to_the_others_with_40
             ("accepted", "recipient"),
             ("contacted", "owner"),
             ("hired", "recipient"),
-            ("completed", "owner"),
+            ("completed", "recipient"),
         ],
     )
     .await;
@@ -925,7 +925,7 @@ async fn a_completed_declined_or_expired_referral_refuses_every_move_with_409(po
     for (to, who) in [
         ("accepted", &cast.rob),
         ("hired", &cast.rob),
-        ("completed", &cast.olga),
+        ("completed", &cast.rob),
     ] {
         make_move(&app, who, completed, to).await;
     }
@@ -1439,4 +1439,90 @@ async fn a_list_shows_the_invited_email_to_the_referrer_only(pool: PgPool) {
     for page in [&ritas, &olgas] {
         assert!(page["items"][0].get("invite_token").is_none(), "{page}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// How the customer may be reached
+// ---------------------------------------------------------------------------------------------
+
+#[sqlx::test]
+async fn the_provider_sees_the_contact_the_customer_shared_on_accepting_and_the_referrer_does_not(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let cast = cast(&app).await;
+    let id = id_of(&send_referral(&app, &cast.rita, cast.rossi, &cast.rob).await);
+
+    // Contact details belong to an acceptance, and a phone number must look like one.
+    let early = json!({ "to": "declined", "phone": "07700 900123" });
+    assert_invalid_field(post_move(&app, &cast.rob, id, &early).await, "contact").await;
+    let garbled = json!({ "to": "accepted", "phone": "ring me maybe" });
+    assert_invalid_field(post_move(&app, &cast.rob, id, &garbled).await, "phone").await;
+    assert_eq!(stored_status(&app.pool, id).await, "sent");
+
+    let accept =
+        json!({ "to": "accepted", "share_email": true, "phone": "07700 900123, evenings" });
+    let accepted = expect_json(
+        post_move(&app, &cast.rob, id, &accept).await,
+        StatusCode::OK,
+    )
+    .await;
+    let shared = json!({ "email": "rob@example.com", "phone": "07700 900123, evenings" });
+    assert_eq!(accepted["contact"], shared);
+
+    let path = format!("/v1/referrals/{id}");
+    let as_owner = expect_json(app.get(&path, Some(&cast.olga.token)).await, StatusCode::OK).await;
+    assert_eq!(as_owner["contact"], shared);
+    let as_referrer =
+        expect_json(app.get(&path, Some(&cast.rita.token)).await, StatusCode::OK).await;
+    assert!(as_referrer.get("contact").is_none(), "{as_referrer}");
+    // Nor in any event, notification or webhook payload.
+    let leaked: i64 = sqlx::query_scalar(
+        "select (select count(*) from outbox_events where payload::text like '%07700%')
+              + (select count(*) from notifications where payload::text like '%07700%')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(leaked, 0);
+
+    // Rob changes his address: the provider sees the new one, never a stale copy.
+    sqlx::query("update accounts set email = 'rob.q@example.com' where email = 'rob@example.com'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let moved = expect_json(app.get(&path, Some(&cast.olga.token)).await, StatusCode::OK).await;
+    assert_eq!(moved["contact"]["email"], "rob.q@example.com");
+
+    // Rob deletes his account: what he shared goes with him.
+    let deleted = app
+        .request(Method::DELETE, "/v1/me", Some(&cast.rob.token))
+        .json(&json!({ "password": crate::helpers::PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let after = expect_json(app.get(&path, Some(&cast.olga.token)).await, StatusCode::OK).await;
+    assert!(after.get("contact").is_none(), "{after}");
+    let kept: i64 = sqlx::query_scalar(
+        "select count(*) from referrals where contact_phone is not null or share_email",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(kept, 0);
+}
+
+#[sqlx::test]
+async fn only_the_customer_says_how_the_job_went(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let cast = cast(&app).await;
+    let id = id_of(&send_referral(&app, &cast.rita, cast.rossi, &cast.rob).await);
+    make_move(&app, &cast.rob, id, "accepted").await;
+    make_move(&app, &cast.rob, id, "hired").await;
+    // Olga may not rate her own job.
+    let own = post_move(&app, &cast.olga, id, &move_body("completed")).await;
+    assert_problem(own, StatusCode::FORBIDDEN).await;
+    assert_eq!(stored_status(&app.pool, id).await, "hired");
+    make_move(&app, &cast.rob, id, "completed").await;
 }

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{expect_json, spawn_app, TestApp, TestUser, LONDON};
+use crate::helpers::{assert_problem, expect_json, spawn_app, TestApp, TestUser, LONDON};
 
 async fn olga_and_rossi(app: &TestApp) -> (TestUser, i64) {
     let olga = app.signup("Olga Rossi", "olga@example.com").await;
@@ -118,11 +118,12 @@ async fn a_providers_own_outcome_neither_punishes_nor_rewards_the_person_who_ref
     };
     let before = strengths().await;
 
-    // Olga completes the job herself, and says it went badly.
+    // Olga tries to complete the job herself and say it went badly: how it went is the
+    // customer's to say, so the move is refused.
     let done = json!({ "to": "completed", "outcome": "bad" });
-    expect_json(
+    assert_problem(
         app.post(&path, Some(&olga.token), &done).await,
-        StatusCode::OK,
+        StatusCode::FORBIDDEN,
     )
     .await;
 

@@ -106,21 +106,32 @@ async fn a_vouch_and_a_referral_made_on_pages_reach_the_recipient_and_the_owner(
     assert!(dashboard.contains(r#"<dd data-stage="accepted">1</dd>"#));
     assert!(dashboard.contains("Cleo Customer"));
 
-    // Completing needs an outcome.
+    // Completing needs an outcome, and only the customer says how it went: Mario may not
+    // rate his own job.
     let hired = [("csrf", fran.csrf.as_str()), ("to", "hired")];
     app.post_form(&path, Some(&fran.cookie()), &hired).await;
-    let no_outcome = [("csrf", mario.csrf.as_str()), ("to", "completed")];
+    let no_outcome = [("csrf", fran.csrf.as_str()), ("to", "completed")];
     let response = app
-        .post_form(&path, Some(&mario.cookie()), &no_outcome)
+        .post_form(&path, Some(&fran.cookie()), &no_outcome)
         .await;
     expect_page(response, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let done = [
-        ("csrf", mario.csrf.as_str()),
-        ("to", "completed"),
-        ("outcome", "good"),
-        ("rating", "5"),
-    ];
-    let response = app.post_form(&path, Some(&mario.cookie()), &done).await;
+    let done = |csrf| {
+        [
+            ("to", "completed"),
+            ("outcome", "good"),
+            ("rating", "5"),
+            ("csrf", csrf),
+        ]
+    };
+    let by_mario = app
+        .post_form(&path, Some(&mario.cookie()), &done(mario.csrf.as_str()))
+        .await;
+    expect_page(by_mario, StatusCode::FORBIDDEN).await;
+    let mine = app.html("/referrals", Some(&mario.cookie())).await;
+    assert!(!mine.contains("How did it go?"), "{mine}");
+    let response = app
+        .post_form(&path, Some(&fran.cookie()), &done(fran.csrf.as_str()))
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let status: String = sqlx::query_scalar("select status from referrals")
         .fetch_one(&app.pool)
