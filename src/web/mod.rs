@@ -92,6 +92,7 @@ pub fn router() -> Router<AppState> {
         .route("/providers/{id}/vouch", post(provider::vouch))
         .route("/providers/{id}/vouch/withdraw", post(provider::withdraw))
         .route("/providers/{id}/refer", post(refer::refer))
+        .route("/providers/new", get(owner::new_page).post(owner::create))
         .route(
             "/providers/{id}/edit",
             get(owner::edit_page).post(owner::edit),

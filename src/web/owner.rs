@@ -1,5 +1,6 @@
-//! `/providers/{id}/edit`: the owner's profile editor. It saves through the use case
-//! `app::providers`, as `PATCH /v1/providers/{id}` does: vouches for a dropped trade are
+//! `/providers/{id}/edit`: the owner's profile editor, and `/providers/new`, the same form to
+//! list a business. They save through the use cases of `app::providers`, as
+//! `PATCH /v1/providers/{id}` and `POST /v1/providers` do: vouches for a dropped trade are
 //! withdrawn with it.
 
 use askama::Template;
@@ -170,7 +171,8 @@ impl Errors {
 struct EditPage {
     chrome: Chrome,
     csrf: String,
-    id: i64,
+    /// The business edited; none while listing a new one.
+    id: Option<i64>,
     f: Fields,
     trades: Vec<TradeOption>,
     errors: Errors,
@@ -188,7 +190,7 @@ pub fn owner_only(me: &SignedIn, id: ProviderId, what: &str) -> Result<(), WebEr
 async fn edit_page_with(
     state: &AppState,
     visitor: &Visitor,
-    id: ProviderId,
+    id: Option<ProviderId>,
     f: Fields,
     errors: Errors,
 ) -> Result<Response, WebError> {
@@ -202,10 +204,15 @@ async fn edit_page_with(
     } else {
         StatusCode::OK
     };
+    let title = if id.is_some() {
+        "Edit your profile"
+    } else {
+        "List your business"
+    };
     let page = EditPage {
-        chrome: Chrome::new(state, visitor, "dashboard", "Edit your profile").await?,
+        chrome: Chrome::new(state, visitor, "dashboard", title).await?,
         csrf: me.csrf.clone(),
-        id: id.0,
+        id: id.map(|id| id.0),
         f,
         trades,
         errors,
@@ -228,7 +235,7 @@ pub async fn edit_page(
     edit_page_with(
         &state,
         &visitor,
-        id,
+        Some(id),
         Fields::from_row(row),
         Errors::default(),
     )
@@ -248,7 +255,40 @@ pub async fn edit(
     let patch = ProviderPatch::replacing_all(fields.draft());
     if let Err(refused) = providers::update_provider(&state, me.person, id, patch).await {
         let errors = Errors::from_refusal(refused, &fields)?;
-        return edit_page_with(&state, &visitor, id, fields, errors).await;
+        return edit_page_with(&state, &visitor, Some(id), fields, errors).await;
     }
     Ok(see_other(&format!("/providers/{}?done=saved", id.0)))
+}
+
+/// The form to list a business: empty, with a 10 km service area to start from.
+pub async fn new_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, WebError> {
+    visitor.require_for("/providers/new")?;
+    let fields = Fields {
+        radius_km: "10".into(),
+        ..Fields::default()
+    };
+    edit_page_with(&state, &visitor, None, fields, Errors::default()).await
+}
+
+/// Lists a business owned by the visitor, then opens its dashboard; a refused field shows
+/// beside itself with everything typed kept.
+pub async fn create(
+    State(state): State<AppState>,
+    Posted { visitor, form }: Posted<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let me = visitor.require_for("/providers/new")?;
+    let fields = Fields::from_pairs(form);
+    match providers::create_provider(&state, me.person, fields.draft()).await {
+        Ok(row) => Ok(see_other(&format!(
+            "/providers/{}/dashboard?done=listed",
+            row.id.0
+        ))),
+        Err(refused) => {
+            let errors = Errors::from_refusal(refused, &fields)?;
+            edit_page_with(&state, &visitor, None, fields, errors).await
+        }
+    }
 }

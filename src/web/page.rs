@@ -116,6 +116,7 @@ fn notice(key: &str) -> Option<&'static str> {
         "answered" => "Thanks: your suggestion is on its way to them.",
         "request-closed" => "Closed. Thank you for saying who helped: it counts for them.",
         "saved" => "Your profile is saved.",
+        "listed" => "Your business is listed. Ask the customers you did good work for to vouch for you: people whose friends vouch for you will find you.",
         "password" => "Your password is changed, and you are logged out everywhere else.",
         "invited" => "Invitation on its way (once your own address is confirmed). Whoever joins with it can trust you back in one click.",
         "declined" => "No thanks: they will not be offered again.",

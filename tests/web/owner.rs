@@ -103,6 +103,69 @@ async fn the_editor_saves_a_valid_profile_and_explains_a_bad_one(pool: PgPool) {
     assert!(page.contains("Plasterer, Tiler"));
 }
 
+#[sqlx::test]
+async fn a_tradesperson_lists_their_business_from_the_web_with_errors_in_place(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let lena = app.signup("Lena Park", "lena@example.com").await;
+    // A stranger is sent to log in first, and comes back to the form.
+    let response = app.page("/providers/new", None).await;
+    assert!(location(&response).starts_with("/login"), "{response:?}");
+    let settings = app.html("/settings", Some(&lena.cookie())).await;
+    assert!(settings.contains(r#"href="/providers/new""#), "{settings}");
+    let form = app.html("/providers/new", Some(&lena.cookie())).await;
+    assert!(form.contains("List your business"));
+    assert!(!form.contains("Dropping a trade"), "nothing to drop yet");
+
+    // A refused listing keeps what was typed, each message beside its field; nothing is stored.
+    let bad = [
+        ("csrf", lena.csrf.as_str()),
+        ("name", "Park Plastering"),
+        ("description", "Lime plaster and cornices."),
+        ("lat", ""),
+        ("lon", ""),
+        ("base", ""),
+        ("radius_km", "0"),
+    ];
+    let response = app
+        .post_form("/providers/new", Some(&lena.cookie()), &bad)
+        .await;
+    let html = expect_page(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(html.contains("pick at least one trade"), "{html}");
+    assert!(html.contains(r#"value="Park Plastering""#));
+    assert!(html.contains("Lime plaster and cornices."));
+    let stored: i64 = sqlx::query_scalar("select count(*) from providers")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+
+    let good = [
+        ("csrf", lena.csrf.as_str()),
+        ("name", "Park Plastering"),
+        ("description", "Lime plaster and cornices."),
+        ("trades", "plasterer"),
+        ("lat", "51.45"),
+        ("lon", "-2.6"),
+        ("base", ""),
+        ("radius_km", "8"),
+    ];
+    let response = app
+        .post_form("/providers/new", Some(&lena.cookie()), &good)
+        .await;
+    let to = location(&response);
+    assert!(to.ends_with("/dashboard?done=listed"), "{to}");
+    // Hers: the dashboard opens for her, and the settings page lists it.
+    let dashboard = app.html(&to, Some(&lena.cookie())).await;
+    assert!(dashboard.contains("Your business is listed"), "{dashboard}");
+    let settings = app.html("/settings", Some(&lena.cookie())).await;
+    assert!(settings.contains("Park Plastering"));
+    let owner: i64 = sqlx::query_scalar("select owner_id from providers")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(owner, lena.id);
+}
+
 /// `referrer` refers the tiler `provider` to `recipient`; returns the referral's id.
 async fn refer(
     app: &crate::helpers::TestApp,

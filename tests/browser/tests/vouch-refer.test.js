@@ -76,12 +76,24 @@ test("a vouch and a referral reach the provider's dashboard", h.SLOW, async () =
   await h.checkA11y(friendPage, "the inbox");
   await friendPage.goto("/referrals");
   const received = friendPage.locator("#received li.referral").filter({ hasText: customer.name }).first();
+  // Accepting asks how Rossi Tiling may reach them: the address is offered, a phone is theirs to add.
+  await received.getByLabel("Phone").fill("07700 900123, evenings");
   await received.getByRole("button", { name: "Accept" }).click();
   await friendPage.waitForURL(/done=moved/);
   const accepted = friendPage.locator("#received li.referral").filter({ hasText: customer.name }).first();
   assert.match(await accepted.locator(".status").textContent(), /accepted/);
   // Accepted: the next moves are the friend's to make.
   await accepted.getByRole("button", { name: "I hired them" }).waitFor();
+  assert.match(await accepted.locator(".contact").textContent(), /You shared:.*07700 900123, evenings/s);
+
+  // Mario sees how to reach the friend on the referral; the customer who referred does not.
+  await mario.goto("/referrals");
+  const business = mario.locator("#business li.referral").filter({ hasText: friend.name }).first();
+  assert.match(await business.locator(".contact").textContent(), new RegExp(`How to reach ${friend.name}:.*07700 900123`, "s"));
+  await page.goto("/referrals");
+  const sentNow = page.locator("#sent li.referral").filter({ hasText: friend.name }).first();
+  assert.equal(await sentNow.locator(".contact").count(), 0, "the referrer sees no contact details");
+  await mario.goto(`/providers/${providerId}/dashboard`);
 
   // Mario's funnel counts the new referral as sent and accepted, and names the referrer.
   await mario.reload();
