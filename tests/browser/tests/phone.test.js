@@ -140,7 +140,7 @@ test("Anna's pages fit a phone's screen, diagrams and all", h.SLOW, async () => 
   problems.push(...await misfits(page, "the network map", { diagrams: 1 }));
   await h.screenshot(page, "phone-network");
 
-  for (const [path, heading] of [["/referrals", "Referrals"], ["/inbox", "Inbox"], ["/requests", /ask/i], ["/settings", "Settings"], ["/circle/import", /contacts/i], ["/circle", /circle/i]]) {
+  for (const [path, heading] of [["/referrals", "Referrals"], ["/inbox", "Inbox"], ["/requests", /ask/i], ["/settings", "Settings"], ["/circle/import", /contacts/i], ["/circle", /circle/i], ["/providers/new", "List your business"]]) {
     await page.goto(path);
     await page.getByRole("heading", { level: 1, name: heading }).waitFor();
     problems.push(...await misfits(page, `Anna's ${path}`));
