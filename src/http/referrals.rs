@@ -131,7 +131,6 @@ async fn view(
     caller: PersonId,
     with_history: bool,
 ) -> ApiResult<ReferralView> {
-    let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Sent);
     let also_referred = if r.recipient_id == Some(caller) {
         Some(store::referrals::also_referred_count(&state.pool, &r).await?)
     } else {
@@ -154,11 +153,22 @@ async fn view(
     } else {
         None
     };
-    let parties = parties(&r, caller);
     Ok(ReferralView {
+        also_referred,
+        transitions,
+        ..view_of(r, caller)
+    })
+}
+
+/// What `caller` sees of a referral, without its history or co-referrers. The invited address
+/// is the referrer's information, not the provider's; how the customer may be reached is the
+/// provider's and the customer's (`app::referrals::contact_for`).
+fn view_of(r: ReferralRow, caller: PersonId) -> ReferralView {
+    let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Sent);
+    let parties = parties(&r, caller);
+    ReferralView {
         allowed_moves: allowed_moves(status, &parties),
         contact: contact_for(&r, caller),
-        // The invited address is the referrer's information, not the provider's.
         recipient_email: if r.referrer_id == caller {
             r.recipient_email
         } else {
@@ -177,12 +187,12 @@ async fn view(
         outcome: r.outcome,
         rating: r.rating,
         credited: r.credited,
-        also_referred,
-        transitions,
+        also_referred: None,
+        transitions: None,
         invite_token: None,
         created_at: r.created_at,
         updated_at: r.updated_at,
-    })
+    }
 }
 
 /// Refers a provider to someone. Send an `Idempotency-Key` header to make retries safe: the
@@ -317,9 +327,10 @@ async fn create_inner(
     .await?;
 
     // The view is built from the transaction's own row, before commit, so the stored
-    // idempotent response is exactly what this request returns.
-    // The stored copy never holds the invitation token: only its hash is kept anywhere.
-    let view = view_in_tx(&row, caller.person);
+    // idempotent response is exactly what this request returns (just created, it has no
+    // history or co-referrers to read yet). The stored copy never holds the invitation
+    // token: only its hash is kept anywhere.
+    let view = view_of(row, caller.person);
     let mut json = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.into()))?;
     if let Some(key) = key {
         store::idempotency::store(&mut tx, caller.person, key, request_hash, 201, &json).await?;
@@ -329,34 +340,6 @@ async fn create_inner(
         json["invite_token"] = json!(invite);
     }
     Ok((StatusCode::CREATED, axum::Json(json)))
-}
-
-/// The view of a just-created referral (no history or co-referrers to read yet).
-fn view_in_tx(r: &ReferralRow, caller: PersonId) -> ReferralView {
-    let parties = parties(r, caller);
-    ReferralView {
-        id: r.id,
-        referrer_id: r.referrer_id,
-        referrer_name: r.referrer_name.clone(),
-        provider_id: r.provider_id,
-        provider_name: r.provider_name.clone(),
-        trade: r.trade.clone(),
-        recipient_id: r.recipient_id,
-        recipient_name: r.recipient_name.clone(),
-        recipient_email: r.recipient_email.clone(),
-        note: r.note.clone(),
-        status: ReferralStatus::Sent,
-        outcome: None,
-        rating: None,
-        credited: false,
-        allowed_moves: allowed_moves(ReferralStatus::Sent, &parties),
-        contact: None,
-        also_referred: None,
-        transitions: None,
-        invite_token: None,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-    }
 }
 
 /// An invitation's token, to claim it.
