@@ -84,6 +84,26 @@ pub async fn mark_read(db: impl PgExecutor<'_>, person: PersonId, id: i64) -> sq
         > 0)
 }
 
+/// Marks the person's notifications among `ids` read (others' ids change nothing).
+pub async fn mark_listed_read(
+    db: impl PgExecutor<'_>,
+    person: PersonId,
+    ids: &[i64],
+) -> sqlx::Result<u64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(sqlx::query(
+        "update notifications set read_at = now()
+         where person_id = $1 and id = any($2) and read_at is null",
+    )
+    .bind(person)
+    .bind(ids)
+    .execute(db)
+    .await?
+    .rows_affected())
+}
+
 /// Marks all of a person's notifications read; returns how many changed.
 pub async fn mark_all_read(db: impl PgExecutor<'_>, person: PersonId) -> sqlx::Result<u64> {
     Ok(sqlx::query(

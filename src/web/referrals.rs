@@ -232,7 +232,8 @@ struct InboxItem {
     provider: Option<(i64, String)>,
 }
 
-fn describe(kind: &str, p: &serde_json::Value) -> String {
+/// A notification in words, for `reader` (who may be the referrer: "your referral").
+fn describe(kind: &str, p: &serde_json::Value, reader: PersonId) -> String {
     let field = |name: &str| p[name].as_str().unwrap_or("someone").to_string();
     match kind {
         "referral.received" => format!(
@@ -247,15 +248,25 @@ fn describe(kind: &str, p: &serde_json::Value) -> String {
             field("provider_name")
         ),
         "referral.status_changed" => {
-            let outcome = match p["outcome"].as_str() {
-                Some(o) => format!(" (it went {o})"),
-                None => String::new(),
+            let provider = field("provider_name");
+            let from = if p["referrer_id"].as_i64() == Some(reader.0) {
+                "your referral".to_string()
+            } else {
+                format!("{}'s referral", field("referrer_name"))
             };
-            format!(
-                "The referral of {} is now {}{outcome}.",
-                field("provider_name"),
-                field("status")
-            )
+            match p["status"].as_str().unwrap_or_default() {
+                "accepted" => format!("The customer accepted {from} to {provider}."),
+                "contacted" => format!("{provider} got in touch about {from}."),
+                "hired" => format!("{provider} was hired, after {from}."),
+                "completed" => match p["outcome"].as_str() {
+                    Some("good") => format!("The job {provider} did after {from} went well."),
+                    Some("bad") => format!("The job {provider} did after {from} went badly."),
+                    _ => format!("The job {provider} did after {from} is done."),
+                },
+                "declined" => format!("{provider}: {from} was declined."),
+                "expired" => format!("{provider}: {from} expired unanswered."),
+                other => format!("{provider}: {from} is now {other}."),
+            }
         }
         "referral.follow_up_due" => format!(
             "{} accepted a referral to {} and is still waiting for your call.",
@@ -300,11 +311,19 @@ struct InboxPage {
 /// The inbox.
 pub async fn inbox(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
     let me = visitor.require()?;
-    let items: Vec<InboxItem> = store::notifications::list(&state.pool, me.person, false, None, 50)
-        .await?
+    let listed = store::notifications::list(&state.pool, me.person, false, None, 50).await?;
+    // Opening the inbox reads what it lists: they show as new this once, and the count in the
+    // menu goes down. Those beyond the page stay unread until they are listed.
+    let ids: Vec<i64> = listed
+        .iter()
+        .filter(|n| n.read_at.is_none())
+        .map(|n| n.id)
+        .collect();
+    store::notifications::mark_listed_read(&state.pool, me.person, &ids).await?;
+    let items: Vec<InboxItem> = listed
         .into_iter()
         .map(|n| InboxItem {
-            text: describe(&n.kind, &n.payload),
+            text: describe(&n.kind, &n.payload, me.person),
             when: day(n.created_at),
             unread: n.read_at.is_none(),
             referral: n.payload["referral_id"].as_i64(),
@@ -351,12 +370,23 @@ mod tests {
         let payload = json!({"referrer_name": "Anna Berg", "provider_name": "Rossi Tiling",
             "trade": "tiler", "status": "accepted"});
         assert_eq!(
-            describe("referral.received", &payload),
+            describe("referral.received", &payload, PersonId(9)),
             "Anna Berg referred Rossi Tiling (tiler) to you."
         );
         assert_eq!(
-            describe("referral.status_changed", &payload),
-            "The referral of Rossi Tiling is now accepted."
+            describe("referral.status_changed", &payload, PersonId(9)),
+            "The customer accepted Anna Berg's referral to Rossi Tiling."
+        );
+        let done = json!({"referrer_name": "Anna Berg", "referrer_id": 1,
+            "provider_name": "Rossi Tiling", "status": "completed", "outcome": "good"});
+        assert_eq!(
+            describe("referral.status_changed", &done, PersonId(9)),
+            "The job Rossi Tiling did after Anna Berg's referral went well."
+        );
+        // Anna herself reads "your referral".
+        assert_eq!(
+            describe("referral.status_changed", &done, PersonId(1)),
+            "The job Rossi Tiling did after your referral went well."
         );
     }
 }

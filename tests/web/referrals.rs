@@ -69,6 +69,15 @@ async fn a_vouch_and_a_referral_made_on_pages_reach_the_recipient_and_the_owner(
 
     let inbox = app.html("/inbox", Some(&fran.cookie())).await;
     assert!(inbox.contains("Cleo Customer referred Rossi Tiling (tiler) to you."));
+    // Opening the inbox read what it listed.
+    let unread: i64 = sqlx::query_scalar(
+        "select count(*) from notifications where person_id = $1 and read_at is null",
+    )
+    .bind(fran.id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(unread, 0);
     let referrals = app.html("/referrals", Some(&fran.cookie())).await;
     assert!(referrals.contains(">Accept</button>") && referrals.contains(">Decline</button>"));
     let id: i64 = sqlx::query_scalar("select id from referrals")
