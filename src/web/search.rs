@@ -71,6 +71,9 @@ struct ResultRow {
     /// Vouchers in the visitor's network who are all more than three steps away.
     only_far: bool,
     public_summary: String,
+    /// What the rank rests on, in words: "Vouched for in your network", "Public reputation".
+    basis: &'static str,
+    /// The score itself, for the curious (a tooltip).
     score: String,
     paths: Vec<String>,
     svg: String,
@@ -145,6 +148,13 @@ fn result_row(rank: usize, found: Found) -> ResultRow {
         summary: network_summary(&r.counts),
         only_far: r.paths.is_empty() && r.counts.network_recommend + r.counts.network_warn > 0,
         public_summary: public_summary(&r.counts),
+        basis: if r.personal > 0.0 {
+            "Vouched for in your network"
+        } else if r.prior > 0.0 || r.counts.public_recommend > 0 {
+            "Public reputation"
+        } else {
+            "No vouches yet"
+        },
         score: format!("{:.3}", r.score),
         paths: r.paths.iter().map(|p| path_text(&r.name, p)).collect(),
         svg: trust_paths_svg(&format!("paths-{}", r.provider.0), &r.name, &r.paths),

@@ -104,4 +104,15 @@ async fn the_search_page_draws_the_trust_path_to_the_voucher(pool: PgPool) {
     );
     assert!(html.contains("you → Matt Hughes → recommends Rossi Tiling"));
     assert!(html.contains("1 person in your network recommends, none warn"));
+    // What the rank rests on, in words, not a raw score.
+    assert!(
+        html.contains(">Vouched for in your network</span>"),
+        "{html}"
+    );
+    assert!(!html.contains(">score "));
+    let anonymous = app.html("/search?trade=tiler", None).await;
+    assert!(
+        anonymous.contains(">Public reputation</span>"),
+        "{anonymous}"
+    );
 }
