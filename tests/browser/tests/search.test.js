@@ -36,4 +36,13 @@ test("trusting Matt Hughes at level 3 lifts Rossi Tiling to the top, with the pa
   assert.equal(await svg.locator("g.tp-trust line").first().getAttribute("stroke-width"), "5");
   assert.match(await card.textContent(), /you → Matt Hughes → recommends Rossi Tiling/);
   await h.screenshot(page, "search-after-trusting-matt");
+
+  // From the keyboard, the first result is three key presses away: the second skip link
+  // jumps to the results, and the next Tab is the first provider's link.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Skip to the results");
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), "Rossi Tiling");
 });
