@@ -21,7 +21,10 @@
 //! * `p(v)` is the personal walk's mass (the search's own evidence, `network_evidence_for`);
 //! * `c(v)` is v's anchored credit (`graph::anchored_trust`: a longer walk from the seeker,
 //!   capped and convex), never a uniform share of everyone, so a crowd of fake accounts gets
-//!   no more than its attack edges let in, however large it is;
+//!   no more than its attack edges let in, however large it is; and the sums over an item's
+//!   raters pass up the crowd's tree (`graph::CreditTree`), where every subtree lends at most
+//!   one fully credited rater, so all fake accounts together lend an item at most one rater
+//!   per attack edge;
 //! * `k2 = baseline_pseudo_count * anchor_cap` and `k = pseudo_count` are pseudo-counts in
 //!   absolute mass: evidence is never normalised away, so a sybil region holding personal mass
 //!   M moves the circle's part by at most M / (M + k) of the scale, and one holding credit C
