@@ -19,6 +19,7 @@ use crate::app::referrals::{
     allowed_moves, contact_for, make_move as apply_move, parties, ContactChoice, Move,
     SharedContact,
 };
+use crate::app::AppError;
 
 /// How many referrals of each kind the page lists.
 const PAGE: i64 = 50;
@@ -71,6 +72,17 @@ struct ReferralCard {
     can_dispute: bool,
     /// Who acts next, for this viewer.
     turn: &'static str,
+    /// Why the visitor's last move on this card was refused, to show beside its form.
+    error: Option<String>,
+    /// The phone number the visitor typed into a refused acceptance, kept.
+    typed_phone: String,
+}
+
+/// A move refused for its fields: which card, why, and what was typed.
+struct Refused {
+    id: i64,
+    message: String,
+    phone: String,
 }
 
 fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
@@ -107,6 +119,8 @@ fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
         can_dispute: status == ReferralStatus::Contacted && r.recipient_id == Some(viewer),
         turn: status.whose_turn(&roles),
         provider_name: r.provider_name,
+        error: None,
+        typed_phone: String::new(),
     }
 }
 
@@ -126,6 +140,15 @@ pub async fn referrals(
     State(state): State<AppState>,
     visitor: Visitor,
 ) -> Result<Response, WebError> {
+    referrals_page(&state, &visitor, None).await
+}
+
+/// The referrals page, with a refused move's reason beside its card's form (and a 422).
+async fn referrals_page(
+    state: &AppState,
+    visitor: &Visitor,
+    refused: Option<Refused>,
+) -> Result<Response, WebError> {
     let me = visitor.require()?;
     let list = |scope| store::referrals::list(&state.pool, scope, None, None, PAGE);
     let received = list(ListScope::ReceivedBy(me.person)).await?;
@@ -137,18 +160,30 @@ pub async fn referrals(
     business.sort_by_key(|r| std::cmp::Reverse(r.id));
     let to_cards = |rows: Vec<ReferralRow>| {
         rows.into_iter()
-            .map(|r| card(r, me.person))
+            .map(|r| {
+                let mut card = card(r, me.person);
+                if let Some(refused) = refused.as_ref().filter(|f| f.id == card.id) {
+                    card.error = Some(refused.message.clone());
+                    card.typed_phone = refused.phone.clone();
+                }
+                card
+            })
             .collect::<Vec<_>>()
     };
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let page = ReferralsPage {
-        chrome: Chrome::new(&state, &visitor, "referrals", "Referrals").await?,
+        chrome: Chrome::new(state, visitor, "referrals", "Referrals").await?,
         csrf: me.csrf.clone(),
         received: to_cards(received),
         sent: to_cards(sent),
         business: to_cards(business),
         owns_business: !me.providers.is_empty(),
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }
 
 /// A move form. `outcome` and `rating` come with "Mark completed" only.
@@ -185,7 +220,7 @@ pub async fn make_move(
         ),
     };
     let outcome = Some(form.outcome.trim().to_string()).filter(|o| !o.is_empty());
-    apply_move(
+    let moved = apply_move(
         &state,
         me.person,
         id,
@@ -196,12 +231,38 @@ pub async fn make_move(
             note: String::new(),
             contact: ContactChoice {
                 share_email: form.share_email.is_some(),
-                phone: Some(form.phone),
+                phone: Some(form.phone.clone()),
             },
         },
     )
-    .await?;
-    Ok(see_other(&format!("/referrals?done=moved#r{id}")))
+    .await;
+    match moved {
+        Ok(()) => Ok(see_other(&format!("/referrals?done=moved#r{id}"))),
+        // A refusal a field explains is shown beside the card's form, with what was typed.
+        Err(AppError::Invalid(fields)) => {
+            let message = fields
+                .iter()
+                .map(|f| format!("{}: {}", sentence_case(&f.field), f.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let refused = Refused {
+                id,
+                message,
+                phone: form.phone,
+            };
+            referrals_page(&state, &visitor, Some(refused)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// "phone" -> "Phone".
+fn sentence_case(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// An empty form: the CSRF token is all it carries.

@@ -90,6 +90,18 @@ async fn a_vouch_and_a_referral_made_on_pages_reach_the_recipient_and_the_owner(
     let contacted = [("csrf", fran.csrf.as_str()), ("to", "contacted")];
     let response = app.post_form(&path, Some(&fran.cookie()), &contacted).await;
     expect_page(response, StatusCode::CONFLICT).await;
+    // A phone number that is not one: the page comes back with the message beside the card's
+    // form, what was typed kept, and nothing moved.
+    let garbled = [
+        ("csrf", fran.csrf.as_str()),
+        ("to", "accepted"),
+        ("phone", "ring me maybe"),
+    ];
+    let response = app.post_form(&path, Some(&fran.cookie()), &garbled).await;
+    let html = expect_page(response, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(html.contains(&format!(r#"id="move-error-{id}""#)), "{html}");
+    assert!(html.contains("Phone: a phone number"), "{html}");
+    assert!(html.contains(r#"value="ring me maybe""#), "{html}");
     let accept = [("csrf", fran.csrf.as_str()), ("to", "accepted")];
     let response = app.post_form(&path, Some(&fran.cookie()), &accept).await;
     assert_eq!(location(&response), format!("/referrals?done=moved#r{id}"));
