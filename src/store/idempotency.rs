@@ -35,6 +35,20 @@ pub async fn find(
     }))
 }
 
+/// Claims `key` for `person` once: true the first time, false for every repeat (a reloaded
+/// form that would otherwise do its work again). Nothing of the work is stored with it.
+pub async fn claim(db: impl PgExecutor<'_>, person: PersonId, key: &str) -> sqlx::Result<bool> {
+    let claimed = sqlx::query(
+        "insert into idempotency_keys (person_id, key, request_hash, response_status, response_body)
+         values ($1, $2, '', 200, '{}') on conflict do nothing",
+    )
+    .bind(person)
+    .bind(key)
+    .execute(db)
+    .await?;
+    Ok(claimed.rows_affected() == 1)
+}
+
 /// Stores the response in the same transaction as the work it describes. A concurrent request
 /// with the same key fails on the primary key, and its caller replays the winner's response.
 pub async fn store(

@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::partners::keys::{self, KeyKind};
 use crate::partners::store::{self as pstore, KeyRow, PartnerRow};
 use crate::state::AppState;
+use crate::store::idempotency;
 
 use super::page::{base_url, day, render, see_other, Chrome, WebError};
 use super::search::{trade_options, TradeOption};
@@ -257,6 +258,16 @@ struct PartnerPage {
     keys: Vec<KeyItem>,
     new_key: Option<NewKeyBox>,
     grace: &'static [Grace],
+    /// A fresh one-time token for the key forms: a reloaded key form mints nothing.
+    once: String,
+    /// The visitor reloaded a key form: the key was made the first time and is not shown again.
+    repeated: bool,
+}
+
+/// What a key form's submission led to: a key to show once, or a reload of one already used.
+enum KeyOutcome {
+    Shown(NewKeyBox),
+    Repeated,
 }
 
 async fn partner_page_with(
@@ -265,10 +276,15 @@ async fn partner_page_with(
     partner: PartnerRow,
     origins: Option<String>,
     origins_error: Option<String>,
-    new_key: Option<NewKeyBox>,
+    key: Option<KeyOutcome>,
 ) -> Result<Response, WebError> {
     let me = visitor.require()?;
     let now = OffsetDateTime::now_utc();
+    let (new_key, repeated) = match key {
+        Some(KeyOutcome::Shown(shown)) => (Some(shown), false),
+        Some(KeyOutcome::Repeated) => (None, true),
+        None => (None, false),
+    };
     let keys = pstore::list_keys(&state.pool, partner.id)
         .await?
         .into_iter()
@@ -292,6 +308,8 @@ async fn partner_page_with(
         keys,
         new_key,
         grace: GRACE,
+        once: crate::auth::token::generate(),
+        repeated,
     };
     render(status, &page)
 }
@@ -339,6 +357,18 @@ pub async fn save_origins(
 #[derive(Deserialize)]
 pub struct NewKeyForm {
     kind: KeyKind,
+    /// The page's one-time token (`PartnerPage::once`).
+    #[serde(default)]
+    once: String,
+}
+
+/// Whether this submission of a key form is its first: a reload sends the same token again.
+async fn first_submission(state: &AppState, me: &SignedIn, once: &str) -> Result<bool, WebError> {
+    let once = once.trim();
+    if once.is_empty() || once.len() > 100 {
+        return Err(ApiError::field("once", "reload the page and try again").into());
+    }
+    Ok(idempotency::claim(&state.pool, me.person, &format!("web-key-form:{once}")).await?)
 }
 
 /// `POST /partners/{id}/keys`: issues a key and shows it this once.
@@ -350,12 +380,17 @@ pub async fn create_key(
     let id = path_id(&raw, "partner")?;
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     let partner = owned(&state, me, id).await?;
+    if !first_submission(&state, me, &form.once).await? {
+        let repeated = Some(KeyOutcome::Repeated);
+        return partner_page_with(&state, &visitor, partner, None, None, repeated).await;
+    }
     let (new, _) = partners::issue_key(&state, me.person, id, form.kind).await?;
     let shown = NewKeyBox {
         key: new.key,
         publishable: form.kind == KeyKind::Publishable,
     };
-    partner_page_with(&state, &visitor, partner, None, None, Some(shown)).await
+    let shown = Some(KeyOutcome::Shown(shown));
+    partner_page_with(&state, &visitor, partner, None, None, shown).await
 }
 
 /// The rotate form.
@@ -363,6 +398,9 @@ pub async fn create_key(
 pub struct RotateForm {
     #[serde(default)]
     grace_period_secs: i64,
+    /// The page's one-time token (`PartnerPage::once`).
+    #[serde(default)]
+    once: String,
 }
 
 /// `POST /partners/{id}/keys/{key}/rotate`: replaces a key; the old one works for the grace
@@ -376,6 +414,10 @@ pub async fn rotate_key(
     let key_id = path_id(&raw_key, "key")?;
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     let partner = owned(&state, me, id).await?;
+    if !first_submission(&state, me, &form.once).await? {
+        let repeated = Some(KeyOutcome::Repeated);
+        return partner_page_with(&state, &visitor, partner, None, None, repeated).await;
+    }
     let grace = form.grace_period_secs;
     let (new, row) = partners::rotate_key(&state, me.person, id, key_id, grace).await?;
     let kind = KeyKind::parse(&row.kind).unwrap_or(KeyKind::Secret);
@@ -383,7 +425,8 @@ pub async fn rotate_key(
         key: new.key,
         publishable: kind == KeyKind::Publishable,
     };
-    partner_page_with(&state, &visitor, partner, None, None, Some(shown)).await
+    let shown = Some(KeyOutcome::Shown(shown));
+    partner_page_with(&state, &visitor, partner, None, None, shown).await
 }
 
 /// `POST /partners/{id}/keys/{key}/revoke`: revokes a key at once.

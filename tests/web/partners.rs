@@ -33,8 +33,9 @@ async fn create_partner(app: &TestApp, owner: &User, origins: &str) -> i64 {
 
 /// The value of the read-only field `id` in `html`.
 fn field_value(html: &str, id: &str) -> String {
-    let marker = format!(r#"id="{id}" readonly value=""#);
-    let start = html.find(&marker).expect("the field") + marker.len();
+    let field = html.find(&format!(r#"id="{id}""#)).expect("the field");
+    let marker = r#"value=""#;
+    let start = field + html[field..].find(marker).expect("a value") + marker.len();
     let end = html[start..].find('"').expect("a closing quote");
     html[start..start + end].to_string()
 }
@@ -121,22 +122,44 @@ async fn a_key_is_shown_once_and_the_snippet_needs_a_publishable_one(pool: PgPoo
         "origins are normalized"
     );
 
-    let make = |kind: &'static str| {
+    // Each form carries a one-time token: the page's own, read as a browser would send it.
+    let form = |kind: &'static str, once: String| {
         let (app, cookie, csrf) = (&app, cookie.clone(), petra.csrf.clone());
         async move {
-            let response = app
-                .post_form(
-                    &format!("/partners/{id}/keys"),
-                    Some(&cookie),
-                    &[("csrf", csrf.as_str()), ("kind", kind)],
-                )
-                .await;
-            let html = expect_page(response, StatusCode::CREATED).await;
-            field_value(&html, "new-key")
+            app.post_form(
+                &format!("/partners/{id}/keys"),
+                Some(&cookie),
+                &[
+                    ("csrf", csrf.as_str()),
+                    ("kind", kind),
+                    ("once", once.as_str()),
+                ],
+            )
+            .await
         }
     };
-    let pk = make("publishable").await;
-    let sk = make("secret").await;
+    let fresh_once = || {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let page = app.html(&format!("/partners/{id}"), Some(&cookie)).await;
+            field_value(&page, "once-create")
+        }
+    };
+    let once = fresh_once().await;
+    let html = expect_page(form("publishable", once.clone()).await, StatusCode::CREATED).await;
+    let pk = field_value(&html, "new-key");
+    // Reloading the page that showed it sends the same form again: no second key is made,
+    // and the page says why nothing is shown.
+    let again = expect_page(form("publishable", once).await, StatusCode::OK).await;
+    assert!(again.contains("That form was sent already"), "{again}");
+    assert!(!again.contains("new-key"), "{again}");
+    assert_eq!(count(&app.pool, "partner_keys").await, 1);
+    let html = expect_page(
+        form("secret", fresh_once().await).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let sk = field_value(&html, "new-key");
     assert!(pk.starts_with("pk_live_") && sk.starts_with("sk_live_"));
     let listed = app.html(&format!("/partners/{id}"), Some(&cookie)).await;
     assert!(listed.contains(&pk[..20]) && listed.contains(&sk[..20]));
