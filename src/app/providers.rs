@@ -298,12 +298,8 @@ fn validate(state: &AppState, draft: ProviderDraft) -> AppResult<ValidProvider> 
     let radius_km = fields.check("radius_km", draft.radius_km.and_then(parse_radius_km));
     let phone = optional_text(&mut fields, "phone", draft.phone, 40);
     let email = optional_text(&mut fields, "email", draft.email, 254);
-    let website = optional_text(&mut fields, "website", draft.website, 300);
-    if let Some(site) = &website {
-        if !(site.starts_with("https://") || site.starts_with("http://")) {
-            fields.push("website", "must start with https:// or http://");
-        }
-    }
+    let website = optional_text(&mut fields, "website", draft.website, 300)
+        .and_then(|site| fields.check("website", parse_website(&site)));
     fields.finish()?;
     // `finish` refused the draft if any of these was missing.
     Ok(ValidProvider {
@@ -316,4 +312,51 @@ fn validate(state: &AppState, draft: ProviderDraft) -> AppResult<ValidProvider> 
         email,
         website,
     })
+}
+
+/// A website as people type it: "rossi.example" is read as `https://rossi.example`, so nobody
+/// is refused for leaving out the scheme; another scheme (`ftp:`, `javascript:`) or an address
+/// with no dotted host is refused.
+fn parse_website(typed: &str) -> Result<String, String> {
+    const REFUSAL: &str =
+        "must be a web address, such as rossi-tiling.example or https://rossi-tiling.example";
+    let lower = typed.to_ascii_lowercase();
+    let full = if lower.starts_with("https://") || lower.starts_with("http://") {
+        typed.to_string()
+    } else if lower.contains("://")
+        || lower.starts_with("javascript:")
+        || lower.starts_with("data:")
+    {
+        return Err(REFUSAL.into());
+    } else {
+        format!("https://{typed}")
+    };
+    let url = url::Url::parse(&full).map_err(|_| REFUSAL.to_string())?;
+    match url.host_str() {
+        Some(host) if host.contains('.') && !url.cannot_be_a_base() => Ok(full),
+        _ => Err(REFUSAL.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_website_without_a_scheme_is_read_as_https() {
+        assert_eq!(
+            super::parse_website("rossi.example").unwrap(),
+            "https://rossi.example"
+        );
+        assert_eq!(
+            super::parse_website("http://rossi.example/x").unwrap(),
+            "http://rossi.example/x"
+        );
+        for bad in [
+            "ftp://rossi.example",
+            "javascript:alert(1)",
+            "not a site",
+            "localhost",
+        ] {
+            assert!(super::parse_website(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -148,6 +148,8 @@ async fn a_tradesperson_lists_their_business_from_the_web_with_errors_in_place(p
         ("lon", "-2.6"),
         ("base", ""),
         ("radius_km", "8"),
+        // Typed as people type it: read as https://.
+        ("website", "parkplastering.example"),
     ];
     let response = app
         .post_form("/providers/new", Some(&lena.cookie()), &good)
@@ -159,11 +161,13 @@ async fn a_tradesperson_lists_their_business_from_the_web_with_errors_in_place(p
     assert!(dashboard.contains("Your business is listed"), "{dashboard}");
     let settings = app.html("/settings", Some(&lena.cookie())).await;
     assert!(settings.contains("Park Plastering"));
-    let owner: i64 = sqlx::query_scalar("select owner_id from providers")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let (owner, website): (i64, Option<String>) =
+        sqlx::query_as("select owner_id, website from providers")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(owner, lena.id);
+    assert_eq!(website.as_deref(), Some("https://parkplastering.example"));
 }
 
 /// `referrer` refers the tiler `provider` to `recipient`; returns the referral's id.
