@@ -79,7 +79,8 @@ pub async fn remind_follow_ups(pool: &PgPool, now: time::OffsetDateTime) -> anyh
 }
 
 /// Runs `expire_referrals`, then the retention purge (`store::retention`, keeping
-/// `retention_days`), every `every` until stopped.
+/// `retention_days`) and the end of departed owners' hidden vouches, every `every` until
+/// stopped.
 pub async fn run_expiry(
     pool: PgPool,
     every: Duration,
@@ -103,6 +104,11 @@ pub async fn run_expiry(
             }
             Ok(_) => {}
             Err(error) => tracing::warn!(?error, "retention purge failed; will retry"),
+        }
+        match crate::app::account_deletion::end_hidden_vouches(&pool, retention_days).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(ended = n, "hidden vouches of departed owners ended"),
+            Err(error) => tracing::warn!(?error, "ending hidden vouches failed; will retry"),
         }
         tokio::select! {
             _ = stop.cancelled() => return,

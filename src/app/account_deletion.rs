@@ -5,13 +5,14 @@
 
 use std::net::IpAddr;
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 
-use crate::domain::PersonId;
+use crate::domain::{PersonId, Visibility};
 use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
 
+use super::vouches::announce_gone;
 use super::{AppError, AppResult};
 
 /// What a deleted person is called wherever others still see that someone was there: their
@@ -40,9 +41,31 @@ pub async fn delete_account(
         Err(other) => return Err(other),
     }
 
+    // Deletion touches many rows that background work (the partners' fan-out, the expiry job)
+    // also touches, so it may meet one of them head-on; the transaction is then rolled back
+    // whole, and is run again rather than asking the person to type their password again.
+    let mut attempt = 1;
+    let sessions = loop {
+        match erase(state, person, &account.email).await {
+            Err(error) if error.is_collision() && attempt < ERASE_ATTEMPTS => attempt += 1,
+            other => break other?,
+        }
+    };
+    for token_hash in &sessions {
+        state.sessions.forget(token_hash);
+    }
+    state.live.catch_up_after_write(&state.pool).await;
+    Ok(())
+}
+
+/// How many times a deletion that collided with other work is tried before giving up.
+const ERASE_ATTEMPTS: u32 = 3;
+
+/// The deletion's one transaction; returns the hashes of the sessions it ended.
+async fn erase(state: &AppState, person: PersonId, email: &str) -> AppResult<Vec<Vec<u8>>> {
     let mut tx = state.pool.begin().await?;
     let sessions = store::sessions::token_hashes_of(&mut *tx, person).await?;
-    let changes = departure(&mut tx, person).await?;
+    let changes = departure(state, &mut tx, person).await?;
     // Each partner the person linked hears that they left (before the link is deleted),
     // by the person id its embed tokens carried.
     let partners = store::people::linked_partners(&mut *tx, person).await?;
@@ -53,20 +76,22 @@ pub async fn delete_account(
     for change in &changes {
         store::changes::record(&mut tx, Some(person), change).await?;
     }
-    store::email::erase(&mut tx, person, &account.email).await?;
+    store::email::erase(&mut tx, person, email).await?;
     store::people::erase(&mut tx, person, FORMER_MEMBER).await?;
     tx.commit().await?;
-    for token_hash in &sessions {
-        state.sessions.forget(token_hash);
-    }
-    state.live.catch_up_after_write(&state.pool).await;
-    Ok(())
+    Ok(sessions)
 }
 
 /// The graph changes that take `person` out of every live graph: each trust and distrust edge
 /// they gave or received and each vouch they made revoked, their businesses offered in no
-/// trade (so out of every search), and their name replaced.
-async fn departure(tx: &mut PgConnection, person: PersonId) -> AppResult<Vec<GraphChange>> {
+/// trade (so out of every search), and their name replaced. The vouches others gave those
+/// businesses are hidden with them: partners hear `vouch.revoked` for each (marked public only
+/// where it was), as when a provider drops a trade.
+async fn departure(
+    state: &AppState,
+    tx: &mut PgConnection,
+    person: PersonId,
+) -> AppResult<Vec<GraphChange>> {
     let mut changes = Vec::new();
     let trust = store::trust::edges_touching(&mut *tx, person).await?;
     changes.extend(
@@ -91,6 +116,12 @@ async fn departure(tx: &mut PgConnection, person: PersonId) -> AppResult<Vec<Gra
             }),
     );
     for id in store::providers::owned_by(&mut *tx, person).await? {
+        let trades = store::providers::trade_ids(&mut *tx, id).await?;
+        for vouch in store::vouches::for_trades(&mut *tx, id, &trades).await? {
+            let trade = state.live.trade_slug(vouch.trade_id).unwrap_or_default();
+            let public = vouch.visibility == Visibility::Public.as_str();
+            announce_gone(&mut *tx, vouch.person_id, id, &trade, public).await?;
+        }
         if let Some(row) = store::providers::get(&mut *tx, id).await? {
             changes.push(GraphChange::ProviderUpsert {
                 id,
@@ -109,4 +140,26 @@ async fn departure(tx: &mut PgConnection, person: PersonId) -> AppResult<Vec<Gra
         pre_trusted: false,
     });
     Ok(changes)
+}
+
+/// Ends the vouches for businesses whose owner erased their account `days` ago or more
+/// (`VOUCHGRAPH_RETENTION_DAYS`, 30 by default). They were hidden when the owner left and kept
+/// that long, their authors', in case the business was claimed again; after that they are
+/// deleted, each recorded in the history as a `vouch.revoke` with no actor. The live graph
+/// already dropped them and partners already heard `vouch.revoked`, so neither hears of it
+/// again. Returns how many ended.
+pub async fn end_hidden_vouches(pool: &PgPool, days: i32) -> AppResult<u64> {
+    let mut tx = pool.begin().await?;
+    let ended = store::vouches::orphaned_for_update(&mut tx, days).await?;
+    for &(person, provider, trade) in &ended {
+        store::vouches::revoke(&mut tx, person, provider, trade).await?;
+        let change = GraphChange::VouchRevoke {
+            person,
+            provider,
+            trade,
+        };
+        store::changes::record(&mut tx, None, &change).await?;
+    }
+    tx.commit().await?;
+    Ok(ended.len() as u64)
 }

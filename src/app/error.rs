@@ -69,7 +69,17 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+/// Why a transaction that met another one head-on (a serialization failure or a deadlock) was
+/// rolled back whole: sent again, it goes through.
+const COLLIDED: &str = "the request collided with another one; try again";
+
 impl AppError {
+    /// Whether the database rolled the transaction back because it collided with another one,
+    /// so that running it again is safe and likely to succeed.
+    pub fn is_collision(&self) -> bool {
+        matches!(self, AppError::Unavailable(why) if why == COLLIDED)
+    }
+
     /// An error for one invalid field.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::Invalid(vec![FieldError::new(field, message)])
@@ -110,9 +120,7 @@ impl From<sqlx::Error> for AppError {
                     Some("57P01") | Some("57P02") | Some("57P03") => unavailable(),
                     // serialization_failure, deadlock_detected: the request met another one
                     // head-on and was rolled back whole; sent again it goes through.
-                    Some("40001") | Some("40P01") => AppError::Unavailable(
-                        "the request collided with another one; try again".into(),
-                    ),
+                    Some("40001") | Some("40P01") => AppError::Unavailable(COLLIDED.into()),
                     _ => AppError::Internal(error.into()),
                 }
             }

@@ -205,3 +205,23 @@ pub async fn top_public(
     .fetch_all(db)
     .await
 }
+
+/// The vouches for businesses whose owner erased their account `days` ago or more, as
+/// (voucher, provider, trade), locked until the transaction ends. They were hidden when the
+/// owner left (the business offers no trade) and kept that long in case it is claimed again.
+pub async fn orphaned_for_update(
+    tx: &mut PgConnection,
+    days: i32,
+) -> sqlx::Result<Vec<(PersonId, ProviderId, TradeId)>> {
+    sqlx::query_as(
+        "select v.person_id, v.provider_id, v.trade_id
+         from vouches v join providers p on p.id = v.provider_id
+         where exists (select 1 from erasures e where e.person_id = p.owner_id
+                         and e.erased_at < now() - make_interval(days => $1))
+         order by v.provider_id, v.person_id, v.trade_id
+         for update of v",
+    )
+    .bind(days)
+    .fetch_all(&mut *tx)
+    .await
+}

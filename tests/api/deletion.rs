@@ -244,3 +244,99 @@ async fn guessing_the_password_on_the_delete_form_counts_against_the_login_throt
     let me: Value = expect_json(app.get("/v1/me", Some(&anna.token)).await, StatusCode::OK).await;
     assert_eq!(me["display_name"], "Anna");
 }
+
+/// How many vouches are stored for a provider.
+async fn vouches_for(pool: &PgPool, provider: i64) -> i64 {
+    sqlx::query_scalar("select count(*) from vouches where provider_id = $1")
+        .bind(provider)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn a_departed_owners_business_keeps_its_vouches_hidden_for_thirty_days_then_ends_them(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let s = street(&app).await;
+    // A second owner, Dan, who leaves too, but only ten days ago.
+    let (lat, lon) = LONDON;
+    let dan = app.signup("Dan Price", "dan@example.com").await;
+    let dans = app
+        .create_provider(&dan, "Price Roofing", &["roofer"], lat, lon, 30.0)
+        .await;
+    // Cara recommends Dan's business, publicly.
+    app.vouch(&s.cara, dans, "roofer", "recommend", "public")
+        .await;
+    assert_eq!(
+        delete(&app, &s.anna, crate::helpers::PASSWORD)
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    let gone = delete(&app, &dan, crate::helpers::PASSWORD).await;
+    assert_eq!(
+        gone.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        gone.text().await.unwrap()
+    );
+    // Ben's vouch for Anna's business is hidden, not deleted: it is Ben's; partners heard it
+    // is gone, marked public as it was.
+    assert_eq!(vouches_for(&app.pool, s.annas_business).await, 1);
+    let told: i64 = sqlx::query_scalar(
+        "select count(*) from outbox_events where event_type = 'vouch.revoked'
+           and (payload->>'person_id')::bigint = $1 and (payload->>'provider_id')::bigint = $2
+           and payload->>'visibility' = 'public'",
+    )
+    .bind(s.ben.id)
+    .bind(s.annas_business)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(told, 1);
+
+    // Anna left 31 days ago, Dan 10: only the vouches for Anna's business end. (The erasure
+    // record is append-only; the test moves it back in time with triggers off.)
+    for (who, days) in [(s.anna.id, 31), (dan.id, 10)] {
+        let mut tx = app.pool.begin().await.unwrap();
+        sqlx::query("set local session_replication_role = replica")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query(
+            "update erasures set erased_at = now() - make_interval(days => $2) where person_id = $1",
+        )
+        .bind(who)
+        .bind(days)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+    }
+    let ended = vouchgraph::app::account_deletion::end_hidden_vouches(&app.pool, 30)
+        .await
+        .unwrap();
+    assert_eq!(ended, 1);
+    assert_eq!(vouches_for(&app.pool, s.annas_business).await, 0);
+    assert_eq!(vouches_for(&app.pool, dans).await, 1);
+    // The history says so, with no actor, and stays append-only.
+    let recorded: i64 = sqlx::query_scalar(
+        "select count(*) from graph_changes where kind = 'vouch.revoke' and actor_id is null
+           and (payload->>'person')::bigint = $1 and (payload->>'provider')::bigint = $2",
+    )
+    .bind(s.ben.id)
+    .bind(s.annas_business)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(recorded, 1);
+    // Running it again ends nothing more.
+    assert_eq!(
+        vouchgraph::app::account_deletion::end_hidden_vouches(&app.pool, 30)
+            .await
+            .unwrap(),
+        0
+    );
+}

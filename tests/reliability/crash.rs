@@ -18,7 +18,7 @@ use crate::{database_edges, memory_edges, settled};
 /// Starts the server binary over the test's database with the limits that would turn this
 /// test's one client away lifted: fifty sign-ups and logins and 1,200 writes at once from one
 /// address are the test, not an attack.
-async fn start_server(pool: &PgPool) -> Server {
+pub(crate) async fn start_server(pool: &PgPool) -> Server {
     server::start(
         pool,
         "127.0.0.1",

@@ -3,6 +3,7 @@
 //! restarts or loses its feed connection catches up from the sequence.
 
 mod crash;
+mod deletion_crash;
 mod instance;
 mod mail_crash;
 mod outage;
