@@ -105,6 +105,11 @@ pub async fn run_expiry(
             Ok(_) => {}
             Err(error) => tracing::warn!(?error, "retention purge failed; will retry"),
         }
+        match crate::app::export::build_waiting(&pool).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(built = n, "data archives built"),
+            Err(error) => tracing::warn!(?error, "building data archives failed; will retry"),
+        }
         match crate::app::account_deletion::end_hidden_vouches(&pool, retention_days).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(ended = n, "hidden vouches of departed owners ended"),

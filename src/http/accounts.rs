@@ -207,7 +207,9 @@ async fn change_password(
 }
 
 /// Everything vouchgraph holds about the caller, as one JSON archive (schema: docs/privacy.md),
-/// offered as a download. Other people's data appears only as far as the caller may see it.
+/// offered as a download, built within this request. Other people's data appears only as far
+/// as the caller may see it. For a large account, `POST /v1/me/exports` builds it in the
+/// background instead.
 #[utoipa::path(get, path = "/v1/me/export", tag = "accounts",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "The archive", body = Object)))]
@@ -216,18 +218,7 @@ async fn export(
     caller: Caller,
 ) -> ApiResult<axum::response::Response> {
     let archive = crate::app::export::export(&state, caller.person).await?;
-    let disposition = format!(
-        "attachment; filename=\"vouchgraph-{}.json\"",
-        caller.person.0
-    );
-    Ok((
-        [
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-            (axum::http::header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        axum::Json(archive),
-    )
-        .into_response())
+    Ok(crate::http::archives::attachment(caller.person.0, archive))
 }
 
 /// The password, typed again to confirm a deletion.

@@ -2,6 +2,7 @@
 //! route table, the OpenAPI document and the middleware stack.
 
 pub mod accounts;
+pub mod archives;
 pub mod auth;
 pub mod circle;
 pub mod customers;
@@ -47,6 +48,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut openapi) = OpenApiRouter::with_openapi(docs::ApiDoc::openapi())
         .merge(health::router())
         .merge(accounts::router())
+        .merge(archives::router())
         .merge(email::router())
         .merge(sessions::router())
         .merge(trust::router())

@@ -2,6 +2,7 @@
 //! transaction's connection. SQL is checked at run time, so building needs no live database.
 
 pub mod accounts;
+pub mod archives;
 pub mod changes;
 pub mod circle;
 pub mod customer_book;

@@ -13,6 +13,8 @@ pub struct Purged {
     pub delivery_attempts: u64,
     /// Idempotency records older than a day: a retry comes within minutes, not days.
     pub idempotency_keys: u64,
+    /// Data archives past their day, downloaded or not.
+    pub export_archives: u64,
 }
 
 /// Purges what has outlived its use: see [`Purged`]. Each statement stands alone, so a purge
@@ -55,7 +57,12 @@ where
             .execute(db)
             .await?
             .rows_affected();
+    let export_archives = sqlx::query("delete from export_archives where expires_at < now()")
+        .execute(db)
+        .await?
+        .rows_affected();
     Ok(Purged {
+        export_archives,
         invitation_addresses,
         outbox_events,
         delivery_attempts,

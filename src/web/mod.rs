@@ -24,6 +24,7 @@
 //! | `provider.rs`, `refer.rs` | `/providers/{id}`: profile, vouches, vouch and refer forms |
 //! | `referrals.rs`, `moves.rs` | `/referrals` with the viewer's moves, and `/inbox` |
 //! | `requests.rs` | `/requests`: ask your circle, requests asked of you, a request with its answers ranked |
+//! | `export.rs` | `/account/export`: the archive of one's data, built and downloaded once |
 //! | `delete_account.rs` | `/account/delete`: deleting one's account, password confirmed |
 //! | `email.rs` | `/verify-email`, `/forgot-password`, `/reset-password`, `/unsubscribe`, `/account/email` |
 //! | `invitation.rs` | `/invitation?token=`: an invitation link claimed, or on to sign-up |
@@ -39,6 +40,7 @@ mod contacts;
 mod dashboard;
 mod delete_account;
 mod email;
+mod export;
 mod home;
 mod invitation;
 mod network;
@@ -116,6 +118,8 @@ pub fn router() -> Router<AppState> {
             "/invitation",
             get(invitation::invitation).post(invitation::claim),
         )
+        .route("/account/export", get(export::page).post(export::request))
+        .route("/account/export/{id}/download", get(export::download))
         .route(
             "/account/delete",
             get(delete_account::page).post(delete_account::delete),

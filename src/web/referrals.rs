@@ -291,6 +291,8 @@ struct InboxItem {
     request: Option<i64>,
     /// A provider page to act on (a vouch asked for).
     provider: Option<(i64, String)>,
+    /// A data archive ready to download.
+    archive: bool,
 }
 
 /// A notification in words, for `reader` (who may be the referrer: "your referral").
@@ -352,6 +354,10 @@ fn describe(kind: &str, p: &serde_json::Value, reader: PersonId) -> String {
             "Thank you: your answer to a request for a {} helped.",
             field("trade")
         ),
+        "export.ready" => {
+            "Your data archive is ready: download it once, within a day, from Your data."
+                .to_string()
+        }
         "circle.joined" => {
             "Someone you invited has joined: see who on your circle page, and trust them too."
                 .to_string()
@@ -389,6 +395,7 @@ pub async fn inbox(State(state): State<AppState>, visitor: Visitor) -> Result<Re
             unread: n.read_at.is_none(),
             referral: n.payload["referral_id"].as_i64(),
             request: n.payload["request_id"].as_i64(),
+            archive: n.kind == "export.ready",
             provider: (n.kind == "vouch.requested")
                 .then(|| {
                     let id = n.payload["provider_id"].as_i64()?;

@@ -78,6 +78,19 @@ async fn street(app: &TestApp) -> Street {
         StatusCode::OK,
     )
     .await;
+    // Anna has an archive of her data waiting to be downloaded: it holds her address too.
+    let asked = app
+        .post("/v1/me/exports", Some(&anna.token), &json!({}))
+        .await;
+    let asked = expect_json(asked, StatusCode::ACCEPTED).await;
+    let path = format!("/v1/me/exports/{}", asked["id"]);
+    let started = std::time::Instant::now();
+    while expect_json(app.get(&path, Some(&anna.token)).await, StatusCode::OK).await["status"]
+        != "ready"
+    {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     Street {
         anna,
         ben,

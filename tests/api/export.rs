@@ -201,3 +201,136 @@ async fn an_export_needs_a_session(pool: PgPool) {
     let response = app.get("/v1/me/export", None).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// Asks for an archive in the background and waits until it is built; returns its request.
+async fn ask_and_wait(app: &TestApp, who: &TestUser) -> Value {
+    let asked = app
+        .post("/v1/me/exports", Some(&who.token), &json!({}))
+        .await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let location = asked.headers()["location"].to_str().unwrap().to_string();
+    let asked = expect_json(asked, StatusCode::ACCEPTED).await;
+    assert_eq!(location, format!("/v1/me/exports/{}", asked["id"]));
+    let started = std::time::Instant::now();
+    loop {
+        let status = expect_json(app.get(&location, Some(&who.token)).await, StatusCode::OK).await;
+        if status["status"] == "ready" {
+            return status;
+        }
+        assert_eq!(status["status"], "building", "{status}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "never built"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[sqlx::test]
+async fn an_archive_built_in_the_background_is_the_same_archive_and_downloads_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let anna = app.signup("Anna Berg", "anna@example.com").await;
+    let ben = app.signup("Ben Okoro", "ben@example.com").await;
+    // Anna -> Ben, level 2, private; Ben -> Anna, level 3, private (not Anna's to see).
+    app.trust(&anna, &ben, 2, "private").await;
+    app.trust(&ben, &anna, 3, "private").await;
+
+    let ready = ask_and_wait(&app, &anna).await;
+    let url = ready["download_url"].as_str().unwrap().to_string();
+    assert!(ready["bytes"].as_i64().unwrap() > 100, "{ready}");
+    // Nobody else can see the request or take the archive, not even by guessing its id.
+    let id = ready["id"].as_i64().unwrap();
+    for path in [format!("/v1/me/exports/{id}"), url.clone()] {
+        let theirs = app.get(&path, Some(&ben.token)).await;
+        crate::helpers::assert_problem(theirs, StatusCode::NOT_FOUND).await;
+        let stranger = app.get(&path, None).await;
+        crate::helpers::assert_problem(stranger, StatusCode::UNAUTHORIZED).await;
+    }
+    // Anna's inbox says it is ready.
+    let inbox = expect_json(
+        app.get("/v1/me/notifications", Some(&anna.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(inbox["items"][0]["kind"], "export.ready", "{inbox}");
+
+    let taken = app.get(&url, Some(&anna.token)).await;
+    assert!(taken.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let mut background = expect_json(taken, StatusCode::OK).await;
+    let mut at_once = export(&app, &anna).await;
+    // The same archive as the one built at once, but for the moment it was made and the
+    // notification that it was ready (which came after it).
+    for archive in [&mut background, &mut at_once] {
+        archive["exported_at"] = Value::Null;
+        archive["notifications"] = Value::Null;
+    }
+    assert_eq!(background, at_once);
+    assert!(
+        !background.to_string().contains("\"level\":3"),
+        "Ben's private trust"
+    );
+
+    // The link works once; the request says so.
+    let again = app.get(&url, Some(&anna.token)).await;
+    crate::helpers::assert_problem(again, StatusCode::CONFLICT).await;
+    let status = expect_json(
+        app.get(&format!("/v1/me/exports/{id}"), Some(&anna.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(status["status"], "downloaded");
+    assert_eq!(status["download_url"], Value::Null);
+    let stored: Option<Value> =
+        sqlx::query_scalar("select body from export_archives where id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, None, "a downloaded archive is not kept");
+}
+
+#[sqlx::test]
+async fn asking_again_while_one_is_built_returns_it_and_a_day_allows_five(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let anna = app.signup("Anna Berg", "anna@example.com").await;
+    // One waiting to be built (as if the instance had stopped before building it): asking
+    // again returns the same request rather than a second one.
+    sqlx::query("insert into export_archives (person_id) values ($1)")
+        .bind(anna.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let waiting: i64 = sqlx::query_scalar("select id from export_archives")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let again = app
+        .post("/v1/me/exports", Some(&anna.token), &json!({}))
+        .await;
+    let again = expect_json(again, StatusCode::ACCEPTED).await;
+    assert_eq!(again["id"], waiting);
+    // The expiry job's builder picks it up.
+    assert_eq!(
+        vouchgraph::app::export::build_waiting(&app.pool)
+            .await
+            .unwrap(),
+        1
+    );
+    for _ in 0..4 {
+        ask_and_wait(&app, &anna).await;
+    }
+    // Five asked for today: the sixth is refused, and nothing is queued.
+    let sixth = app
+        .post("/v1/me/exports", Some(&anna.token), &json!({}))
+        .await;
+    crate::helpers::assert_problem(sixth, StatusCode::TOO_MANY_REQUESTS).await;
+    let queued: i64 = sqlx::query_scalar("select count(*) from export_archives")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(queued, 5);
+}

@@ -60,6 +60,16 @@ async fn a_purge_removes_old_settled_data_and_keeps_what_is_live(pool: PgPool) {
     .execute(&app.pool)
     .await
     .unwrap();
+    // Rita's data archive from two days ago has expired; today's has not.
+    sqlx::query(
+        "insert into export_archives (person_id, status, body, bytes, requested_at, expires_at)
+         values ($1, 'ready', '{}', 2, now() - interval '2 days', now() - interval '1 day'),
+                ($1, 'ready', '{}', 2, now(), now() + interval '1 day')",
+    )
+    .bind(rita.id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let events_before: i64 = sqlx::query_scalar("select count(*) from outbox_events")
         .fetch_one(&app.pool)
         .await
@@ -74,6 +84,7 @@ async fn a_purge_removes_old_settled_data_and_keeps_what_is_live(pool: PgPool) {
             outbox_events: 1,
             delivery_attempts: 0,
             idempotency_keys: 1,
+            export_archives: 1,
         }
     );
     let addresses: Vec<Option<String>> =

@@ -99,6 +99,7 @@ pub fn fill(template: &str, a: &Party) -> String {
                 "people" => a.user.id.to_string(),
                 "partners" => a.partner.to_string(),
                 "notifications" => a.notification.to_string(),
+                "exports" => a.archive.to_string(),
                 other => panic!("no id of A for {{id}} after {other:?} in {template}"),
             },
             "{person_id}" => a.user.id.to_string(),

@@ -19,6 +19,8 @@ pub struct Party {
     /// An offer to trust back the neighbour whose circle invitation the account used.
     pub offer: i64,
     pub notification: i64,
+    /// A data archive the account asked for (it holds the account's email).
+    pub archive: i64,
     pub partner: i64,
     pub publishable_key: String,
     pub secret_key: String,
@@ -163,6 +165,16 @@ async fn party(
         .as_i64()
         .unwrap_or_else(|| panic!("a notification: {inbox}"));
 
+    // An archive of the account's data, built in the background.
+    let archive = expect_json(
+        app.post("/v1/me/exports", Some(&user.token), &json!({}))
+            .await,
+        StatusCode::ACCEPTED,
+    )
+    .await["id"]
+        .as_i64()
+        .expect("an archive id");
+
     // A partner with both kinds of key and a webhook endpoint.
     let body =
         json!({ "name": format!("Shop {tag}"), "allowed_origins": ["https://shop.example"] });
@@ -202,6 +214,7 @@ async fn party(
         request,
         offer,
         notification,
+        archive,
         partner,
         publishable_key,
         secret_key,

@@ -1,5 +1,6 @@
-//! `/account/delete`: the page confirms with the password, keeps a wrong one on the page with
-//! its message, and a right one deletes the account through the API's own use case.
+//! `/account/delete` and `/account/export`: the delete page confirms with the password, keeps a
+//! wrong one on the page with its message, and a right one deletes the account through the
+//! API's own use case; the data page prepares an archive in the background that downloads once.
 
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -40,4 +41,53 @@ async fn deleting_an_account_from_its_page_needs_the_password_and_then_says_good
         "{}",
         location(&after)
     );
+}
+
+#[sqlx::test]
+async fn the_data_page_prepares_an_archive_that_downloads_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let anna = app.signup("Anna Berg", "anna@example.com").await;
+
+    let page = app.html("/account/export", Some(&anna.cookie())).await;
+    assert!(page.contains("Prepare my archive"), "{page}");
+
+    let ask = [("csrf", anna.csrf.as_str())];
+    let response = app
+        .post_form("/account/export", Some(&anna.cookie()), &ask)
+        .await;
+    assert_eq!(location(&response), "/account/export");
+    // Being prepared, then ready (the page says which; no second archive is offered meanwhile).
+    let started = std::time::Instant::now();
+    let ready = loop {
+        let page = app.html("/account/export", Some(&anna.cookie())).await;
+        if page.contains("Your archive is ready") {
+            break page;
+        }
+        assert!(page.contains("being prepared"), "{page}");
+        assert!(!page.contains("Prepare my archive"), "{page}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let start = ready.find("/account/export/").unwrap();
+    let link: String = ready[start..].chars().take_while(|c| *c != '"').collect();
+    assert!(link.ends_with("/download"), "{link}");
+
+    let file = app.page(&link, Some(&anna.cookie())).await;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert!(file.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    let archive: serde_json::Value = file.json().await.unwrap();
+    assert_eq!(archive["account"]["email"], "anna@example.com");
+
+    // The link works once: the page says so, and offers a new one.
+    let again = app.page(&link, Some(&anna.cookie())).await;
+    let again = expect_page(again, StatusCode::CONFLICT).await;
+    assert!(again.contains("a link works once"), "{again}");
+    assert!(again.contains("Prepare my archive"), "{again}");
+    // Another person's link is no way in: it leads back to their own page.
+    let ben = app.signup("Ben Okoro", "ben@example.com").await;
+    let theirs = app.page(&link, Some(&ben.cookie())).await;
+    assert_eq!(location(&theirs), "/account/export");
 }
