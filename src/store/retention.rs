@@ -15,6 +15,11 @@ pub struct Purged {
     pub idempotency_keys: u64,
     /// Data archives past their day, downloaded or not.
     pub export_archives: u64,
+    /// Emails settled (sent, failed, capped) or held `days` ago or more: an address and a
+    /// subject line, kept only for the per-address daily cap (a day) and for support.
+    pub emails: u64,
+    /// Email links (verification, password reset) used or expired `days` ago or more.
+    pub email_tokens: u64,
 }
 
 /// Purges what has outlived its use: see [`Purged`]. Each statement stands alone, so a purge
@@ -61,7 +66,27 @@ where
         .execute(db)
         .await?
         .rows_affected();
+    // A held email waits for its sender to verify their address; one still held after `days`
+    // never will be sent, and names a non-member's address.
+    let emails = sqlx::query(
+        "delete from emails where status in ('sent', 'failed', 'capped', 'held')
+           and created_at < now() - make_interval(days => $1)",
+    )
+    .bind(days)
+    .execute(db)
+    .await?
+    .rows_affected();
+    let email_tokens = sqlx::query(
+        "delete from email_tokens where expires_at < now() - make_interval(days => $1)
+            or used_at < now() - make_interval(days => $1)",
+    )
+    .bind(days)
+    .execute(db)
+    .await?
+    .rows_affected();
     Ok(Purged {
+        emails,
+        email_tokens,
         export_archives,
         invitation_addresses,
         outbox_events,

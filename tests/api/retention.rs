@@ -70,6 +70,27 @@ async fn a_purge_removes_old_settled_data_and_keeps_what_is_live(pool: PgPool) {
     .execute(&app.pool)
     .await
     .unwrap();
+    // A sent email and a used reset link from 40 days ago; today's email and a live link.
+    sqlx::query(
+        "insert into emails (to_address, kind, subject, text_body, html_body, message_id, status,
+                             created_at, sent_at)
+         values ('rita@example.com', 'verify', 'old', '', '', 'old@vouchgraph', 'sent',
+                 now() - interval '40 days', now() - interval '40 days'),
+                ('rita@example.com', 'verify', 'new', '', '', 'new@vouchgraph', 'sent', now(), now())",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into email_tokens (token_hash, person_id, purpose, email, created_at, expires_at, used_at)
+         values ('\\x01', $1, 'reset', 'rita@example.com', now() - interval '40 days',
+                 now() - interval '39 days', now() - interval '40 days'),
+                ('\\x02', $1, 'verify', 'rita@example.com', now(), now() + interval '1 day', null)",
+    )
+    .bind(rita.id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let events_before: i64 = sqlx::query_scalar("select count(*) from outbox_events")
         .fetch_one(&app.pool)
         .await
@@ -85,6 +106,8 @@ async fn a_purge_removes_old_settled_data_and_keeps_what_is_live(pool: PgPool) {
             delivery_attempts: 0,
             idempotency_keys: 1,
             export_archives: 1,
+            emails: 1,
+            email_tokens: 1,
         }
     );
     let addresses: Vec<Option<String>> =
