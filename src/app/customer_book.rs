@@ -13,7 +13,7 @@ use crate::domain::follow_up::{
 use crate::domain::{PersonId, ProviderId};
 use crate::state::AppState;
 use crate::store;
-use crate::store::customer_book::{BookFilter, CustomerRow};
+use crate::store::customer_book::{BookFilter, CustomerRow, TimelineRow};
 
 use super::{AppError, AppResult};
 
@@ -115,6 +115,43 @@ pub async fn ask_for_vouch(
     store::notifications::notify(&mut tx, customer, "vouch.requested", &payload).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// One customer of a provider, opened: their name, the owner's note, and every step of their
+/// history with the provider, oldest first (`store::customer_book::timeline`).
+#[derive(Clone, Debug)]
+pub struct Customer {
+    /// The customer.
+    pub id: PersonId,
+    /// Their name.
+    pub name: String,
+    /// The owner's private note about them.
+    pub note: Option<String>,
+    /// What happened, oldest first.
+    pub steps: Vec<TimelineRow>,
+}
+
+/// One customer's history with the provider, for its owner only; 404 for anyone who is not
+/// a customer of the provider (the book holds customers only).
+pub async fn customer(
+    state: &AppState,
+    caller: PersonId,
+    provider: ProviderId,
+    customer: PersonId,
+) -> AppResult<Customer> {
+    owned(state, caller, provider).await?;
+    let mut tx = state.pool.begin().await?;
+    let (name, note) = store::customer_book::customer(&mut *tx, provider, customer)
+        .await?
+        .ok_or(AppError::NotFound("customer"))?;
+    let steps = store::customer_book::timeline(&mut *tx, provider, customer).await?;
+    tx.commit().await?;
+    Ok(Customer {
+        id: customer,
+        name,
+        note,
+        steps,
+    })
 }
 
 /// A page of the book, latest first, before the cursor (a referral id from the last page).

@@ -22,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(customers))
         .routes(routes!(customers_csv))
+        .routes(routes!(customer))
         .routes(routes!(follow_ups))
         .routes(routes!(responsiveness))
         .routes(routes!(set_note))
@@ -305,4 +306,65 @@ async fn ask_for_vouch(
 ) -> ApiResult<axum::http::StatusCode> {
     customer_book::ask_for_vouch(&state, caller.person, provider, customer).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// One step in a customer's history with the provider.
+#[derive(Serialize, ToSchema)]
+pub struct StepView {
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: OffsetDateTime,
+    /// `referred`, a referral status it moved to (`accepted`, `contacted`, `hired`,
+    /// `completed`, `declined`, `expired`), `contact_disputed`, `reminded`, `vouch_asked`,
+    /// `vouched` or `note`.
+    #[schema(example = "contacted")]
+    pub kind: String,
+    /// The referral it belongs to, if any.
+    pub referral_id: Option<i64>,
+    /// The referrer, for `referred`.
+    pub who: Option<String>,
+    /// `good` or `bad` for `completed`; `recommend` or `warn` for `vouched`.
+    pub detail: Option<String>,
+}
+
+/// One customer, opened: every step of their history with the provider, oldest first.
+#[derive(Serialize, ToSchema)]
+pub struct CustomerTimeline {
+    pub customer_id: PersonId,
+    pub name: String,
+    /// The owner's private note about them.
+    pub note: Option<String>,
+    pub steps: Vec<StepView>,
+}
+
+/// One customer's history with the provider, from the history vouchgraph keeps: who referred
+/// them, every step with its date, disputes, reminders, the vouch asked for and given, the
+/// owner's note. Owner only; 404 for someone who is not a customer.
+#[utoipa::path(get, path = "/v1/providers/{id}/customers/{person_id}", tag = "referrals",
+    params(("id" = i64, Path, description = "The provider"),
+           ("person_id" = i64, Path, description = "The customer")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "The customer's history", body = CustomerTimeline)))]
+async fn customer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((provider, customer)): Path<(ProviderId, PersonId)>,
+) -> ApiResult<axum::Json<CustomerTimeline>> {
+    let opened = customer_book::customer(&state, caller.person, provider, customer).await?;
+    Ok(axum::Json(CustomerTimeline {
+        customer_id: opened.id,
+        name: opened.name,
+        note: opened.note,
+        steps: opened
+            .steps
+            .into_iter()
+            .map(|s| StepView {
+                at: s.at,
+                kind: s.kind,
+                referral_id: s.referral_id,
+                who: s.who,
+                detail: s.detail,
+            })
+            .collect(),
+    }))
 }

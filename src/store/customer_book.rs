@@ -269,3 +269,92 @@ pub async fn lock_vouch_request(
     .fetch_one(&mut *tx)
     .await
 }
+
+/// One step in a customer's history with a provider.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct TimelineRow {
+    /// When.
+    pub at: OffsetDateTime,
+    /// What: `referred`, a referral status it moved to (`accepted`, `contacted`, `hired`,
+    /// `completed`, `declined`, `expired`), `contact_disputed`, `reminded`, `vouch_asked`,
+    /// `vouched` or `note`.
+    pub kind: String,
+    /// The referral it belongs to, if any.
+    pub referral_id: Option<i64>,
+    /// Who: the referrer for `referred`; nobody otherwise.
+    pub who: Option<String>,
+    /// `good` or `bad` for `completed`; `recommend` or `warn` for `vouched`.
+    pub detail: Option<String>,
+}
+
+/// Everything that happened between `provider` and `customer`, oldest first, from the history
+/// vouchgraph already keeps: each referral that brought them (who referred them), every step
+/// of it, a disputed contact, the reminders the owner got, the vouch the owner asked for, the
+/// customer's public vouch (a network or private one is the customer's to show, as in the
+/// book), and when the owner last wrote their note. Nobody's words but the owner's note,
+/// which the caller reads separately: a referral's notes are its parties'.
+pub async fn timeline(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+    customer: PersonId,
+) -> sqlx::Result<Vec<TimelineRow>> {
+    sqlx::query_as(
+        "with mine as (
+             select * from referrals where provider_id = $1 and recipient_id = $2
+         )
+         select * from (
+             select r.created_at as at, 'referred' as kind, r.id as referral_id,
+                    p.display_name as who, null::text as detail
+             from mine r join people p on p.id = r.referrer_id
+             union all
+             select t.created_at, t.to_status, t.referral_id, null,
+                    case when t.to_status = 'completed' then r.outcome end
+             from referral_transitions t join mine r on r.id = t.referral_id
+             where t.to_status <> 'sent'
+             union all
+             select r.contact_disputed_at, 'contact_disputed', r.id, null, null
+             from mine r where r.contact_disputed_at is not null
+             union all
+             select r.follow_up_reminded_at, 'reminded', r.id, null, null
+             from mine r where r.follow_up_reminded_at is not null
+             union all
+             select n.created_at, 'vouch_asked', null, null, null
+             from notifications n
+             where n.person_id = $2 and n.kind = 'vouch.requested'
+               and n.payload->>'provider_id' = $1::text
+             union all
+             select v.created_at, 'vouched', null, null, v.stance
+             from offered_vouches v
+             where v.person_id = $2 and v.provider_id = $1 and v.visibility = 'public'
+             union all
+             select n.updated_at, 'note', null, null, null
+             from customer_notes n where n.provider_id = $1 and n.customer_id = $2
+         ) steps
+         order by at, referral_id nulls last, kind",
+    )
+    .bind(provider)
+    .bind(customer)
+    .fetch_all(db)
+    .await
+}
+
+/// A customer of `provider` (someone referred to it): their name and the owner's private note
+/// about them. `None` for anyone who is not a customer.
+pub async fn customer(
+    db: impl PgExecutor<'_>,
+    provider: ProviderId,
+    customer: PersonId,
+) -> sqlx::Result<Option<(String, Option<String>)>> {
+    sqlx::query_as(
+        "select p.display_name,
+                (select n.body from customer_notes n
+                 where n.provider_id = $1 and n.customer_id = p.id)
+         from people p
+         where p.id = $2
+           and exists(select 1 from referrals where provider_id = $1 and recipient_id = p.id)",
+    )
+    .bind(provider)
+    .bind(customer)
+    .fetch_optional(db)
+    .await
+}

@@ -308,10 +308,13 @@ pub async fn dashboard(
 pub struct NoteForm {
     #[serde(default)]
     note: String,
+    /// `customer` when sent from the customer's own page, to go back there.
+    #[serde(default)]
+    back: String,
 }
 
 /// The provider and the customer a book route names; a 404 page for ids that are not numbers.
-fn customer_path(
+pub(super) fn customer_path(
     provider: &str,
     customer: &str,
 ) -> Result<(crate::domain::ProviderId, crate::domain::PersonId), WebError> {
@@ -345,10 +348,12 @@ pub async fn save_note(
     let (id, customer) = customer_path(&raw, &customer)?;
     let me = visitor.require()?;
     customer_book::set_note(&state, me.person, id, customer, &form.note).await?;
-    Ok(super::page::see_other(&format!(
-        "/providers/{}/dashboard?done=saved#c{}",
-        id.0, customer.0
-    )))
+    let back = if form.back == "customer" {
+        format!("/providers/{}/customers/{}?done=saved", id.0, customer.0)
+    } else {
+        format!("/providers/{}/dashboard?done=saved#c{}", id.0, customer.0)
+    };
+    Ok(super::page::see_other(&back))
 }
 
 #[cfg(test)]

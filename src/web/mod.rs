@@ -29,7 +29,7 @@
 //! | `email.rs` | `/verify-email`, `/forgot-password`, `/reset-password`, `/unsubscribe`, `/account/email` |
 //! | `invitation.rs` | `/invitation?token=`: an invitation link claimed, or on to sign-up |
 //! | `network.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
-//! | `owner.rs`, `dashboard.rs` | a provider's profile editor and dashboard (owner only) |
+//! | `owner.rs`, `dashboard.rs`, `customer.rs` | a provider's profile editor, dashboard and one customer's history (owner only) |
 //! | `partners.rs`, `partner_webhooks.rs` | `/partners`: a partner's keys, origins, widget snippet and webhooks (owner only) |
 //! | `svg/` | server-side SVG: trust paths, the network map, the referral funnel |
 
@@ -37,6 +37,7 @@ mod account;
 mod assets;
 mod circle;
 mod contacts;
+mod customer;
 mod dashboard;
 mod delete_account;
 mod email;
@@ -100,6 +101,7 @@ pub fn router() -> Router<AppState> {
             get(owner::edit_page).post(owner::edit),
         )
         .route("/providers/{id}/dashboard", get(dashboard::dashboard))
+        .route("/providers/{id}/customers/{person}", get(customer::page))
         .route(
             "/providers/{id}/customers/{person}/note",
             post(dashboard::save_note),

@@ -632,3 +632,105 @@ async fn the_owner_may_ask_a_customer_whose_job_went_well_for_a_vouch_once(pool:
     )
     .await;
 }
+
+#[sqlx::test]
+async fn a_customer_opens_to_every_step_of_their_history_for_the_owner_only(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let c = cast(&app).await;
+    let empty = serde_json::json!({});
+    // Rita refers Rossi Tiling to Rob, with a note that is theirs, not the book's.
+    let body = serde_json::json!({ "provider_id": c.rossi, "trade": "tiler",
+        "recipient_id": c.rob.id, "note": "rita-to-rob-words-8812" });
+    let sent = crate::referrals::refer(&app, &c.rita, &body).await;
+    let id = id_of(&expect_json(sent, StatusCode::CREATED).await);
+    // Rob accepts; Olga marks him contacted; Rob says she has not called; then he hires her,
+    // and says the job went well.
+    make_move(&app, &c.rob, id, "accepted").await;
+    make_move(&app, &c.olga, id, "contacted").await;
+    let dispute = format!("/v1/referrals/{id}/contact-dispute");
+    let disputed = app.post(&dispute, Some(&c.rob.token), &empty).await;
+    assert!(disputed.status().is_success(), "{}", disputed.status());
+    make_move(&app, &c.rob, id, "hired").await;
+    make_move(&app, &c.rob, id, "completed").await;
+    // Olga asks for a vouch; Rob vouches privately (his to show, so not in the book), then
+    // Olga writes a note.
+    let ask = format!(
+        "/v1/providers/{}/customers/{}/vouch-request",
+        c.rossi, c.rob.id
+    );
+    assert_eq!(
+        app.post(&ask, Some(&c.olga.token), &empty).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    app.vouch(&c.rob, c.rossi, "tiler", "recommend", "private")
+        .await;
+    let note = format!("/v1/providers/{}/customers/{}/note", c.rossi, c.rob.id);
+    let body = serde_json::json!({ "body": "wants the grey grout" });
+    assert_eq!(
+        app.put(&note, Some(&c.olga.token), &body).await.status(),
+        StatusCode::OK
+    );
+
+    let url = format!("/v1/providers/{}/customers/{}", c.rossi, c.rob.id);
+    let opened = expect_json(app.get(&url, Some(&c.olga.token)).await, StatusCode::OK).await;
+    assert_eq!(opened["name"], "Rob Quinn");
+    assert_eq!(opened["note"], "wants the grey grout");
+    let kinds: Vec<&str> = opened["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "referred",
+            "accepted",
+            "contacted",
+            "contact_disputed",
+            "hired",
+            "completed",
+            "vouch_asked",
+            "note"
+        ],
+        "{opened}"
+    );
+    assert_eq!(opened["steps"][0]["who"], "Rita Moreno");
+    assert_eq!(opened["steps"][5]["detail"], "good");
+    assert!(
+        !opened.to_string().contains("rita-to-rob-words-8812"),
+        "{opened}"
+    );
+    // Once Rob's vouch is public, the book shows it.
+    app.vouch(&c.rob, c.rossi, "tiler", "recommend", "public")
+        .await;
+    let opened = expect_json(app.get(&url, Some(&c.olga.token)).await, StatusCode::OK).await;
+    let vouched = opened["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "vouched")
+        .cloned();
+    assert_eq!(
+        vouched.map(|s| s["detail"].clone()),
+        Some(serde_json::json!("recommend")),
+        "{opened}"
+    );
+
+    // Only Olga: the referrer, the customer and a stranger are refused; anonymous callers must
+    // sign in; someone who is not a customer is not in the book.
+    for other in [&c.rita, &c.rob, &c.sam] {
+        assert_problem(
+            app.get(&url, Some(&other.token)).await,
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    assert_problem(app.get(&url, None).await, StatusCode::UNAUTHORIZED).await;
+    let sam = format!("/v1/providers/{}/customers/{}", c.rossi, c.sam.id);
+    assert_problem(
+        app.get(&sam, Some(&c.olga.token)).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}

@@ -305,3 +305,60 @@ async fn after_a_job_that_went_well_the_dashboard_asks_the_customer_for_a_vouch_
         "{inbox}"
     );
 }
+
+#[sqlx::test]
+async fn a_customer_in_the_book_opens_to_their_history_in_words_and_keeps_the_note_there(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let mario = app.signup("Mario Rossi", "mario@example.com").await;
+    let rita = app.signup("Rita Moreno", "rita@example.com").await;
+    let rob = app.signup("Rob Quinn", "rob@example.com").await;
+    let provider = app.create_provider(&mario, "Rossi Tiling").await;
+    // Rita refers Mario's business to Rob, who accepts.
+    let id = refer(&app, &rita, provider, &rob).await;
+    app.api_post(
+        &format!("/v1/referrals/{id}/transitions"),
+        Some(&rob.token),
+        &serde_json::json!({ "to": "accepted" }),
+        StatusCode::OK,
+    )
+    .await;
+
+    // The book links to Rob's page.
+    let dashboard = app
+        .html(
+            &format!("/providers/{provider}/dashboard"),
+            Some(&mario.cookie()),
+        )
+        .await;
+    let path = format!("/providers/{provider}/customers/{}", rob.id);
+    assert!(
+        dashboard.contains(&format!("href=\"{path}\"")),
+        "{dashboard}"
+    );
+    let page = app.html(&path, Some(&mario.cookie())).await;
+    assert!(page.contains("Rita Moreno referred them to you."), "{page}");
+    assert!(page.contains("They accepted the referral"), "{page}");
+
+    // A note saved there comes back to the same page, and shows in the history.
+    let response = app
+        .post_form(
+            &format!("{path}/note"),
+            Some(&mario.cookie()),
+            &[
+                ("csrf", mario.csrf.as_str()),
+                ("note", "call after 6"),
+                ("back", "customer"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), format!("{path}?done=saved"));
+    let page = app.html(&path, Some(&mario.cookie())).await;
+    assert!(page.contains("call after 6"), "{page}");
+    assert!(page.contains("You last changed your note"), "{page}");
+
+    // Nobody else opens it: Rob himself gets the refusal page.
+    let theirs = app.page(&path, Some(&rob.cookie())).await;
+    assert_eq!(theirs.status(), StatusCode::FORBIDDEN);
+}
