@@ -370,7 +370,28 @@ pub async fn make_move(
 ) -> Result<(), AppError> {
     check_move(&m)?;
     let mut tx = state.pool.begin().await?;
-    let (row, parties) = lock_for_party(&mut tx, id, person).await?;
+    let moved = move_in(&mut tx, person, id, &m).await?;
+    tx.commit().await?;
+    after_move(state, moved).await;
+    Ok(())
+}
+
+/// What a move inside a transaction leaves to do once it commits.
+pub(super) struct Moved {
+    provider: crate::domain::ProviderId,
+    /// Whether it re-weighed the referrer's vouches (the live graph catches up).
+    reweighed: bool,
+}
+
+/// Makes a checked move (`check_move`) inside the caller's transaction: the rules of
+/// [`make_move`], the transition, the notifications and the outcome's track record.
+pub(super) async fn move_in(
+    tx: &mut PgConnection,
+    person: PersonId,
+    id: i64,
+    m: &Move,
+) -> Result<Moved, AppError> {
+    let (row, parties) = lock_for_party(&mut *tx, id, person).await?;
     let from = ReferralStatus::parse(&row.status).unwrap_or(ReferralStatus::Sent);
     if !from.next().contains(&m.to) {
         return Err(AppError::IllegalTransition {
@@ -391,15 +412,16 @@ pub async fn make_move(
             m.to.as_str()
         )));
     }
-    store::referrals::set_status(&mut tx, id, m.to, m.outcome.as_deref(), m.rating).await?;
-    store::referrals::record_transition(&mut tx, id, Some(from), m.to, Some(person), &m.note)
+    store::referrals::set_status(&mut *tx, id, m.to, m.outcome.as_deref(), m.rating).await?;
+    store::referrals::record_transition(&mut *tx, id, Some(from), m.to, Some(person), &m.note)
         .await?;
     if m.to == ReferralStatus::Hired {
-        store::referrals::attribute_hire(&mut tx, &row).await?;
+        store::referrals::attribute_hire(&mut *tx, &row).await?;
     }
     if m.to == ReferralStatus::Accepted {
         let phone = parse_phone(m.contact.phone.as_deref()).unwrap_or_default();
-        store::referrals::set_contact(&mut tx, id, m.contact.share_email, phone.as_deref()).await?;
+        store::referrals::set_contact(&mut *tx, id, m.contact.share_email, phone.as_deref())
+            .await?;
     }
     let mut payload = event(&row, m.to);
     payload["from"] = json!(from.as_str());
@@ -409,23 +431,30 @@ pub async fn make_move(
         .flatten()
         .filter(|p| *p != person)
     {
-        store::notifications::notify(&mut tx, party, "referral.status_changed", &payload).await?;
+        store::notifications::notify(&mut *tx, party, "referral.status_changed", &payload).await?;
     }
-    store::notifications::outbox(&mut tx, "referral.status_changed", &payload).await?;
+    store::notifications::outbox(&mut *tx, "referral.status_changed", &payload).await?;
     // Only the recipient's outcome counts in the referrer's track record
     // (`store::track_records`), so only their completion re-weighs it.
-    let completing = m.to == ReferralStatus::Completed && row.recipient_id == Some(person);
-    if completing {
+    let reweighed = m.to == ReferralStatus::Completed && row.recipient_id == Some(person);
+    if reweighed {
         // The outcome changes the referrer's track record, so all their vouches are
         // re-weighed in this transaction. Last: it takes the change feed's lock until commit.
-        store::track_records::reapply_vouches(&mut tx, row.referrer_id).await?;
+        store::track_records::reapply_vouches(&mut *tx, row.referrer_id).await?;
     }
-    tx.commit().await?;
-    if completing {
+    Ok(Moved {
+        provider: row.provider_id,
+        reweighed,
+    })
+}
+
+/// Once a move committed: the live graph catches up with re-weighed vouches, and the
+/// provider's responsiveness is brought up to date.
+pub(super) async fn after_move(state: &AppState, moved: Moved) {
+    if moved.reweighed {
         state.live.catch_up_after_write(&state.pool).await;
     }
-    refresh_pace(state, row.provider_id).await;
-    Ok(())
+    refresh_pace(state, moved.provider).await;
 }
 
 /// Brings the provider's responsiveness up to date after a move of one of its referrals. The

@@ -488,6 +488,81 @@ pub async fn close(
     Ok(helpers)
 }
 
+/// The asker takes an answer: "ask them to get in touch". The answer becomes a referral of the
+/// suggested provider from the answerer to the asker, accepted by the asker at once with the
+/// contact details they chose to share, all in one transaction; from then on it is a referral
+/// like any other (the provider's book, follow-ups and responsiveness count it, and its
+/// outcome counts in the answerer's track record, as any referrer's). Returns the referral.
+///
+/// # Errors
+/// 404 for a request or answer the caller may not see; 403 for someone else's request; 409
+/// when the answer was taken already; 422 when the provider no longer offers the trade, or
+/// the asker owns it, or the phone number is not one.
+pub async fn take_answer(
+    state: &AppState,
+    asker: PersonId,
+    request: i64,
+    answer: i64,
+    contact: super::referrals::ContactChoice,
+) -> AppResult<i64> {
+    use super::referrals::{after_move, check_move, move_in, send, Move, Recipient, SendReferral};
+    let accept = Move {
+        to: crate::domain::ReferralStatus::Accepted,
+        outcome: None,
+        rating: None,
+        note: String::new(),
+        contact,
+    };
+    check_move(&accept)?;
+    let mut tx = state.pool.begin().await?;
+    let Some(taken) = store::requests::answer_for_update(&mut tx, request, answer).await? else {
+        if let Some(row) = store::requests::get(&mut *tx, request).await? {
+            reach_of(state, &row, asker).await?;
+        }
+        return Err(AppError::NotFound("answer"));
+    };
+    if taken.asker_id != asker {
+        if let Some(row) = store::requests::get(&mut *tx, request).await? {
+            reach_of(state, &row, asker).await?;
+        }
+        return Err(AppError::Forbidden(
+            "only the person who asked can take an answer".into(),
+        ));
+    }
+    if taken.referral_id.is_some() {
+        return Err(AppError::Conflict(
+            "you already asked them to get in touch: see your referrals".into(),
+        ));
+    }
+    let sent = send(
+        &mut tx,
+        taken.answerer_id,
+        &SendReferral {
+            provider: taken.provider_id,
+            trade: taken.trade_id,
+            recipient: Recipient::Person(asker),
+            note: "",
+            partner: None,
+        },
+    )
+    .await
+    .map_err(|error| match error {
+        // `send` names the recipient's field; here the recipient is the asker themselves.
+        AppError::Invalid(_) => AppError::field(
+            "answer",
+            "this suggestion cannot become a referral: the provider no longer offers the \
+             trade, or it is yours",
+        ),
+        other => other,
+    })?;
+    let id = sent.row.id;
+    store::referrals::link_answer(&mut tx, id, answer).await?;
+    let moved = move_in(&mut tx, asker, id, &accept).await?;
+    tx.commit().await?;
+    after_move(state, moved).await;
+    Ok(id)
+}
+
 /// Mutes or unmutes requests about a trade.
 pub async fn mute(state: &AppState, person: PersonId, trade: &str, muted: bool) -> AppResult<()> {
     let trade = state

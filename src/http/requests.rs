@@ -23,6 +23,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ask, list))
         .routes(routes!(show))
         .routes(routes!(answer))
+        .routes(routes!(take_answer))
         .routes(routes!(close))
         .routes(routes!(mute, unmute))
 }
@@ -194,6 +195,8 @@ pub struct AnswerView {
     pub vouched: bool,
     /// Whether the asker said it helped.
     pub helped: bool,
+    /// The referral it became when the asker took it ("ask them to get in touch"), if any.
+    pub referral_id: Option<i64>,
     /// The provider's score for the asker, as a search gives it (answers are ranked by it).
     pub score: f64,
     /// "Matt Hughes (you trust them completely) suggests Rossi Tiling".
@@ -244,6 +247,7 @@ fn detail(view: RequestView) -> RequestDetail {
                 note: a.answer.note,
                 vouched: a.answer.vouched,
                 helped: a.answer.helped,
+                referral_id: a.answer.referral_id,
                 score: a.score,
                 summary: a.summary,
             })
@@ -316,6 +320,48 @@ async fn answer(
     )
     .await?;
     Ok((StatusCode::CREATED, axum::Json(AnsweredView { id: answer })))
+}
+
+/// How the asker may be reached, shared with the provider when taking an answer.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TakeBody {
+    /// Show the provider the caller's account address.
+    #[serde(default)]
+    pub share_email: bool,
+    /// A phone number for the provider ("07700 900123, evenings").
+    pub phone: Option<String>,
+}
+
+/// The referral an answer became.
+#[derive(Serialize, ToSchema)]
+pub struct TakenView {
+    /// The referral, accepted by the caller.
+    pub referral_id: i64,
+}
+
+/// The asker takes an answer ("ask them to get in touch"): it becomes a referral of the
+/// suggested provider from the answerer to the asker, accepted at once with the contact
+/// details given, and the provider's owner hears of it. Only the asker (403); once per answer
+/// (409).
+#[utoipa::path(post, path = "/v1/requests/{id}/answers/{answer_id}/take", tag = "requests",
+    request_body = TakeBody,
+    params(("id" = i64, Path, description = "The request"),
+           ("answer_id" = i64, Path, description = "The answer")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "The referral it became", body = TakenView)))]
+async fn take_answer(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, answer)): Path<(i64, i64)>,
+    Json(body): Json<TakeBody>,
+) -> ApiResult<(StatusCode, axum::Json<TakenView>)> {
+    let contact = crate::app::referrals::ContactChoice {
+        share_email: body.share_email,
+        phone: body.phone,
+    };
+    let referral_id = requests::take_answer(&state, caller.person, id, answer, contact).await?;
+    Ok((StatusCode::CREATED, axum::Json(TakenView { referral_id })))
 }
 
 /// How a request ended.

@@ -445,3 +445,13 @@ pub async fn claim_by_verified_address(
     .fetch_all(&mut *tx)
     .await
 }
+
+/// Marks referral `id` as the one an answer to a request became.
+pub async fn link_answer(tx: &mut PgConnection, id: i64, answer: i64) -> sqlx::Result<()> {
+    sqlx::query("update referrals set request_answer_id = $2 where id = $1")
+        .bind(id)
+        .bind(answer)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}

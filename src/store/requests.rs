@@ -300,13 +300,16 @@ pub struct AnswerRow {
     pub helped: bool,
     /// When.
     pub created_at: time::OffsetDateTime,
+    /// The referral it became when the asker took it, if they did.
+    pub referral_id: Option<i64>,
 }
 
 /// A request's answers, oldest first.
 pub async fn answers(db: impl PgExecutor<'_>, request: i64) -> sqlx::Result<Vec<AnswerRow>> {
     sqlx::query_as(
         "select a.id, a.answerer_id, p.display_name as answerer_name, a.provider_id,
-                pr.name as provider_name, a.note, a.vouched, a.helped, a.created_at
+                pr.name as provider_name, a.note, a.vouched, a.helped, a.created_at,
+                (select r.id from referrals r where r.request_answer_id = a.id) as referral_id
          from request_answers a join people p on p.id = a.answerer_id
          join providers pr on pr.id = a.provider_id
          where a.request_id = $1 order by a.id",
@@ -382,4 +385,39 @@ pub async fn set_muted(
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// An answer as its request's asker may take it.
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct TakenAnswer {
+    /// Who asked the request.
+    pub asker_id: PersonId,
+    /// Who answered.
+    pub answerer_id: PersonId,
+    /// The provider suggested.
+    pub provider_id: ProviderId,
+    /// The request's trade.
+    pub trade_id: crate::domain::TradeId,
+    /// The referral it already became, if any.
+    pub referral_id: Option<i64>,
+}
+
+/// Answer `answer` of request `request`, with the request locked until `tx` ends (so that two
+/// takes of one answer make one referral).
+pub async fn answer_for_update(
+    tx: &mut PgConnection,
+    request: i64,
+    answer: i64,
+) -> sqlx::Result<Option<TakenAnswer>> {
+    sqlx::query_as(
+        "select q.asker_id, a.answerer_id, a.provider_id, q.trade_id,
+                (select r.id from referrals r where r.request_answer_id = a.id) as referral_id
+         from requests q join request_answers a on a.request_id = q.id
+         where q.id = $1 and a.id = $2
+         for update of q",
+    )
+    .bind(request)
+    .bind(answer)
+    .fetch_optional(&mut *tx)
+    .await
 }

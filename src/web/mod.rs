@@ -144,6 +144,10 @@ pub fn router() -> Router<AppState> {
         .route("/requests", get(requests::requests).post(requests::ask))
         .route("/requests/{id}", get(requests::request))
         .route("/requests/{id}/answer", post(requests::answer))
+        .route(
+            "/requests/{id}/answers/{answer}/take",
+            post(requests::take_answer),
+        )
         .route("/requests/{id}/close", post(requests::close))
         .route("/inbox", get(referrals::inbox))
         .route("/inbox/read-all", post(referrals::read_all))

@@ -110,6 +110,7 @@ fn notice(key: &str) -> Option<&'static str> {
         "claimed" => "The invitation is yours: the referral is in your list.",
         "moved" => "Referral updated.",
         "disputed" => "Noted: until they get in touch, it counts as no contact.",
+        "taken" => "Asked: the provider sees your request to get in touch, with what you chose to share.",
         "asked" => "Asked: they will find your request in their inbox.",
         "read" => "All notifications are marked read.",
         "request-asked" => "Asked: the people best placed to answer will find your request.",

@@ -203,6 +203,13 @@ pub async fn ask(
 
 /// An answer as the asker sees it.
 struct AnswerCard {
+    id: i64,
+    /// The referral it became, once the asker asked the provider to get in touch.
+    referral_id: Option<i64>,
+    /// Why asking the provider to get in touch was refused, beside this answer.
+    take_error: Option<String>,
+    /// The phone number typed with a refused take, kept.
+    phone: String,
     summary: String,
     note: String,
     provider_id: i64,
@@ -234,12 +241,20 @@ struct RequestPage {
     error: Option<String>,
 }
 
+/// A refused "ask them to get in touch": which answer, why, and the phone number typed.
+struct RefusedTake {
+    answer: i64,
+    why: String,
+    phone: String,
+}
+
 async fn request_page(
     state: &AppState,
     visitor: &Visitor,
     me: &SignedIn,
     id: i64,
     error: Option<String>,
+    refused: Option<RefusedTake>,
 ) -> Result<RequestPage, WebError> {
     let view = requests::view(state, me.person, id).await?;
     let mine = view.asker == Asker::You;
@@ -295,6 +310,17 @@ async fn request_page(
             .answers
             .into_iter()
             .map(|a| AnswerCard {
+                id: a.answer.id,
+                referral_id: a.answer.referral_id,
+                take_error: refused
+                    .as_ref()
+                    .filter(|r| r.answer == a.answer.id)
+                    .map(|r| r.why.clone()),
+                phone: refused
+                    .as_ref()
+                    .filter(|r| r.answer == a.answer.id)
+                    .map(|r| r.phone.clone())
+                    .unwrap_or_default(),
                 svg: trust_paths_svg(
                     &format!("answer-{}", a.answer.id),
                     &a.answer.provider_name,
@@ -324,7 +350,7 @@ pub async fn request(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let me = visitor.require()?;
-    let page = request_page(&state, &visitor, me, id, None).await?;
+    let page = request_page(&state, &visitor, me, id, None, None).await?;
     render(StatusCode::OK, &page)
 }
 
@@ -366,15 +392,59 @@ pub async fn answer(
                 .map(|e| e.message.clone())
                 .collect::<Vec<_>>()
                 .join("; ");
-            let page = request_page(&state, &visitor, me, id, Some(message)).await?;
+            let page = request_page(&state, &visitor, me, id, Some(message), None).await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(AppError::Conflict(why)) => {
-            let page = request_page(&state, &visitor, me, id, Some(why)).await?;
+            let page = request_page(&state, &visitor, me, id, Some(why), None).await?;
             render(StatusCode::CONFLICT, &page)
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The "ask them to get in touch" form of an answer.
+#[derive(Deserialize)]
+pub struct TakeForm {
+    #[serde(default)]
+    share_email: Option<String>,
+    #[serde(default)]
+    phone: String,
+}
+
+/// The asker asks the provider an answer suggested to get in touch
+/// (`app::requests::take_answer`): the answer becomes an accepted referral, and the referrals
+/// page shows it. A refusal shows the request again with the reason beside that answer.
+pub async fn take_answer(
+    State(state): State<AppState>,
+    Path((id, answer)): Path<(i64, i64)>,
+    Posted { visitor, form }: Posted<TakeForm>,
+) -> Result<Response, WebError> {
+    let me = visitor.require_for(&format!("/requests/{id}"))?;
+    let contact = crate::app::referrals::ContactChoice {
+        share_email: form.share_email.is_some(),
+        phone: Some(form.phone.clone()),
+    };
+    let (status, why) = match requests::take_answer(&state, me.person, id, answer, contact).await {
+        Ok(referral) => return Ok(see_other(&format!("/referrals?done=taken#r{referral}"))),
+        Err(AppError::Invalid(refused)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            refused
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        Err(AppError::Conflict(why)) => (StatusCode::CONFLICT, why),
+        Err(other) => return Err(other.into()),
+    };
+    let refused = RefusedTake {
+        answer,
+        why,
+        phone: form.phone,
+    };
+    let page = request_page(&state, &visitor, me, id, None, Some(refused)).await?;
+    render(status, &page)
 }
 
 /// Closes the asker's request, with who helped.

@@ -18,6 +18,8 @@ struct Circle {
     bea: TestUser,
     cara: TestUser,
     dora: TestUser,
+    /// Owns Rossi Tiling.
+    olga: TestUser,
     rossi: i64,
     pronto: i64,
 }
@@ -57,6 +59,7 @@ async fn circle(app: &TestApp) -> Circle {
         bea,
         cara,
         dora,
+        olga,
         rossi,
         pronto,
     }
@@ -426,4 +429,101 @@ async fn a_place_is_kept_as_the_gazetteer_names_it(pool: PgPool) {
         "near",
     )
     .await;
+}
+
+#[sqlx::test]
+async fn the_asker_takes_an_answer_and_it_becomes_an_accepted_referral_in_the_providers_book(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let c = circle(&app).await;
+    let id = ask(&app, &c.anna).await;
+    let answered = expect_json(
+        answer(&app, &c.matt, id, c.rossi, false).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let answer_id = answered["id"].as_i64().unwrap();
+    let take = format!("/v1/requests/{id}/answers/{answer_id}/take");
+    let contact = json!({ "share_email": true, "phone": "07700 900123, evenings" });
+
+    // Only Anna may take it: Matt answered (403), Cara was never reached (404); a phone that
+    // is not one is refused by name and nothing is made.
+    assert_problem(
+        app.post(&take, Some(&c.matt.token), &contact).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_problem(
+        app.post(&take, Some(&c.cara.token), &contact).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let bad = json!({ "phone": "call me" });
+    assert_invalid_field(app.post(&take, Some(&c.anna.token), &bad).await, "phone").await;
+    let missing = format!("/v1/requests/{id}/answers/999999/take");
+    assert_problem(
+        app.post(&missing, Some(&c.anna.token), &contact).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    let taken = expect_json(
+        app.post(&take, Some(&c.anna.token), &contact).await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let referral = taken["referral_id"].as_i64().unwrap();
+    // A referral from Matt to Anna, already accepted, with what she chose to share, which
+    // Olga sees and Matt does not.
+    let as_olga = expect_json(
+        app.get(&format!("/v1/referrals/{referral}"), Some(&c.olga.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(as_olga["status"], "accepted", "{as_olga}");
+    assert_eq!(as_olga["referrer_id"], c.matt.id, "{as_olga}");
+    assert_eq!(as_olga["contact"]["email"], "anna@example.com", "{as_olga}");
+    assert_eq!(as_olga["contact"]["phone"], "07700 900123, evenings");
+    let as_matt = expect_json(
+        app.get(&format!("/v1/referrals/{referral}"), Some(&c.matt.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(as_matt["contact"].is_null(), "{as_matt}");
+    // Anna is a customer in Olga's book, waiting for her call, referred by Matt.
+    let book = expect_json(
+        app.get(
+            &format!("/v1/providers/{}/customers?filter=waiting", c.rossi),
+            Some(&c.olga.token),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(book["items"][0]["name"], "Anna Berg", "{book}");
+    assert_eq!(book["items"][0]["referred_by"], json!(["Matt Hughes"]));
+    // The request shows the answer taken, and taking it twice is refused.
+    let shown = expect_json(
+        app.get(&format!("/v1/requests/{id}"), Some(&c.anna.token))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        shown["answers_shown"][0]["referral_id"], referral,
+        "{shown}"
+    );
+    assert_problem(
+        app.post(&take, Some(&c.anna.token), &contact).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let referrals: i64 = sqlx::query_scalar("select count(*) from referrals")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(referrals, 1);
 }

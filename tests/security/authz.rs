@@ -106,6 +106,8 @@ pub fn fill(template: &str, a: &Party) -> String {
             "{trade}" => a.trade.to_string(),
             "{key_id}" => a.key_id.to_string(),
             "{wid}" => a.webhook.to_string(),
+            // A's request has no answer: any id, under A's request.
+            "{answer_id}" => "1".to_string(),
             // A's endpoint has no delivery yet: any id, under A's partner and endpoint.
             "{did}" => "1".to_string(),
             s if s.starts_with('{') => panic!("unknown path parameter {s} in {template}"),

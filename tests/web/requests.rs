@@ -1,5 +1,6 @@
 //! The request pages: Anna asks her circle through the form, Matt answers from his requests
-//! page, Anna sees his answer ranked with its path and closes the request saying he helped.
+//! page, Anna sees his answer ranked with its path, asks the provider he suggested to get in
+//! touch, and closes the request saying he helped.
 
 use reqwest::StatusCode;
 use sqlx::PgPool;
@@ -95,6 +96,50 @@ async fn anna_asks_matt_answers_and_anna_closes_the_request(pool: PgPool) {
         answered.contains("svg"),
         "the trust path is drawn: {answered}"
     );
+    // Anna asks Rossi Tiling to get in touch from Matt's answer: a phone that is not one
+    // comes back beside that answer, typed as it was; then it goes through and becomes an
+    // accepted referral from Matt.
+    let answer: i64 = sqlx::query_scalar("select id from request_answers")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let take = format!("/requests/{id}/answers/{answer}/take");
+    let refused = app
+        .post_form(
+            &take,
+            Some(&anna.cookie()),
+            &[("csrf", &anna.csrf), ("phone", "ring me")],
+        )
+        .await;
+    let refused = expect_page(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(refused.contains(&format!("take-error-{answer}")), "{refused}");
+    assert!(refused.contains("value=\"ring me\""), "{refused}");
+    let response = app
+        .post_form(
+            &take,
+            Some(&anna.cookie()),
+            &[
+                ("csrf", &anna.csrf),
+                ("share_email", "on"),
+                ("phone", "07700 900123"),
+            ],
+        )
+        .await;
+    let to = location(&response);
+    assert!(to.starts_with("/referrals?done=taken#r"), "{to}");
+    let taken = app
+        .html(&format!("/requests/{id}"), Some(&anna.cookie()))
+        .await;
+    assert!(
+        taken.contains("You asked Rossi Tiling to get in touch"),
+        "{taken}"
+    );
+    let status: String = sqlx::query_scalar("select status from referrals")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "accepted");
+
     let response = app
         .post_form(
             &format!("/requests/{id}/close"),
