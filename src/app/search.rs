@@ -36,6 +36,9 @@ pub struct Found {
     pub distance_km: Option<f64>,
     /// The neighbourhood of its base ("Redland").
     pub area: Option<String>,
+    /// How quickly it gets in touch, in words following its name ("usually gets in touch
+    /// within a day"), once it has enough referrals to say.
+    pub responsiveness: Option<String>,
 }
 
 /// Ranks the providers of `search.trade` for the seeker, best first. Every invalid field
@@ -74,6 +77,7 @@ pub async fn search(state: &AppState, search: Search<'_>) -> AppResult<Vec<Found
             .map(|ranked| {
                 let base = g.provider(ranked.provider).map(|p| (p.lat, p.lon));
                 Found {
+                    responsiveness: state.pace.get(ranked.provider).map(|p| p.in_words()),
                     distance_km: near
                         .zip(base)
                         .map(|(n, (lat, lon))| graph::haversine_km(n.lat, n.lon, lat, lon)),

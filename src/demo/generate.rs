@@ -15,7 +15,7 @@ use super::notes::STAR_NOTES;
 use super::people::add_residents;
 use super::providers::add_firms;
 use super::social::{grow_crowd, grow_town};
-use super::story::{self, ANNA, BEN, PREMIER_TILES, STELLA};
+use super::story::{self, ANNA, BEN, PREMIER_TILES, SLOW_TILER, STELLA};
 use super::town::{DemoTown, DemoVouch};
 use super::vouches::{add_vouches, VouchRules};
 
@@ -81,6 +81,10 @@ pub fn generate(seed: u64) -> DemoTown {
         .collect();
     let mut providers = story::providers();
     add_firms(&mut rng, &people, &owners, &mut providers);
+    // The slow tiler takes the last firm's place rather than being added: every draw above and
+    // below stays as it was, and so does the rest of the town.
+    let slow_owner = providers[SLOW_TILER].owner;
+    providers[SLOW_TILER] = story::slow_tiler(slow_owner);
 
     // The town's graph first: everyone but the crowd and the story's two seekers, who join
     // only through the story's own edges.
@@ -117,8 +121,9 @@ pub fn generate(seed: u64) -> DemoTown {
         }
     }
 
-    // Anna's circle (two hops) vouches for no tiler but Matt's Rossi Tiling, so her search
-    // shows the story plainly; the crowd's only tiler is Premier.
+    // Anna's circle (two hops) vouches for no tiler but Matt's Rossi Tiling (and, added last,
+    // one neighbour's network-only word for the slow tiler), so her search shows the story
+    // plainly; the crowd's only tiler is Premier.
     let hops = edges.hops_from(ANNA);
     let no_tilers: Vec<bool> = (0..PEOPLE)
         .map(|p| hops[p].is_some_and(|h| h <= 2) || in_crowd[p])
@@ -129,10 +134,14 @@ pub fn generate(seed: u64) -> DemoTown {
     let rules = VouchRules {
         silent: &silent,
         no_tilers: &no_tilers,
-        closed: &[PREMIER_TILES],
+        closed: &[PREMIER_TILES, SLOW_TILER],
         good: &[story::HUGHES_JOINERY, story::ROSSI_TILING],
     };
     add_vouches(&mut rng, &people, &providers, &edges, &rules, &mut vouches);
+    // Last, so that no draw moves: no randomness in it.
+    if let Some(voucher) = story::slow_tiler_voucher(&neighbours, slow_owner) {
+        vouches.push(story::slow_tiler_vouch(voucher));
+    }
 
     DemoTown {
         people,

@@ -4,6 +4,7 @@
 //! People refer providers they recommend to people they trust, as in life. Statuses follow
 //! a plausible funnel; every referral carries its full, time-ordered transition history.
 
+use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -11,7 +12,7 @@ use sqlx::PgConnection;
 
 use crate::domain::{ReferralStatus, Stance};
 
-use super::story::{ANNA, BEN, MATT, ROSSI_TILING};
+use super::story::{ANNA, BEN, MATT, ROSSI_TILING, SLOW_TILER};
 use super::town::DemoTown;
 
 /// One demo referral: indices into the town, and its path through the lifecycle.
@@ -48,8 +49,45 @@ fn final_status(rng: &mut ChaCha8Rng) -> ReferralStatus {
     }
 }
 
+/// How soon a provider calls a customer who accepted a referral: a range of days.
+#[derive(Clone, Copy)]
+struct Pace {
+    contact_days: (f64, f64),
+    /// The youngest an accepted referral of theirs may be, in days (a slow call needs time).
+    min_age: f64,
+}
+
+/// Most of the town's tradespeople call within a few days, as most do.
+const USUAL: Pace = Pace {
+    contact_days: (0.05, 3.0),
+    min_age: 1.0,
+};
+/// Mario calls the same day.
+const QUICK: Pace = Pace {
+    contact_days: (0.05, 0.8),
+    min_age: 1.0,
+};
+/// The slow tiler takes one to three weeks.
+const SLOW: Pace = Pace {
+    contact_days: (8.0, 20.0),
+    min_age: 30.0,
+};
+
+fn pace_of(provider: usize) -> Pace {
+    match provider {
+        ROSSI_TILING => QUICK,
+        SLOW_TILER => SLOW,
+        _ => USUAL,
+    }
+}
+
 /// The path from `sent` to `last`, with ages spread between `age` days ago and now.
-fn path_to(last: ReferralStatus, age: f64, rng: &mut ChaCha8Rng) -> Vec<(ReferralStatus, f64)> {
+fn path_to(
+    last: ReferralStatus,
+    age: f64,
+    pace: Pace,
+    rng: &mut ChaCha8Rng,
+) -> Vec<(ReferralStatus, f64)> {
     use ReferralStatus::*;
     let chain: &[ReferralStatus] = match last {
         Sent => &[Sent],
@@ -68,7 +106,10 @@ fn path_to(last: ReferralStatus, age: f64, rng: &mut ChaCha8Rng) -> Vec<(Referra
         // moves take longer.
         now = match status {
             Expired => age - 30.0,
-            Contacted => (now - rng.gen_range(0.05..3.0_f64.min(now).max(0.1))).max(0.05),
+            Contacted => {
+                let (soonest, latest) = pace.contact_days;
+                (now - rng.gen_range(soonest..latest.min(now).max(2.0 * soonest))).max(0.05)
+            }
             _ => (now - rng.gen_range(0.2..(now / 3.0).max(0.3))).max(0.05),
         };
         stages.push((*status, now));
@@ -90,11 +131,12 @@ pub fn generate(town: &DemoTown, seed: u64) -> Vec<DemoReferral> {
             if recipient == referrer || recipient == owner || referrer == owner {
                 return;
             }
+            let pace = pace_of(provider);
             // Unanswered referrals expire after 30 days, so those still "sent" are younger.
             let age = match last {
                 ReferralStatus::Expired => rng.gen_range(31.0..80.0),
                 ReferralStatus::Sent => rng.gen_range(0.5..29.0),
-                _ => rng.gen_range(1.0..80.0),
+                _ => rng.gen_range(pace.min_age..80.0),
             };
             let outcome = (last == ReferralStatus::Completed).then(|| {
                 if rng.gen_bool(0.85) {
@@ -115,7 +157,7 @@ pub fn generate(town: &DemoTown, seed: u64) -> Vec<DemoReferral> {
                 provider,
                 trade,
                 recipient,
-                stages: path_to(last, age, rng),
+                stages: path_to(last, age, pace, rng),
                 outcome,
                 rating,
             });
@@ -151,6 +193,10 @@ pub fn generate(town: &DemoTown, seed: u64) -> Vec<DemoReferral> {
     }
     // Elsewhere, about one recommendation in four has been passed on to someone trusted.
     for vouch in &town.vouches {
+        if vouch.provider == SLOW_TILER {
+            // Its own, below. (Its vouch is the town's last, so skipping it moves no draw.)
+            continue;
+        }
         let circle = &trusted[vouch.person];
         if vouch.stance != Stance::Recommend || circle.is_empty() || !rng.gen_bool(0.25) {
             continue;
@@ -165,6 +211,39 @@ pub fn generate(town: &DemoTown, seed: u64) -> Vec<DemoReferral> {
             last,
             &mut rng,
         );
+    }
+    // The slow tiler: referred by the neighbour who recommends it, to people they trust (not
+    // Anna or Ben, whose inboxes tell the first story); most of its customers waited weeks.
+    let owner = town.providers[SLOW_TILER].owner;
+    for vouch in town
+        .vouches
+        .iter()
+        .filter(|v| v.provider == SLOW_TILER && v.stance == Stance::Recommend)
+    {
+        let circle: Vec<usize> = trusted[vouch.person]
+            .iter()
+            .copied()
+            .filter(|&p| p != owner && p != ANNA && p != BEN)
+            .collect();
+        if circle.is_empty() {
+            continue;
+        }
+        use ReferralStatus::*;
+        // Each customer once: a triple is referred once in the demo.
+        let customers: Vec<usize> = circle.choose_multiple(&mut rng, 8).copied().collect();
+        let statuses = [
+            Accepted, Contacted, Accepted, Hired, Contacted, Completed, Accepted, Declined,
+        ];
+        for (recipient, status) in customers.into_iter().zip(statuses) {
+            add(
+                vouch.person,
+                SLOW_TILER,
+                "tiler",
+                recipient,
+                status,
+                &mut rng,
+            );
+        }
     }
     referrals
 }
@@ -266,5 +345,35 @@ mod tests {
             );
         }
         assert!(referrals.len() > 200, "{} referrals", referrals.len());
+    }
+
+    /// Each accepted referral of `provider` as the responsiveness measure reads it: (hours to
+    /// the call, if made; hours waited so far).
+    fn contact_times(referrals: &[DemoReferral], provider: usize) -> Vec<(Option<f64>, f64)> {
+        referrals
+            .iter()
+            .filter(|r| r.provider == provider)
+            .filter_map(|r| {
+                let at = |wanted| r.stages.iter().find(|(s, _)| *s == wanted).map(|s| s.1);
+                let accepted = at(ReferralStatus::Accepted)?;
+                let contacted = at(ReferralStatus::Contacted);
+                Some((contacted.map(|c| (accepted - c) * 24.0), accepted * 24.0))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn mario_usually_calls_within_a_day_and_the_slow_tiler_is_often_slow() {
+        use crate::domain::follow_up::{Responsiveness, RESPONSIVENESS_MIN_REFERRALS};
+        let town = generate_town(DEMO_SEED);
+        let referrals = generate(&town, DEMO_SEED);
+        let rossi = Responsiveness::measure(&contact_times(&referrals, ROSSI_TILING))
+            .expect("enough of Rossi Tiling's referrals");
+        let slow = contact_times(&referrals, SLOW_TILER);
+        assert!(slow.len() >= RESPONSIVENESS_MIN_REFERRALS, "{slow:?}");
+        let slow = Responsiveness::measure(&slow).unwrap();
+        assert_eq!(rossi.in_words(), "usually gets in touch within a day");
+        assert_eq!(slow.in_words(), "is often slow to get in touch");
+        assert!(slow.within_week < rossi.within_week);
     }
 }

@@ -7,6 +7,12 @@
 //! explained by Anna -> Matt -> Rossi Tiling. Searching anonymously, or as Ben (new, trusting
 //! nobody yet), ranks by public reputation alone: Premier has the most public recommends of
 //! any tiler, and Rossi Tiling is no longer first.
+//!
+//! The second story is the mechanic's: trust is won by recommendations and lost by silence.
+//! "Hale Tile Co." ([`SLOW_TILER`]) is recommended to his own network by a Redland neighbour
+//! Anna only knows (level 1), so it shows in Anna's search below Rossi Tiling; but most of its
+//! referred customers waited weeks for a call, so it reads "is often slow to get in touch"
+//! where Rossi Tiling "usually gets in touch within a day".
 
 use crate::domain::{Stance, TrustLevel, Visibility};
 
@@ -48,6 +54,10 @@ pub const HUGHES_JOINERY: usize = 0;
 pub const ROSSI_TILING: usize = 1;
 /// Stella's firm, the stranger.
 pub const PREMIER_TILES: usize = 2;
+
+/// The slow tiler: the town's last firm. It takes the place of the last generated firm and
+/// keeps its (generated) owner, so that no other index or random draw moves because of it.
+pub const SLOW_TILER: usize = super::PROVIDERS - 1;
 
 /// Where the story people live: (neighbourhood, lat, lon). Fixed rather than drawn, so the
 /// README can give Anna's home as the point to search near.
@@ -126,6 +136,50 @@ pub fn providers() -> Vec<DemoProvider> {
             "Bristol's best-reviewed tiling company! Call now for a free quote.",
         ),
     ]
+}
+
+/// The slow tiler, owned by `owner`: in Cotham, half a kilometre from Anna's home.
+pub fn slow_tiler(owner: usize) -> DemoProvider {
+    let name = "Hale Tile Co.";
+    let slug = super::names::slug(name);
+    DemoProvider {
+        owner,
+        name: name.to_string(),
+        description: "Kitchens, bathrooms and splashbacks around Cotham and Redland.".to_string(),
+        trades: vec!["tiler"],
+        lat: 51.4655,
+        lon: -2.5995,
+        radius_km: 6.0,
+        phone: format!("07700 900{SLOW_TILER:03}"),
+        website: format!("https://{slug}.example"),
+        email: format!("hello@{slug}.example"),
+    }
+}
+
+/// Who recommends the slow tiler: the second of Anna's neighbours, whom she trusts at level 1
+/// (`trust_edges`), or another neighbour if that one owns it.
+pub fn slow_tiler_voucher(neighbours: &[usize], owner: usize) -> Option<usize> {
+    neighbours
+        .iter()
+        .skip(1)
+        .chain(neighbours)
+        .copied()
+        .find(|&n| n != owner)
+}
+
+/// The neighbour's word for the slow tiler: good work, a long wait. Network-only, so the people
+/// the neighbour trusts (Anna among them) see it, and newcomers and partners do not.
+pub fn slow_tiler_vouch(voucher: usize) -> DemoVouch {
+    DemoVouch {
+        person: voucher,
+        provider: SLOW_TILER,
+        trade: "tiler",
+        stance: Stance::Recommend,
+        visibility: Visibility::Network,
+        note: "Neat work on our kitchen splashback in the end, but it took three weeks and two \
+               phone calls before anyone got back to us."
+            .to_string(),
+    }
 }
 
 /// A public edge.

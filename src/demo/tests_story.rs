@@ -176,6 +176,45 @@ fn the_stranger_has_the_most_public_recommends_of_the_tilers_near_anna() {
     assert_eq!(most.provider, provider_id(PREMIER_TILES), "{results:#?}");
 }
 
+#[test]
+fn annas_neighbour_puts_the_slow_tiler_in_her_search_below_rossi_tiling() {
+    let town = generate(DEMO_SEED);
+    let voucher = town
+        .vouches
+        .iter()
+        .find(|v| v.provider == story::SLOW_TILER)
+        .expect("the neighbour's vouch")
+        .person;
+    let results = tilers_near_anna(Some(ANNA));
+    assert_eq!(
+        results[0].provider,
+        provider_id(ROSSI_TILING),
+        "{results:#?}"
+    );
+    let slow = results
+        .iter()
+        .find(|r| r.provider == provider_id(story::SLOW_TILER))
+        .expect("the slow tiler is in Anna's search");
+    assert!(slow.personal > 0.0, "{slow:#?}");
+    let hops: Vec<PersonId> = slow.paths[0].hops.iter().map(|h| h.person).collect();
+    assert_eq!(
+        hops,
+        vec![person_id(voucher)],
+        "Anna -> neighbour -> Cotham"
+    );
+    assert!(slow.score < results[0].score / 2.0, "{results:#?}");
+    // The vouch is network-only: a visitor, and Ben, see no support for it at all.
+    for seeker in [None, Some(BEN)] {
+        if let Some(seen) = tilers_near_anna(seeker)
+            .iter()
+            .find(|r| r.provider == provider_id(story::SLOW_TILER))
+        {
+            assert_eq!(seen.personal, 0.0);
+            assert_eq!(seen.counts.public_recommend, 0);
+        }
+    }
+}
+
 /// Not a check: prints the three rankings quoted in the README. Run with
 /// `cargo test --lib demo::tests_story::print -- --nocapture`.
 #[test]

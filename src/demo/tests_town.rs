@@ -252,10 +252,10 @@ fn the_story_edges_and_vouches_exist() {
 }
 
 #[test]
-fn both_tilers_cover_annas_home() {
+fn the_story_tilers_cover_annas_home() {
     let town = town();
     let anna = &town.people[ANNA];
-    for firm in [ROSSI_TILING, PREMIER_TILES] {
+    for firm in [ROSSI_TILING, PREMIER_TILES, story::SLOW_TILER] {
         let firm = &town.providers[firm];
         assert!(distance_km((firm.lat, firm.lon), (anna.lat, anna.lon)) <= firm.radius_km);
     }
@@ -279,14 +279,40 @@ fn the_stranger_has_30_public_recommends_all_more_than_three_hops_from_anna() {
 }
 
 #[test]
-fn annas_circle_vouches_for_no_tiler_but_matts_rossi_tiling() {
+fn annas_circle_vouches_for_no_tiler_but_matts_rossi_tiling_and_a_neighbours_slow_tiler() {
     let town = town();
     let hops = edges_of(town).hops_from(ANNA);
     for vouch in town.vouches.iter().filter(|v| v.trade == "tiler") {
-        if hops[vouch.person].is_some_and(|h| h <= 2) {
+        if hops[vouch.person].is_some_and(|h| h <= 2) && vouch.provider != story::SLOW_TILER {
             assert_eq!((vouch.person, vouch.provider), (MATT, ROSSI_TILING));
         }
     }
+}
+
+#[test]
+fn the_slow_tiler_is_recommended_only_by_a_neighbour_anna_trusts_a_little_to_their_network() {
+    let town = town();
+    let slow = &town.providers[story::SLOW_TILER];
+    assert_eq!(slow.name, "Hale Tile Co.");
+    assert_eq!(slow.trades, vec!["tiler"]);
+    let words: Vec<_> = town
+        .vouches
+        .iter()
+        .filter(|v| v.provider == story::SLOW_TILER)
+        .collect();
+    assert_eq!(words.len(), 1, "{words:?}");
+    let vouch = words[0];
+    assert_eq!(vouch.visibility, Visibility::Network);
+    assert_ne!(vouch.person, slow.owner);
+    // Anna trusts the voucher at level 1, and the voucher trusts Anna back (so Anna may see a
+    // network-only vouch of theirs).
+    let anna_to = town
+        .trust
+        .iter()
+        .find(|e| e.truster == ANNA && e.trustee == vouch.person)
+        .expect("Anna trusts the voucher");
+    assert_eq!(anna_to.level.get(), 1);
+    assert!(edges_of(town).contains(vouch.person, ANNA));
 }
 
 #[test]
@@ -329,7 +355,10 @@ fn assert_rules(town: &DemoTown) {
     for vouch in &town.vouches {
         if vouch.provider == PREMIER_TILES {
             assert!(hops[vouch.person].is_none_or(|h| h > 3), "{vouch:?}");
-        } else if vouch.trade == "tiler" && hops[vouch.person].is_some_and(|h| h <= 2) {
+        } else if vouch.trade == "tiler"
+            && vouch.provider != story::SLOW_TILER
+            && hops[vouch.person].is_some_and(|h| h <= 2)
+        {
             assert_eq!((vouch.person, vouch.provider), (MATT, ROSSI_TILING));
         }
     }

@@ -151,8 +151,7 @@ async fn search(
         results: found
             .into_iter()
             .map(|f| {
-                let pace = state.pace.get(f.ranked.provider).map(|p| p.in_words());
-                let mut view = result_view(seeker, f.ranked, pace);
+                let mut view = result_view(seeker, f.ranked, f.responsiveness);
                 view.whereabouts = search::whereabouts(f.distance_km, f.area.as_deref());
                 view.distance_km = f.distance_km.map(|d| (d * 10.0).round() / 10.0);
                 view.area = f.area;

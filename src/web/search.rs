@@ -75,6 +75,8 @@ struct ResultRow {
     basis: &'static str,
     /// The score itself, for the curious (a tooltip).
     score: String,
+    /// "usually gets in touch within a day", once there are enough referrals to say.
+    responsiveness: Option<String>,
     paths: Vec<String>,
     svg: String,
 }
@@ -156,6 +158,7 @@ fn result_row(rank: usize, found: Found) -> ResultRow {
             "No vouches yet"
         },
         score: format!("{:.3}", r.score),
+        responsiveness: found.responsiveness,
         paths: r.paths.iter().map(|p| path_text(&r.name, p)).collect(),
         svg: trust_paths_svg(&format!("paths-{}", r.provider.0), &r.name, &r.paths),
         name: r.name,

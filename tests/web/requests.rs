@@ -112,7 +112,10 @@ async fn anna_asks_matt_answers_and_anna_closes_the_request(pool: PgPool) {
         )
         .await;
     let refused = expect_page(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(refused.contains(&format!("take-error-{answer}")), "{refused}");
+    assert!(
+        refused.contains(&format!("take-error-{answer}")),
+        "{refused}"
+    );
     assert!(refused.contains("value=\"ring me\""), "{refused}");
     let response = app
         .post_form(

@@ -1,5 +1,6 @@
 // The demo's story: Anna trusts Matt completely, Matt recommends Rossi Tiling, so Rossi Tiling
-// comes first when Anna searches for a tiler near her home, with Matt on the path.
+// comes first when Anna searches for a tiler near her home, with Matt on the path; and it says
+// how quickly each tiler gets in touch.
 "use strict";
 
 const { test, before, after } = require("node:test");
@@ -30,6 +31,13 @@ test("Anna sees Rossi Tiling first, with Matt Hughes on its trust path", h.SLOW,
   // Anna trusts Matt completely: the heaviest line.
   assert.equal(await svg.locator("g.tp-trust line").first().getAttribute("stroke-width"), "5");
   assert.match(await first.locator(".paths").textContent(), /you → Matt Hughes → recommends Rossi Tiling/);
+
+  // How quickly each gets in touch, from their referrals: Mario the same day; the slow tiler a
+  // neighbour of Anna's recommends, only after weeks (it still comes below Rossi Tiling).
+  assert.match(await first.locator("[data-responsiveness]").textContent(), /Rossi Tiling usually gets in touch within a day/);
+  assert.ok(names.indexOf("Hale Tile Co.") > 0, `results: ${names.join(", ")}`);
+  const slow = page.locator("ol.results li.result", { hasText: "Hale Tile Co." }).first();
+  assert.match(await slow.locator("[data-responsiveness]").textContent(), /Hale Tile Co\. is often slow to get in touch/);
 
   await h.checkA11y(page, "Anna's tiler search");
   await h.screenshot(page, "anna-search");
