@@ -140,7 +140,7 @@ impl Application {
             state.config.prior_interval,
             stop.clone(),
         ));
-        let pace = tokio::spawn(crate::app::customer_book::keep_board_fresh(
+        let pace = tokio::spawn(crate::feed::pace::keep_board_fresh(
             state.pace.clone(),
             state.pool.clone(),
             state.config.prior_interval,

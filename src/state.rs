@@ -28,7 +28,7 @@ pub struct AppState {
     /// Signs and checks the widgets' embed tokens.
     pub embed: Arc<crate::partners::embed::EmbedSigner>,
     /// Every provider's responsiveness, for searches to weigh.
-    pub pace: Arc<crate::app::customer_book::PaceBoard>,
+    pub pace: Arc<crate::feed::PaceBoard>,
     /// Where typed places are looked up.
     pub geocoder: crate::places::Geocoder,
 }

@@ -4,3 +4,7 @@ pub mod cache;
 pub mod password;
 pub mod throttle;
 pub mod token;
+
+/// The session cookie's name: the pages, the API's cookie sessions and the rate limiter's
+/// caller classes all read it.
+pub const SESSION_COOKIE: &str = "vg_session";

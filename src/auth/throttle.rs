@@ -33,42 +33,12 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 
-use crate::config::env_or;
-
 /// How long an address stays familiar to an account after a login from it.
 const FAMILIAR_FOR: Duration = Duration::from_secs(30 * 86_400);
 /// The most familiar (account, address) pairs remembered; beyond it the oldest half goes.
 const FAMILIAR_CAPACITY: usize = 200_000;
 
-/// How many login attempts are allowed.
-#[derive(Clone, Copy, Debug)]
-pub struct LoginLimits {
-    /// Attempts per account per 15 minutes, per address and from unfamiliar addresses together
-    /// (`VOUCHGRAPH_LOGIN_PER_ACCOUNT`, default 10): a person who mistypes a few times is never
-    /// stopped; a guesser gets 40 tries an hour.
-    pub per_account: u32,
-    /// Attempts per client address per minute (`VOUCHGRAPH_LOGIN_PER_IP`, default 30): an
-    /// office behind one address still logs in; one address cannot spray many accounts.
-    pub per_ip: u32,
-}
-
-impl LoginLimits {
-    /// Reads the limits from the environment.
-    pub fn from_env() -> anyhow::Result<LoginLimits> {
-        Ok(LoginLimits {
-            per_account: env_or("VOUCHGRAPH_LOGIN_PER_ACCOUNT", "10")?,
-            per_ip: env_or("VOUCHGRAPH_LOGIN_PER_IP", "30")?,
-        })
-    }
-
-    /// Limits no test suite reaches.
-    pub fn for_tests() -> LoginLimits {
-        LoginLimits {
-            per_account: 10_000,
-            per_ip: 100_000,
-        }
-    }
-}
+pub use crate::config::login::LoginLimits;
 
 /// A bounded key: the first 16 bytes of a SHA-256.
 type Digest16 = [u8; 16];

@@ -55,6 +55,26 @@ pub struct Responsiveness {
 }
 
 impl Responsiveness {
+    /// [`Responsiveness::measure`] from each accepted referral's times: when it was accepted,
+    /// and when the provider first got in touch (if they did), as of `now`.
+    pub fn from_times(
+        times: &[(OffsetDateTime, Option<OffsetDateTime>)],
+        now: OffsetDateTime,
+    ) -> Option<Responsiveness> {
+        let hours =
+            |from: OffsetDateTime, to: OffsetDateTime| (to - from).as_seconds_f64() / 3600.0;
+        let referrals: Vec<(Option<f64>, f64)> = times
+            .iter()
+            .map(|&(accepted, contacted)| {
+                (
+                    contacted.map(|at| hours(accepted, at)),
+                    hours(accepted, now),
+                )
+            })
+            .collect();
+        Responsiveness::measure(&referrals)
+    }
+
     /// Measures responsiveness from each accepted referral's time to contact: `Some(hours)`
     /// once contacted, `None` while still waiting (or never). Still-waiting referrals count in
     /// the median as taking at least as long as they have waited so far (`waited`), so a

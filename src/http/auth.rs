@@ -13,8 +13,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "vg_session";
+pub use crate::auth::SESSION_COOKIE;
+
 /// The session cookie for a session just started: HttpOnly, SameSite=Lax (so a link from
 /// another site still finds the visitor signed in), `Secure` behind TLS. The API's login and
 /// the pages' log-in and sign-up all set it.

@@ -64,7 +64,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(insights::router())
         .merge(customers::router())
         .merge(crate::partners::router())
-        .merge(crate::webhooks::router())
+        .merge(crate::webhooks::http::router())
         .split_for_parts();
     docs::add_problem_responses(&mut openapi);
     (router, openapi)

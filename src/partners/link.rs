@@ -19,9 +19,9 @@ use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::auth::token;
+use crate::auth::SESSION_COOKIE;
 use crate::domain::PersonId;
 use crate::error::{ApiError, ApiResult};
-use crate::http::auth::SESSION_COOKIE;
 use crate::http::extract::{Path, Query};
 use crate::state::AppState;
 use crate::store;

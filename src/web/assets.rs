@@ -7,10 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
 
-use super::page::WebError;
-
-/// Bumped with the crate version, so browsers fetch new files after an upgrade.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+use super::error::WebError;
 
 const FILES: &[(&str, &str, &str)] = &[
     (
@@ -39,7 +36,7 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, WebError> {
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            // Links carry ?v=VERSION, so a day's caching never serves a stale file for long.
+            // Links carry ?v=VERSION (`chrome::VERSION`), so a day's caching never serves a stale file for long.
             (
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=86400"),

@@ -35,12 +35,14 @@
 
 mod account;
 mod assets;
+mod chrome;
 mod circle;
 mod contacts;
 mod customer;
 mod dashboard;
 mod delete_account;
 mod email;
+mod error;
 mod export;
 mod home;
 mod invitation;
@@ -50,6 +52,7 @@ mod page;
 mod partner_webhooks;
 mod partners;
 mod provider;
+mod redirect;
 mod refer;
 mod referrals;
 mod requests;

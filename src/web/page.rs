@@ -1,46 +1,24 @@
 //! What every page shares: the chrome around it (navigation, the signed-in person, a notice
-//! after a form), rendering, the HTML error page, and the security headers.
+//! after a form), rendering, and the security headers; the chrome itself, redirects and the
+//! error page are in `chrome.rs`, `redirect.rs` and `error.rs`.
 
 use askama::Template;
 use axum::http::header::{self, HeaderValue};
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use crate::app::{AppError, FieldError};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 
 use super::session::Visitor;
 
-/// The page chrome: who is signed in, where they are, and a notice after a form.
-pub struct Chrome {
-    /// The page title (before " · vouchgraph").
-    pub title: String,
-    /// The signed-in person, if any.
-    pub user: Option<ChromeUser>,
-    /// The navigation entry to mark as current.
-    pub nav: &'static str,
-    /// A confirmation after a form's redirect.
-    pub notice: Option<&'static str>,
-    /// Unread notifications.
-    pub unread: usize,
-    /// Error pages show the brand only: they cannot know who is signed in.
-    pub minimal: bool,
-}
-
-/// The signed-in person as the chrome shows them.
-pub struct ChromeUser {
-    /// Their name.
-    pub name: String,
-    /// The session's CSRF token, for the log-out form.
-    pub csrf: String,
-    /// Their first provider's id, for the dashboard link.
-    pub dashboard: Option<i64>,
-}
+pub use super::chrome::{Chrome, ChromeUser};
+pub use super::error::WebError;
+pub use super::redirect::{encode, see_other};
 
 impl Chrome {
     /// The chrome for `visitor` on the page `nav`, titled `title`.
@@ -72,25 +50,6 @@ impl Chrome {
             unread,
             minimal: false,
         })
-    }
-
-    /// The unread badge text.
-    pub fn unread_badge(&self) -> String {
-        if self.unread > 99 {
-            "99+".into()
-        } else {
-            self.unread.to_string()
-        }
-    }
-
-    /// The asset version, for cache-busting links.
-    pub fn version(&self) -> &'static str {
-        super::assets::VERSION
-    }
-
-    /// Whether `entry` is the current navigation entry.
-    pub fn is(&self, entry: &str) -> bool {
-        self.nav == entry
     }
 }
 
@@ -136,21 +95,6 @@ pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<Response, Web
     Ok((status, Html(html)).into_response())
 }
 
-/// A 303 to `to`: where every successful form post goes, so a reload does not post again.
-/// Bytes a header may not hold (spaces, controls, non-ASCII) are percent-encoded, so no typed
-/// value can break the header.
-pub fn see_other(to: &str) -> Response {
-    let mut location = String::with_capacity(to.len());
-    for byte in to.bytes() {
-        if (0x21..=0x7e).contains(&byte) {
-            location.push(byte as char);
-        } else {
-            location.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    Redirect::to(&location).into_response()
-}
-
 /// A day, as people write it: "23 Nov 2026".
 pub fn day(t: OffsetDateTime) -> String {
     t.format(format_description!(
@@ -174,169 +118,6 @@ pub fn base_url(headers: &HeaderMap, secure: bool) -> String {
         .unwrap_or("localhost");
     let scheme = if secure { "https" } else { "http" };
     format!("{scheme}://{host}")
-}
-
-/// Percent-encodes a query value.
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-/// Why a page could not be shown.
-#[derive(Debug)]
-pub enum WebError {
-    /// The page needs a signed-in person: go to the login page, then come back to `next`.
-    SignIn {
-        /// The path to return to.
-        next: String,
-    },
-    /// A form post without the right CSRF token.
-    Csrf,
-    /// A use case refused or failed.
-    App(AppError),
-    /// Anything the API would refuse, with the same status.
-    Api(ApiError),
-}
-
-impl From<AppError> for WebError {
-    fn from(error: AppError) -> Self {
-        WebError::App(error)
-    }
-}
-
-impl From<ApiError> for WebError {
-    fn from(error: ApiError) -> Self {
-        WebError::Api(error)
-    }
-}
-
-impl From<sqlx::Error> for WebError {
-    fn from(error: sqlx::Error) -> Self {
-        WebError::Api(error.into())
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    chrome: Chrome,
-    status: u16,
-    heading: String,
-    message: String,
-}
-
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        let (status, heading, message) = match self {
-            WebError::SignIn { next } => {
-                return see_other(&format!("/login?next={}", encode(&next)));
-            }
-            WebError::Csrf => (
-                StatusCode::FORBIDDEN,
-                "This form has expired".to_string(),
-                "The form did not carry this session's security token, so nothing was saved. \
-                 Go back, reload the page and try again."
-                    .to_string(),
-            ),
-            WebError::App(error) => {
-                let (status, message) = app_error_page(error);
-                let heading = status.canonical_reason().unwrap_or("Error").to_string();
-                (status, heading, message)
-            }
-            WebError::Api(error) => {
-                let status = error.status();
-                let message = match &error {
-                    ApiError::Internal(cause) => {
-                        tracing::error!(error = ?cause, "internal error on a page");
-                        "Something went wrong on our side; it has been logged. Please try again."
-                            .to_string()
-                    }
-                    ApiError::Unavailable(why) => {
-                        tracing::warn!(%why, "dependency unavailable for a page");
-                        "vouchgraph is briefly unavailable. Please try again in a moment."
-                            .to_string()
-                    }
-                    ApiError::Unprocessable(errors) => field_messages(errors),
-                    other => capitalise(&other.to_string()),
-                };
-                let heading = status.canonical_reason().unwrap_or("Error").to_string();
-                (status, heading, message)
-            }
-        };
-        let page = ErrorPage {
-            chrome: Chrome {
-                title: heading.clone(),
-                user: None,
-                nav: "",
-                notice: None,
-                unread: 0,
-                minimal: true,
-            },
-            status: status.as_u16(),
-            heading,
-            message,
-        };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, message_only(status)).into_response(),
-        }
-    }
-}
-
-/// The status and the words of the error page for a use case's failure.
-fn app_error_page(error: AppError) -> (StatusCode, String) {
-    let status = match &error {
-        AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Conflict(_) | AppError::IllegalTransition { .. } => StatusCode::CONFLICT,
-        AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let message = match &error {
-        AppError::Internal(cause) => {
-            tracing::error!(error = ?cause, "internal error on a page");
-            "Something went wrong on our side; it has been logged. Please try again.".to_string()
-        }
-        AppError::Unavailable(why) => {
-            tracing::warn!(%why, "dependency unavailable for a page");
-            "vouchgraph is briefly unavailable. Please try again in a moment.".to_string()
-        }
-        AppError::Invalid(errors) => field_messages(errors),
-        other => capitalise(&other.to_string()),
-    };
-    (status, message)
-}
-
-/// Invalid fields as a sentence a person can read: "note: at most 1000 characters".
-fn field_messages(errors: &[FieldError]) -> String {
-    errors
-        .iter()
-        .map(|e| format!("{}: {}", e.field.replace('_', " "), e.message))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn message_only(status: StatusCode) -> String {
-    status.canonical_reason().unwrap_or("Error").to_string()
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The headers every page and asset gets. The policy allows nothing but our own files: no

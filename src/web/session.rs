@@ -27,7 +27,7 @@ use crate::http::auth::{session_cookie, SESSION_COOKIE};
 use crate::state::AppState;
 use crate::store;
 
-use super::page::WebError;
+use super::error::WebError;
 
 /// The cookie holding the pre-sign-in form token.
 pub const FORM_COOKIE: &str = "vg_form";

@@ -18,9 +18,14 @@ use crate::state::AppState;
 
 use super::store::{self, EndpointRow};
 
-/// The routes of this module.
+#[derive(utoipa::OpenApi)]
+#[openapi(tags((name = "webhooks", description = "Partner webhook endpoints and their delivery log")))]
+struct WebhookDoc;
+
+/// Every webhook route, with its OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    use utoipa::OpenApi as _;
+    OpenApiRouter::with_openapi(WebhookDoc::openapi())
         .routes(routes!(create_endpoint, list_endpoints))
         .routes(routes!(get_endpoint, update_endpoint, delete_endpoint))
         .routes(routes!(list_deliveries))

@@ -1,4 +1,12 @@
-//! Every setting in one place, read from the environment (documented in the README).
+//! Every setting in one place, read from the environment (documented in the README). The
+//! settings of each part live in a file of their own here, so that this module depends on
+//! nothing above it: the parts read their settings from here, never the other way round.
+
+pub mod login;
+pub mod mail;
+pub mod partners;
+pub mod rate_limits;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -41,21 +49,21 @@ pub struct Config {
     /// `VOUCHGRAPH_CONNECTIONS_PER_IP`); see [`ServerLimits`].
     pub server: ServerLimits,
     /// Partner settings: the embed-token secret (`VOUCHGRAPH_EMBED_SECRET`); see
-    /// [`crate::partners::PartnerSettings`].
-    pub partners: crate::partners::PartnerSettings,
+    /// [`partners::PartnerSettings`].
+    pub partners: partners::PartnerSettings,
     /// Webhook delivery and its SSRF guard (`VOUCHGRAPH_WEBHOOK_*`); see
-    /// [`crate::webhooks::WebhookSettings`].
-    pub webhooks: crate::webhooks::WebhookSettings,
+    /// [`webhooks::WebhookSettings`].
+    pub webhooks: webhooks::WebhookSettings,
     /// A Nominatim or Photon server for places (`VOUCHGRAPH_GEOCODER_URL`, `photon+` before
     /// the URL for Photon); unset, the built-in gazetteer.
     pub geocoder_url: Option<String>,
     /// Email: the SMTP relay, links, caps and retries.
-    pub mail: crate::mail::MailSettings,
+    pub mail: mail::MailSettings,
     /// Requests per minute per class of caller, and trusted proxies (`VOUCHGRAPH_RATE_*`,
-    /// `VOUCHGRAPH_TRUSTED_PROXIES`); see [`crate::ratelimit::RateLimitSettings`].
-    pub rate_limits: crate::ratelimit::RateLimitSettings,
-    /// Login attempts per account and per address; see [`crate::auth::throttle::LoginLimits`].
-    pub login_limits: crate::auth::throttle::LoginLimits,
+    /// `VOUCHGRAPH_TRUSTED_PROXIES`); see [`rate_limits::RateLimitSettings`].
+    pub rate_limits: rate_limits::RateLimitSettings,
+    /// Login attempts per account and per address; see [`login::LoginLimits`].
+    pub login_limits: login::LoginLimits,
 }
 
 impl std::fmt::Debug for Config {
@@ -104,14 +112,14 @@ impl Config {
                 &crate::auth::password::default_concurrency().to_string(),
             )?,
             server: ServerLimits::from_env()?,
-            partners: crate::partners::PartnerSettings::from_env()?,
-            webhooks: crate::webhooks::WebhookSettings::from_env()?,
-            mail: crate::mail::MailSettings::from_env(addr)?,
+            partners: partners::PartnerSettings::from_env()?,
+            webhooks: webhooks::WebhookSettings::from_env()?,
+            mail: mail::MailSettings::from_env(addr)?,
             geocoder_url: std::env::var("VOUCHGRAPH_GEOCODER_URL")
                 .ok()
                 .filter(|u| !u.trim().is_empty()),
-            rate_limits: crate::ratelimit::RateLimitSettings::from_env()?,
-            login_limits: crate::auth::throttle::LoginLimits::from_env()?,
+            rate_limits: rate_limits::RateLimitSettings::from_env()?,
+            login_limits: login::LoginLimits::from_env()?,
         })
     }
 
@@ -131,13 +139,13 @@ impl Config {
             argon2_memory_kib: 1024,
             hash_concurrency: crate::auth::password::default_concurrency(),
             server: ServerLimits::for_tests(),
-            partners: crate::partners::PartnerSettings::for_tests(),
-            webhooks: crate::webhooks::WebhookSettings::for_tests(),
-            mail: crate::mail::MailSettings::for_tests(),
+            partners: partners::PartnerSettings::for_tests(),
+            webhooks: webhooks::WebhookSettings::for_tests(),
+            mail: mail::MailSettings::for_tests(),
             geocoder_url: None,
             // High enough that no suite's hundreds of quick requests from 127.0.0.1 meet them.
-            rate_limits: crate::ratelimit::RateLimitSettings::for_tests(),
-            login_limits: crate::auth::throttle::LoginLimits::for_tests(),
+            rate_limits: rate_limits::RateLimitSettings::for_tests(),
+            login_limits: login::LoginLimits::for_tests(),
         }
     }
 }
