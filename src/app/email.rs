@@ -67,9 +67,7 @@ async fn proved(
     let claimed = store::referrals::claim_by_verified_address(tx, address, person).await?;
     for id in &claimed {
         if let Some(row) = store::referrals::get(&mut *tx, *id).await? {
-            let status = crate::domain::ReferralStatus::parse(&row.status)
-                .unwrap_or(crate::domain::ReferralStatus::Sent);
-            let payload = super::referrals::event(&row, status);
+            let payload = super::referrals::event(&row, row.status);
             store::notifications::notify(tx, person, "referral.received", &payload).await?;
         }
     }

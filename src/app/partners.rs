@@ -105,7 +105,7 @@ pub async fn rotate_key(
             "this key no longer works; issue a new one instead".into(),
         ));
     }
-    let kind = KeyKind::parse(&old.kind).unwrap_or(KeyKind::Secret);
+    let kind = old.kind;
     let new = keys::generate(kind);
     let row = store::insert_key(&mut *tx, partner, kind.as_str(), &new.prefix, &new.hash).await?;
     let ends = now + time::Duration::seconds(grace_period_secs);

@@ -206,7 +206,7 @@ pub async fn claim(
     let row = store::referrals::get(&mut *tx, id)
         .await?
         .ok_or(AppError::NotFound("referral"))?;
-    let status = ReferralStatus::parse(&row.status).unwrap_or(ReferralStatus::Sent);
+    let status = row.status;
     store::notifications::notify(tx, person, "referral.received", &event(&row, status)).await?;
     Ok(id)
 }
@@ -392,7 +392,7 @@ pub(super) async fn move_in(
     m: &Move,
 ) -> Result<Moved, AppError> {
     let (row, parties) = lock_for_party(&mut *tx, id, person).await?;
-    let from = ReferralStatus::parse(&row.status).unwrap_or(ReferralStatus::Sent);
+    let from = row.status;
     if !from.next().contains(&m.to) {
         return Err(AppError::IllegalTransition {
             detail: format!(

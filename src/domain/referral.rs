@@ -35,6 +35,15 @@ pub enum Party {
     System,
 }
 
+/// A status as the database stores it; the store decodes it once, so a reader never guesses.
+impl TryFrom<String> for ReferralStatus {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        ReferralStatus::parse(&name).ok_or_else(|| format!("unknown referral status {name:?}"))
+    }
+}
+
 impl ReferralStatus {
     /// All statuses, in lifecycle order.
     pub const ALL: [ReferralStatus; 7] = [

@@ -164,7 +164,7 @@ async fn view(
 /// is the referrer's information, not the provider's; how the customer may be reached is the
 /// provider's and the customer's (`app::referrals::contact_for`).
 fn view_of(r: ReferralRow, caller: PersonId) -> ReferralView {
-    let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Sent);
+    let status = r.status;
     let parties = parties(&r, caller);
     ReferralView {
         allowed_moves: allowed_moves(status, &parties),

@@ -241,7 +241,7 @@ impl Outgoing<'_> {
             return Ok(());
         };
         // Already contacted (or moved on) by the time the fan-out runs: nothing to remind.
-        if r.status != "accepted" {
+        if r.status != crate::domain::ReferralStatus::Accepted {
             return Ok(());
         }
         if let Some(mailbox) = self.verified(r.owner_id).await? {

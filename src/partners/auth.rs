@@ -65,7 +65,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<PartnerKey,
     let row = store::key_by_prefix(&state.pool, prefix)
         .await?
         .ok_or_else(invalid)?;
-    if !keys::matches(sent.trim(), &row.key_hash) || KeyKind::parse(&row.kind) != Some(kind) {
+    if !keys::matches(sent.trim(), &row.key_hash) || row.kind != kind {
         return Err(invalid());
     }
     if !row.live {

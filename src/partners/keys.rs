@@ -27,6 +27,15 @@ pub enum KeyKind {
     Secret,
 }
 
+/// A kind as the database stores it; the store decodes it once, so a reader never guesses.
+impl TryFrom<String> for KeyKind {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        KeyKind::parse(&name).ok_or_else(|| format!("unknown key kind {name:?}"))
+    }
+}
+
 impl KeyKind {
     /// The stored name.
     pub fn as_str(self) -> &'static str {

@@ -191,7 +191,7 @@ fn key_view(k: KeyRow) -> KeyView {
     KeyView {
         active: partners::works_at(&k, now),
         id: k.id,
-        kind: KeyKind::parse(&k.kind).unwrap_or(KeyKind::Secret),
+        kind: k.kind,
         prefix: k.prefix,
         created_at: k.created_at,
         last_used_at: k.last_used_at,

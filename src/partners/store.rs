@@ -5,6 +5,8 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::PersonId;
 
+use super::keys::KeyKind;
+
 /// A partner.
 #[derive(sqlx::FromRow, Clone)]
 pub struct PartnerRow {
@@ -92,8 +94,9 @@ pub struct KeyRow {
     pub id: i64,
     /// Its partner.
     pub partner_id: i64,
-    /// `publishable` or `secret`.
-    pub kind: String,
+    /// `publishable` or `secret`, decoded here once.
+    #[sqlx(try_from = "String")]
+    pub kind: KeyKind,
     /// Its first 20 characters.
     pub prefix: String,
     /// When it was made.
@@ -195,8 +198,9 @@ pub struct KeyAuthRow {
     pub id: i64,
     /// Its partner.
     pub partner_id: i64,
-    /// `publishable` or `secret`.
-    pub kind: String,
+    /// `publishable` or `secret`, decoded here once.
+    #[sqlx(try_from = "String")]
+    pub kind: KeyKind,
     /// SHA-256 of the whole key.
     pub key_hash: Vec<u8>,
     /// Whether it works now: not revoked, not past a rotation's grace period.

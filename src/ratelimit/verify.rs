@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 use super::client::{CallerClass, CallerKey, Claim};
-use crate::partners::keys::{self, KeyKind};
+use crate::partners::keys;
 
 /// How long a verified credential keeps its bucket before it is looked up again. A revoked
 /// session or key keeps its bucket at most this long, and is refused by the handler anyway.
@@ -87,7 +87,7 @@ impl Verifier {
                     .map(|row| {
                         row.filter(|row| {
                             keys::matches(&claim.secret, &row.key_hash)
-                                && KeyKind::parse(&row.kind) == Some(kind)
+                                && row.kind == kind
                                 && row.live
                         })
                         .map(|row| format!("key {}", row.id))

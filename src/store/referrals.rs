@@ -32,8 +32,9 @@ pub struct ReferralRow {
     pub recipient_email: Option<String>,
     /// The referrer's note.
     pub note: String,
-    /// The status name.
-    pub status: String,
+    /// The status, decoded here once (the column's check keeps it one of them).
+    #[sqlx(try_from = "String")]
+    pub status: ReferralStatus,
     /// "good" or "bad" once completed.
     pub outcome: Option<String>,
     /// 1..5, optional, once completed.

@@ -192,7 +192,7 @@ struct KeyItem {
 }
 
 fn key_item(k: KeyRow, now: OffsetDateTime) -> KeyItem {
-    let kind = KeyKind::parse(&k.kind).unwrap_or(KeyKind::Secret).as_str();
+    let kind = k.kind.as_str();
     let (status, active) = match (k.revoked_at, k.expires_at) {
         (Some(at), _) => (format!("Revoked {}", day(at)), false),
         (None, Some(end)) if end <= now => (format!("Expired {}", day(end)), false),
@@ -420,7 +420,7 @@ pub async fn rotate_key(
     }
     let grace = form.grace_period_secs;
     let (new, row) = partners::rotate_key(&state, me.person, id, key_id, grace).await?;
-    let kind = KeyKind::parse(&row.kind).unwrap_or(KeyKind::Secret);
+    let kind = row.kind;
     let shown = NewKeyBox {
         key: new.key,
         publishable: kind == KeyKind::Publishable,

@@ -86,7 +86,7 @@ struct Refused {
 }
 
 fn card(r: ReferralRow, viewer: PersonId) -> ReferralCard {
-    let status = ReferralStatus::parse(&r.status).unwrap_or(ReferralStatus::Sent);
+    let status = r.status;
     let roles = parties(&r, viewer);
     let moves = allowed_moves(status, &roles);
     let contact = contact_for(&r, viewer);
