@@ -34,6 +34,37 @@ pub(crate) async fn start_server(pool: &PgPool) -> Server {
     .await
 }
 
+/// The password every account of these tests has.
+pub(crate) const PASSWORD: &str = "tiles and grout 42";
+
+/// Signs up `email` on the server at `base` and logs in: (person id, bearer token).
+pub(crate) async fn sign_up(client: &Client, base: &str, email: &str, name: &str) -> (i64, String) {
+    let body = json!({ "email": email, "password": PASSWORD, "display_name": name });
+    let account = post(client, &format!("{base}/v1/accounts"), None, &body).await;
+    let login = json!({ "email": email, "password": PASSWORD });
+    let session = post(client, &format!("{base}/v1/sessions"), None, &login).await;
+    (
+        account["id"].as_i64().unwrap(),
+        session["token"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Lists a tiler near London for the bearer of `token`; its id.
+pub(crate) async fn list_tiler(client: &Client, base: &str, token: &str) -> i64 {
+    let body = json!({ "name": "Tiles", "trades": ["tiler"], "lat": 51.5, "lon": -0.12, "radius_km": 20.0 });
+    let provider = post(client, &format!("{base}/v1/providers"), Some(token), &body).await;
+    provider["id"].as_i64().unwrap()
+}
+
+/// Posts `body` as JSON (with a bearer token, if given) and reads the answer's JSON.
+async fn post(client: &Client, url: &str, token: Option<&str>, body: &Value) -> Value {
+    let mut request = client.post(url).json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
 /// One write and what acknowledging it promised.
 #[derive(Debug, Clone)]
 enum Acked {
@@ -56,44 +87,17 @@ async fn every_write_acknowledged_before_a_kill_9_survives_and_nothing_is_half_w
     // Fifty accounts and one tiler, set up before the storm.
     let mut users = Vec::new();
     for i in 0..50 {
-        let email = format!("crash{i}@example.com");
-        let body = json!({ "email": email, "password": "tiles and grout 42", "display_name": format!("Person {i}") });
-        let account: Value = client
-            .post(format!("{base}/v1/accounts"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let login = json!({ "email": email, "password": "tiles and grout 42" });
-        let session: Value = client
-            .post(format!("{base}/v1/sessions"))
-            .json(&login)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        users.push((
-            account["id"].as_i64().unwrap(),
-            session["token"].as_str().unwrap().to_string(),
-        ));
+        users.push(
+            sign_up(
+                &client,
+                &base,
+                &format!("crash{i}@example.com"),
+                &format!("Person {i}"),
+            )
+            .await,
+        );
     }
-    let provider_body = json!({ "name": "Tiles", "trades": ["tiler"], "lat": 51.5, "lon": -0.12, "radius_km": 20.0 });
-    let provider: Value = client
-        .post(format!("{base}/v1/providers"))
-        .bearer_auth(&users[0].1)
-        .json(&provider_body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let provider = provider["id"].as_i64().unwrap();
+    let provider = list_tiler(&client, &base, &users[0].1).await;
 
     // 1,200 writes at once: trust edges, vouches and referrals from many accounts.
     let acked = Arc::new(Mutex::new(Vec::<Acked>::new()));

@@ -8,15 +8,14 @@ use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 use reqwest::{Client, StatusCode};
-use serde_json::{json, Value};
+use serde_json::json;
 use sqlx::PgPool;
 use tokio::sync::Mutex;
 
-use crate::crash::start_server;
+use crate::crash::{list_tiler, sign_up, start_server, PASSWORD};
 use crate::instance::Instance;
 use crate::{database_edges, memory_edges, settled};
 
-const PASSWORD: &str = "tiles and grout 42";
 const PEOPLE: usize = 24;
 
 fn name(i: usize) -> String {
@@ -52,43 +51,9 @@ async fn a_kill_9_during_deletions_leaves_each_person_wholly_there_or_wholly_gon
     // and writes per address are lifted: this one client is the test, not an attack.)
     let mut people = Vec::new();
     for i in 0..PEOPLE {
-        let body = json!({ "email": email(i), "password": PASSWORD, "display_name": name(i) });
-        let account: Value = client
-            .post(format!("{base}/v1/accounts"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let login = json!({ "email": email(i), "password": PASSWORD });
-        let session: Value = client
-            .post(format!("{base}/v1/sessions"))
-            .json(&login)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        people.push((
-            account["id"].as_i64().unwrap(),
-            session["token"].as_str().unwrap().to_string(),
-        ));
+        people.push(sign_up(&client, &base, &email(i), &name(i)).await);
     }
-    let body = json!({ "name": "Tiles", "trades": ["tiler"], "lat": 51.5, "lon": -0.12, "radius_km": 20.0 });
-    let provider: Value = client
-        .post(format!("{base}/v1/providers"))
-        .bearer_auth(&people[0].1)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let provider = provider["id"].as_i64().unwrap();
+    let provider = list_tiler(&client, &base, &people[0].1).await;
     // Everyone trusts everyone else, publicly, and recommends the tiler in words of their own:
     // each deletion has dozens of edges, a vouch and history to take away.
     let mut writes = Vec::new();
