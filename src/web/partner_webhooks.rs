@@ -94,6 +94,19 @@ struct Problems {
     events: Option<String>,
 }
 
+/// A delivery's state as the partner reads it. One delivered before and sent again by hand
+/// stays "delivered" in words while the new attempt waits, so a redelivery never looks like a
+/// delivery that has not arrived yet.
+fn status_in_words(status: &str, delivered_before: bool) -> &'static str {
+    match (status, delivered_before) {
+        ("pending", true) => "delivered; sending again",
+        ("pending", false) => "pending",
+        ("delivered", _) => "delivered",
+        ("failed", _) => "failed: given up",
+        _ => "unknown",
+    }
+}
+
 async fn endpoints(state: &AppState, partner: i64) -> Result<Vec<EndpointItem>, WebError> {
     let mut items = Vec::new();
     for e in wstore::list(&state.pool, partner).await? {
@@ -123,7 +136,7 @@ async fn endpoints(state: &AppState, partner: i64) -> Result<Vec<EndpointItem>, 
                 id: r.id,
                 event_type: r.event_type,
                 event_id: r.event_id,
-                status: r.status,
+                status: status_in_words(&r.status, r.delivered_at.is_some()).to_string(),
                 queued: when(r.created_at),
             })
             .collect();

@@ -336,4 +336,27 @@ async fn the_delivery_log_shows_attempts_and_redelivers(pool: PgPool) {
             .await
             .unwrap();
     assert_eq!((status.as_str(), manual), ("pending", true));
+    let page = app
+        .html(&format!("/partners/{id}/webhooks"), Some(&cookie))
+        .await;
+    assert!(page.contains(">pending<"), "{page}");
+
+    // A delivery that arrived, sent again by hand, still reads as delivered while the new
+    // attempt waits.
+    sqlx::query(
+        "update webhook_deliveries set status = 'delivered', delivered_at = now(), manual = false
+         where id = $1",
+    )
+    .bind(delivery)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let response = app
+        .post_form(&redeliver, Some(&cookie), &[("csrf", petra.csrf.as_str())])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = app
+        .html(&format!("/partners/{id}/webhooks"), Some(&cookie))
+        .await;
+    assert!(page.contains("delivered; sending again"), "{page}");
 }
