@@ -157,7 +157,9 @@ fn check_origins(fields: &mut Fields, list: &[String]) -> Vec<String> {
 
 /// `https://Shop.Example:443/` → `https://shop.example`: the form browsers send in `Origin`.
 pub fn normalize_origin(raw: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(raw.trim()).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+    let url = reqwest::Url::parse(raw.trim()).map_err(|_| {
+        format!("{raw:?} is not a site's address: write it whole, such as https://shop.example")
+    })?;
     if !matches!(url.scheme(), "https" | "http") {
         return Err(format!("{raw:?}: an origin is http or https"));
     }

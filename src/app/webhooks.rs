@@ -1,5 +1,5 @@
-//! Partners' webhook endpoints: registering one, changing it, and sending a delivery again.
-//! Only the partner's owner account may.
+//! Partners' webhook endpoints: registering one, changing it, deleting it, sending a test
+//! event, and sending a delivery again. Only the partner's owner account may.
 
 use crate::domain::PersonId;
 use crate::state::AppState;
@@ -84,6 +84,46 @@ pub async fn redeliver(
         return Err(AppError::NotFound("delivery"));
     }
     Ok(())
+}
+
+/// Deletes an endpoint and its delivery log.
+pub async fn delete_endpoint(
+    state: &AppState,
+    person: PersonId,
+    partner: i64,
+    id: i64,
+) -> AppResult<()> {
+    owned_partner(state, person, partner).await?;
+    if !store::delete(&state.pool, partner, id).await? {
+        return Err(AppError::NotFound("webhook endpoint"));
+    }
+    Ok(())
+}
+
+/// Sends the endpoint a test event (`webhook.test`, signed like every other), so a partner can
+/// check their receiver before any real event comes; it shows in the delivery log like any
+/// delivery. Returns the delivery. A disabled endpoint gets nothing, so it is a conflict.
+pub async fn send_test(
+    state: &AppState,
+    person: PersonId,
+    partner: i64,
+    id: i64,
+) -> AppResult<i64> {
+    let row = endpoint(state, person, partner, id).await?;
+    if row.disabled_at.is_some() {
+        return Err(AppError::Conflict(
+            "the endpoint is disabled, so nothing can be sent to it; enable it first".into(),
+        ));
+    }
+    let payload = serde_json::json!({
+        "partner_id": partner,
+        "endpoint_id": id,
+        "message": "A test event from vouchgraph: your endpoint receives and verifies our webhooks.",
+    });
+    let mut tx = state.pool.begin().await?;
+    let delivery = store::queue_test(&mut tx, id, &payload).await?;
+    tx.commit().await?;
+    Ok(delivery)
 }
 
 /// At least one event type, each one of [`EVENT_TYPES`]; returns them sorted, once each.

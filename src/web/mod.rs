@@ -179,6 +179,18 @@ pub fn router() -> Router<AppState> {
             get(partner_webhooks::webhooks).post(partner_webhooks::create_endpoint),
         )
         .route(
+            "/partners/{id}/webhooks/{endpoint}/test",
+            post(partner_webhooks::send_test),
+        )
+        .route(
+            "/partners/{id}/webhooks/{endpoint}/enabled",
+            post(partner_webhooks::set_enabled),
+        )
+        .route(
+            "/partners/{id}/webhooks/{endpoint}/delete",
+            post(partner_webhooks::delete_endpoint),
+        )
+        .route(
             "/partners/{id}/webhooks/{endpoint}/deliveries/{delivery}/redeliver",
             post(partner_webhooks::redeliver),
         )

@@ -271,3 +271,57 @@ pub async fn redeliver(
         "/partners/{id}/webhooks?done=redelivered"
     )))
 }
+
+/// The endpoint a form names, for its partner's owner (after the CSRF check).
+fn endpoint_path(raw: &str, raw_endpoint: &str) -> Result<(i64, i64), WebError> {
+    Ok((
+        path_id(raw, "partner")?,
+        path_id(raw_endpoint, "webhook endpoint")?,
+    ))
+}
+
+/// `POST /partners/{id}/webhooks/{endpoint}/test`: sends the endpoint a test event.
+pub async fn send_test(
+    State(state): State<AppState>,
+    Path((raw, raw_endpoint)): Path<(String, String)>,
+    Posted { visitor, .. }: Posted<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (id, endpoint) = endpoint_path(&raw, &raw_endpoint)?;
+    let me = visitor.require_for(&format!("/partners/{id}/webhooks"))?;
+    webhooks::send_test(&state, me.person, id, endpoint).await?;
+    Ok(see_other(&format!(
+        "/partners/{id}/webhooks?done=test-sent"
+    )))
+}
+
+/// `POST /partners/{id}/webhooks/{endpoint}/enabled`: enables (`enabled=true`) or disables it.
+pub async fn set_enabled(
+    State(state): State<AppState>,
+    Path((raw, raw_endpoint)): Path<(String, String)>,
+    Posted { visitor, form }: Posted<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (id, endpoint) = endpoint_path(&raw, &raw_endpoint)?;
+    let me = visitor.require_for(&format!("/partners/{id}/webhooks"))?;
+    let enabled = form.iter().any(|(k, v)| k == "enabled" && v == "true");
+    webhooks::update_endpoint(&state, me.person, id, endpoint, None, None, Some(enabled)).await?;
+    let done = if enabled {
+        "endpoint-enabled"
+    } else {
+        "endpoint-disabled"
+    };
+    Ok(see_other(&format!("/partners/{id}/webhooks?done={done}")))
+}
+
+/// `POST /partners/{id}/webhooks/{endpoint}/delete`: deletes it, with its delivery log.
+pub async fn delete_endpoint(
+    State(state): State<AppState>,
+    Path((raw, raw_endpoint)): Path<(String, String)>,
+    Posted { visitor, .. }: Posted<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (id, endpoint) = endpoint_path(&raw, &raw_endpoint)?;
+    let me = visitor.require_for(&format!("/partners/{id}/webhooks"))?;
+    webhooks::delete_endpoint(&state, me.person, id, endpoint).await?;
+    Ok(see_other(&format!(
+        "/partners/{id}/webhooks?done=endpoint-deleted"
+    )))
+}

@@ -50,6 +50,10 @@ pub fn partner_notice(visitor: &Visitor) -> Option<&'static str> {
         "origins-saved" => "Allowed origins saved.",
         "key-revoked" => "Key revoked: it stops working at once.",
         "redelivered" => "Queued: the event will be sent again within moments.",
+        "test-sent" => "A test event is on its way: it shows in the log below within moments.",
+        "endpoint-disabled" => "Endpoint disabled: nothing is sent to it until you enable it.",
+        "endpoint-enabled" => "Endpoint enabled: new events are sent to it again.",
+        "endpoint-deleted" => "Endpoint deleted, with its delivery log.",
         _ => return None,
     })
 }

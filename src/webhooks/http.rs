@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_endpoint, update_endpoint, delete_endpoint))
         .routes(routes!(list_deliveries))
         .routes(routes!(redeliver))
+        .routes(routes!(send_test))
 }
 
 /// A new endpoint.
@@ -191,10 +192,7 @@ async fn delete_endpoint(
     caller: Caller,
     Path((partner, id)): Path<(i64, i64)>,
 ) -> ApiResult<StatusCode> {
-    owned_partner(&state, &caller, partner).await?;
-    if !store::delete(&state.pool, partner, id).await? {
-        return Err(ApiError::NotFound("webhook endpoint"));
-    }
+    webhooks::delete_endpoint(&state, caller.person, partner, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -318,6 +316,28 @@ async fn list_deliveries(
 
 /// Sends a delivery again now, whatever its state (a receiver deduplicates on `webhook-id`).
 /// The endpoint must be enabled.
+/// A test event queued.
+#[derive(Serialize, ToSchema)]
+pub struct TestQueued {
+    /// Its delivery, in the endpoint's log.
+    pub delivery_id: i64,
+}
+
+/// Sends the endpoint a signed `webhook.test` event now (it appears in the delivery log), to
+/// check a receiver before any real event comes. A disabled endpoint is a 409.
+#[utoipa::path(post, path = "/v1/partners/{id}/webhooks/{wid}/test", tag = "webhooks",
+    params(("id" = i64, Path, description = "The partner"), ("wid" = i64, Path, description = "The endpoint")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 202, description = "Queued", body = TestQueued)))]
+async fn send_test(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((partner, id)): Path<(i64, i64)>,
+) -> ApiResult<(StatusCode, axum::Json<TestQueued>)> {
+    let delivery_id = webhooks::send_test(&state, caller.person, partner, id).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(TestQueued { delivery_id })))
+}
+
 #[utoipa::path(post, path = "/v1/partners/{id}/webhooks/{wid}/deliveries/{did}/redeliver", tag = "webhooks",
     params(("id" = i64, Path, description = "The partner"), ("wid" = i64, Path, description = "The endpoint"),
            ("did" = i64, Path, description = "The delivery")),

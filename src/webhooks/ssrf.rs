@@ -157,7 +157,10 @@ pub fn local_name(host: &str) -> Option<&'static str> {
 /// locally ([`local_name`]; `localhost` is allowed with loopback, for tests). What any other
 /// name resolves to is checked when it is resolved, at each delivery.
 pub fn check_url(raw: &str, policy: Policy) -> Result<Url, String> {
-    let url = Url::parse(raw.trim()).map_err(|e| format!("not a URL: {e}"))?;
+    // The parser's own words ("relative URL without a base") tell a person nothing.
+    let url = Url::parse(raw.trim()).map_err(|_| {
+        "must be a whole address, such as https://example.com/hooks/vouchgraph".to_string()
+    })?;
     match url.scheme() {
         "https" => {}
         "http" if policy.allow_http => {}

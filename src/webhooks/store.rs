@@ -116,6 +116,26 @@ pub async fn delete(db: impl PgExecutor<'_>, partner: i64, id: i64) -> sqlx::Res
     )
 }
 
+/// A test event for one endpoint: an outbox event `webhook.test` that the fan-out and the mail
+/// never pick up (it is marked fanned out and mailed as it is written), and one delivery of it
+/// to this endpoint only. Returns the delivery.
+pub async fn queue_test(
+    tx: &mut PgConnection,
+    endpoint: i64,
+    payload: &serde_json::Value,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "with e as (insert into outbox_events (event_type, payload, fanned_out_at, mailed_at)
+                    values ('webhook.test', $2, now(), now()) returning id)
+         insert into webhook_deliveries (endpoint_id, event_id, manual)
+         select $1, e.id, true from e returning id",
+    )
+    .bind(endpoint)
+    .bind(payload)
+    .fetch_one(&mut *tx)
+    .await
+}
+
 /// An outbox event waiting to be fanned out.
 #[derive(sqlx::FromRow)]
 pub struct PendingEvent {

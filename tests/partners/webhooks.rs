@@ -767,3 +767,61 @@ async fn a_request_asked_through_the_ask_widget_is_announced_to_that_partner_onl
         "the request asked at home was not announced"
     );
 }
+
+#[sqlx::test]
+async fn a_test_event_reaches_only_that_endpoint_signed_and_a_disabled_one_gets_none(pool: PgPool) {
+    let app = spawn_app_with(pool, local_webhooks).await;
+    let (owner, partner, _) = setup(&app).await;
+    let receiver = Receiver::start().await;
+    let other = Receiver::start().await;
+    let (endpoint, secret) =
+        register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
+    // A second endpoint of the same partner hears nothing of the first one's test.
+    register(&app, &owner, partner, &other.url(), &["vouch.created"]).await;
+
+    let path = format!("/v1/partners/{partner}/webhooks/{endpoint}/test");
+    let queued = app.post(&path, Some(&owner.token), &json!({})).await;
+    assert_eq!(queued.status(), StatusCode::ACCEPTED);
+    let got = eventually("the test event", || async {
+        receiver.received().first().cloned()
+    })
+    .await;
+    Webhook::new(&secret)
+        .unwrap()
+        .verify(&got.body, &got.headers)
+        .expect("the signature verifies");
+    let body: Value = serde_json::from_slice(&got.body).unwrap();
+    assert_eq!(body["type"], "webhook.test", "{body}");
+    assert_eq!(body["data"]["endpoint_id"], endpoint);
+    let log = eventually("the test delivered in the log", || async {
+        let log = deliveries(&app, &owner, partner, endpoint).await;
+        (log.first()?["status"] == "delivered").then_some(log)
+    })
+    .await;
+    assert_eq!(log[0]["event_type"], "webhook.test");
+    assert!(other.received().is_empty());
+
+    // Disabled, it gets no test; someone else's account may not send one at all.
+    let off = format!("/v1/partners/{partner}/webhooks/{endpoint}");
+    assert_eq!(
+        app.patch(&off, Some(&owner.token), &json!({ "enabled": false }))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_problem(
+        app.post(&path, Some(&owner.token), &json!({})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let stranger = app.signup("Sam Stranger").await;
+    let refused = app.post(&path, Some(&stranger.token), &json!({})).await;
+    assert!(
+        matches!(
+            refused.status(),
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ),
+        "{}",
+        refused.status()
+    );
+}

@@ -360,3 +360,88 @@ async fn the_delivery_log_shows_attempts_and_redelivers(pool: PgPool) {
         .await;
     assert!(page.contains("delivered; sending again"), "{page}");
 }
+
+#[sqlx::test]
+async fn an_endpoint_can_be_tested_disabled_enabled_and_deleted_from_its_page(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let petra = app.signup("Petra Owner", "petra@example.com").await;
+    let id = create_partner(&app, &petra, "").await;
+    let cookie = petra.cookie();
+    let response = app
+        .post_form(
+            &format!("/partners/{id}/webhooks"),
+            Some(&cookie),
+            &[
+                ("csrf", petra.csrf.as_str()),
+                ("url", "https://hooks.example/vouchgraph"),
+                ("event_types", "vouch.created"),
+            ],
+        )
+        .await;
+    expect_page(response, StatusCode::CREATED).await;
+    let endpoint: i64 = sqlx::query_scalar("select id from webhook_endpoints")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let base = format!("/partners/{id}/webhooks/{endpoint}");
+    let csrf = [("csrf", petra.csrf.as_str())];
+
+    // A test event: queued for this endpoint, in its log.
+    let response = app
+        .post_form(&format!("{base}/test"), Some(&cookie), &csrf)
+        .await;
+    assert_eq!(
+        location(&response),
+        format!("/partners/{id}/webhooks?done=test-sent")
+    );
+    let page = app.html(&location(&response), Some(&cookie)).await;
+    assert!(page.contains("webhook.test"), "{page}");
+    assert!(page.contains("A test event is on its way"), "{page}");
+
+    // Disabled: said so, and no test can be sent; enabled again.
+    let off = [("csrf", petra.csrf.as_str()), ("enabled", "false")];
+    let response = app
+        .post_form(&format!("{base}/enabled"), Some(&cookie), &off)
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = app.html(&location(&response), Some(&cookie)).await;
+    assert!(page.contains("Endpoint disabled"), "{page}");
+    assert!(!page.contains(&format!("{base}/test")), "{page}");
+    let on = [("csrf", petra.csrf.as_str()), ("enabled", "true")];
+    app.post_form(&format!("{base}/enabled"), Some(&cookie), &on)
+        .await;
+    let page = app
+        .html(&format!("/partners/{id}/webhooks"), Some(&cookie))
+        .await;
+    assert!(page.contains(&format!("{base}/test")), "{page}");
+
+    // Someone else cannot touch it.
+    let ben = app.signup("Ben Other", "ben@example.com").await;
+    let response = app
+        .post_form(
+            &format!("{base}/delete"),
+            Some(&ben.cookie()),
+            &[("csrf", ben.csrf.as_str())],
+        )
+        .await;
+    assert!(
+        matches!(
+            response.status(),
+            StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+        ),
+        "{}",
+        response.status()
+    );
+    // Deleted, with its log.
+    let response = app
+        .post_form(&format!("{base}/delete"), Some(&cookie), &csrf)
+        .await;
+    assert_eq!(
+        location(&response),
+        format!("/partners/{id}/webhooks?done=endpoint-deleted")
+    );
+    let page = app
+        .html(&format!("/partners/{id}/webhooks"), Some(&cookie))
+        .await;
+    assert!(page.contains("No endpoints yet"), "{page}");
+}
