@@ -39,7 +39,8 @@
     "button{display:inline-block;margin-top:10px;padding:7px 14px;border:0;border-radius:6px;" +
     "background:#1f5fbf;color:#fff;font-weight:600;cursor:pointer}button:disabled{opacity:.6}" +
     "button:focus-visible,input:focus-visible,textarea:focus-visible,select:focus-visible{outline:2px solid #1f5fbf;outline-offset:2px}" +
-    ".vg-status{display:block;margin-top:6px;font-size:12px}";
+    ".vg-status{display:block;margin-top:6px;font-size:12px}" +
+    "a{color:#1f4e8c;text-decoration:underline}a:focus-visible{outline:2px solid #1f5fbf;outline-offset:2px}";
   root.appendChild(css);
   var box = el("div", "vg vg-" + (d.widget || "badge"));
   root.appendChild(box);
@@ -72,9 +73,22 @@
       });
     });
   }
-  function head(name) {
+  // A link to a page of vouchgraph, in a new tab: the partner's page stays where it is.
+  function link(parent, cls, text, path) {
+    var a = add(parent, "a", cls, text);
+    a.href = api + path;
+    a.target = "_blank";
+    a.rel = "noopener";
+    return a;
+  }
+  function provider(id) {
+    return "/providers/" + encodeURIComponent(id);
+  }
+  // The widget's heading: the provider's name links to its page on vouchgraph.
+  function head(name, providerId) {
     var h = add(box, "div", "vg-head");
-    add(h, "span", "vg-name", name);
+    if (providerId != null) link(h, "vg-name", name, provider(providerId));
+    else add(h, "span", "vg-name", name);
     add(h, "span", "vg-brand", "trust by vouchgraph");
   }
   function counts(parent, c) {
@@ -89,6 +103,18 @@
   }
   function fail(e) {
     box.textContent = "";
+    if (e instanceof TypeError) {
+      // The request never got an answer the browser would show: most often this page's
+      // origin is not among the partner's allowed origins. Visitors read a plain sentence;
+      // the partner reads what to change in the console.
+      add(box, "span", "vg-muted", "Trust information could not be loaded just now.");
+      if (window.console) {
+        console.warn("vouchgraph widget: no answer from " + api + ". If this page's origin (" +
+          location.origin + ") is not among your partner's allowed origins, add it on " + api +
+          "/partners, or check the publishable key.");
+      }
+      return;
+    }
     add(box, "span", "vg-muted", "Trust information is unavailable: " + e.message);
   }
   function query(pairs) {
@@ -122,7 +148,7 @@
     var q = query([["provider", d.provider], ["trade", d.trade]]);
     return call("GET", "/v1/widget/badge?" + q).then(function (b) {
       box.setAttribute("aria-label", b.name + " on vouchgraph");
-      head(b.name);
+      head(b.name, b.provider_id);
       counts(box, b.counts);
       if (b.paths.length) {
         var paths = add(box, "ul", "vg-paths");
@@ -146,7 +172,7 @@
       var ol = add(box, "ol", "vg-list");
       l.results.forEach(function (r) {
         var li = add(ol, "li");
-        add(li, "span", "vg-name", r.name);
+        link(li, "vg-name", r.name, provider(r.provider_id));
         add(li, "span", "vg-meta", people(r.counts.recommend, "recommend") + " · " + r.counts.warn + " warn");
         if (r.path) add(li, "span", "vg-path", r.path.text);
       });
@@ -156,9 +182,10 @@
 
   function refer() {
     return call("GET", "/v1/widget/refer?" + query([["provider", d.provider]])).then(function (c) {
-      head("Refer " + c.name);
+      head("Refer " + c.name, c.provider_id);
       if (!c.can_refer) {
-        add(box, "span", "vg-muted", "Link your vouchgraph account with this site to refer " + c.name + " to a friend.");
+        add(box, "span", "vg-muted", "Link your vouchgraph account with this site to refer " + c.name + " to a friend, or ");
+        link(box, "vg-meta", "refer them on vouchgraph", provider(c.provider_id) + "#refer");
         return;
       }
       var form = add(box, "form", "vg-form");
@@ -182,7 +209,8 @@
     return call("GET", "/v1/widget/ask").then(function (c) {
       head("Ask your circle");
       if (!c.can_ask) {
-        add(box, "span", "vg-muted", "Link your vouchgraph account with this site to ask the people you trust who they would call.");
+        add(box, "span", "vg-muted", "Link your vouchgraph account with this site to ask the people you trust who they would call, or ");
+        link(box, "vg-meta", "ask them on vouchgraph", "/requests");
         return;
       }
       var form = add(box, "form", "vg-form");

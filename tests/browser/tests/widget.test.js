@@ -110,6 +110,11 @@ test("the widgets render intact on a page that restyles everything", async () =>
   assert.equal(await badge.locator(".vg-name").textContent(), "Rossi Tiling");
   assert.match(await badge.locator(".vg-path").first().textContent(), /you → Matt Hughes → recommends Rossi Tiling/);
   assert.match(await badge.locator(".vg-net").textContent(), /you trust recommend/);
+  // Names link to the provider's page on vouchgraph, in a new tab.
+  const name = badge.locator("a.vg-name");
+  assert.equal(await name.getAttribute("href"), `${h.BASE}/providers/${rossi.provider_id}`);
+  assert.equal(await name.getAttribute("target"), "_blank");
+  assert.match(await hosts.nth(1).locator(".vg-list li a.vg-name").first().getAttribute("href"), /\/providers\/\d+$/);
 
   // Each widget is shown, at a sane size, in its own font and colours, whatever the page says.
   for (let i = 0; i < 4; i += 1) {
