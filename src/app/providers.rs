@@ -114,6 +114,11 @@ pub async fn create_provider(
     stored(state, id).await
 }
 
+/// The businesses `owner` runs, oldest first.
+pub async fn owned_by(state: &AppState, owner: PersonId) -> AppResult<Vec<ProviderId>> {
+    Ok(store::providers::owned_by(&state.pool, owner).await?)
+}
+
 /// Edits a provider; only its owner may. Returns it as stored.
 ///
 /// Vouches belong to the people who gave them, so no edit deletes one: a trade the provider

@@ -48,19 +48,26 @@ pub async fn login_page(
     jar: CookieJar,
     WebQuery(query): WebQuery<NextQuery>,
 ) -> Result<Response, WebError> {
-    let next = safe_next(query.next.as_deref());
+    // Where the visitor was going, if anywhere: kept blank otherwise, so that the landing
+    // after log-in can depend on who they turn out to be.
+    let asked = asked_next(query.next.as_deref());
     if visitor.user.is_some() {
-        return Ok(see_other(&next));
+        return Ok(see_other(&safe_next(asked.as_deref())));
     }
     let (jar, csrf) = form_token(&visitor, jar, state.config.secure_cookies);
     let page = LoginPage {
         chrome: Chrome::new(&state, &visitor, "login", "Log in").await?,
         csrf,
         email: String::new(),
-        next,
+        next: asked.unwrap_or_default(),
         error: None,
     };
     Ok((jar, render(StatusCode::OK, &page)?).into_response())
+}
+
+/// Where the visitor asked to go after logging in, if anywhere (a local path only).
+fn asked_next(next: Option<&str>) -> Option<String> {
+    next.filter(|n| !n.is_empty()).map(|n| safe_next(Some(n)))
 }
 
 /// The login form again, as typed but for the password, with why it was refused; after too
@@ -135,7 +142,8 @@ pub async fn login(
     Posted { visitor, form }: Posted<LoginForm>,
 ) -> Result<Response, WebError> {
     let logged_in = sessions::log_in(&state, &form.email, form.password.clone(), peer.ip()).await;
-    let next = safe_next(form.next.as_deref());
+    let asked = asked_next(form.next.as_deref());
+    let next = asked.clone().unwrap_or_default();
     let session = match logged_in {
         Ok(session) => session,
         // The form again, with why, and how long to wait once there have been too many tries.
@@ -150,6 +158,18 @@ pub async fn login(
             return login_again(&state, &visitor, form, next, sentence(&message), None).await;
         }
         Err(other) => return Err(other.into()),
+    };
+    // With nowhere asked for, a person who runs a business lands on its dashboard (their
+    // follow-ups and customers), anyone else on Search.
+    let next = match asked {
+        Some(asked) => asked,
+        None => match crate::app::providers::owned_by(&state, session.person)
+            .await?
+            .first()
+        {
+            Some(business) => format!("/providers/{}/dashboard", business.0),
+            None => safe_next(None),
+        },
     };
     let jar = with_session(&state, jar, &session);
     Ok((jar, see_other(&next)).into_response())

@@ -145,8 +145,10 @@ pub(super) async fn circle_page(
     let searched = !q.is_empty();
     if searched {
         let length = q.chars().count();
-        if !(2..=100).contains(&length) {
+        if length < 2 {
             q_error = Some("Type at least 2 letters of a name.".to_string());
+        } else if length > 100 {
+            q_error = Some("A name is at most 100 characters: type part of it.".to_string());
         } else {
             hits = store::people::search(&state.pool, &q, 20)
                 .await?

@@ -113,6 +113,58 @@ async fn a_bad_password_on_the_login_form_shows_the_form_again(pool: PgPool) {
 }
 
 #[sqlx::test]
+async fn with_nowhere_asked_for_a_business_owner_lands_on_their_dashboard_and_others_on_search(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let mario = app.signup("Mario Rossi", "mario@example.com").await;
+    let business = app.create_provider(&mario, "Rossi Tiling").await;
+    app.signup("Anna Berg", "anna@example.com").await;
+    for (email, next, landing) in [
+        (
+            "mario@example.com",
+            None,
+            format!("/providers/{business}/dashboard"),
+        ),
+        ("anna@example.com", None, "/search".to_string()),
+        (
+            "mario@example.com",
+            Some("/network"),
+            "/network".to_string(),
+        ),
+    ] {
+        let page = app
+            .page(
+                &format!(
+                    "/login{}",
+                    next.map(|n| format!("?next={n}")).unwrap_or_default()
+                ),
+                None,
+            )
+            .await;
+        let form_cookie = set_cookie(&page, "vg_form").unwrap();
+        let html = page.text().await.unwrap();
+        // The form carries where the visitor was going, or nothing.
+        let carried = html
+            .split("name=\"next\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_default()
+            .to_string();
+        assert_eq!(carried, next.unwrap_or_default(), "{html}");
+        let cookie = format!("vg_form={form_cookie}");
+        let fields = [
+            ("csrf", form_cookie.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+            ("next", carried.as_str()),
+        ];
+        let response = app.post_form("/login", Some(&cookie), &fields).await;
+        assert_eq!(location(&response), landing, "{email} with {next:?}");
+    }
+}
+
+#[sqlx::test]
 async fn a_form_without_the_sessions_csrf_token_is_refused_and_writes_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let anna = app.signup("Anna Berg", "anna@example.com").await;
