@@ -11,7 +11,7 @@ use crate::auth::token;
 use crate::domain::{Email, Party, PersonId, ProviderId, ReferralStatus, TradeId};
 use crate::state::AppState;
 use crate::store;
-use crate::store::referrals::{NewReferral, ReferralRow};
+use crate::store::referrals::{ListScope, NewReferral, ReferralRow};
 
 /// How long an email invitation (and an unaccepted referral) lives.
 pub const REFERRAL_TTL_DAYS: i32 = 30;
@@ -542,4 +542,45 @@ mod tests {
             assert!(parse_phone(Some(bad)).is_err(), "{bad}");
         }
     }
+}
+
+/// Whose referrals to list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Listing {
+    /// Those the caller sent.
+    Sent,
+    /// Those the caller received.
+    Received,
+    /// Those of a provider the caller owns.
+    Provider(ProviderId),
+}
+
+/// A page of referrals for `caller`, newest first, before the cursor `before` (a referral id),
+/// at most `limit`: their own, sent or received, or a provider's for its owner only (404 for
+/// a provider that does not exist, 403 for anyone but its owner). The API and the pages both
+/// list through here.
+pub async fn list(
+    state: &AppState,
+    caller: PersonId,
+    listing: Listing,
+    status: Option<ReferralStatus>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ReferralRow>, AppError> {
+    let scope = match listing {
+        Listing::Sent => ListScope::SentBy(caller),
+        Listing::Received => ListScope::ReceivedBy(caller),
+        Listing::Provider(provider) => {
+            let row = store::providers::get(&state.pool, provider)
+                .await?
+                .ok_or(AppError::NotFound("provider"))?;
+            if row.owner_id != caller {
+                return Err(AppError::Forbidden(
+                    "only the provider's owner sees its referrals".into(),
+                ));
+            }
+            ListScope::ForProvider(provider)
+        }
+    };
+    Ok(store::referrals::list(&state.pool, scope, status, before, limit).await?)
 }

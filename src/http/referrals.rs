@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::referrals::Listing;
 use crate::app::referrals::{
     allowed_moves, contact_for, parties, ContactChoice, Move, Recipient, SendReferral, Sent,
     SharedContact,
@@ -22,7 +23,7 @@ use crate::http::auth::Caller;
 use crate::http::extract::{parse_json, Json, Path, Query};
 use crate::state::AppState;
 use crate::store;
-use crate::store::referrals::{ListScope, ReferralRow};
+use crate::store::referrals::ReferralRow;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -530,12 +531,13 @@ pub fn parse_list(params: &ListParams) -> ApiResult<ListFilter> {
 async fn page(
     state: &AppState,
     caller: PersonId,
-    scope: ListScope,
+    listing: Listing,
     filter: ListFilter,
 ) -> ApiResult<ReferralPage> {
-    let rows = store::referrals::list(
-        &state.pool,
-        scope,
+    let rows = crate::app::referrals::list(
+        state,
+        caller,
+        listing,
         filter.status,
         filter.before,
         filter.limit + 1,
@@ -563,14 +565,14 @@ async fn my_referrals(
     caller: Caller,
     Query(params): Query<ListParams>,
 ) -> ApiResult<axum::Json<ReferralPage>> {
-    let scope = match params.role.as_deref().unwrap_or("received") {
-        "sent" => ListScope::SentBy(caller.person),
-        "received" => ListScope::ReceivedBy(caller.person),
+    let listing = match params.role.as_deref().unwrap_or("received") {
+        "sent" => Listing::Sent,
+        "received" => Listing::Received,
         _ => return Err(ApiError::field("role", "must be sent or received")),
     };
     let filter = parse_list(&params)?;
     Ok(axum::Json(
-        page(&state, caller.person, scope, filter).await?,
+        page(&state, caller.person, listing, filter).await?,
     ))
 }
 
@@ -584,22 +586,8 @@ async fn provider_referrals(
     Path(provider): Path<ProviderId>,
     Query(params): Query<ListParams>,
 ) -> ApiResult<axum::Json<ReferralPage>> {
-    let row = store::providers::get(&state.pool, provider)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    if row.owner_id != caller.person {
-        return Err(ApiError::Forbidden(
-            "only the provider's owner sees its referrals".into(),
-        ));
-    }
     let filter = parse_list(&params)?;
     Ok(axum::Json(
-        page(
-            &state,
-            caller.person,
-            ListScope::ForProvider(provider),
-            filter,
-        )
-        .await?,
+        page(&state, caller.person, Listing::Provider(provider), filter).await?,
     ))
 }

@@ -7,11 +7,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::app::referrals::Listing;
 use crate::domain::{PersonId, ReferralStatus};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
-use crate::store::referrals::{ListScope, ReferralRow};
+use crate::store::referrals::ReferralRow;
 
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::session::{Posted, Visitor};
@@ -150,12 +151,12 @@ async fn referrals_page(
     refused: Option<Refused>,
 ) -> Result<Response, WebError> {
     let me = visitor.require()?;
-    let list = |scope| store::referrals::list(&state.pool, scope, None, None, PAGE);
-    let received = list(ListScope::ReceivedBy(me.person)).await?;
-    let sent = list(ListScope::SentBy(me.person)).await?;
+    let list = |listing| crate::app::referrals::list(state, me.person, listing, None, None, PAGE);
+    let received = list(Listing::Received).await?;
+    let sent = list(Listing::Sent).await?;
     let mut business = Vec::new();
     for provider in &me.providers {
-        business.extend(list(ListScope::ForProvider(*provider)).await?);
+        business.extend(list(Listing::Provider(*provider)).await?);
     }
     business.sort_by_key(|r| std::cmp::Reverse(r.id));
     let to_cards = |rows: Vec<ReferralRow>| {
