@@ -53,14 +53,63 @@ pub struct PersonHit {
     pub display_name: String,
 }
 
-/// Finds people whose name contains `q` (case-insensitive), for "find someone to trust".
-pub async fn search(db: impl PgExecutor<'_>, q: &str, limit: i64) -> sqlx::Result<Vec<PersonHit>> {
-    let pattern = format!(
+/// An `ilike` pattern for names containing `q`, its wildcards taken literally.
+fn contains_pattern(q: &str) -> String {
+    format!(
         "%{}%",
         q.replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_")
-    );
+    )
+}
+
+/// Someone found by name, as the person searching sees them: told apart from namesakes by a
+/// person the searcher trusts who publicly trusts them, and by when they joined.
+#[derive(sqlx::FromRow)]
+pub struct NamedHit {
+    /// The person.
+    pub id: PersonId,
+    /// Their display name.
+    pub display_name: String,
+    /// Someone the searcher trusts (their own edge, any visibility) who trusts this person
+    /// publicly: the strongest such edge of the searcher's, then the lowest id.
+    pub known_through: Option<String>,
+    /// When they joined.
+    pub created_at: time::OffsetDateTime,
+}
+
+/// Finds people whose name contains `q` (case-insensitive) for `searcher`, with what tells
+/// namesakes apart ([`NamedHit`]). Only the searcher's own edges and public edges are read, so
+/// nothing private of anyone else's shows.
+pub async fn search_for(
+    db: impl PgExecutor<'_>,
+    searcher: PersonId,
+    q: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<NamedHit>> {
+    let pattern = contains_pattern(q);
+    sqlx::query_as(
+        "select p.id, p.display_name, p.created_at,
+                (select m.display_name
+                 from trust_edges mine
+                 join trust_edges theirs on theirs.truster_id = mine.trustee_id
+                 join people m on m.id = mine.trustee_id
+                 where mine.truster_id = $3 and theirs.trustee_id = p.id
+                   and theirs.visibility = 'public'
+                 order by mine.level desc, m.id limit 1) as known_through
+         from people p where p.display_name ilike $1
+         order by length(p.display_name), p.id limit $2",
+    )
+    .bind(pattern)
+    .bind(limit)
+    .bind(searcher)
+    .fetch_all(db)
+    .await
+}
+
+/// Finds people whose name contains `q` (case-insensitive), for "find someone to trust".
+pub async fn search(db: impl PgExecutor<'_>, q: &str, limit: i64) -> sqlx::Result<Vec<PersonHit>> {
+    let pattern = contains_pattern(q);
     sqlx::query_as(
         "select id, display_name from people where display_name ilike $1
          order by length(display_name), id limit $2",

@@ -47,6 +47,12 @@ struct HitRow {
     id: i64,
     name: String,
     trusted: bool,
+    /// How the visitor trusts them now (the form shows it, so pressing it changes nothing
+    /// unasked), or level 2 and "my network" for someone new.
+    level: u8,
+    visibility: String,
+    /// What tells them apart from namesakes: "trusted by Matt Hughes", "joined Mar 2026".
+    known: String,
 }
 
 /// Someone the visitor may know.
@@ -150,14 +156,30 @@ pub(super) async fn circle_page(
         } else if length > 100 {
             q_error = Some("A name is at most 100 characters: type part of it.".to_string());
         } else {
-            hits = store::people::search(&state.pool, &q, 20)
+            hits = store::people::search_for(&state.pool, me.person, &q, 20)
                 .await?
                 .into_iter()
                 .filter(|hit| hit.id != me.person)
-                .map(|hit| HitRow {
-                    trusted: edges.iter().any(|e| e.id == hit.id.0),
-                    id: hit.id.0,
-                    name: hit.display_name,
+                .map(|hit| {
+                    let current = edges.iter().find(|e| e.id == hit.id.0);
+                    let joined = hit
+                        .created_at
+                        .format(time::macros::format_description!(
+                            "joined [month repr:short] [year]"
+                        ))
+                        .unwrap_or_default();
+                    HitRow {
+                        trusted: current.is_some(),
+                        level: current.map_or(2, |e| e.level),
+                        visibility: current
+                            .map_or_else(|| "network".to_string(), |e| e.visibility.clone()),
+                        known: match hit.known_through {
+                            Some(name) => format!("trusted by {name} · {joined}"),
+                            None => joined,
+                        },
+                        id: hit.id.0,
+                        name: hit.display_name,
+                    }
                 })
                 .collect();
         }
@@ -229,6 +251,9 @@ pub struct TrustForm {
     visibility: String,
     #[serde(default)]
     q: String,
+    /// `network` when sent from the network page's one-click form, to go back there.
+    #[serde(default)]
+    back: String,
 }
 
 fn back_to_circle(done: &str, q: &str) -> String {
@@ -251,6 +276,9 @@ pub async fn trust(
     let visibility = Visibility::parse(&form.visibility)
         .ok_or_else(|| ApiError::field("visibility", "must be public, network or private"))?;
     trust::set_trust(&state, me.person, person, level, visibility).await?;
+    if form.back == "network" {
+        return Ok(see_other("/network?done=trusted"));
+    }
     Ok(see_other(&back_to_circle("trusted", &form.q)))
 }
 

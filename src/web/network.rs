@@ -34,6 +34,8 @@ struct Listed {
     id: i64,
     name: String,
     detail: String,
+    /// Whether the visitor may trust them with one click: someone they do not trust yet.
+    one_click: bool,
 }
 
 /// A provider in the lists below the map.
@@ -61,6 +63,7 @@ struct NetworkPage {
     providers: Vec<ListedProvider>,
     legend: Vec<LegendEntry>,
     hidden_people: usize,
+    csrf: String,
 }
 
 fn level_words(level: u8) -> &'static str {
@@ -84,6 +87,7 @@ pub async fn network(
             .then(a.display_name.cmp(&b.display_name))
     });
     let total_ring1 = mine.len();
+    let trusted: std::collections::HashSet<PersonId> = mine.iter().map(|r| r.trustee_id).collect();
     mine.truncate(MAX_RING1);
     let ring1_ids: Vec<PersonId> = mine.iter().map(|r| r.trustee_id).collect();
     let hops = second_hops(&state.pool, me.person, &ring1_ids).await?;
@@ -199,6 +203,7 @@ pub async fn network(
                 id: r.trustee_id.0,
                 name: r.display_name.clone(),
                 detail: level_words(r.level as u8).to_string(),
+                one_click: false,
             })
             .collect(),
         ring2: ring2
@@ -210,6 +215,7 @@ pub async fn network(
                     "trusted by {}",
                     names.get(parent).copied().unwrap_or("someone you trust")
                 ),
+                one_click: !trusted.contains(id),
             })
             .collect(),
         providers: listed_providers,
@@ -218,6 +224,7 @@ pub async fn network(
             .map(|(trade, colour)| LegendEntry { trade, colour })
             .collect(),
         hidden_people: total_ring1.saturating_sub(MAX_RING1),
+        csrf: me.csrf.clone(),
     };
     render(StatusCode::OK, &page)
 }

@@ -243,3 +243,89 @@ async fn an_address_book_shows_what_it_found_and_does_only_what_is_chosen(pool: 
     assert!(page.contains("just some words"), "{page}");
     let _ = jo;
 }
+
+#[sqlx::test]
+async fn namesakes_are_told_apart_by_who_trusts_them_and_a_trusted_one_shows_its_level(
+    pool: PgPool,
+) {
+    let app = spawn_app(pool).await;
+    let anna = app.signup("Anna Berg", "anna@example.com").await;
+    let matt = app.signup("Matt Hughes", "matt@example.com").await;
+    let sam_one = app.signup("Sam Lee", "sam1@example.com").await;
+    let sam_two = app.signup("Sam Lee", "sam2@example.com").await;
+    // Anna -> Matt, level 3, private (her own edge: she may see it)
+    app.trust(&anna, &matt, 3, "private").await;
+    // Matt -> Sam one, level 2, public: Anna reads "trusted by Matt Hughes"
+    app.trust(&matt, &sam_one, 2, "public").await;
+    // Matt -> Sam two, level 2, private: nobody reads it
+    app.trust(&matt, &sam_two, 2, "private").await;
+
+    let page = app.html("/circle?q=Sam", Some(&anna.cookie())).await;
+    let row = |id: i64| {
+        let start = page
+            .find(&format!("data-person-id=\"{id}\""))
+            .expect("the row");
+        page[start..].split("</li>").next().unwrap().to_string()
+    };
+    assert!(row(sam_one.id).contains("trusted by Matt Hughes"), "{page}");
+    assert!(!row(sam_two.id).contains("trusted by"), "{page}");
+    assert!(row(sam_two.id).contains("joined"), "{page}");
+
+    // Anna trusts Matt completely: found again, his form shows level 3 and "only me", so
+    // pressing it changes nothing.
+    let page = app.html("/circle?q=Matt", Some(&anna.cookie())).await;
+    let start = page.find("id=\"level-hit-").unwrap();
+    let form = &page[start..start + 600];
+    assert!(form.contains("value=\"3\" selected"), "{form}");
+    let start = page.find("id=\"visibility-hit-").unwrap();
+    let form = &page[start..start + 600];
+    assert!(form.contains("value=\"private\" selected"), "{form}");
+}
+
+#[sqlx::test]
+async fn someone_a_friend_trusts_is_trusted_from_the_network_page_in_one_click(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let anna = app.signup("Anna Berg", "anna@example.com").await;
+    let matt = app.signup("Matt Hughes", "matt@example.com").await;
+    let sam = app.signup("Sam Lee", "sam@example.com").await;
+    // Anna -> Matt, level 3, public
+    app.trust(&anna, &matt, 3, "public").await;
+    // Matt -> Sam, level 2, public: Sam is in Anna's second ring
+    app.trust(&matt, &sam, 2, "public").await;
+
+    let page = app.html("/network", Some(&anna.cookie())).await;
+    let start = page
+        .find(&format!("data-person-id=\"{}\"", sam.id))
+        .unwrap();
+    let row = page[start..].split("</li>").next().unwrap();
+    assert!(row.contains("action=\"/circle/trust\""), "{row}");
+
+    let sam_id = sam.id.to_string();
+    let fields = [
+        ("csrf", anna.csrf.as_str()),
+        ("person_id", sam_id.as_str()),
+        ("level", "1"),
+        ("visibility", "network"),
+        ("back", "network"),
+    ];
+    let response = app
+        .post_form("/circle/trust", Some(&anna.cookie()), &fields)
+        .await;
+    assert_eq!(location(&response), "/network?done=trusted");
+    let (level, visibility): (i16, String) = sqlx::query_as(
+        "select level, visibility from trust_edges where truster_id = $1 and trustee_id = $2",
+    )
+    .bind(anna.id)
+    .bind(sam.id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((level, visibility.as_str()), (1, "network"));
+    // Now in her own ring, with no one-click form that could lower a level she chose.
+    let page = app.html("/network", Some(&anna.cookie())).await;
+    let start = page
+        .find(&format!("data-person-id=\"{}\"", sam.id))
+        .unwrap();
+    let row = page[start..].split("</li>").next().unwrap();
+    assert!(!row.contains("/circle/trust"), "{row}");
+}
