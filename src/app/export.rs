@@ -64,7 +64,10 @@ async fn build(pool: &PgPool, person: PersonId) -> AppResult<Value> {
 pub async fn request_archive(state: &AppState, person: PersonId) -> AppResult<(ArchiveRow, bool)> {
     let mut tx = state.pool.begin().await?;
     // One request at a time per person (the lock), so the daily count cannot be raced past.
-    sqlx::query("select 1 from people where id = $1 for update")
+    // `no key update`, not `update`: a builder inserting the person's `export.ready`
+    // notification takes a key-share lock on this row for its foreign key while it holds the
+    // archive row this insert would wait for; `update` would deadlock with it.
+    sqlx::query("select 1 from people where id = $1 for no key update")
         .bind(person)
         .execute(&mut *tx)
         .await?;
