@@ -35,8 +35,9 @@ async fn a_purge_removes_old_settled_data_and_keeps_what_is_live(pool: PgPool) {
         )
         .await;
     expect_json(fresh, StatusCode::CREATED).await;
-    // The first invitation lapsed 40 days ago; its events were fanned out then, and an
-    // idempotency record is two days old.
+    // The first invitation lapsed 40 days ago; its events were fanned out and mailed then
+    // (set here rather than left to the workers' timing), and an idempotency record is two
+    // days old.
     sqlx::query(
         "update referrals set invite_expires_at = now() - interval '40 days' where id = $1",
     )
@@ -45,7 +46,8 @@ async fn a_purge_removes_old_settled_data_and_keeps_what_is_live(pool: PgPool) {
     .await
     .unwrap();
     sqlx::query(
-        "update outbox_events set fanned_out_at = now() - interval '40 days'
+        "update outbox_events set fanned_out_at = now() - interval '40 days',
+                                 mailed_at = now() - interval '40 days'
          where id = (select min(id) from outbox_events)",
     )
     .execute(&app.pool)
