@@ -80,7 +80,7 @@ pub fn explain_provider(
     };
     let (public_recommend, public_warn) = public_counts(graph, node, filter);
     let (paths, beyond_three_hops) = match PathFinder::new(graph, &viewer, params) {
-        Some(mut finder) => finder.paths_to(&vouchers),
+        Some(mut finder) => finder.paths_to(&vouchers, usize::MAX),
         None => (Vec::new(), 0),
     };
     Some(Explanation {

@@ -44,6 +44,7 @@ mod mutate;
 mod network_evidence;
 mod pace;
 mod params;
+mod path_layers;
 mod paths;
 mod prior;
 mod provider;

@@ -5,11 +5,14 @@
 //! chance that a walk which never stops follows exactly this path. Paths have at most 3 hops:
 //! longer chains explain nothing a person would act on.
 //!
-//! The search is layered and done once per query: layer 1 holds the seeker's visible
+//! The search is layered, and its layers are built once per seeker and remembered with their
+//! walk (`walk_cache.rs`): layer 1 holds the seeker's visible
 //! out-neighbours, layer 2 the best 2-hop reach of each person. The best path to a voucher is
 //! then the best of its layer-1 entry, its layer-2 entry, and, over its incoming visible trust
 //! edges y -> voucher, layer-2 entry of y times the edge's probability. One search serves the
 //! paths of every provider in the results.
+
+use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -20,6 +23,7 @@ use crate::domain::{PersonId, Stance, TrustLevel};
 
 use super::evidence::ReachedVoucher;
 use super::params::RankParams;
+use super::path_layers::{FoundPath, PathLayers, Step};
 use super::trust_graph::TrustGraph;
 use super::visibility::Viewer;
 use super::walk::{out_weight, walk_edges};
@@ -53,30 +57,25 @@ pub struct TrustPath {
     pub strength: f64,
 }
 
-/// The best way found to reach a person: its strength, the person before, and the edge level.
-#[derive(Clone, Copy, Debug)]
-struct Step {
-    strength: f64,
-    via: NodeIndex,
-    level: TrustLevel,
-}
-
 /// Best paths of at most [`MAX_PATH_HOPS`] hops from one seeker, over visible trust edges.
 pub(crate) struct PathFinder<'a> {
     graph: &'a TrustGraph,
     viewer: &'a Viewer,
     params: &'a RankParams,
     seeker: NodeIndex,
-    layer1: FxHashMap<NodeIndex, Step>,
-    layer2: FxHashMap<NodeIndex, Step>,
+    /// Layers 1 and 2, and the best paths found from them (by this search or, when the
+    /// layers are remembered with the walk, an earlier one).
+    layers: Arc<PathLayers>,
     out_weights: FxHashMap<NodeIndex, f64>,
 }
 
 impl<'a> PathFinder<'a> {
-    /// Builds layers 1 and 2 for the viewer's seeker; `None` for an anonymous viewer.
+    /// The path finder for the viewer's seeker, with layers 1 and 2 remembered with their walk
+    /// (`walk_cache.rs`) or built; `None` for an anonymous viewer.
     ///
     /// # Complexity
-    /// O(out-degree of the seeker + sum of the out-degrees of the people they trust).
+    /// O(1) when the layers are remembered; otherwise O(out-degree of the seeker + sum of the
+    /// out-degrees of the people they trust).
     pub(crate) fn new(
         graph: &'a TrustGraph,
         viewer: &'a Viewer,
@@ -88,12 +87,32 @@ impl<'a> PathFinder<'a> {
             viewer,
             params,
             seeker,
-            layer1: FxHashMap::default(),
-            layer2: FxHashMap::default(),
+            layers: Arc::new(PathLayers::new(
+                seeker,
+                FxHashMap::default(),
+                FxHashMap::default(),
+            )),
             out_weights: FxHashMap::default(),
         };
-        for (person, probability, level) in finder.steps_from(seeker) {
-            finder.layer1.insert(
+        match graph.walks.layers(viewer, params, &graph.changes) {
+            Some(layers) => finder.layers = layers,
+            None => {
+                let layers = Arc::new(finder.build_layers());
+                graph
+                    .walks
+                    .remember_layers(viewer, params, &graph.changes, Arc::clone(&layers));
+                finder.layers = layers;
+            }
+        }
+        Some(finder)
+    }
+
+    /// Layers 1 and 2: the seeker's visible out-neighbours, and everyone's best 2-hop reach.
+    fn build_layers(&mut self) -> PathLayers {
+        let seeker = self.seeker;
+        let mut layer1 = FxHashMap::default();
+        for (person, probability, level) in self.steps_from(seeker) {
+            layer1.insert(
                 person,
                 Step {
                     strength: probability,
@@ -102,9 +121,10 @@ impl<'a> PathFinder<'a> {
                 },
             );
         }
-        let layer1: Vec<(NodeIndex, Step)> = finder.layer1.iter().map(|(&n, &s)| (n, s)).collect();
-        for (middle, first) in layer1 {
-            for (person, probability, level) in finder.steps_from(middle) {
+        let mut layer2: FxHashMap<NodeIndex, Step> = FxHashMap::default();
+        let firsts: Vec<(NodeIndex, Step)> = layer1.iter().map(|(&n, &s)| (n, s)).collect();
+        for (middle, first) in firsts {
+            for (person, probability, level) in self.steps_from(middle) {
                 if person == seeker {
                     continue;
                 }
@@ -113,16 +133,16 @@ impl<'a> PathFinder<'a> {
                     via: middle,
                     level,
                 };
-                let better = match finder.layer2.get(&person) {
-                    Some(current) => finder.beats(candidate, *current),
+                let better = match layer2.get(&person) {
+                    Some(current) => self.beats(candidate, *current),
                     None => true,
                 };
                 if better {
-                    finder.layer2.insert(person, candidate);
+                    layer2.insert(person, candidate);
                 }
             }
         }
-        Some(finder)
+        PathLayers::new(seeker, layer1, layer2)
     }
 
     /// The strongest path of at most 3 hops to `target`, as (person, level) hops and strength;
@@ -130,14 +150,19 @@ impl<'a> PathFinder<'a> {
     /// the person before the last hop, so the answer does not depend on storage order.
     ///
     /// # Complexity
-    /// O(in-degree of `target`), plus the out-degree of each layer-2 person it meets the first
-    /// time (their total weight is remembered for later targets).
-    pub(crate) fn best_path(
-        &mut self,
-        target: NodeIndex,
-    ) -> Option<(Vec<(NodeIndex, TrustLevel)>, f64)> {
+    /// O(1) for a target whose path the layers remember; otherwise O(in-degree of `target`).
+    pub(crate) fn best_path(&mut self, target: NodeIndex) -> FoundPath {
+        if let Some(found) = self.layers.found(target) {
+            return found;
+        }
+        let found = self.search_path(target);
+        self.layers.remember(target, found.clone());
+        found
+    }
+
+    fn search_path(&mut self, target: NodeIndex) -> FoundPath {
         if target == self.seeker {
-            return Some((Vec::new(), 1.0));
+            return Some((Arc::from([]), 1.0));
         }
         // (strength, hops, step into target)
         let mut best: Option<(f64, usize, Step)> = None;
@@ -156,17 +181,17 @@ impl<'a> PathFinder<'a> {
                 best = Some((strength, hops, step));
             }
         };
-        if let Some(&step) = self.layer1.get(&target) {
+        if let Some(&step) = self.layers.layer1.get(&target) {
             consider(self, step.strength, 1, step);
         }
-        if let Some(&step) = self.layer2.get(&target) {
+        if let Some(&step) = self.layers.layer2.get(&target) {
             consider(self, step.strength, 2, step);
         }
         let incoming: Vec<_> = self
             .graph
             .in_edges(target)
             .filter(|edge| edge.weight().kind() == EdgeKind::Trust)
-            .filter(|edge| self.layer2.contains_key(&edge.source()))
+            .filter(|edge| self.layers.layer2.contains_key(&edge.source()))
             .filter(|edge| {
                 self.viewer
                     .can_see(edge.source(), edge.weight().visibility())
@@ -174,7 +199,7 @@ impl<'a> PathFinder<'a> {
             .map(|edge| (edge.source(), edge.weight().level()))
             .collect();
         for (middle, level) in incoming {
-            let second = self.layer2[&middle];
+            let second = self.layers.layer2[&middle];
             let probability = self.params.level_weight(level) / self.out_weight_of(middle);
             let step = Step {
                 strength: second.strength * probability,
@@ -184,57 +209,70 @@ impl<'a> PathFinder<'a> {
             consider(self, step.strength, 3, step);
         }
         let (strength, hops, last) = best?;
-        let path = match hops {
-            1 => vec![(target, last.level)],
+        let path: Arc<[(NodeIndex, TrustLevel)]> = match hops {
+            1 => Arc::from([(target, last.level)]),
             2 => {
-                let first = self.layer1[&last.via];
-                vec![(last.via, first.level), (target, last.level)]
+                let first = self.layers.layer1[&last.via];
+                Arc::from([(last.via, first.level), (target, last.level)])
             }
             _ => {
-                let second = self.layer2[&last.via];
-                let first = self.layer1[&second.via];
-                vec![
+                let second = self.layers.layer2[&last.via];
+                let first = self.layers.layer1[&second.via];
+                Arc::from([
                     (second.via, first.level),
                     (last.via, second.level),
                     (target, last.level),
-                ]
+                ])
             }
         };
         Some((path, strength))
     }
 
-    /// Best paths to reached vouchers, strongest first, and how many of them are further than
-    /// [`MAX_PATH_HOPS`].
-    pub(crate) fn paths_to(&mut self, vouchers: &[ReachedVoucher]) -> (Vec<TrustPath>, u32) {
-        let mut paths = Vec::with_capacity(vouchers.len());
+    /// The `keep` strongest of the best paths to reached vouchers, strongest first, and how
+    /// many vouchers are further than [`MAX_PATH_HOPS`].
+    pub(crate) fn paths_to(
+        &mut self,
+        vouchers: &[ReachedVoucher],
+        keep: usize,
+    ) -> (Vec<TrustPath>, u32) {
+        let graph = self.graph;
+        let mut found = Vec::with_capacity(vouchers.len());
         let mut beyond = 0;
         for voucher in vouchers {
-            let Some((hops, strength)) = self.best_path(voucher.person) else {
-                beyond += 1;
-                continue;
-            };
-            let graph = self.graph;
-            paths.push(TrustPath {
+            match self.best_path(voucher.person) {
+                Some((hops, strength)) => found.push((
+                    hops,
+                    strength,
+                    graph.person_id(voucher.person),
+                    voucher.stance,
+                )),
+                None => beyond += 1,
+            }
+        }
+        // Ordered before the names are looked up, so that only the paths kept cost strings.
+        found.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(a.0.len().cmp(&b.0.len()))
+                .then(a.2.cmp(&b.2))
+                .then((a.3 == Stance::Warn).cmp(&(b.3 == Stance::Warn)))
+        });
+        found.truncate(keep);
+        let paths = found
+            .into_iter()
+            .map(|(hops, strength, voucher, stance)| TrustPath {
                 hops: hops
-                    .into_iter()
-                    .map(|(person, level)| PathHop {
+                    .iter()
+                    .map(|&(person, level)| PathHop {
                         person: graph.person_id(person),
                         name: graph.name(person).to_owned(),
                         level,
                     })
                     .collect(),
-                voucher: graph.person_id(voucher.person),
-                stance: voucher.stance,
+                voucher,
+                stance,
                 strength,
-            });
-        }
-        paths.sort_by(|a, b| {
-            b.strength
-                .total_cmp(&a.strength)
-                .then(a.hops.len().cmp(&b.hops.len()))
-                .then(a.voucher.cmp(&b.voucher))
-                .then((a.stance == Stance::Warn).cmp(&(b.stance == Stance::Warn)))
-        });
+            })
+            .collect();
         (paths, beyond)
     }
 

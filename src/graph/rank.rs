@@ -181,11 +181,7 @@ pub fn rank_providers_for(
         .map(|candidate| {
             let (public_recommend, public_warn) = public_counts(graph, candidate.node, trade);
             let paths = match (finder.as_mut(), vouchers.remove(&candidate.node)) {
-                (Some(finder), Some(vouchers)) => {
-                    let mut paths = finder.paths_to(&vouchers).0;
-                    paths.truncate(PATHS_PER_PROVIDER);
-                    paths
-                }
+                (Some(finder), Some(vouchers)) => finder.paths_to(&vouchers, PATHS_PER_PROVIDER).0,
                 _ => Vec::new(),
             };
             RankedProvider {

@@ -17,6 +17,13 @@
 //! remembered walk therefore never changes a result; the property test in `tests_walk_cache.rs`
 //! compares every cached answer with a fresh one.
 //!
+//! **Explanation layers.** The first two layers of the seeker's explanation paths
+//! (`path_layers.rs`), and the best paths found from them, are the same for every search too;
+//! at a heavy truster's they were most of a remembered search's work (everyone two trust hops
+//! out, then the in-edges of every voucher reached). They are kept with the walk once a search
+//! has built them, and dropped with it; the changes checked against a walk are checked
+//! against the nodes they were read from as well (the seeker and layers 1 and 2).
+//!
 //! **Memory** is bounded by a byte budget over all remembered walks (16 bytes per reached
 //! person and 4 per touched one), with `quick_cache`'s eviction choosing what to forget.
 
@@ -29,6 +36,7 @@ use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
 use super::params::RankParams;
+use super::path_layers::PathLayers;
 use super::visibility::{Access, Viewer};
 
 /// How many recent trust-edge changes the graph remembers the source of.
@@ -110,6 +118,19 @@ struct Walk {
     mass: Arc<[(NodeIndex, f64)]>,
     /// Every node the push touched: the only nodes whose edges it read.
     touched: Arc<[NodeIndex]>,
+    /// The seeker's first two layers of explanation paths, once a search has needed them.
+    layers: Option<Arc<PathLayers>>,
+}
+
+impl Walk {
+    /// Whether a change to `node`'s trust edges out leaves this walk (and its layers) exact.
+    fn unaffected_by(&self, node: NodeIndex) -> bool {
+        !self.touched.contains(&node)
+            && self
+                .layers
+                .as_ref()
+                .is_none_or(|layers| !layers.read_edges_of(node))
+    }
 }
 
 #[derive(Clone)]
@@ -118,7 +139,9 @@ struct WalkBytes;
 impl Weighter<WalkKey, Arc<Walk>> for WalkBytes {
     fn weight(&self, _key: &WalkKey, walk: &Arc<Walk>) -> u64 {
         // Never zero: a zero-weight entry would never be evicted.
-        64 + 16 * walk.mass.len() as u64 + 4 * walk.touched.len() as u64
+        64 + 16 * walk.mass.len() as u64
+            + 4 * walk.touched.len() as u64
+            + walk.layers.as_ref().map_or(0, |layers| layers.bytes())
     }
 }
 
@@ -183,7 +206,7 @@ impl WalkCache {
             let fresh = log.version() - walk.version <= MOST_CHANGES_CHECKED
                 && log
                     .sources_since(walk.version)
-                    .is_some_and(|mut sources| sources.all(|node| !walk.touched.contains(&node)));
+                    .is_some_and(|mut sources| sources.all(|node| walk.unaffected_by(node)));
             if !fresh {
                 self.walks.remove(&key);
                 return None;
@@ -195,10 +218,56 @@ impl WalkCache {
                     version: log.version(),
                     mass: Arc::clone(&walk.mass),
                     touched: Arc::clone(&walk.touched),
+                    layers: walk.layers.clone(),
                 }),
             );
         }
         Some(Arc::clone(&walk.mass))
+    }
+
+    /// The path layers remembered with this viewer's walk, if the walk is remembered exact at
+    /// `log`'s version (as [`get`](Self::get) has just made it, when it answered) and a search
+    /// has built them. Not counted as a hit or a miss: the walk's lookup was.
+    pub(super) fn layers(
+        &self,
+        viewer: &Viewer,
+        params: &RankParams,
+        log: &ChangeLog,
+    ) -> Option<Arc<PathLayers>> {
+        let walk = self.walks.get(&WalkKey::of(viewer, params)?)?;
+        if walk.version != log.version() {
+            return None;
+        }
+        walk.layers.clone()
+    }
+
+    /// Remembers `layers`, built at `log`'s version, with this viewer's walk, if that walk is
+    /// remembered at the same version. Otherwise they are not kept: a walk computed at another
+    /// version could not vouch for them.
+    pub(super) fn remember_layers(
+        &self,
+        viewer: &Viewer,
+        params: &RankParams,
+        log: &ChangeLog,
+        layers: Arc<PathLayers>,
+    ) {
+        let Some(key) = WalkKey::of(viewer, params) else {
+            return;
+        };
+        let Some(walk) = self.walks.get(&key) else {
+            return;
+        };
+        if walk.version == log.version() && walk.layers.is_none() {
+            self.walks.insert(
+                key,
+                Arc::new(Walk {
+                    version: walk.version,
+                    mass: Arc::clone(&walk.mass),
+                    touched: Arc::clone(&walk.touched),
+                    layers: Some(layers),
+                }),
+            );
+        }
     }
 
     /// Remembers a walk computed at `version`.
@@ -215,6 +284,7 @@ impl WalkCache {
                 version,
                 mass,
                 touched,
+                layers: None,
             };
             self.walks.insert(key, Arc::new(walk));
         }
