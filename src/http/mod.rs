@@ -66,6 +66,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(crate::partners::router())
         .merge(crate::webhooks::http::router())
         .split_for_parts();
+    // The partner consent pages are web pages, documented here because partners send their
+    // visitors to them.
+    openapi.merge(crate::web::partner_link::ConsentDoc::openapi());
     docs::add_problem_responses(&mut openapi);
     (router, openapi)
 }

@@ -13,7 +13,7 @@
 //! | `auth.rs` | key and embed-token extractors, the origin check, CORS for widget routes |
 //! | `manage.rs` | the partner and its keys: create, list, rotate, revoke |
 //! | `tokens.rs` | `POST /v1/embed-tokens` |
-//! | `link.rs` | the consent page `/partners/{id}/link` |
+//! | (`web/partner_link.rs`) | the consent page `/partners/{id}/link`, one of the site's pages |
 //! | `widget.rs` | the widget API: badge, list, refer |
 //! | `analytics.rs` | views, referrals and hires by day |
 //! | `script.rs` | `/widget.js`, from `web/widget/` |
@@ -23,7 +23,6 @@ pub mod analytics;
 pub mod auth;
 pub mod embed;
 pub mod keys;
-pub mod link;
 pub mod manage;
 pub mod script;
 pub mod store;
@@ -77,7 +76,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(PartnerDoc::openapi())
         .merge(manage::router())
         .merge(tokens::router())
-        .merge(link::router())
         .merge(analytics::router())
         .merge(script::router())
         .merge(widget::router())

@@ -49,6 +49,7 @@ mod invitation;
 mod network;
 mod owner;
 mod page;
+pub mod partner_link;
 mod partner_webhooks;
 mod partners;
 mod provider;
@@ -159,6 +160,11 @@ pub fn router() -> Router<AppState> {
             get(partners::partners).post(partners::create_partner),
         )
         .route("/partners/{id}", get(partners::partner))
+        .route(
+            "/partners/{id}/link",
+            get(partner_link::link_page).post(partner_link::link),
+        )
+        .route("/partners/{id}/unlink", post(partner_link::unlink))
         .route("/partners/{id}/origins", post(partners::save_origins))
         .route("/partners/{id}/keys", post(partners::create_key))
         .route(
