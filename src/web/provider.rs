@@ -17,7 +17,7 @@ use crate::store;
 
 use super::circle::VISIBILITIES;
 use super::page::{day, render, see_other, Chrome, WebError};
-use super::search::{network_summary, public_summary};
+use super::search::{network_summary, public_summary, CountScope};
 use super::session::{Posted, Visitor};
 use super::svg::paths::{path_text, trust_paths_svg};
 
@@ -41,7 +41,8 @@ struct TradeChoice {
 /// A vouch as listed.
 struct VouchCard {
     name: String,
-    trade: String,
+    /// "as a tiler", "as an electrician".
+    as_trade: String,
     trade_slug: String,
     recommend: bool,
     note: String,
@@ -138,7 +139,7 @@ pub(super) async fn provider_page(
         .into_iter()
         .map(|v| VouchCard {
             name: v.display_name,
-            trade: trade_name(&v.trade),
+            as_trade: CountScope::Trade(&trade_name(&v.trade)).to_string(),
             recommend: v.stance == "recommend",
             note: v.note,
             mine: Some(v.person_id) == seeker,
@@ -151,8 +152,8 @@ pub(super) async fn provider_page(
     let explanation = crate::app::search::explain(state, seeker, Audience::Seeker, id, None).ok();
     let (why_summary, why_public, why_svg, why_paths, beyond) = match &explanation {
         Some(e) => (
-            network_summary(&e.counts),
-            public_summary(&e.counts),
+            network_summary(&e.counts, CountScope::AllTrades),
+            public_summary(&e.counts, CountScope::AllTrades),
             trust_paths_svg("why", &row.name, &e.paths[..e.paths.len().min(PATHS_DRAWN)]),
             e.paths.iter().map(|p| path_text(&row.name, p)).collect(),
             e.beyond_three_hops,

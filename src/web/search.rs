@@ -100,8 +100,36 @@ struct SearchPage {
     any_diagram: bool,
 }
 
-/// The counts in words: "2 people in your network recommend, none warn".
-pub fn network_summary(c: &VouchCounts) -> String {
+/// What a page's counts cover: a search counts the vouches in the trade searched, a
+/// provider's page every trade it works in, and each says so, so that the two never seem to
+/// disagree.
+#[derive(Clone, Copy)]
+pub enum CountScope<'a> {
+    /// The vouches in one trade, by its name ("Tiler").
+    Trade(&'a str),
+    /// The vouches in all the provider's trades together.
+    AllTrades,
+}
+
+impl std::fmt::Display for CountScope<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CountScope::Trade(name) => {
+                let name = name.to_lowercase();
+                let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                };
+                write!(f, "as {article} {name}")
+            }
+            CountScope::AllTrades => f.write_str("in all their trades"),
+        }
+    }
+}
+
+/// The counts in words: "2 people in your network recommend them as a tiler, none warn".
+pub fn network_summary(c: &VouchCounts, scope: CountScope) -> String {
     let people = |n: u32| match n {
         0 => "No one".to_string(),
         1 => "1 person".to_string(),
@@ -118,13 +146,13 @@ pub fn network_summary(c: &VouchCounts) -> String {
         n => format!("{n} warn"),
     };
     format!(
-        "{} in your network {verb}, {warn}",
+        "{} in your network {verb} them {scope}, {warn}",
         people(c.network_recommend)
     )
 }
 
-/// The public counts in words.
-pub fn public_summary(c: &VouchCounts) -> String {
+/// The public counts in words: "5 public recommendations as a tiler, 1 public warning".
+pub fn public_summary(c: &VouchCounts, scope: CountScope) -> String {
     let plural = |n: u32, word: &str| {
         if n == 1 {
             format!("1 public {word}")
@@ -133,13 +161,13 @@ pub fn public_summary(c: &VouchCounts) -> String {
         }
     };
     format!(
-        "{}, {}",
+        "{} {scope}, {}",
         plural(c.public_recommend, "recommendation"),
         plural(c.public_warn, "warning")
     )
 }
 
-fn result_row(rank: usize, found: Found) -> ResultRow {
+fn result_row(rank: usize, found: Found, trade: &str) -> ResultRow {
     let whereabouts =
         search::whereabouts(found.distance_km, found.area.as_deref()).unwrap_or_default();
     let r = found.ranked;
@@ -147,9 +175,9 @@ fn result_row(rank: usize, found: Found) -> ResultRow {
         whereabouts,
         rank,
         id: r.provider.0,
-        summary: network_summary(&r.counts),
+        summary: network_summary(&r.counts, CountScope::Trade(trade)),
         only_far: r.paths.is_empty() && r.counts.network_recommend + r.counts.network_warn > 0,
-        public_summary: public_summary(&r.counts),
+        public_summary: public_summary(&r.counts, CountScope::Trade(trade)),
         basis: if r.personal > 0.0 {
             "Vouched for in your network"
         } else if r.prior > 0.0 || r.counts.public_recommend > 0 {
@@ -285,7 +313,7 @@ pub async fn search(
     page.results = ranked
         .into_iter()
         .enumerate()
-        .map(|(i, f)| result_row(i + 1, f))
+        .map(|(i, f)| result_row(i + 1, f, &page.trade_name))
         .collect();
     page.any_diagram = page.results.iter().any(|r| !r.svg.is_empty());
     render(StatusCode::OK, &page)
@@ -304,12 +332,16 @@ mod tests {
             public_warn: 1,
         };
         assert_eq!(
-            network_summary(&counts),
-            "1 person in your network recommends, none warn"
+            network_summary(&counts, CountScope::Trade("Tiler")),
+            "1 person in your network recommends them as a tiler, none warn"
         );
         assert_eq!(
-            public_summary(&counts),
-            "5 public recommendations, 1 public warning"
+            public_summary(&counts, CountScope::Trade("Electrician")),
+            "5 public recommendations as an electrician, 1 public warning"
+        );
+        assert_eq!(
+            public_summary(&counts, CountScope::AllTrades),
+            "5 public recommendations in all their trades, 1 public warning"
         );
     }
 

@@ -103,7 +103,7 @@ async fn the_search_page_draws_the_trust_path_to_the_voucher(pool: PgPool) {
         "level 3 is the heaviest line"
     );
     assert!(html.contains("you → Matt Hughes → recommends Rossi Tiling"));
-    assert!(html.contains("1 person in your network recommends, none warn"));
+    assert!(html.contains("1 person in your network recommends them as a tiler, none warn"));
     // What the rank rests on, in words, not a raw score.
     assert!(
         html.contains(">Vouched for in your network</span>"),

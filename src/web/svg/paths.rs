@@ -7,10 +7,10 @@ use std::fmt::Write;
 use crate::domain::Stance;
 use crate::graph::TrustPath;
 
-use super::{escape, level_stroke, num, shorten};
+use super::{escape, level_stroke, num, tspans, wrap};
 
 const WIDTH: f64 = 640.0;
-const ROW: f64 = 62.0;
+const ROW: f64 = 66.0;
 const MARGIN: f64 = 40.0;
 /// Room kept right of the provider's node for its name.
 const NAME_ROOM: f64 = 170.0;
@@ -141,9 +141,11 @@ fn draw_row(svg: &mut String, provider: &str, path: &TrustPath, y: f64) {
         );
     }
     let px = x(last);
+    let provider_lines = wrap(provider, 20, 2);
     let _ = write!(
         svg,
-        r#"<g class="tp-provider"><rect x="{rx}" y="{ry}" width="{s}" height="{s}" rx="7"/><text class="tp-initials" x="{px}" y="{ty}" text-anchor="middle">{init}</text><text class="tp-name tp-provider-name" x="{nx}" y="{ny}">{name}</text></g>"#,
+        r#"<g class="tp-provider"><title>{full}</title><rect x="{rx}" y="{ry}" width="{s}" height="{s}" rx="7"/><text class="tp-initials" x="{px}" y="{ty}" text-anchor="middle">{init}</text><text class="tp-name tp-provider-name" x="{nx}" y="{ny}">{name}</text></g>"#,
+        full = escape(provider),
         rx = num(px - RADIUS),
         ry = num(y - RADIUS),
         s = num(2.0 * RADIUS),
@@ -151,22 +153,29 @@ fn draw_row(svg: &mut String, provider: &str, path: &TrustPath, y: f64) {
         ty = num(y + 4.0),
         init = escape(&initials(provider)),
         nx = num(px + RADIUS + 8.0),
-        ny = num(y + 4.0),
-        name = escape(&shorten(provider, 20)),
+        // One line sits level with the node; two are centred on it.
+        ny = num(if provider_lines.len() > 1 {
+            y - 3.0
+        } else {
+            y + 4.0
+        }),
+        name = tspans(&provider_lines, px + RADIUS + 8.0),
     );
 }
 
 fn node(svg: &mut String, class: &str, x: f64, y: f64, inside: &str, name: &str) {
     let _ = write!(
         svg,
-        r#"<g class="{class}"><circle cx="{x}" cy="{y}" r="{r}"/><text class="tp-initials" x="{x}" y="{ty}" text-anchor="middle">{inside}</text><text class="tp-name" x="{x}" y="{ny}" text-anchor="middle">{name}</text></g>"#,
+        r#"<g class="{class}"><title>{full}</title><circle cx="{x}" cy="{y}" r="{r}"/><text class="tp-initials" x="{x}" y="{ty}" text-anchor="middle">{inside}</text><text class="tp-name" x="{x}" y="{ny}" text-anchor="middle">{name}</text></g>"#,
+        full = escape(name),
         x = num(x),
         y = num(y),
         r = num(RADIUS),
         ty = num(y + 4.0),
         inside = escape(if class == "tp-you" { "★" } else { inside }),
         ny = num(y + RADIUS + 15.0),
-        name = escape(&shorten(name, 16)),
+        // Under the node, in up to two lines that fit between its neighbours.
+        name = tspans(&wrap(name, 14, 2), x),
     );
 }
 
@@ -206,6 +215,18 @@ mod tests {
         assert!(svg.contains(r#"stroke-width="5""#));
         assert!(svg.contains("tp-recommend"));
         assert!(svg.contains(r#"aria-labelledby="p2-title""#));
+    }
+
+    #[test]
+    fn long_names_wrap_whole_under_their_node_and_beside_the_provider() {
+        let mut path = matt_recommends();
+        path.hops[0].name = "Margaret Featherstonehaugh".into();
+        let svg = trust_paths_svg("p3", "Bristol Bathroom & Kitchen Tiling", &[path]);
+        assert!(svg.contains(">Margaret</tspan>"), "{svg}");
+        assert!(svg.contains(">Featherstoneh…</tspan>"), "{svg}");
+        assert!(svg.contains(">Bristol Bathroom &amp;</tspan>"), "{svg}");
+        assert!(svg.contains(">Kitchen Tiling</tspan>"), "{svg}");
+        assert!(svg.contains("<title>Margaret Featherstonehaugh</title>"));
     }
 
     #[test]

@@ -42,6 +42,23 @@ test("the sign-up form marks the fields it refuses, and keeps what was typed", h
   await h.screenshot(page, "signup-errors");
 });
 
+test("at 1280 px a provider's header, with every menu entry, stays on one line", h.SLOW, async () => {
+  const page = await h.newPage(browser, { width: 1280, height: 800 });
+  await h.logIn(page, h.DEMO.mario);
+  await page.getByRole("link", { name: "Dashboard" }).waitFor();
+  const rows = await page.evaluate(() => {
+    const parts = [".site-header .brand", ".main-nav li", ".site-header .account"]
+      .flatMap((s) => [...document.querySelectorAll(s)]);
+    // Everything on one line shares a vertical band: each centre lies inside the brand's box.
+    const brand = parts[0].getBoundingClientRect();
+    return parts
+      .map((e) => { const r = e.getBoundingClientRect(); return { text: e.textContent.trim().slice(0, 20), centre: (r.top + r.bottom) / 2 }; })
+      .filter((p) => p.centre < brand.top || p.centre > brand.bottom);
+  });
+  assert.deepEqual(rows, [], "entries below the brand's line");
+  await h.screenshot(page, "header-1280");
+});
+
 test("the owner's profile editor is accessible and keyboard friendly", h.SLOW, async () => {
   const page = await h.newPage(browser);
   await h.logIn(page, h.DEMO.mario);
