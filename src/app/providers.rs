@@ -114,6 +114,20 @@ pub async fn create_provider(
     stored(state, id).await
 }
 
+/// How many providers a lookup by name lists at most.
+pub const MOST_NAMED: i64 = 8;
+
+/// Providers whose name contains `name` (any case), by name, at most [`MOST_NAMED`]: for a
+/// person who knows a provider's name but not its number, as in the widget configurator.
+/// Names are public, as on every provider's page.
+pub async fn find_by_name(state: &AppState, name: &str) -> AppResult<Vec<(ProviderId, String)>> {
+    let name = name.trim();
+    if name.chars().count() < 2 {
+        return Ok(Vec::new());
+    }
+    Ok(store::providers::named_like(&state.pool, name, MOST_NAMED).await?)
+}
+
 /// The businesses `owner` runs, oldest first.
 pub async fn owned_by(state: &AppState, owner: PersonId) -> AppResult<Vec<ProviderId>> {
     Ok(store::providers::owned_by(&state.pool, owner).await?)

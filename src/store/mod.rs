@@ -24,3 +24,13 @@ pub mod sessions;
 pub mod track_records;
 pub mod trust;
 pub mod vouches;
+
+/// An `ilike` pattern for names containing `q`, its wildcards taken literally.
+pub(crate) fn contains_pattern(q: &str) -> String {
+    format!(
+        "%{}%",
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}

@@ -53,16 +53,6 @@ pub struct PersonHit {
     pub display_name: String,
 }
 
-/// An `ilike` pattern for names containing `q`, its wildcards taken literally.
-fn contains_pattern(q: &str) -> String {
-    format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    )
-}
-
 /// Someone found by name, as the person searching sees them: told apart from namesakes by a
 /// person the searcher trusts who publicly trusts them, and by when they joined.
 #[derive(sqlx::FromRow)]
@@ -87,7 +77,7 @@ pub async fn search_for(
     q: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<NamedHit>> {
-    let pattern = contains_pattern(q);
+    let pattern = super::contains_pattern(q);
     sqlx::query_as(
         "select p.id, p.display_name, p.created_at,
                 (select m.display_name
@@ -109,7 +99,7 @@ pub async fn search_for(
 
 /// Finds people whose name contains `q` (case-insensitive), for "find someone to trust".
 pub async fn search(db: impl PgExecutor<'_>, q: &str, limit: i64) -> sqlx::Result<Vec<PersonHit>> {
-    let pattern = contains_pattern(q);
+    let pattern = super::contains_pattern(q);
     sqlx::query_as(
         "select id, display_name from people where display_name ilike $1
          order by length(display_name), id limit $2",

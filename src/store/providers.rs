@@ -157,6 +157,20 @@ pub async fn get(db: impl PgExecutor<'_>, id: ProviderId) -> sqlx::Result<Option
     .await
 }
 
+/// Providers whose name contains `q`, whatever its case, by name then id, at most `limit`:
+/// for finding one by name where its id is wanted.
+pub async fn named_like(
+    db: impl PgExecutor<'_>,
+    q: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(ProviderId, String)>> {
+    sqlx::query_as("select id, name from providers where name ilike $1 order by name, id limit $2")
+        .bind(super::contains_pattern(q))
+        .bind(limit)
+        .fetch_all(db)
+        .await
+}
+
 /// The owner of a provider, locking the row so ownership cannot change under the caller.
 pub async fn owner_for_update(
     tx: &mut PgConnection,

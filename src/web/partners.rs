@@ -12,6 +12,7 @@ use time::macros::format_description;
 use time::OffsetDateTime;
 
 use crate::app::partners::{self, MAX_GRACE_SECS};
+use crate::app::providers;
 use crate::app::{AppError, FieldError};
 use crate::domain::GeoPoint;
 use crate::error::ApiError;
@@ -451,7 +452,7 @@ pub async fn revoke_key(
 
 /// The configurator's choices, as typed (a GET form: a publishable key is public by design,
 /// it goes in every page that shows a widget).
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 pub struct WidgetQuery {
     #[serde(default)]
     key: String,
@@ -480,6 +481,9 @@ struct WidgetPage {
     /// The preview frame's query string, when the choices are valid.
     preview: Option<String>,
     origins: Vec<String>,
+    /// Providers whose name matches what was typed as the provider: (the configurator with
+    /// that one chosen, its name).
+    choices: Vec<(String, String)>,
 }
 
 impl WidgetPage {
@@ -529,8 +533,14 @@ async fn widget_attributes(
     if widget == "badge" || widget == "refer" {
         if provider.parse::<u64>().is_ok() {
             attrs.push(("data-provider", provider.to_string()));
+        } else if provider.is_empty() {
+            errors.push(
+                "The badge and refer widgets need a provider: type its name or number.".to_string(),
+            );
         } else {
-            errors.push("The badge and refer widgets need a provider id (a number).".to_string());
+            errors.push(format!(
+                "No single provider is called “{provider}”: choose one below, or type its number."
+            ));
         }
     }
     let trade = q.trade.trim();
@@ -579,6 +589,24 @@ pub async fn widget(
     if q.widget.is_empty() {
         q.widget = "badge".into();
     }
+    // A provider typed by name is looked up: one match is taken, several are offered.
+    let mut named = Vec::new();
+    let typed = q.provider.trim().to_string();
+    if chosen && !typed.is_empty() && typed.parse::<u64>().is_err() {
+        named = providers::find_by_name(&state, &typed).await?;
+        if let [(only, _)] = named.as_slice() {
+            q.provider = only.0.to_string();
+            named.clear();
+        }
+    }
+    let choices = named
+        .into_iter()
+        .map(|(provider, name)| {
+            let mut pick = q.clone();
+            pick.provider = provider.0.to_string();
+            (format!("/partners/{id}/widget?{}", pick.to_query()), name)
+        })
+        .collect();
     let (snippet, errors) = if chosen {
         match widget_attributes(&state, id, &q).await? {
             Ok(attrs) => {
@@ -610,6 +638,7 @@ pub async fn widget(
         snippet,
         preview,
         origins: partner.allowed_origins,
+        choices,
     };
     render(status, &page)
 }

@@ -238,7 +238,10 @@ async fn a_key_is_shown_once_and_the_snippet_needs_a_publishable_one(pool: PgPoo
             format!("key=pk_live_{}&widget=badge&provider=1", "0".repeat(60)),
             "not a key of this partner",
         ),
-        (format!("key={pk}&widget=badge&provider=x"), "provider id"),
+        (
+            format!("key={pk}&widget=badge&provider=x"),
+            "No single provider is called",
+        ),
         (
             format!("key={pk}&widget=list&trade=juggler"),
             "Unknown trade",
@@ -252,6 +255,65 @@ async fn a_key_is_shown_once_and_the_snippet_needs_a_publishable_one(pool: PgPoo
         assert!(html.contains(why), "{why}: {html}");
         assert!(!html.contains(r#"id="snippet""#));
     }
+}
+
+#[sqlx::test]
+async fn the_configurator_finds_a_provider_by_name(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let petra = app.signup("Petra Owner", "petra@example.com").await;
+    let mario = app.signup("Mario Rossi", "mario@example.com").await;
+    let rossi = app.create_provider(&mario, "Rossi Tiling").await;
+    app.create_provider(&mario, "Rossi & Sons Plastering").await;
+    let id = create_partner(&app, &petra, "https://shop.example").await;
+    let cookie = petra.cookie();
+    let form = app.html(&format!("/partners/{id}"), Some(&cookie)).await;
+    let once = field_value(&form, "once-create");
+    let created = app
+        .post_form(
+            &format!("/partners/{id}/keys"),
+            Some(&cookie),
+            &[
+                ("csrf", petra.csrf.as_str()),
+                ("kind", "publishable"),
+                ("once", once.as_str()),
+            ],
+        )
+        .await;
+    let pk = field_value(&expect_page(created, StatusCode::CREATED).await, "new-key");
+    let widget = |provider: &str| {
+        let query = format!("key={pk}&widget=badge&provider={provider}");
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            app.page(&format!("/partners/{id}/widget?{query}"), Some(&cookie))
+                .await
+        }
+    };
+
+    // One name that fits: taken, as if its number had been typed.
+    let one = expect_page(widget("rossi%20TIL").await, StatusCode::OK).await;
+    assert!(
+        one.contains(&format!("data-provider=&#34;{rossi}&#34;")),
+        "{one}"
+    );
+    // Two: both offered, each a link that chooses it; no snippet yet.
+    let two = expect_page(widget("Rossi").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(
+        two.contains("No single provider is called “Rossi”"),
+        "{two}"
+    );
+    assert!(
+        two.contains(">Rossi Tiling</a>") && two.contains(">Rossi &#38; Sons Plastering</a>"),
+        "{two}"
+    );
+    assert!(
+        two.contains(&format!("widget=badge&#38;provider={rossi}&#38;")),
+        "{two}"
+    );
+    assert!(!two.contains(r#"id="snippet""#));
+    // None: said so, and nothing is offered.
+    let none = expect_page(widget("Nobody%25").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(none.contains("No single provider is called"), "{none}");
+    assert!(!none.contains("provider-choices"), "{none}");
 }
 
 #[sqlx::test]
