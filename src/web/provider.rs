@@ -79,7 +79,9 @@ struct ProviderPage {
     note: String,
     visibility: String,
     visibilities: &'static [(&'static str, &'static str)],
-    login_next: String,
+    /// Where logging in or signing up returns a visitor who came to vouch, or to refer.
+    vouch_next: String,
+    refer_next: String,
     refer: ReferState,
 }
 
@@ -236,7 +238,8 @@ pub(super) async fn provider_page(
         note: mine.map(|v| v.note.clone()).unwrap_or_default(),
         visibility: mine.map_or_else(|| "public".to_string(), |v| v.visibility.clone()),
         visibilities: VISIBILITIES,
-        login_next: format!("/providers/{}#vouch", id.0),
+        vouch_next: format!("/providers/{}#vouch", id.0),
+        refer_next: format!("/providers/{}#refer", id.0),
         refer,
         vouches,
         name: row.name,
