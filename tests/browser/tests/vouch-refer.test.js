@@ -67,6 +67,15 @@ test("a vouch and a referral reach the provider's dashboard", h.SLOW, async () =
   assert.match(await sent.locator(".status").textContent(), /sent/);
   await h.checkA11y(page, "the referrals page");
 
+  // Sent: each card says whose turn it is, in words, to the customer and to Mario.
+  await mario.goto("/referrals");
+  const businessCard = () => mario.locator("#business li.referral").filter({ hasText: friend.name }).first();
+  const friendCard = () => friendPage.locator("#received li.referral").filter({ hasText: customer.name }).first();
+  const turn = async (card) => (await card.locator(".turn").textContent()).trim();
+  await friendPage.goto("/referrals");
+  assert.match(await turn(friendCard()), /^Your turn: accept it/);
+  assert.match(await turn(businessCard()), /^Waiting for the customer to accept; then it is your turn/);
+
   // The friend finds it in their inbox and accepts it.
   await friendPage.goto("/inbox");
   assert.match(
@@ -95,11 +104,33 @@ test("a vouch and a referral reach the provider's dashboard", h.SLOW, async () =
   assert.equal(await sentNow.locator(".contact").count(), 0, "the referrer sees no contact details");
   await mario.goto(`/providers/${providerId}/dashboard`);
 
+  // Accepted: Mario's turn. He marks it contacted, and it is the customer's turn to say
+  // whether they hired him; then, once hired, to say how the job went. Mario never rates it.
+  await mario.goto("/referrals");
+  assert.match(await turn(businessCard()), /^Your turn: get in touch with the customer/);
+  await friendPage.goto("/referrals");
+  assert.match(await turn(friendCard()), /^Waiting for the provider to get in touch/);
+  await mario.goto("/referrals");
+  await businessCard().getByRole("button", { name: "Mark contacted" }).click();
+  await mario.waitForURL(/done=moved/);
+  assert.match(await turn(businessCard()), /^Waiting for the customer to confirm the hire/);
+  await friendPage.goto("/referrals");
+  assert.match(await turn(friendCard()), /^Your turn: if you hire them, mark it hired/);
+  await friendCard().getByRole("button", { name: "I hired them" }).click();
+  await friendPage.waitForURL(/done=moved/);
+  assert.match(await turn(friendCard()), /^Your turn once the job is done: say how it went/);
+  await friendCard().getByLabel("How did it go?").waitFor();
+  await mario.goto("/referrals");
+  assert.match(await turn(businessCard()), /^Hired\. Once the job is done, the customer says how it went/);
+  assert.equal(await businessCard().getByLabel("How did it go?").count(), 0, "the provider cannot rate its own job");
+  await mario.goto(`/providers/${providerId}/dashboard`);
+
   // Mario's funnel counts the new referral as sent and accepted, and names the referrer.
   await mario.reload();
   const afterCounts = await funnel(mario);
   assert.equal(afterCounts.sent, before.sent + 1, "one more referral sent");
   assert.equal(afterCounts.accepted, before.accepted + 1, "one more accepted");
+  assert.equal(afterCounts.hired, before.hired + 1, "one more hired");
   const referrers = mario.locator("section[aria-labelledby='referrers-heading'] table");
   const row = referrers.locator("tr").filter({ hasText: customer.name });
   assert.match(await row.textContent(), /recommends/);
