@@ -33,6 +33,7 @@
 //! `cargo test --release -- --ignored million --nocapture`): 31 bytes per edge all in, built in
 //! about 7 s, prior in about 5 s, a search in about 7 ms.
 
+mod access;
 mod anchor;
 mod builder;
 mod credit_tree;

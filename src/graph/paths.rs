@@ -94,13 +94,19 @@ impl<'a> PathFinder<'a> {
             )),
             out_weights: FxHashMap::default(),
         };
-        match graph.walks.layers(viewer, params, &graph.changes) {
+        match graph
+            .walks
+            .layers(viewer.walk_owner(), params, &graph.changes)
+        {
             Some(layers) => finder.layers = layers,
             None => {
                 let layers = Arc::new(finder.build_layers());
-                graph
-                    .walks
-                    .remember_layers(viewer, params, &graph.changes, Arc::clone(&layers));
+                graph.walks.remember_layers(
+                    viewer.walk_owner(),
+                    params,
+                    &graph.changes,
+                    Arc::clone(&layers),
+                );
                 finder.layers = layers;
             }
         }

@@ -18,9 +18,9 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
 
+use super::access::Access;
 use super::params::RankParams;
 use super::trust_graph::TrustGraph;
-use super::visibility::Access;
 use super::walk::{out_weight, walk_edges};
 use super::weights::EdgeKind;
 

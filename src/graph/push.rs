@@ -57,7 +57,7 @@ pub(crate) fn remembered_walk(
     viewer: &Viewer,
     params: &RankParams,
 ) -> Arc<[(NodeIndex, f64)]> {
-    if let Some(mass) = graph.walks.get(viewer, params, &graph.changes) {
+    if let Some(mass) = graph.walks.get(viewer.walk_owner(), params, &graph.changes) {
         return mass;
     }
     let (mass, touched) = push(graph, viewer, params, |workspace| {
@@ -71,7 +71,7 @@ pub(crate) fn remembered_walk(
         (mass, touched)
     });
     graph.walks.insert(
-        viewer,
+        viewer.walk_owner(),
         params,
         graph.changes.version(),
         Arc::clone(&mass),

@@ -16,6 +16,7 @@ use rustc_hash::FxHashSet;
 
 use crate::domain::{PersonId, Visibility};
 
+pub(crate) use super::access::Access;
 use super::trust_graph::TrustGraph;
 use super::weights::EdgeKind;
 
@@ -43,30 +44,6 @@ pub(crate) struct Viewer {
     /// What the seeker's own edges show: all of them to the seeker, the network-only ones
     /// too to a partner.
     own: Access,
-}
-
-/// Which of one owner's edges a viewer may see.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub(crate) struct Access {
-    network: bool,
-    private: bool,
-}
-
-impl Access {
-    /// Public edges only: what anonymous visitors and the global prior see.
-    pub(crate) const PUBLIC: Access = Access {
-        network: false,
-        private: false,
-    };
-
-    /// Whether an edge of this visibility is visible.
-    pub(crate) fn allows(self, visibility: Visibility) -> bool {
-        match visibility {
-            Visibility::Public => true,
-            Visibility::Network => self.network,
-            Visibility::Private => self.private,
-        }
-    }
 }
 
 impl Viewer {
@@ -123,9 +100,10 @@ impl Viewer {
         }
     }
 
-    /// What the seeker's own edges show this viewer.
-    pub(crate) fn own_access(&self) -> Access {
-        self.own
+    /// Whose walk this viewer's is, for remembering it (`walk_cache.rs`): the seeker and what
+    /// their own edges show; `None` for an anonymous viewer, whose walk is empty anyway.
+    pub(crate) fn walk_owner(&self) -> Option<(NodeIndex, Access)> {
+        Some((self.seeker?, self.own))
     }
 
     /// The seeker's node, if there is a seeker the graph knows.

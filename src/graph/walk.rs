@@ -8,9 +8,9 @@ use petgraph::visit::EdgeRef;
 
 use crate::domain::{TrustLevel, Visibility};
 
+use super::access::Access;
 use super::params::RankParams;
 use super::trust_graph::{tally_slot, TrustGraph};
-use super::visibility::Access;
 use super::weights::EdgeKind;
 
 /// The visible trust edges out of `node`: target, transition weight and level, in storage

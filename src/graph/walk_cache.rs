@@ -35,9 +35,9 @@ use petgraph::graph::NodeIndex;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
+use super::access::Access;
 use super::params::RankParams;
 use super::path_layers::PathLayers;
-use super::visibility::{Access, Viewer};
 
 /// How many recent trust-edge changes the graph remembers the source of.
 pub(super) const LOG_CAPACITY: usize = 4096;
@@ -94,11 +94,12 @@ struct WalkKey {
 
 impl WalkKey {
     /// The key of a walk; `None` for an anonymous viewer, whose walk is empty anyway.
-    fn of(viewer: &Viewer, params: &RankParams) -> Option<WalkKey> {
+    fn of(owner: Option<(NodeIndex, Access)>, params: &RankParams) -> Option<WalkKey> {
+        let (seeker, own) = owner?;
         let [a, b, c] = params.level_weights;
         Some(WalkKey {
-            seeker: viewer.seeker()?,
-            own: viewer.own_access(),
+            seeker,
+            own,
             params: [
                 params.alpha.to_bits(),
                 params.epsilon.to_bits(),
@@ -182,14 +183,14 @@ impl WalkCache {
         }
     }
 
-    /// The remembered walk of this viewer, if it is still exact at `log`'s version.
+    /// The remembered walk of this owner (`Viewer::walk_owner`), if it is still exact at `log`'s version.
     pub(super) fn get(
         &self,
-        viewer: &Viewer,
+        owner: Option<(NodeIndex, Access)>,
         params: &RankParams,
         log: &ChangeLog,
     ) -> Option<Arc<[(NodeIndex, f64)]>> {
-        let key = WalkKey::of(viewer, params)?;
+        let key = WalkKey::of(owner, params)?;
         let found = self.lookup(key, log);
         let counter = if found.is_some() {
             &self.hits
@@ -225,33 +226,33 @@ impl WalkCache {
         Some(Arc::clone(&walk.mass))
     }
 
-    /// The path layers remembered with this viewer's walk, if the walk is remembered exact at
+    /// The path layers remembered with this owner's walk, if the walk is remembered exact at
     /// `log`'s version (as [`get`](Self::get) has just made it, when it answered) and a search
     /// has built them. Not counted as a hit or a miss: the walk's lookup was.
     pub(super) fn layers(
         &self,
-        viewer: &Viewer,
+        owner: Option<(NodeIndex, Access)>,
         params: &RankParams,
         log: &ChangeLog,
     ) -> Option<Arc<PathLayers>> {
-        let walk = self.walks.get(&WalkKey::of(viewer, params)?)?;
+        let walk = self.walks.get(&WalkKey::of(owner, params)?)?;
         if walk.version != log.version() {
             return None;
         }
         walk.layers.clone()
     }
 
-    /// Remembers `layers`, built at `log`'s version, with this viewer's walk, if that walk is
+    /// Remembers `layers`, built at `log`'s version, with this owner's walk, if that walk is
     /// remembered at the same version. Otherwise they are not kept: a walk computed at another
     /// version could not vouch for them.
     pub(super) fn remember_layers(
         &self,
-        viewer: &Viewer,
+        owner: Option<(NodeIndex, Access)>,
         params: &RankParams,
         log: &ChangeLog,
         layers: Arc<PathLayers>,
     ) {
-        let Some(key) = WalkKey::of(viewer, params) else {
+        let Some(key) = WalkKey::of(owner, params) else {
             return;
         };
         let Some(walk) = self.walks.get(&key) else {
@@ -273,13 +274,13 @@ impl WalkCache {
     /// Remembers a walk computed at `version`.
     pub(super) fn insert(
         &self,
-        viewer: &Viewer,
+        owner: Option<(NodeIndex, Access)>,
         params: &RankParams,
         version: u64,
         mass: Arc<[(NodeIndex, f64)]>,
         touched: Arc<[NodeIndex]>,
     ) {
-        if let Some(key) = WalkKey::of(viewer, params) {
+        if let Some(key) = WalkKey::of(owner, params) {
             let walk = Walk {
                 version,
                 mass,
