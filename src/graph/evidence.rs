@@ -30,22 +30,24 @@ impl TradeFilter {
     }
 }
 
-/// What the seeker's walk says about one provider.
+/// What a seeker's walk says about one provider: the walk's mass at the visible vouchers it
+/// reached, times each vouch's strength. The one type for it, in a search, an explanation and
+/// offline evaluation alike.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct Evidence {
+pub struct Evidence {
     /// Sum over reached visible recommending vouchers of p(voucher) * strength.
-    pub(crate) recommend: f64,
+    pub recommend: f64,
     /// The same over warning vouchers.
-    pub(crate) warn: f64,
+    pub warn: f64,
     /// How many reached visible vouches recommend.
-    pub(crate) recommenders: u32,
+    pub recommenders: u32,
     /// How many reached visible vouches warn.
-    pub(crate) warners: u32,
+    pub warners: u32,
 }
 
 impl Evidence {
-    /// The personal score: `max(0, recommend - gamma * warn)`.
-    pub(crate) fn personal(&self, params: &RankParams) -> f64 {
+    /// The personal part of the search score, `max(0, recommend - gamma * warn)`.
+    pub fn personal(&self, params: &RankParams) -> f64 {
         params.net_evidence(self.recommend, self.warn)
     }
 
@@ -63,6 +65,24 @@ impl Evidence {
     }
 }
 
+/// `person`'s vouches in `trade` that `viewer` may see, as (provider, vouch): the one place
+/// that decides which vouches count for a viewer, read from the voucher's side.
+fn visible_vouches<'g>(
+    graph: &'g TrustGraph,
+    viewer: &Viewer,
+    person: NodeIndex,
+    trade: TradeFilter,
+) -> impl Iterator<Item = (NodeIndex, EdgeWeight)> + 'g {
+    let access = viewer.access_to(person);
+    graph.out_edges(person).filter_map(move |edge| {
+        let weight = *edge.weight();
+        (weight.kind() == EdgeKind::Vouch
+            && access.allows(weight.visibility())
+            && trade.admits(weight))
+        .then_some((edge.target(), weight))
+    })
+}
+
 /// Evidence for every provider some reached person vouched for, visibly to the viewer.
 ///
 /// # Complexity
@@ -76,18 +96,11 @@ pub(crate) fn collect_evidence(
 ) -> FxHashMap<NodeIndex, Evidence> {
     let mut evidence: FxHashMap<NodeIndex, Evidence> = FxHashMap::default();
     for &(person, p) in mass {
-        let access = viewer.access_to(person);
-        for edge in graph.out_edges(person) {
-            let weight = *edge.weight();
-            if weight.kind() == EdgeKind::Vouch
-                && access.allows(weight.visibility())
-                && trade.admits(weight)
-            {
-                evidence
-                    .entry(edge.target())
-                    .or_default()
-                    .add(weight.stance(), p * f64::from(weight.strength()));
-            }
+        for (provider, weight) in visible_vouches(graph, viewer, person, trade) {
+            evidence
+                .entry(provider)
+                .or_default()
+                .add(weight.stance(), p * f64::from(weight.strength()));
         }
     }
     evidence
@@ -177,23 +190,14 @@ pub(crate) fn reached_vouchers(
     let wanted: FxHashSet<NodeIndex> = providers.iter().copied().collect();
     let mut found: FxHashMap<NodeIndex, Vec<ReachedVoucher>> = FxHashMap::default();
     for &(person, p) in mass {
-        let access = viewer.access_to(person);
-        for edge in graph.out_edges(person) {
-            let weight = *edge.weight();
-            if weight.kind() == EdgeKind::Vouch
-                && access.allows(weight.visibility())
-                && trade.admits(weight)
-                && wanted.contains(&edge.target())
-            {
-                found
-                    .entry(edge.target())
-                    .or_default()
-                    .push(ReachedVoucher {
-                        person,
-                        stance: weight.stance(),
-                        strength: weight.strength(),
-                        p,
-                    });
+        for (provider, weight) in visible_vouches(graph, viewer, person, trade) {
+            if wanted.contains(&provider) {
+                found.entry(provider).or_default().push(ReachedVoucher {
+                    person,
+                    stance: weight.stance(),
+                    strength: weight.strength(),
+                    p,
+                });
             }
         }
     }

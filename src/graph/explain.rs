@@ -7,13 +7,13 @@ use serde::Serialize;
 use crate::domain::{PersonId, ProviderId, TradeId};
 
 use super::evidence::{public_counts, reached_vouchers, Evidence, TradeFilter};
+use super::network_evidence::seeker_walk;
 use super::params::RankParams;
 use super::paths::{PathFinder, TrustPath};
 use super::prior::Prior;
-use super::push::remembered_walk;
 use super::rank::VouchCounts;
 use super::trust_graph::TrustGraph;
-use super::visibility::{Audience, Viewer};
+use super::visibility::Audience;
 
 /// Why a provider scores what it does for a seeker.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -67,8 +67,7 @@ pub fn explain_provider(
             None => return Some(empty_explanation(graph, node, provider, Some(trade))),
         },
     };
-    let viewer = Viewer::for_audience(graph, seeker, audience);
-    let mass = remembered_walk(graph, &viewer, params);
+    let (viewer, mass) = seeker_walk(graph, seeker, audience, params);
     let vouchers = reached_vouchers(graph, &viewer, &mass, &[node], filter)
         .remove(&node)
         .unwrap_or_default();

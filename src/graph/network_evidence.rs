@@ -4,6 +4,8 @@
 //!
 //! [`rank_providers_for`]: super::rank::rank_providers_for
 
+use std::sync::Arc;
+
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
 
@@ -15,43 +17,24 @@ use super::push::remembered_walk;
 use super::trust_graph::TrustGraph;
 use super::visibility::{Audience, Viewer};
 
-/// What a seeker's walk says about one provider: the walk's mass at the visible vouchers it
-/// reached, times each vouch's strength.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct NetworkEvidence {
-    /// Sum over reached recommending vouchers of p(voucher) * strength.
-    pub recommend: f64,
-    /// The same over warning vouchers.
-    pub warn: f64,
-    /// How many reached vouches recommend.
-    pub recommenders: u32,
-    /// How many reached vouches warn.
-    pub warners: u32,
-}
-
-impl NetworkEvidence {
-    /// The personal part of the search score, `max(0, recommend - gamma * warn)`.
-    pub fn personal(&self, params: &RankParams) -> f64 {
-        params.net_evidence(self.recommend, self.warn)
-    }
-}
-
-impl From<Evidence> for NetworkEvidence {
-    fn from(evidence: Evidence) -> NetworkEvidence {
-        NetworkEvidence {
-            recommend: evidence.recommend,
-            warn: evidence.warn,
-            recommenders: evidence.recommenders,
-            warners: evidence.warners,
-        }
-    }
-}
-
 /// The seeker's view, walk and evidence, as a search uses them.
 pub(crate) struct SeekerWalk {
     pub(crate) viewer: Viewer,
-    pub(crate) mass: std::sync::Arc<[(NodeIndex, f64)]>,
+    pub(crate) mass: Arc<[(NodeIndex, f64)]>,
     pub(crate) evidence: FxHashMap<NodeIndex, Evidence>,
+}
+
+/// The seeker's view (as `audience` may see it) and their walk, remembered between queries:
+/// the one way a search, an explanation and offline evaluation set them up.
+pub(crate) fn seeker_walk(
+    graph: &TrustGraph,
+    seeker: Option<PersonId>,
+    audience: Audience,
+    params: &RankParams,
+) -> (Viewer, Arc<[(NodeIndex, f64)]>) {
+    let viewer = Viewer::for_audience(graph, seeker, audience);
+    let mass = remembered_walk(graph, &viewer, params);
+    (viewer, mass)
 }
 
 /// Runs the seeker's personalized walk and collects the evidence it finds for `trade`.
@@ -66,8 +49,7 @@ pub(crate) fn walk_and_collect(
     trade: TradeFilter,
     params: &RankParams,
 ) -> SeekerWalk {
-    let viewer = Viewer::for_audience(graph, seeker, audience);
-    let mass = remembered_walk(graph, &viewer, params);
+    let (viewer, mass) = seeker_walk(graph, seeker, audience, params);
     let evidence = collect_evidence(graph, &viewer, &mass, trade);
     SeekerWalk {
         viewer,
@@ -90,7 +72,7 @@ pub fn network_evidence(
     seeker: PersonId,
     trade: TradeId,
     params: &RankParams,
-) -> Vec<(ProviderId, NetworkEvidence)> {
+) -> Vec<(ProviderId, Evidence)> {
     let Some(slot) = graph.trade_slot(trade) else {
         return Vec::new();
     };
@@ -103,7 +85,7 @@ pub fn network_evidence(
     );
     walk.evidence
         .into_iter()
-        .map(|(node, evidence)| (graph.provider_info(node).id, evidence.into()))
+        .map(|(node, evidence)| (graph.provider_info(node).id, evidence))
         .collect()
 }
 
@@ -120,7 +102,7 @@ pub fn network_evidence_for(
     trade: TradeId,
     providers: &[ProviderId],
     params: &RankParams,
-) -> Vec<(ProviderId, NetworkEvidence)> {
+) -> Vec<(ProviderId, Evidence)> {
     let Some(slot) = graph.trade_slot(trade) else {
         return Vec::new();
     };
@@ -128,10 +110,9 @@ pub fn network_evidence_for(
         .iter()
         .filter_map(|&provider| graph.provider_node(provider))
         .collect();
-    let viewer = Viewer::new(graph, Some(seeker));
-    let mass = remembered_walk(graph, &viewer, params);
+    let (viewer, mass) = seeker_walk(graph, Some(seeker), Audience::Seeker, params);
     evidence_for(graph, &viewer, &mass, &nodes, slot)
         .into_iter()
-        .map(|(node, evidence)| (graph.provider_info(node).id, evidence.into()))
+        .map(|(node, evidence)| (graph.provider_info(node).id, evidence))
         .collect()
 }
