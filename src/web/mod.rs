@@ -30,7 +30,7 @@
 //! | `invitation.rs` | `/invitation?token=`: an invitation link claimed, or on to sign-up |
 //! | `network.rs` | `/network`: the seeker's 2-hop neighbourhood as a map |
 //! | `owner.rs`, `dashboard.rs`, `customer.rs` | a provider's profile editor, dashboard and one customer's history (owner only) |
-//! | `partners.rs`, `partner_webhooks.rs` | `/partners`: a partner's keys, origins, widget snippet and webhooks (owner only) |
+//! | `partners/`, `partner_webhooks.rs` | `/partners`: a partner's keys, origins, widget snippet and webhooks (owner only) |
 //! | `svg/` | server-side SVG: trust paths, the network map, the referral funnel |
 
 mod account;
