@@ -14,7 +14,7 @@
 //! | `manage.rs` | the partner and its keys: create, list, rotate, revoke |
 //! | `tokens.rs` | `POST /v1/embed-tokens` |
 //! | (`web/partner_link.rs`) | the consent page `/partners/{id}/link`, one of the site's pages |
-//! | `widget.rs` | the widget API: badge, list, refer |
+//! | `widget/` | the widget API: badge, list, refer, ask |
 //! | `analytics.rs` | views, referrals and hires by day |
 //! | `script.rs` | `/widget.js`, from `web/widget/` |
 //! | `store.rs` | SQL |

@@ -1,0 +1,171 @@
+//! The `refer` widget: `GET /v1/widget/refer`, the provider and whether the visitor may refer
+//! it; `POST /v1/widget/referrals`, a referral sent in the visitor's name, attributed to the
+//! partner.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::domain::values::parse_note;
+use crate::domain::{Email, PersonId, ProviderId, TradeId};
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::{Json, Query};
+use crate::partners::auth::{embed_visitor, WidgetKey};
+use crate::partners::embed::SCOPE_REFER;
+use crate::partners::store as partners;
+use crate::state::AppState;
+use crate::store;
+
+use super::{seeker, trade};
+
+/// Which provider to refer.
+#[derive(Deserialize, IntoParams)]
+pub struct ReferParams {
+    /// The provider.
+    pub provider: ProviderId,
+}
+
+/// A trade a provider offers.
+#[derive(Serialize, ToSchema)]
+pub struct TradeOption {
+    /// The slug.
+    pub slug: String,
+}
+
+/// What the `refer` widget needs to show its form.
+#[derive(Serialize, ToSchema)]
+pub struct ReferContext {
+    /// The provider.
+    pub provider_id: ProviderId,
+    /// Its name.
+    pub name: String,
+    /// The trades it offers.
+    pub trades: Vec<TradeOption>,
+    /// Whether the visitor may refer (an embed token with the `refer` scope was sent).
+    pub can_refer: bool,
+}
+
+/// The provider and whether the visitor may refer it, for the `refer` widget.
+#[utoipa::path(get, path = "/v1/widget/refer", tag = "widgets", params(ReferParams,
+        ("X-Vouchgraph-Embed-Token" = Option<String>, Header, description = "A visitor's embed token")),
+    security(("pk" = []), ("sk" = [])),
+    responses((status = 200, description = "The form's context", body = ReferContext)))]
+pub(super) async fn refer_context(
+    State(state): State<AppState>,
+    WidgetKey(key): WidgetKey,
+    headers: HeaderMap,
+    Query(params): Query<ReferParams>,
+) -> ApiResult<axum::Json<ReferContext>> {
+    let visitor = embed_visitor(&state, &headers, &key).await?;
+    let provider = store::providers::get(&state.pool, params.provider)
+        .await?
+        .ok_or(ApiError::NotFound("provider"))?;
+    let trades = store::providers::trade_ids(&state.pool, params.provider)
+        .await?
+        .into_iter()
+        .filter_map(|t| state.live.trade_slug(t))
+        .map(|slug| TradeOption { slug })
+        .collect();
+    if !key.preview {
+        partners::count_view(&state.pool, key.partner, "refer").await?;
+    }
+    Ok(axum::Json(ReferContext {
+        provider_id: params.provider,
+        name: provider.name,
+        trades,
+        can_refer: visitor.is_some_and(|c| c.allows(SCOPE_REFER)),
+    }))
+}
+
+/// A referral from a widget.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetReferralBody {
+    /// The provider.
+    pub provider_id: ProviderId,
+    /// The trade slug.
+    pub trade: String,
+    /// Who to refer them to: an email (they get the referral when they sign up, or at once
+    /// if they have an account).
+    pub recipient_email: String,
+    /// A note, at most 1,000 characters.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A referral sent.
+#[derive(Serialize, ToSchema)]
+pub struct WidgetReferralView {
+    /// The referral.
+    pub referral_id: i64,
+    /// `sent`.
+    pub status: String,
+}
+
+/// Sends a referral in the visitor's name, attributed to the partner. Needs the visitor's
+/// embed token with the `refer` scope: a key alone cannot write.
+#[utoipa::path(post, path = "/v1/widget/referrals", tag = "widgets", request_body = WidgetReferralBody,
+    params(("X-Vouchgraph-Embed-Token" = String, Header, description = "The visitor's embed token (scope refer)")),
+    security(("pk" = []), ("sk" = [])),
+    responses((status = 201, description = "Sent", body = WidgetReferralView)))]
+pub(super) async fn refer(
+    State(state): State<AppState>,
+    WidgetKey(key): WidgetKey,
+    headers: HeaderMap,
+    Json(body): Json<WidgetReferralBody>,
+) -> ApiResult<(StatusCode, axum::Json<WidgetReferralView>)> {
+    let visitor = seeker(&state, &headers, &key, SCOPE_REFER)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Unauthorized("a referral needs the visitor's embed token".into())
+        })?;
+    let note = parse_note(&body.note).map_err(|m| ApiError::field("note", m))?;
+    let email =
+        Email::parse(&body.recipient_email).map_err(|m| ApiError::field("recipient_email", m))?;
+    let trade = trade(&state, Some(&body.trade))?.expect("a slug was given");
+    let id = create_referral(
+        &state,
+        visitor.person,
+        key.partner,
+        &body,
+        trade,
+        &email,
+        &note,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(WidgetReferralView {
+            referral_id: id,
+            status: "sent".into(),
+        }),
+    ))
+}
+
+/// Sends the referral the way `POST /v1/referrals` does, attributed to the partner.
+async fn create_referral(
+    state: &AppState,
+    referrer: PersonId,
+    partner: i64,
+    body: &WidgetReferralBody,
+    trade: TradeId,
+    email: &Email,
+    note: &str,
+) -> ApiResult<i64> {
+    let mut tx = state.pool.begin().await?;
+    let sent = crate::app::referrals::send(
+        &mut tx,
+        referrer,
+        &crate::app::referrals::SendReferral {
+            provider: body.provider_id,
+            trade,
+            recipient: crate::app::referrals::Recipient::Email(email.clone()),
+            note,
+            partner: Some(partner),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sent.row.id)
+}
