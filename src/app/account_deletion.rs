@@ -119,7 +119,7 @@ async fn departure(
         let trades = store::providers::trade_ids(&mut *tx, id).await?;
         for vouch in store::vouches::for_trades(&mut *tx, id, &trades).await? {
             let trade = state.live.trade_slug(vouch.trade_id).unwrap_or_default();
-            let public = vouch.visibility == Visibility::Public.as_str();
+            let public = vouch.visibility == Visibility::Public;
             announce_gone(&mut *tx, vouch.person_id, id, &trade, public).await?;
         }
         if let Some(row) = store::providers::get(&mut *tx, id).await? {

@@ -2,7 +2,7 @@
 //! current profile with the changes laid over it, checked as if new.
 
 use crate::domain::values::parse_radius_km;
-use crate::domain::{GeoPoint, Name, PersonId, ProviderId, Stance, TradeId, Visibility};
+use crate::domain::{GeoPoint, Name, PersonId, ProviderId, TradeId, Visibility};
 use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
@@ -181,32 +181,26 @@ pub async fn update_provider(
         };
         store::changes::record(&mut tx, Some(editor), &hide).await?;
         let trade = state.live.trade_slug(vouch.trade_id).unwrap_or_default();
-        let public = vouch.visibility == Visibility::Public.as_str();
+        let public = vouch.visibility == Visibility::Public;
         announce_gone(&mut tx, vouch.person_id, id, &trade, public).await?;
     }
     for vouch in store::vouches::for_trades(&mut tx, id, &added).await? {
-        let (Some(stance), Some(visibility)) = (
-            Stance::parse(&vouch.stance),
-            Visibility::parse(&vouch.visibility),
-        ) else {
-            continue;
-        };
         let strength = store::track_records::strength_of(&mut *tx, vouch.person_id).await?;
         let show = GraphChange::VouchSet {
             person: vouch.person_id,
             provider: id,
             trade: vouch.trade_id,
-            stance,
-            visibility,
+            stance: vouch.stance,
+            visibility: vouch.visibility,
             note: vouch.note.clone(),
             strength,
         };
         store::changes::record(&mut tx, Some(editor), &show).await?;
         let trade = state.live.trade_slug(vouch.trade_id).unwrap_or_default();
         let shown = Shown {
-            stance: &vouch.stance,
+            stance: vouch.stance.as_str(),
             note: &vouch.note,
-            visibility: &vouch.visibility,
+            visibility: vouch.visibility.as_str(),
         };
         announce(&mut tx, vouch.person_id, id, &trade, shown).await?;
     }

@@ -204,3 +204,17 @@ async fn provider_trade(
     }
     Ok((owner, trade))
 }
+
+/// How many public vouches a provider's badge shows.
+pub const TOP_PUBLIC: i64 = 3;
+
+/// A provider's strongest public vouches (in one trade, or all), at most [`TOP_PUBLIC`]:
+/// recommendations first, then by how many people publicly trust the voucher. Public only,
+/// whoever asks, as the partner's badge widget shows them.
+pub async fn top_public(
+    state: &AppState,
+    provider: ProviderId,
+    trade: Option<TradeId>,
+) -> AppResult<Vec<store::vouches::PublicVouch>> {
+    Ok(store::vouches::top_public(&state.pool, provider, trade, TOP_PUBLIC).await?)
+}

@@ -100,6 +100,24 @@ impl Visibility {
     }
 }
 
+impl TryFrom<String> for Visibility {
+    type Error = String;
+
+    /// Decodes a stored name, so that rows carry a `Visibility` and no reader guesses.
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Visibility::parse(&name).ok_or_else(|| format!("unknown visibility {name:?}"))
+    }
+}
+
+impl TryFrom<String> for Stance {
+    type Error = String;
+
+    /// Decodes a stored name, so that rows carry a `Stance` and no reader guesses.
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Stance::parse(&name).ok_or_else(|| format!("unknown stance {name:?}"))
+    }
+}
+
 /// Whether a vouch recommends a provider or warns against them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]

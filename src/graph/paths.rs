@@ -57,6 +57,25 @@ pub struct TrustPath {
     pub strength: f64,
 }
 
+impl TrustPath {
+    /// The path in words, as every page and widget shows it: "you → Matt Hughes → recommends
+    /// Rossi Tiling", or "you recommend Rossi Tiling" for the seeker's own vouch.
+    pub fn in_words(&self, provider: &str) -> String {
+        let mut text = String::from("you");
+        for hop in &self.hops {
+            text.push_str(" → ");
+            text.push_str(&hop.name);
+        }
+        let verb = match (self.stance, self.hops.is_empty()) {
+            (Stance::Recommend, true) => " recommend ",
+            (Stance::Warn, true) => " warn against ",
+            (Stance::Recommend, false) => " → recommends ",
+            (Stance::Warn, false) => " → warns against ",
+        };
+        format!("{text}{verb}{provider}")
+    }
+}
+
 /// Best paths of at most [`MAX_PATH_HOPS`] hops from one seeker, over visible trust edges.
 pub(crate) struct PathFinder<'a> {
     graph: &'a TrustGraph,

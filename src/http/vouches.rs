@@ -128,9 +128,9 @@ fn vouch_view(provider: ProviderId, r: store::vouches::VouchRow) -> VouchView {
         display_name: r.display_name,
         provider_id: provider,
         trade: r.trade,
-        stance: Stance::parse(&r.stance).unwrap_or(Stance::Warn),
+        stance: r.stance,
         note: r.note,
-        visibility: Visibility::parse(&r.visibility).unwrap_or(Visibility::Private),
+        visibility: r.visibility,
         updated_at: r.updated_at,
     }
 }

@@ -59,12 +59,14 @@ pub struct VouchRow {
     pub display_name: String,
     /// The trade's slug.
     pub trade: String,
-    /// "recommend" or "warn".
-    pub stance: String,
+    /// Recommend or warn.
+    #[sqlx(try_from = "String")]
+    pub stance: Stance,
     /// The note.
     pub note: String,
-    /// The visibility name.
-    pub visibility: String,
+    /// Who may see it.
+    #[sqlx(try_from = "String")]
+    pub visibility: Visibility,
     /// When it was last set.
     pub updated_at: time::OffsetDateTime,
 }
@@ -105,10 +107,12 @@ pub struct StoredVouch {
     pub person_id: PersonId,
     /// The trade.
     pub trade_id: TradeId,
-    /// `recommend` or `warn`.
-    pub stance: String,
-    /// `public`, `network` or `private`.
-    pub visibility: String,
+    /// Recommend or warn.
+    #[sqlx(try_from = "String")]
+    pub stance: Stance,
+    /// Who may see it.
+    #[sqlx(try_from = "String")]
+    pub visibility: Visibility,
     /// The note.
     pub note: String,
 }
@@ -181,15 +185,29 @@ pub async fn recommended_by(
     .await
 }
 
-/// The `limit` strongest public vouches for a provider (in one trade, or all), as (voucher's
-/// name, stance, note, how many people publicly trust the voucher): recommendations first,
-/// then by that count, then the latest. Public only, whoever asks.
+/// A public vouch, with what makes it strong.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PublicVouch {
+    /// The voucher's name.
+    pub display_name: String,
+    /// Recommend or warn.
+    #[sqlx(try_from = "String")]
+    pub stance: Stance,
+    /// What they said.
+    pub note: String,
+    /// How many people publicly trust the voucher.
+    pub trusted_by: i64,
+}
+
+/// The `limit` strongest public vouches for a provider (in one trade, or all): recommendations
+/// first, then by how many people publicly trust the voucher, then the latest. Public only,
+/// whoever asks.
 pub async fn top_public(
     db: impl PgExecutor<'_>,
     provider: ProviderId,
     trade: Option<TradeId>,
     limit: i64,
-) -> sqlx::Result<Vec<(String, String, String, i64)>> {
+) -> sqlx::Result<Vec<PublicVouch>> {
     sqlx::query_as(
         "select p.display_name, v.stance, v.note,
                 (select count(*) from trust_edges te

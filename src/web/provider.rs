@@ -19,7 +19,7 @@ use super::circle::VISIBILITIES;
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::search::{network_summary, public_summary, CountScope};
 use super::session::{Posted, Visitor};
-use super::svg::paths::{path_text, trust_paths_svg};
+use super::svg::paths::trust_paths_svg;
 
 /// The most paths the "why" diagram draws; the list below it names the rest.
 const PATHS_DRAWN: usize = 5;
@@ -142,12 +142,12 @@ pub(super) async fn provider_page(
         .map(|v| VouchCard {
             name: v.display_name,
             as_trade: CountScope::Trade(&trade_name(&v.trade)).to_string(),
-            recommend: v.stance == "recommend",
+            recommend: v.stance == Stance::Recommend,
             note: v.note,
             mine: Some(v.person_id) == seeker,
             when: day(v.updated_at),
             trade_slug: v.trade,
-            visibility: v.visibility,
+            visibility: v.visibility.as_str().to_string(),
         })
         .collect();
     // While the graph loads the page shows no explanation rather than an error.
@@ -157,7 +157,7 @@ pub(super) async fn provider_page(
             network_summary(&e.counts, CountScope::AllTrades),
             public_summary(&e.counts, CountScope::AllTrades),
             trust_paths_svg("why", &row.name, &e.paths[..e.paths.len().min(PATHS_DRAWN)]),
-            e.paths.iter().map(|p| path_text(&row.name, p)).collect(),
+            e.paths.iter().map(|p| p.in_words(&row.name)).collect(),
             e.beyond_three_hops,
         ),
         None => Default::default(),

@@ -20,7 +20,7 @@ use crate::state::AppState;
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::search::{trade_options, TradeOption};
 use super::session::{Posted, SignedIn, Visitor};
-use super::svg::paths::{path_text, trust_paths_svg};
+use super::svg::paths::trust_paths_svg;
 
 /// A request in a list.
 struct Row {
@@ -329,7 +329,7 @@ async fn request_page(
                 paths: a
                     .paths
                     .iter()
-                    .map(|p| path_text(&a.answer.provider_name, p))
+                    .map(|p| p.in_words(&a.answer.provider_name))
                     .collect(),
                 summary: a.summary,
                 note: a.answer.note,

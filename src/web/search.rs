@@ -20,7 +20,7 @@ use crate::store;
 
 use super::page::{render, Chrome, WebError};
 use super::session::{Visitor, WebQuery};
-use super::svg::paths::{path_text, trust_paths_svg};
+use super::svg::paths::trust_paths_svg;
 
 /// How many results a search shows.
 const RESULTS: usize = 20;
@@ -187,7 +187,7 @@ fn result_row(rank: usize, found: Found, trade: &str) -> ResultRow {
         },
         score: format!("{:.3}", r.score),
         responsiveness: found.responsiveness,
-        paths: r.paths.iter().map(|p| path_text(&r.name, p)).collect(),
+        paths: r.paths.iter().map(|p| p.in_words(&r.name)).collect(),
         svg: trust_paths_svg(&format!("paths-{}", r.provider.0), &r.name, &r.paths),
         name: r.name,
     }

@@ -6,8 +6,8 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::search;
-use crate::domain::{ProviderId, Stance, TradeId};
+use crate::app::{search, vouches};
+use crate::domain::{ProviderId, Stance};
 use crate::error::ApiResult;
 use crate::graph::Audience;
 use crate::http::extract::Query;
@@ -15,9 +15,8 @@ use crate::partners::auth::WidgetKey;
 use crate::partners::embed::SCOPE_READ;
 use crate::partners::store as partners;
 use crate::state::AppState;
-use crate::store;
 
-use super::{counts, path_text, seeker, trade, WidgetCounts, WidgetPath};
+use super::{counts, seeker, trade, WidgetCounts, WidgetPath};
 
 /// A public vouch.
 #[derive(Serialize, ToSchema)]
@@ -75,7 +74,16 @@ pub(super) async fn badge(
     let trade = trade(&state, params.trade.as_deref())?;
     // The partner's server sees the visitor's view only as far as the visitor consented.
     let explanation = search::explain(&state, seeker, Audience::Partner, params.provider, trade)?;
-    let top = top_public_vouches(&state, params.provider, trade).await?;
+    let top = vouches::top_public(&state, params.provider, trade)
+        .await?
+        .into_iter()
+        .map(|v| WidgetVouch {
+            name: v.display_name,
+            stance: v.stance,
+            note: v.note,
+            trusted_by: v.trusted_by,
+        })
+        .collect();
     if !key.preview {
         partners::count_view(&state.pool, key.partner, "badge").await?;
     }
@@ -88,28 +96,11 @@ pub(super) async fn badge(
             .iter()
             .take(3)
             .map(|p| WidgetPath {
-                text: path_text(&explanation.name, p),
+                text: p.in_words(&explanation.name),
                 strength: p.strength,
             })
             .collect(),
         top_vouches: top,
         name: explanation.name,
     }))
-}
-
-async fn top_public_vouches(
-    state: &AppState,
-    provider: ProviderId,
-    trade: Option<TradeId>,
-) -> ApiResult<Vec<WidgetVouch>> {
-    let rows = store::vouches::top_public(&state.pool, provider, trade, 3).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(name, stance, note, trusted_by)| WidgetVouch {
-            name,
-            stance: Stance::parse(&stance).unwrap_or(Stance::Warn),
-            note,
-            trusted_by,
-        })
-        .collect())
 }

@@ -17,7 +17,7 @@ use crate::partners::embed::SCOPE_READ;
 use crate::partners::store as partners;
 use crate::state::AppState;
 
-use super::{counts, path_text, seeker, WidgetCounts, WidgetPath};
+use super::{counts, seeker, WidgetCounts, WidgetPath};
 
 /// Which providers.
 #[derive(Deserialize, IntoParams)]
@@ -100,7 +100,7 @@ pub(super) async fn list(
             .map(|(whereabouts, r)| ListItem {
                 whereabouts,
                 path: r.paths.first().map(|p| WidgetPath {
-                    text: path_text(&r.name, p),
+                    text: p.in_words(&r.name),
                     strength: p.strength,
                 }),
                 counts: counts(seeker.is_some(), &r.counts),

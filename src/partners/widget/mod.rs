@@ -5,7 +5,7 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `mod.rs` | the router, behind the widget CORS policy, and what the widgets share: the visitor's embed token, the trade, trust paths in words, counts |
+//! | `mod.rs` | the router, behind the widget CORS policy, and what the widgets share: the visitor's embed token, the trade, trust paths and counts as the widgets show them |
 //! | `badge.rs` | `GET /v1/widget/badge`: a provider's trust summary |
 //! | `list.rs` | `GET /v1/widget/list`: the top providers for a trade near a place |
 //! | `refer.rs` | `GET /v1/widget/refer`, `POST /v1/widget/referrals`: the refer form, and a referral sent |
@@ -21,9 +21,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::domain::{Stance, TradeId};
+use crate::domain::TradeId;
 use crate::error::{ApiError, ApiResult};
-use crate::graph::{TrustPath, VouchCounts};
+use crate::graph::VouchCounts;
 use crate::state::AppState;
 
 use super::auth::{embed_visitor, preflight, widget_cors};
@@ -80,21 +80,6 @@ fn trade(state: &AppState, slug: Option<&str>) -> ApiResult<Option<TradeId>> {
             )
         }),
     }
-}
-
-fn path_text(provider: &str, p: &TrustPath) -> String {
-    let mut text = String::from("you");
-    for hop in &p.hops {
-        text.push_str(" → ");
-        text.push_str(&hop.name);
-    }
-    let verb = match (p.stance, p.hops.is_empty()) {
-        (Stance::Recommend, true) => " recommend ",
-        (Stance::Warn, true) => " warn against ",
-        (Stance::Recommend, false) => " → recommends ",
-        (Stance::Warn, false) => " → warns against ",
-    };
-    format!("{text}{verb}{provider}")
 }
 
 /// A trust path, in words.

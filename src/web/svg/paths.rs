@@ -35,25 +35,6 @@ fn initials(name: &str) -> String {
         .to_uppercase()
 }
 
-/// The path in words: "you → Matt Hughes → recommends Rossi Tiling".
-pub fn path_text(provider: &str, path: &TrustPath) -> String {
-    let (you_verb, verb) = match path.stance {
-        Stance::Recommend => ("recommend", "recommends"),
-        Stance::Warn => ("warn against", "warns against"),
-    };
-    let mut text = String::from("you");
-    for hop in &path.hops {
-        text.push_str(" → ");
-        text.push_str(&hop.name);
-    }
-    if path.hops.is_empty() {
-        text.push_str(&format!(" {you_verb} {provider}"));
-    } else {
-        text.push_str(&format!(" → {verb} {provider}"));
-    }
-    text
-}
-
 /// Draws `paths` to `provider` as an inline SVG; `id` makes the title's id unique on the page.
 /// An empty string when there is no path to draw.
 pub fn trust_paths_svg(id: &str, provider: &str, paths: &[TrustPath]) -> String {
@@ -63,7 +44,7 @@ pub fn trust_paths_svg(id: &str, provider: &str, paths: &[TrustPath]) -> String 
     let height = ROW * paths.len() as f64 + 6.0;
     let title = paths
         .iter()
-        .map(|p| path_text(provider, p))
+        .map(|p| p.in_words(provider))
         .collect::<Vec<_>>()
         .join("; ");
     let mut svg = String::new();
@@ -201,7 +182,7 @@ mod tests {
     #[test]
     fn a_path_reads_you_then_each_hop_then_the_vouch() {
         assert_eq!(
-            path_text("Rossi Tiling", &matt_recommends()),
+            matt_recommends().in_words("Rossi Tiling"),
             "you → Matt Hughes → recommends Rossi Tiling"
         );
     }
