@@ -1,5 +1,6 @@
-//! The HTTP layer: one file per resource, each exposing a `router()`; this file assembles the
-//! route table, the OpenAPI document and the middleware stack.
+//! The HTTP layer: one file per resource (a folder for `referrals`), each exposing a
+//! `router()`; this file assembles the route table, the OpenAPI document and the middleware
+//! stack.
 
 pub mod accounts;
 pub mod archives;

@@ -1,0 +1,156 @@
+//! `POST /v1/referrals`: sending a referral, to a person or by email, with an optional
+//! `Idempotency-Key`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::app::referrals::{Recipient, SendReferral, Sent};
+use crate::app::validate::Fields;
+use crate::domain::values::parse_note;
+use crate::domain::{Email, PersonId, ProviderId};
+use crate::error::{ApiError, ApiResult};
+use crate::http::auth::Caller;
+use crate::http::extract::parse_json;
+use crate::state::AppState;
+use crate::store;
+
+use super::idempotency::{reissue_invitation, replay};
+use super::views::{view_of, ReferralView};
+
+/// A new referral: to a person, or by email to someone not yet signed up.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReferralBody {
+    /// The provider referred.
+    pub provider_id: ProviderId,
+    /// The trade slug.
+    pub trade: String,
+    /// The recipient, if they have an account.
+    pub recipient_id: Option<PersonId>,
+    /// Or their email: always an invitation (whether or not the address has an account), which
+    /// its token hands to an account at sign-up or through `POST /v1/me/invitations`.
+    pub recipient_email: Option<String>,
+    /// A note, at most 1,000 characters.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Refers a provider to someone. Send an `Idempotency-Key` header to make retries safe: the
+/// same key and body return the original response; the same key with another body is a 422.
+#[utoipa::path(post, path = "/v1/referrals", tag = "referrals", request_body = NewReferralBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 201, description = "Sent", body = ReferralView)))]
+pub(super) async fn create_referral(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<(StatusCode, axum::Json<serde_json::Value>)> {
+    let key = match headers.get("idempotency-key") {
+        Some(value) => {
+            let key = value
+                .to_str()
+                .map_err(|_| ApiError::BadRequest("Idempotency-Key must be text".into()))?
+                .trim()
+                .to_string();
+            if key.is_empty() || key.len() > 200 {
+                return Err(ApiError::field(
+                    "Idempotency-Key",
+                    "must be 1 to 200 characters",
+                ));
+            }
+            Some(key)
+        }
+        None => None,
+    };
+    let request_hash = Sha256::digest(&body).to_vec();
+    if let Some(key) = &key {
+        if let Some(stored) = store::idempotency::find(&state.pool, caller.person, key).await? {
+            let replayed = replay(stored, &request_hash)?;
+            return reissue_invitation(&state, replayed).await;
+        }
+    }
+    let body: NewReferralBody = parse_json(&body)?;
+    let result = create_inner(&state, &caller, body, key.as_deref(), &request_hash).await;
+    match (result, &key) {
+        // Two requests raced with one key: the loser replays the winner.
+        (Err(ApiError::Conflict(_)), Some(key)) => {
+            match store::idempotency::find(&state.pool, caller.person, key).await? {
+                Some(stored) => reissue_invitation(&state, replay(stored, &request_hash)?).await,
+                None => Err(ApiError::Conflict(
+                    "a concurrent request conflicted; retry".into(),
+                )),
+            }
+        }
+        (result, _) => result,
+    }
+}
+
+async fn create_inner(
+    state: &AppState,
+    caller: &Caller,
+    body: NewReferralBody,
+    key: Option<&str>,
+    request_hash: &[u8],
+) -> ApiResult<(StatusCode, axum::Json<serde_json::Value>)> {
+    let mut fields = Fields::new();
+    let note = fields.check("note", parse_note(&body.note));
+    let trade = state.live.trade_by_slug(&body.trade);
+    if trade.is_none() {
+        fields.push(
+            "trade",
+            format!("unknown trade {:?}; see GET /v1/trades", body.trade),
+        );
+    }
+    let recipient = match (body.recipient_id, &body.recipient_email) {
+        (Some(id), None) => Some(Recipient::Person(id)),
+        (None, Some(email)) => fields
+            .check("recipient_email", Email::parse(email))
+            .map(Recipient::Email),
+        _ => {
+            fields.push(
+                "recipient_id",
+                "give exactly one of recipient_id and recipient_email",
+            );
+            None
+        }
+    };
+    fields.finish()?;
+    let (trade, note) = (trade.expect("checked"), note.expect("checked"));
+    let recipient = recipient.expect("checked");
+
+    let mut tx = state.pool.begin().await?;
+    let Sent { row, invite_token } = crate::app::referrals::send(
+        &mut tx,
+        caller.person,
+        &SendReferral {
+            provider: body.provider_id,
+            trade,
+            recipient,
+            note: &note,
+            partner: None,
+        },
+    )
+    .await?;
+
+    // The view is built from the transaction's own row, before commit, so the stored
+    // idempotent response is exactly what this request returns (just created, it has no
+    // history or co-referrers to read yet). The stored copy never holds the invitation
+    // token: only its hash is kept anywhere.
+    let view = view_of(row, caller.person);
+    let mut json = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.into()))?;
+    if let Some(key) = key {
+        store::idempotency::store(&mut tx, caller.person, key, request_hash, 201, &json).await?;
+    }
+    tx.commit().await?;
+    if let Some(invite) = invite_token {
+        json["invite_token"] = json!(invite);
+    }
+    Ok((StatusCode::CREATED, axum::Json(json)))
+}
