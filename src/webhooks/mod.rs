@@ -8,7 +8,7 @@
 //! | `signing.rs` | `whsec_` secrets and signatures (the `standardwebhooks` crate) |
 //! | `ssrf.rs` | the guard on where deliveries may go |
 //! | `schedule.rs` | exponential backoff with jitter |
-//! | `store.rs` | SQL |
+//! | `store/` | SQL: endpoints, the outbox fan-out, the delivery queue, the delivery log |
 
 pub mod http;
 pub mod schedule;
