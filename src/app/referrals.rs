@@ -6,8 +6,10 @@
 use serde_json::json;
 use sqlx::PgConnection;
 
-use crate::app::AppError;
+use crate::app::validate::Fields;
+use crate::app::{AppError, AppResult};
 use crate::auth::token;
+use crate::domain::values::parse_note;
 use crate::domain::{Email, Party, PersonId, ProviderId, ReferralStatus, TradeId};
 use crate::state::AppState;
 use crate::store;
@@ -82,6 +84,81 @@ pub struct SendReferral<'a> {
     pub note: &'a str,
     /// The partner site it came through, if any.
     pub partner: Option<i64>,
+}
+
+/// A referral as a channel received it: the trade's slug and the note as typed, and the
+/// recipient as the channel parsed it (the API, the page and the widget each ask for it their
+/// own way), with the field to name when it could not.
+pub struct ReferralInput<'a> {
+    /// The provider referred.
+    pub provider: ProviderId,
+    /// The trade's slug.
+    pub trade: &'a str,
+    /// The note as typed.
+    pub note: &'a str,
+    /// The recipient, or why the channel could not read one.
+    pub recipient: Result<Recipient, String>,
+    /// The channel's name for the recipient field, for that message.
+    pub recipient_field: &'a str,
+    /// The partner site it came through, if any.
+    pub partner: Option<i64>,
+}
+
+/// A referral whose every field is valid, ready for [`send`] (or [`send_now`]).
+pub struct CheckedReferral {
+    provider: ProviderId,
+    trade: TradeId,
+    recipient: Recipient,
+    note: String,
+    partner: Option<i64>,
+}
+
+impl CheckedReferral {
+    /// The referral as [`send`] takes it.
+    pub fn to_send(&self) -> SendReferral<'_> {
+        SendReferral {
+            provider: self.provider,
+            trade: self.trade,
+            recipient: self.recipient.clone(),
+            note: &self.note,
+            partner: self.partner,
+        }
+    }
+}
+
+/// Checks a referral's fields, every bad one reported at once: the note, the trade (one the
+/// service knows; whether the provider offers it is [`send`]'s to say), and the recipient as
+/// the channel read it. The one place these rules live for every channel.
+pub fn check(state: &AppState, input: ReferralInput<'_>) -> AppResult<CheckedReferral> {
+    let mut fields = Fields::new();
+    let note = fields.check("note", parse_note(input.note));
+    let trade = state.live.trade_by_slug(input.trade);
+    if trade.is_none() {
+        fields.push("trade", format!("unknown trade {:?}", input.trade));
+    }
+    let recipient = fields.check(input.recipient_field, input.recipient);
+    fields.finish()?;
+    Ok(CheckedReferral {
+        provider: input.provider,
+        trade: trade.expect("checked"),
+        recipient: recipient.expect("checked"),
+        note: note.expect("checked"),
+        partner: input.partner,
+    })
+}
+
+/// Sends a checked referral in a transaction of its own, for the channels that write nothing
+/// else with it (the page and the widget; the API also stores its idempotent answer in the
+/// same transaction, so it calls [`send`] itself).
+pub async fn send_now(
+    state: &AppState,
+    referrer: PersonId,
+    referral: &CheckedReferral,
+) -> AppResult<Sent> {
+    let mut tx = state.pool.begin().await?;
+    let sent = send(&mut tx, referrer, &referral.to_send()).await?;
+    tx.commit().await?;
+    Ok(sent)
 }
 
 /// A sent referral: the row, and the invitation token (shown once) for an email invitation.

@@ -7,10 +7,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::referrals::{Recipient, SendReferral};
-use crate::app::validate::Fields;
+use crate::app::referrals::{self, Recipient, ReferralInput};
 use crate::app::AppError;
-use crate::domain::values::parse_note;
 use crate::domain::{Email, PersonId};
 use crate::state::AppState;
 
@@ -98,42 +96,26 @@ pub async fn refer(
     }
 }
 
-/// The form's fields checked, then the referral sent through `app::referrals::send`, with
-/// every refusal as an [`AppError`] naming the form's own fields.
+/// The form's fields checked by `app::referrals::check`, then the referral sent, with every
+/// refusal as an [`AppError`] naming the form's own fields.
 async fn send(
     state: &AppState,
     me: PersonId,
     provider: crate::domain::ProviderId,
     form: &ReferForm,
 ) -> Result<crate::app::referrals::Sent, AppError> {
-    let mut fields = Fields::new();
-    let note = fields.check("note", parse_note(&form.note));
-    let trade = state.live.trade_by_slug(&form.trade);
-    if trade.is_none() {
-        fields.push("trade", "choose one of the provider's trades");
-    }
-    let typed = fields.check("recipient", parse_recipient(&form.recipient));
-    fields.finish()?;
-    let (note, trade, typed) = (
-        note.expect("checked"),
-        trade.expect("checked"),
-        typed.expect("checked"),
-    );
-    let mut tx = state.pool.begin().await?;
-    let sent = crate::app::referrals::send(
-        &mut tx,
-        me,
-        &SendReferral {
+    let referral = referrals::check(
+        state,
+        ReferralInput {
             provider,
-            trade,
-            recipient: typed,
-            note: &note,
+            trade: &form.trade,
+            note: &form.note,
+            recipient: parse_recipient(&form.recipient),
+            recipient_field: "recipient",
             partner: None,
         },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(sent)
+    )?;
+    referrals::send_now(state, me, &referral).await
 }
 
 #[derive(Template)]

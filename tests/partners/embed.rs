@@ -329,6 +329,38 @@ async fn a_widget_referral_is_attributed_to_the_partner_and_counted_by_day(pool:
     assert_eq!(context["can_refer"], true);
     assert_eq!(context["trades"], json!([{ "slug": "tiler" }]));
 
+    // A referral with three bad fields is refused naming all three, as the API and the page
+    // refuse it (one check for every channel), and nothing is written.
+    let long_note = "x".repeat(1001);
+    let bad = json!({ "provider_id": t.provider, "trade": "juggler", "recipient_email": "not an email", "note": long_note });
+    let refused = t
+        .app
+        .widget(
+            Method::POST,
+            "/v1/widget/referrals",
+            &t.pk,
+            Some(SHOP),
+            Some(&embed),
+        )
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let mut named: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, ["note", "recipient_email", "trade"], "{problem}");
+    let referrals: i64 = sqlx::query_scalar("select count(*) from referrals")
+        .fetch_one(&t.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(referrals, 0);
+
     let sent = t
         .app
         .widget(

@@ -9,9 +9,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::app::referrals::{Recipient, SendReferral, Sent};
-use crate::app::validate::Fields;
-use crate::domain::values::parse_note;
+use crate::app::referrals::{self, Recipient, ReferralInput, Sent};
 use crate::domain::{Email, PersonId, ProviderId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
@@ -99,45 +97,29 @@ async fn create_inner(
     key: Option<&str>,
     request_hash: &[u8],
 ) -> ApiResult<(StatusCode, axum::Json<serde_json::Value>)> {
-    let mut fields = Fields::new();
-    let note = fields.check("note", parse_note(&body.note));
-    let trade = state.live.trade_by_slug(&body.trade);
-    if trade.is_none() {
-        fields.push(
-            "trade",
-            format!("unknown trade {:?}; see GET /v1/trades", body.trade),
-        );
-    }
-    let recipient = match (body.recipient_id, &body.recipient_email) {
-        (Some(id), None) => Some(Recipient::Person(id)),
-        (None, Some(email)) => fields
-            .check("recipient_email", Email::parse(email))
-            .map(Recipient::Email),
-        _ => {
-            fields.push(
-                "recipient_id",
-                "give exactly one of recipient_id and recipient_email",
-            );
-            None
-        }
+    let (recipient, recipient_field) = match (body.recipient_id, &body.recipient_email) {
+        (Some(id), None) => (Ok(Recipient::Person(id)), "recipient_id"),
+        (None, Some(email)) => (Email::parse(email).map(Recipient::Email), "recipient_email"),
+        _ => (
+            Err("give exactly one of recipient_id and recipient_email".to_string()),
+            "recipient_id",
+        ),
     };
-    fields.finish()?;
-    let (trade, note) = (trade.expect("checked"), note.expect("checked"));
-    let recipient = recipient.expect("checked");
-
-    let mut tx = state.pool.begin().await?;
-    let Sent { row, invite_token } = crate::app::referrals::send(
-        &mut tx,
-        caller.person,
-        &SendReferral {
+    let referral = referrals::check(
+        state,
+        ReferralInput {
             provider: body.provider_id,
-            trade,
+            trade: &body.trade,
+            note: &body.note,
             recipient,
-            note: &note,
+            recipient_field,
             partner: None,
         },
-    )
-    .await?;
+    )?;
+
+    let mut tx = state.pool.begin().await?;
+    let Sent { row, invite_token } =
+        referrals::send(&mut tx, caller.person, &referral.to_send()).await?;
 
     // The view is built from the transaction's own row, before commit, so the stored
     // idempotent response is exactly what this request returns (just created, it has no

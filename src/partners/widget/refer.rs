@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::domain::values::parse_note;
-use crate::domain::{Email, PersonId, ProviderId, TradeId};
+use crate::app::referrals::{self, Recipient, ReferralInput};
+use crate::domain::{Email, ProviderId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{Json, Query};
 use crate::partners::auth::{embed_visitor, WidgetKey};
@@ -17,7 +17,7 @@ use crate::partners::store as partners;
 use crate::state::AppState;
 use crate::store;
 
-use super::{seeker, trade};
+use super::seeker;
 
 /// Which provider to refer.
 #[derive(Deserialize, IntoParams)]
@@ -120,20 +120,21 @@ pub(super) async fn refer(
         .ok_or_else(|| {
             ApiError::Unauthorized("a referral needs the visitor's embed token".into())
         })?;
-    let note = parse_note(&body.note).map_err(|m| ApiError::field("note", m))?;
-    let email =
-        Email::parse(&body.recipient_email).map_err(|m| ApiError::field("recipient_email", m))?;
-    let trade = trade(&state, Some(&body.trade))?.expect("a slug was given");
-    let id = create_referral(
+    let referral = referrals::check(
         &state,
-        visitor.person,
-        key.partner,
-        &body,
-        trade,
-        &email,
-        &note,
-    )
-    .await?;
+        ReferralInput {
+            provider: body.provider_id,
+            trade: &body.trade,
+            note: &body.note,
+            recipient: Email::parse(&body.recipient_email).map(Recipient::Email),
+            recipient_field: "recipient_email",
+            partner: Some(key.partner),
+        },
+    )?;
+    let id = referrals::send_now(&state, visitor.person, &referral)
+        .await?
+        .row
+        .id;
     Ok((
         StatusCode::CREATED,
         axum::Json(WidgetReferralView {
@@ -141,31 +142,4 @@ pub(super) async fn refer(
             status: "sent".into(),
         }),
     ))
-}
-
-/// Sends the referral the way `POST /v1/referrals` does, attributed to the partner.
-async fn create_referral(
-    state: &AppState,
-    referrer: PersonId,
-    partner: i64,
-    body: &WidgetReferralBody,
-    trade: TradeId,
-    email: &Email,
-    note: &str,
-) -> ApiResult<i64> {
-    let mut tx = state.pool.begin().await?;
-    let sent = crate::app::referrals::send(
-        &mut tx,
-        referrer,
-        &crate::app::referrals::SendReferral {
-            provider: body.provider_id,
-            trade,
-            recipient: crate::app::referrals::Recipient::Email(email.clone()),
-            note,
-            partner: Some(partner),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(sent.row.id)
 }
