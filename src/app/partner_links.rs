@@ -8,7 +8,7 @@
 use time::OffsetDateTime;
 
 use crate::auth::token;
-use crate::domain::PersonId;
+use crate::domain::{PartnerId, PersonId};
 use crate::partners::store::{self, PartnerRow};
 use crate::state::AppState;
 
@@ -32,7 +32,7 @@ pub enum Linked {
 }
 
 /// The consent page's facts for `person` and partner `id`.
-pub async fn consent(state: &AppState, person: PersonId, id: i64) -> AppResult<Consent> {
+pub async fn consent(state: &AppState, person: PersonId, id: PartnerId) -> AppResult<Consent> {
     let partner = partner(state, id).await?;
     let linked_at = store::linked_at(&state.pool, id, person).await?;
     Ok(Consent { partner, linked_at })
@@ -43,7 +43,7 @@ pub async fn consent(state: &AppState, person: PersonId, id: i64) -> AppResult<C
 pub async fn link(
     state: &AppState,
     person: PersonId,
-    id: i64,
+    id: PartnerId,
     return_to: &str,
     partner_state: &str,
 ) -> AppResult<(PartnerRow, Linked)> {
@@ -64,13 +64,13 @@ pub async fn link(
 
 /// Ends `person`'s link to partner `id` (whether or not there was one): the partner's embed
 /// tokens for them stop working at once.
-pub async fn unlink(state: &AppState, person: PersonId, id: i64) -> AppResult<PartnerRow> {
+pub async fn unlink(state: &AppState, person: PersonId, id: PartnerId) -> AppResult<PartnerRow> {
     let partner = partner(state, id).await?;
     store::unlink(&state.pool, id, person).await?;
     Ok(partner)
 }
 
-async fn partner(state: &AppState, id: i64) -> AppResult<PartnerRow> {
+async fn partner(state: &AppState, id: PartnerId) -> AppResult<PartnerRow> {
     store::get(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound("partner"))

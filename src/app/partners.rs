@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use crate::domain::PersonId;
+use crate::domain::{PartnerId, PersonId};
 use crate::partners::keys::{self, KeyKind, NewKey};
 use crate::partners::store::{self, KeyRow, PartnerRow};
 use crate::state::AppState;
@@ -19,7 +19,11 @@ pub const MAX_ORIGINS: usize = 20;
 
 /// The partner `id`, if `person` owns it: not found if there is none, forbidden for anyone
 /// else.
-pub async fn owned_partner(state: &AppState, person: PersonId, id: i64) -> AppResult<PartnerRow> {
+pub async fn owned_partner(
+    state: &AppState,
+    person: PersonId,
+    id: PartnerId,
+) -> AppResult<PartnerRow> {
     let partner = store::get(&state.pool, id)
         .await?
         .ok_or(AppError::NotFound("partner"))?;
@@ -49,7 +53,7 @@ pub async fn create_partner(
 pub async fn update_partner(
     state: &AppState,
     person: PersonId,
-    id: i64,
+    id: PartnerId,
     name: Option<&str>,
     origins: Option<&[String]>,
 ) -> AppResult<PartnerRow> {
@@ -68,7 +72,7 @@ pub async fn update_partner(
 pub async fn issue_key(
     state: &AppState,
     person: PersonId,
-    partner: i64,
+    partner: PartnerId,
     kind: KeyKind,
 ) -> AppResult<(NewKey, KeyRow)> {
     owned_partner(state, person, partner).await?;
@@ -84,7 +88,7 @@ pub async fn issue_key(
 pub async fn rotate_key(
     state: &AppState,
     person: PersonId,
-    partner: i64,
+    partner: PartnerId,
     key: i64,
     grace_period_secs: i64,
 ) -> AppResult<(NewKey, KeyRow)> {
@@ -118,7 +122,7 @@ pub async fn rotate_key(
 pub async fn revoke_key(
     state: &AppState,
     person: PersonId,
-    partner: i64,
+    partner: PartnerId,
     key: i64,
 ) -> AppResult<()> {
     owned_partner(state, person, partner).await?;

@@ -10,7 +10,7 @@ use crate::app::validate::Fields;
 use crate::app::{AppError, AppResult};
 use crate::auth::token;
 use crate::domain::values::parse_note;
-use crate::domain::{Email, Party, PersonId, ProviderId, ReferralStatus, TradeId};
+use crate::domain::{Email, PartnerId, Party, PersonId, ProviderId, ReferralStatus, TradeId};
 use crate::state::AppState;
 use crate::store;
 use crate::store::referrals::{ListScope, NewReferral, ReferralRow};
@@ -83,7 +83,7 @@ pub struct SendReferral<'a> {
     /// The note (checked by the caller).
     pub note: &'a str,
     /// The partner site it came through, if any.
-    pub partner: Option<i64>,
+    pub partner: Option<PartnerId>,
 }
 
 /// A referral as a channel received it: the trade's slug and the note as typed, and the
@@ -101,7 +101,7 @@ pub struct ReferralInput<'a> {
     /// The channel's name for the recipient field, for that message.
     pub recipient_field: &'a str,
     /// The partner site it came through, if any.
-    pub partner: Option<i64>,
+    pub partner: Option<PartnerId>,
 }
 
 /// A referral whose every field is valid, ready for [`send`] (or [`send_now`]).
@@ -110,7 +110,7 @@ pub struct CheckedReferral {
     trade: TradeId,
     recipient: Recipient,
     note: String,
-    partner: Option<i64>,
+    partner: Option<PartnerId>,
 }
 
 impl CheckedReferral {

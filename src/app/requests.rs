@@ -11,7 +11,7 @@
 
 use serde_json::json;
 
-use crate::domain::{PersonId, ProviderId, Stance, Visibility};
+use crate::domain::{PartnerId, PersonId, ProviderId, Stance, Visibility};
 use crate::graph::{self, Audience, TrustPath};
 use crate::state::AppState;
 use crate::store;
@@ -44,7 +44,7 @@ pub struct Ask<'a> {
     /// `circle` (the default) or `public`.
     pub visibility: Option<&'a str>,
     /// The partner whose `ask` widget it came through, if any: its webhooks hear of it.
-    pub partner: Option<i64>,
+    pub partner: Option<PartnerId>,
 }
 
 /// A request just asked.

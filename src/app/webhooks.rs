@@ -1,7 +1,7 @@
 //! Partners' webhook endpoints: registering one, changing it, deleting it, sending a test
 //! event, and sending a delivery again. Only the partner's owner account may.
 
-use crate::domain::PersonId;
+use crate::domain::{PartnerId, PersonId};
 use crate::state::AppState;
 use crate::webhooks::store::{self, EndpointRow};
 use crate::webhooks::{signing, ssrf, EVENT_TYPES};
@@ -15,7 +15,7 @@ use super::{AppError, AppResult};
 pub async fn register_endpoint(
     state: &AppState,
     person: PersonId,
-    partner: i64,
+    partner: PartnerId,
     url: &str,
     event_types: &[String],
 ) -> AppResult<(EndpointRow, String)> {
@@ -34,7 +34,7 @@ pub async fn register_endpoint(
 pub async fn endpoint(
     state: &AppState,
     person: PersonId,
-    partner: i64,
+    partner: PartnerId,
     id: i64,
 ) -> AppResult<EndpointRow> {
     owned_partner(state, person, partner).await?;
@@ -47,7 +47,7 @@ pub async fn endpoint(
 pub async fn update_endpoint(
     state: &AppState,
     person: PersonId,
-    partner: i64,
+    partner: PartnerId,
     id: i64,
     url: Option<&str>,
     event_types: Option<&[String]>,
@@ -70,7 +70,7 @@ pub async fn update_endpoint(
 pub async fn redeliver(
     state: &AppState,
     person: PersonId,
-    partner: i64,
+    partner: PartnerId,
     endpoint_id: i64,
     delivery: i64,
 ) -> AppResult<()> {
@@ -90,7 +90,7 @@ pub async fn redeliver(
 pub async fn delete_endpoint(
     state: &AppState,
     person: PersonId,
-    partner: i64,
+    partner: PartnerId,
     id: i64,
 ) -> AppResult<()> {
     owned_partner(state, person, partner).await?;
@@ -106,7 +106,7 @@ pub async fn delete_endpoint(
 pub async fn send_test(
     state: &AppState,
     person: PersonId,
-    partner: i64,
+    partner: PartnerId,
     id: i64,
 ) -> AppResult<i64> {
     let row = endpoint(state, person, partner, id).await?;

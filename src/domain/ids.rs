@@ -41,3 +41,7 @@ id_newtype!(
     /// A trade from the `trades` table (plumber, tiler, ...).
     TradeId(i32)
 );
+id_newtype!(
+    /// A partner site: an account's integration, with its keys, origins and webhooks.
+    PartnerId(i64)
+);

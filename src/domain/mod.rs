@@ -5,7 +5,7 @@ pub mod ids;
 pub mod trust;
 pub mod values;
 
-pub use ids::{PersonId, ProviderId, TradeId};
+pub use ids::{PartnerId, PersonId, ProviderId, TradeId};
 pub use trust::{Stance, TrustLevel, Visibility};
 pub use values::{Email, GeoPoint, Name};
 pub mod follow_up;

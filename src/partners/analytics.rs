@@ -7,6 +7,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::domain::PartnerId;
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Path, Query};
@@ -49,7 +50,7 @@ pub struct DayView {
 #[derive(Serialize, ToSchema)]
 pub struct AnalyticsView {
     /// The partner.
-    pub partner_id: i64,
+    pub partner_id: PartnerId,
     /// Every day of the range, oldest first, zeros included.
     pub days: Vec<DayView>,
 }
@@ -67,7 +68,7 @@ fn parse_day(field: &str, raw: &str) -> ApiResult<Date> {
 async fn analytics(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<PartnerId>,
     Query(params): Query<RangeParams>,
 ) -> ApiResult<axum::Json<AnalyticsView>> {
     owned_partner(&state, &caller, id).await?;

@@ -19,6 +19,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::domain::PartnerId;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -32,7 +33,7 @@ pub struct PartnerKey {
     /// The key's id.
     pub key_id: i64,
     /// Its partner.
-    pub partner: i64,
+    pub partner: PartnerId,
     /// Publishable or secret.
     pub kind: KeyKind,
     /// A publishable key used by vouchgraph's own pages (the configurator's preview), not by

@@ -14,7 +14,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
-use crate::domain::PersonId;
+use crate::domain::{PartnerId, PersonId};
 
 /// How long an embed token lives.
 pub const EMBED_TOKEN_TTL_SECS: i64 = 600;
@@ -34,7 +34,7 @@ pub const SCOPE_ASK: &str = "ask";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmbedClaims {
     /// The partner it was minted for: it works only with that partner's keys.
-    pub partner: i64,
+    pub partner: PartnerId,
     /// The visitor.
     pub person: PersonId,
     /// The link (consent) it came from.
@@ -125,7 +125,7 @@ mod tests {
 
     fn claims(exp: i64) -> EmbedClaims {
         EmbedClaims {
-            partner: 7,
+            partner: PartnerId(7),
             person: PersonId(42),
             link: 3,
             scope: vec![SCOPE_READ.into()],

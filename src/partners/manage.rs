@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::partners;
-use crate::domain::PersonId;
+use crate::domain::{PartnerId, PersonId};
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
@@ -29,7 +29,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The partner `id`, if the caller owns it (the rule is `app::partners::owned_partner`).
-pub async fn owned_partner(state: &AppState, caller: &Caller, id: i64) -> ApiResult<PartnerRow> {
+pub async fn owned_partner(
+    state: &AppState,
+    caller: &Caller,
+    id: PartnerId,
+) -> ApiResult<PartnerRow> {
     Ok(partners::owned_partner(state, caller.person, id).await?)
 }
 
@@ -58,7 +62,7 @@ pub struct PartnerPatch {
 #[derive(Serialize, ToSchema)]
 pub struct PartnerView {
     /// The partner.
-    pub id: i64,
+    pub id: PartnerId,
     /// The owner account.
     pub owner_id: PersonId,
     /// Its name.
@@ -117,7 +121,7 @@ async fn list_partners(
 async fn get_partner(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<PartnerId>,
 ) -> ApiResult<axum::Json<PartnerView>> {
     Ok(axum::Json(partner_view(
         owned_partner(&state, &caller, id).await?,
@@ -132,7 +136,7 @@ async fn get_partner(
 async fn update_partner(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<PartnerId>,
     Json(body): Json<PartnerPatch>,
 ) -> ApiResult<axum::Json<PartnerView>> {
     let name = body.name.as_deref();
@@ -209,7 +213,7 @@ fn key_view(k: KeyRow) -> KeyView {
 async fn create_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<PartnerId>,
     Json(body): Json<NewKeyBody>,
 ) -> ApiResult<(StatusCode, axum::Json<NewKeyView>)> {
     let (new, row) = partners::issue_key(&state, caller.person, id, body.kind).await?;
@@ -230,7 +234,7 @@ async fn create_key(
 async fn list_keys(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<PartnerId>,
 ) -> ApiResult<axum::Json<Vec<KeyView>>> {
     owned_partner(&state, &caller, id).await?;
     let rows = store::list_keys(&state.pool, id).await?;
@@ -255,7 +259,7 @@ pub struct RotateBody {
 async fn rotate_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, key_id)): Path<(i64, i64)>,
+    Path((id, key_id)): Path<(PartnerId, i64)>,
     Json(body): Json<RotateBody>,
 ) -> ApiResult<(StatusCode, axum::Json<NewKeyView>)> {
     let grace = body.grace_period_secs;
@@ -277,7 +281,7 @@ async fn rotate_key(
 async fn revoke_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, key_id)): Path<(i64, i64)>,
+    Path((id, key_id)): Path<(PartnerId, i64)>,
 ) -> ApiResult<StatusCode> {
     partners::revoke_key(&state, caller.person, id, key_id).await?;
     Ok(StatusCode::NO_CONTENT)

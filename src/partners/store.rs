@@ -3,7 +3,7 @@
 use sqlx::{PgConnection, PgExecutor};
 use time::{Date, OffsetDateTime};
 
-use crate::domain::PersonId;
+use crate::domain::{PartnerId, PersonId};
 
 use super::keys::KeyKind;
 
@@ -11,7 +11,7 @@ use super::keys::KeyKind;
 #[derive(sqlx::FromRow, Clone)]
 pub struct PartnerRow {
     /// The partner.
-    pub id: i64,
+    pub id: PartnerId,
     /// The account that manages it.
     pub owner_id: PersonId,
     /// Its name, shown to visitors on the consent page.
@@ -43,7 +43,7 @@ pub async fn create(
 }
 
 /// One partner.
-pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<PartnerRow>> {
+pub async fn get(db: impl PgExecutor<'_>, id: PartnerId) -> sqlx::Result<Option<PartnerRow>> {
     sqlx::query_as(&format!("{PARTNER} where id = $1"))
         .bind(id)
         .fetch_optional(db)
@@ -61,7 +61,7 @@ pub async fn owned_by(db: impl PgExecutor<'_>, owner: PersonId) -> sqlx::Result<
 /// Changes a partner's name and/or origins.
 pub async fn update(
     db: impl PgExecutor<'_>,
-    id: i64,
+    id: PartnerId,
     name: Option<&str>,
     origins: Option<&[String]>,
 ) -> sqlx::Result<PartnerRow> {
@@ -93,7 +93,7 @@ pub struct KeyRow {
     /// The key's id.
     pub id: i64,
     /// Its partner.
-    pub partner_id: i64,
+    pub partner_id: PartnerId,
     /// `publishable` or `secret`, decoded here once.
     #[sqlx(try_from = "String")]
     pub kind: KeyKind,
@@ -117,7 +117,7 @@ const KEY: &str = "select id, partner_id, kind, prefix, created_at, last_used_at
 /// Stores a new key.
 pub async fn insert_key(
     db: impl PgExecutor<'_>,
-    partner: i64,
+    partner: PartnerId,
     kind: &str,
     prefix: &str,
     hash: &[u8],
@@ -136,7 +136,7 @@ pub async fn insert_key(
 }
 
 /// A partner's keys, newest first.
-pub async fn list_keys(db: impl PgExecutor<'_>, partner: i64) -> sqlx::Result<Vec<KeyRow>> {
+pub async fn list_keys(db: impl PgExecutor<'_>, partner: PartnerId) -> sqlx::Result<Vec<KeyRow>> {
     sqlx::query_as(&format!("{KEY} where partner_id = $1 order by id desc"))
         .bind(partner)
         .fetch_all(db)
@@ -146,7 +146,7 @@ pub async fn list_keys(db: impl PgExecutor<'_>, partner: i64) -> sqlx::Result<Ve
 /// One key of a partner, locked for a rotation or revocation.
 pub async fn key_for_update(
     tx: &mut PgConnection,
-    partner: i64,
+    partner: PartnerId,
     id: i64,
 ) -> sqlx::Result<Option<KeyRow>> {
     sqlx::query_as(&format!(
@@ -178,7 +178,11 @@ pub async fn retire_key(
 }
 
 /// Revokes a key at once; false when it is not the partner's or was already revoked.
-pub async fn revoke_key(db: impl PgExecutor<'_>, partner: i64, id: i64) -> sqlx::Result<bool> {
+pub async fn revoke_key(
+    db: impl PgExecutor<'_>,
+    partner: PartnerId,
+    id: i64,
+) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "update partner_keys set revoked_at = now()
          where partner_id = $1 and id = $2 and revoked_at is null",
@@ -197,7 +201,7 @@ pub struct KeyAuthRow {
     /// The key's id.
     pub id: i64,
     /// Its partner.
-    pub partner_id: i64,
+    pub partner_id: PartnerId,
     /// `publishable` or `secret`, decoded here once.
     #[sqlx(try_from = "String")]
     pub kind: KeyKind,
@@ -241,7 +245,7 @@ pub async fn touch_key(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
 /// Links a person to a partner, replacing an earlier link token; returns the link's id.
 pub async fn upsert_link(
     db: impl PgExecutor<'_>,
-    partner: i64,
+    partner: PartnerId,
     person: PersonId,
     token_hash: &[u8],
 ) -> sqlx::Result<i64> {
@@ -261,7 +265,7 @@ pub async fn upsert_link(
 /// The link (id, person) a partner's link token names.
 pub async fn link_by_token(
     db: impl PgExecutor<'_>,
-    partner: i64,
+    partner: PartnerId,
     token_hash: &[u8],
 ) -> sqlx::Result<Option<(i64, PersonId)>> {
     sqlx::query_as(
@@ -277,7 +281,7 @@ pub async fn link_by_token(
 pub async fn link_stands(
     db: impl PgExecutor<'_>,
     link: i64,
-    partner: i64,
+    partner: PartnerId,
     person: PersonId,
 ) -> sqlx::Result<bool> {
     sqlx::query_scalar(
@@ -293,7 +297,7 @@ pub async fn link_stands(
 /// When a person linked to a partner, if they did.
 pub async fn linked_at(
     db: impl PgExecutor<'_>,
-    partner: i64,
+    partner: PartnerId,
     person: PersonId,
 ) -> sqlx::Result<Option<OffsetDateTime>> {
     sqlx::query_scalar(
@@ -306,7 +310,11 @@ pub async fn linked_at(
 }
 
 /// Removes a person's link to a partner.
-pub async fn unlink(db: impl PgExecutor<'_>, partner: i64, person: PersonId) -> sqlx::Result<bool> {
+pub async fn unlink(
+    db: impl PgExecutor<'_>,
+    partner: PartnerId,
+    person: PersonId,
+) -> sqlx::Result<bool> {
     Ok(
         sqlx::query("delete from partner_links where partner_id = $1 and person_id = $2")
             .bind(partner)
@@ -319,7 +327,11 @@ pub async fn unlink(db: impl PgExecutor<'_>, partner: i64, person: PersonId) -> 
 }
 
 /// Counts one view of a widget today (UTC).
-pub async fn count_view(db: impl PgExecutor<'_>, partner: i64, widget: &str) -> sqlx::Result<()> {
+pub async fn count_view(
+    db: impl PgExecutor<'_>,
+    partner: PartnerId,
+    widget: &str,
+) -> sqlx::Result<()> {
     sqlx::query(
         "insert into partner_widget_views (partner_id, day, widget, views)
          values ($1, (now() at time zone 'utc')::date, $2, 1)
@@ -336,7 +348,7 @@ pub async fn count_view(db: impl PgExecutor<'_>, partner: i64, widget: &str) -> 
 pub async fn attribute_referral(
     tx: &mut PgConnection,
     referral: i64,
-    partner: i64,
+    partner: PartnerId,
 ) -> sqlx::Result<()> {
     sqlx::query("update referrals set partner_id = $2 where id = $1")
         .bind(referral)
@@ -362,7 +374,7 @@ pub struct DayRow {
 /// Views, referrals and hires for each day from `from` to `to` inclusive, zeros included.
 pub async fn analytics(
     db: impl PgExecutor<'_>,
-    partner: i64,
+    partner: PartnerId,
     from: Date,
     to: Date,
 ) -> sqlx::Result<Vec<DayRow>> {

@@ -6,7 +6,7 @@ use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArgumentBuffer, PgHasArrayType, PgTypeInfo, PgValueRef};
 use sqlx::{Decode, Encode, Postgres, Type};
 
-use crate::domain::{PersonId, ProviderId, TradeId};
+use crate::domain::{PartnerId, PersonId, ProviderId, TradeId};
 
 macro_rules! transparent_pg {
     ($id:ty, $inner:ty) => {
@@ -36,3 +36,4 @@ macro_rules! transparent_pg {
 transparent_pg!(PersonId, i64);
 transparent_pg!(ProviderId, i64);
 transparent_pg!(TradeId, i32);
+transparent_pg!(PartnerId, i64);

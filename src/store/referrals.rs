@@ -3,7 +3,7 @@
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
-use crate::domain::{PersonId, ProviderId, ReferralStatus, TradeId};
+use crate::domain::{PartnerId, PersonId, ProviderId, ReferralStatus, TradeId};
 
 /// A referral row with the names a list shows.
 #[derive(sqlx::FromRow, Clone)]
@@ -84,7 +84,7 @@ pub struct NewReferral<'a> {
     /// The note.
     pub note: &'a str,
     /// The partner site it came through, if any.
-    pub partner: Option<i64>,
+    pub partner: Option<PartnerId>,
 }
 
 /// Inserts a referral and its first transition.

@@ -2,7 +2,7 @@
 
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::domain::{PersonId, ProviderId, TradeId};
+use crate::domain::{PartnerId, PersonId, ProviderId, TradeId};
 
 /// A new request.
 pub struct NewRequest<'a> {
@@ -19,7 +19,7 @@ pub struct NewRequest<'a> {
     /// `circle` or `public`.
     pub visibility: &'a str,
     /// The partner whose widget it came through.
-    pub partner: Option<i64>,
+    pub partner: Option<PartnerId>,
 }
 
 /// Stores a request; returns its id.

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi};
 
 use crate::app::partner_links::{self, Linked};
+use crate::domain::PartnerId;
 use crate::state::AppState;
 
 use super::page::{day, render, Chrome, WebError};
@@ -52,7 +53,7 @@ pub struct UnlinkForm {}
 struct ConsentPage {
     chrome: Chrome,
     csrf: String,
-    partner_id: i64,
+    partner_id: PartnerId,
     partner: String,
     linked_on: Option<String>,
     return_to: String,
@@ -77,7 +78,7 @@ struct DonePage {
 pub async fn link_page(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(id): Path<i64>,
+    Path(id): Path<PartnerId>,
     Query(params): Query<LinkParams>,
 ) -> Result<Response, WebError> {
     let me = visitor.require()?;
@@ -104,7 +105,7 @@ pub async fn link_page(
               (status = 200, description = "Linked: the code, when there is nowhere to return", content_type = "text/html")))]
 pub async fn link(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<PartnerId>,
     Posted { visitor, form }: Posted<LinkForm>,
 ) -> Result<Response, WebError> {
     let me = visitor.require_for(&format!("/partners/{id}/link"))?;
@@ -132,7 +133,7 @@ pub async fn link(
     responses((status = 200, description = "Unlinked", content_type = "text/html")))]
 pub async fn unlink(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<PartnerId>,
     Posted { visitor, .. }: Posted<UnlinkForm>,
 ) -> Result<Response, WebError> {
     let me = visitor.require_for(&format!("/partners/{id}/link"))?;

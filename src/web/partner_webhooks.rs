@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::app::{webhooks, AppError, FieldError};
+use crate::domain::PartnerId;
 use crate::partners::store::PartnerRow;
 use crate::state::AppState;
 use crate::webhooks::store as wstore;
@@ -71,7 +72,7 @@ struct WebhooksPage {
     chrome: Chrome,
     csrf: String,
     message: Option<&'static str>,
-    id: i64,
+    id: PartnerId,
     name: String,
     endpoints: Vec<EndpointItem>,
     url: String,
@@ -107,7 +108,7 @@ fn status_in_words(status: &str, delivered_before: bool) -> &'static str {
     }
 }
 
-async fn endpoints(state: &AppState, partner: i64) -> Result<Vec<EndpointItem>, WebError> {
+async fn endpoints(state: &AppState, partner: PartnerId) -> Result<Vec<EndpointItem>, WebError> {
     let mut items = Vec::new();
     for e in wstore::list(&state.pool, partner).await? {
         let rows = wstore::deliveries(&state.pool, e.id, None, LOG_LENGTH).await?;
@@ -199,7 +200,7 @@ pub async fn webhooks(
     visitor: Visitor,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let me = visitor.require()?;
     let partner = owned(&state, me, id).await?;
     page_with(&state, &visitor, partner, Typed::default(), None, None).await
@@ -211,7 +212,7 @@ pub async fn create_endpoint(
     Path(raw): Path<String>,
     Posted { visitor, form }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let me = visitor.require_for(&format!("/partners/{id}/webhooks"))?;
     let partner = owned(&state, me, id).await?;
     let mut typed = Typed::default();
@@ -262,7 +263,7 @@ pub async fn redeliver(
     Path((raw, raw_endpoint, raw_delivery)): Path<(String, String, String)>,
     Posted { visitor, .. }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let endpoint = path_id(&raw_endpoint, "webhook endpoint")?;
     let delivery = path_id(&raw_delivery, "delivery")?;
     let me = visitor.require_for(&format!("/partners/{id}/webhooks"))?;
@@ -273,9 +274,9 @@ pub async fn redeliver(
 }
 
 /// The endpoint a form names, for its partner's owner (after the CSRF check).
-fn endpoint_path(raw: &str, raw_endpoint: &str) -> Result<(i64, i64), WebError> {
+fn endpoint_path(raw: &str, raw_endpoint: &str) -> Result<(PartnerId, i64), WebError> {
     Ok((
-        path_id(raw, "partner")?,
+        PartnerId(path_id(raw, "partner")?),
         path_id(raw_endpoint, "webhook endpoint")?,
     ))
 }

@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::webhooks;
+use crate::domain::PartnerId;
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path, Query};
@@ -62,7 +63,7 @@ pub struct EndpointView {
     /// The endpoint.
     pub id: i64,
     /// Its partner.
-    pub partner_id: i64,
+    pub partner_id: PartnerId,
     /// Where events go.
     pub url: String,
     /// Which events.
@@ -102,7 +103,7 @@ fn view(e: EndpointRow, secret: Option<String>) -> EndpointView {
 async fn endpoint(
     state: &AppState,
     caller: &Caller,
-    partner: i64,
+    partner: PartnerId,
     id: i64,
 ) -> ApiResult<EndpointRow> {
     Ok(webhooks::endpoint(state, caller.person, partner, id).await?)
@@ -116,7 +117,7 @@ async fn endpoint(
 async fn create_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path(partner): Path<i64>,
+    Path(partner): Path<PartnerId>,
     Json(body): Json<NewEndpointBody>,
 ) -> ApiResult<(StatusCode, axum::Json<EndpointView>)> {
     let (row, secret) =
@@ -133,7 +134,7 @@ async fn create_endpoint(
 async fn list_endpoints(
     State(state): State<AppState>,
     caller: Caller,
-    Path(partner): Path<i64>,
+    Path(partner): Path<PartnerId>,
 ) -> ApiResult<axum::Json<Vec<EndpointView>>> {
     owned_partner(&state, &caller, partner).await?;
     let rows = store::list(&state.pool, partner).await?;
@@ -150,7 +151,7 @@ async fn list_endpoints(
 async fn get_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(i64, i64)>,
+    Path((partner, id)): Path<(PartnerId, i64)>,
 ) -> ApiResult<axum::Json<EndpointView>> {
     Ok(axum::Json(view(
         endpoint(&state, &caller, partner, id).await?,
@@ -166,7 +167,7 @@ async fn get_endpoint(
 async fn update_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(i64, i64)>,
+    Path((partner, id)): Path<(PartnerId, i64)>,
     Json(body): Json<EndpointPatch>,
 ) -> ApiResult<axum::Json<EndpointView>> {
     let row = webhooks::update_endpoint(
@@ -190,7 +191,7 @@ async fn update_endpoint(
 async fn delete_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(i64, i64)>,
+    Path((partner, id)): Path<(PartnerId, i64)>,
 ) -> ApiResult<StatusCode> {
     webhooks::delete_endpoint(&state, caller.person, partner, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -266,7 +267,7 @@ pub struct DeliveryPage {
 async fn list_deliveries(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(i64, i64)>,
+    Path((partner, id)): Path<(PartnerId, i64)>,
     Query(params): Query<DeliveryParams>,
 ) -> ApiResult<axum::Json<DeliveryPage>> {
     endpoint(&state, &caller, partner, id).await?;
@@ -332,7 +333,7 @@ pub struct TestQueued {
 async fn send_test(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(i64, i64)>,
+    Path((partner, id)): Path<(PartnerId, i64)>,
 ) -> ApiResult<(StatusCode, axum::Json<TestQueued>)> {
     let delivery_id = webhooks::send_test(&state, caller.person, partner, id).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(TestQueued { delivery_id })))
@@ -346,7 +347,7 @@ async fn send_test(
 async fn redeliver(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id, delivery)): Path<(i64, i64, i64)>,
+    Path((partner, id, delivery)): Path<(PartnerId, i64, i64)>,
 ) -> ApiResult<StatusCode> {
     webhooks::redeliver(&state, caller.person, partner, id, delivery).await?;
     Ok(StatusCode::ACCEPTED)

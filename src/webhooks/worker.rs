@@ -7,6 +7,7 @@
 //! `webhook-id` is the event's stable id, the same on every attempt and endpoint, so receivers
 //! can drop duplicates.
 
+use crate::domain::PartnerId;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -103,7 +104,7 @@ pub async fn fan_out(pool: &PgPool) -> anyhow::Result<usize> {
         let audience = match event.event_type.as_str() {
             "referral.created" | "referral.status_changed" => {
                 let partner = match event.payload.get("partner_id").and_then(|v| v.as_i64()) {
-                    Some(p) => Some(p),
+                    Some(p) => Some(PartnerId(p)),
                     None => match event.payload.get("referral_id").and_then(|v| v.as_i64()) {
                         Some(referral) => store::referral_partner(&mut tx, referral).await?,
                         None => None,
@@ -124,7 +125,7 @@ pub async fn fan_out(pool: &PgPool) -> anyhow::Result<usize> {
                 .payload
                 .get("partner_id")
                 .and_then(|v| v.as_i64())
-                .map(Some),
+                .map(|p| Some(PartnerId(p))),
             "vouch.created" | "vouch.revoked" => {
                 let public =
                     event.payload.get("visibility").and_then(|v| v.as_str()) == Some("public");

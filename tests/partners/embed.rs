@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use sqlx::PgPool;
-use vouchgraph::domain::PersonId;
+use vouchgraph::domain::{PartnerId, PersonId};
 use vouchgraph::partners::embed::EmbedClaims;
 
 use crate::helpers::{assert_problem, expect_json, spawn_app, TestApp, TestUser, SHOP};
@@ -193,7 +193,7 @@ async fn an_expired_embed_token_is_refused(pool: PgPool) {
         .await
         .unwrap();
     let claims = |exp| EmbedClaims {
-        partner: t.partner,
+        partner: PartnerId(t.partner),
         person: PersonId(t.anna.id),
         link,
         scope: vec!["read".into()],

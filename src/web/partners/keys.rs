@@ -8,6 +8,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::app::partners::{self, MAX_GRACE_SECS};
+use crate::domain::PartnerId;
 use crate::error::ApiError;
 use crate::partners::keys::KeyKind;
 use crate::partners::store::KeyRow;
@@ -113,7 +114,7 @@ pub async fn create_key(
     Path(raw): Path<String>,
     Posted { visitor, form }: Posted<NewKeyForm>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     let partner = owned(&state, me, id).await?;
     if !first_submission(&state, me, &form.once).await? {
@@ -146,7 +147,7 @@ pub async fn rotate_key(
     Path((raw, raw_key)): Path<(String, String)>,
     Posted { visitor, form }: Posted<RotateForm>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let key_id = path_id(&raw_key, "key")?;
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     let partner = owned(&state, me, id).await?;
@@ -171,7 +172,7 @@ pub async fn revoke_key(
     Path((raw, raw_key)): Path<(String, String)>,
     Posted { visitor, .. }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let key_id = path_id(&raw_key, "key")?;
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     partners::revoke_key(&state, me.person, id, key_id).await?;

@@ -22,6 +22,7 @@ use time::OffsetDateTime;
 
 use crate::app::partners;
 use crate::app::{AppError, FieldError};
+use crate::domain::PartnerId;
 use crate::error::ApiError;
 use crate::partners::store::{self as pstore, PartnerRow};
 use crate::state::AppState;
@@ -48,7 +49,7 @@ pub fn path_id(raw: &str, what: &'static str) -> Result<i64, WebError> {
 }
 
 /// The partner `id`, for its owner; a 404 if there is none, a 403 page for anyone else.
-pub async fn owned(state: &AppState, me: &SignedIn, id: i64) -> Result<PartnerRow, WebError> {
+pub async fn owned(state: &AppState, me: &SignedIn, id: PartnerId) -> Result<PartnerRow, WebError> {
     Ok(partners::owned_partner(state, me.person, id).await?)
 }
 
@@ -98,7 +99,7 @@ fn refusal(error: AppError) -> Result<(Option<String>, Option<String>), WebError
 
 /// A partner in the list.
 struct PartnerItem {
-    id: i64,
+    id: PartnerId,
     name: String,
     origins: String,
     created: String,
@@ -199,7 +200,7 @@ struct PartnerPage {
     chrome: Chrome,
     csrf: String,
     message: Option<&'static str>,
-    id: i64,
+    id: PartnerId,
     name: String,
     origins: String,
     origins_error: Option<String>,
@@ -262,7 +263,7 @@ pub async fn partner(
     visitor: Visitor,
     Path(raw): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let me = visitor.require()?;
     let partner = owned(&state, me, id).await?;
     partner_page_with(&state, &visitor, partner, None, None, None).await
@@ -281,7 +282,7 @@ pub async fn save_origins(
     Path(raw): Path<String>,
     Posted { visitor, form }: Posted<OriginsForm>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     let partner = owned(&state, me, id).await?;
     let origins = origin_lines(&form.origins);

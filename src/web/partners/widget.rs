@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::app::providers;
-use crate::domain::GeoPoint;
+use crate::domain::{GeoPoint, PartnerId};
 use crate::partners::keys::{self, KeyKind};
 use crate::partners::store as pstore;
 use crate::state::AppState;
@@ -40,7 +40,7 @@ pub struct WidgetQuery {
 #[template(path = "partner_widget.html")]
 struct WidgetPage {
     chrome: Chrome,
-    id: i64,
+    id: PartnerId,
     name: String,
     q: WidgetQuery,
     trades: Vec<TradeOption>,
@@ -63,7 +63,7 @@ impl WidgetPage {
 /// Checks the choices; the snippet's attributes, or what is wrong.
 async fn widget_attributes(
     state: &AppState,
-    partner: i64,
+    partner: PartnerId,
     q: &WidgetQuery,
 ) -> Result<Result<Vec<(&'static str, String)>, Vec<String>>, WebError> {
     let mut errors = Vec::new();
@@ -149,7 +149,7 @@ pub async fn widget(
     Path(raw): Path<String>,
     WebQuery(mut q): WebQuery<WidgetQuery>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let me = visitor.require()?;
     let partner = owned(&state, me, id).await?;
     // A first visit (no choices yet) shows the form only.
@@ -264,7 +264,7 @@ pub async fn widget_preview(
     Path(raw): Path<String>,
     WebQuery(q): WebQuery<WidgetQuery>,
 ) -> Result<Response, WebError> {
-    let id = path_id(&raw, "partner")?;
+    let id = PartnerId(path_id(&raw, "partner")?);
     let me = visitor.require()?;
     owned(&state, me, id).await?;
     let (status, page) = match widget_attributes(&state, id, &q).await? {

@@ -1,5 +1,6 @@
 //! SQL for webhook endpoints: registering, reading, changing and deleting them.
 
+use crate::domain::PartnerId;
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
@@ -9,7 +10,7 @@ pub struct EndpointRow {
     /// The endpoint.
     pub id: i64,
     /// Its partner.
-    pub partner_id: i64,
+    pub partner_id: PartnerId,
     /// Where events are posted.
     pub url: String,
     /// The event types it receives.
@@ -30,7 +31,7 @@ const ENDPOINT: &str = "select id, partner_id, url, event_types, created_at, dis
 /// Registers an endpoint.
 pub async fn create(
     db: impl PgExecutor<'_>,
-    partner: i64,
+    partner: PartnerId,
     url: &str,
     event_types: &[String],
     secret: &str,
@@ -49,7 +50,7 @@ pub async fn create(
 }
 
 /// A partner's endpoints.
-pub async fn list(db: impl PgExecutor<'_>, partner: i64) -> sqlx::Result<Vec<EndpointRow>> {
+pub async fn list(db: impl PgExecutor<'_>, partner: PartnerId) -> sqlx::Result<Vec<EndpointRow>> {
     sqlx::query_as(&format!("{ENDPOINT} where partner_id = $1 order by id"))
         .bind(partner)
         .fetch_all(db)
@@ -59,7 +60,7 @@ pub async fn list(db: impl PgExecutor<'_>, partner: i64) -> sqlx::Result<Vec<End
 /// One endpoint of a partner.
 pub async fn get(
     db: impl PgExecutor<'_>,
-    partner: i64,
+    partner: PartnerId,
     id: i64,
 ) -> sqlx::Result<Option<EndpointRow>> {
     sqlx::query_as(&format!("{ENDPOINT} where partner_id = $1 and id = $2"))
@@ -102,7 +103,7 @@ pub async fn update(
 }
 
 /// Deletes an endpoint and its delivery log.
-pub async fn delete(db: impl PgExecutor<'_>, partner: i64, id: i64) -> sqlx::Result<bool> {
+pub async fn delete(db: impl PgExecutor<'_>, partner: PartnerId, id: i64) -> sqlx::Result<bool> {
     Ok(
         sqlx::query("delete from webhook_endpoints where partner_id = $1 and id = $2")
             .bind(partner)

@@ -1,6 +1,7 @@
 //! SQL for the fan-out of the outbox: events not yet fanned out, the partner an event belongs
 //! to, and the deliveries queued for them; and a test event for one endpoint.
 
+use crate::domain::PartnerId;
 use sqlx::PgConnection;
 
 /// A test event for one endpoint: an outbox event `webhook.test` that the fan-out and the mail
@@ -47,20 +48,28 @@ pub async fn claim_events(tx: &mut PgConnection, limit: i64) -> sqlx::Result<Vec
 }
 
 /// The partner a referral was sent through, if any.
-pub async fn referral_partner(tx: &mut PgConnection, referral: i64) -> sqlx::Result<Option<i64>> {
+pub async fn referral_partner(
+    tx: &mut PgConnection,
+    referral: i64,
+) -> sqlx::Result<Option<PartnerId>> {
     Ok(
-        sqlx::query_scalar::<_, Option<i64>>("select partner_id from referrals where id = $1")
-            .bind(referral)
-            .fetch_optional(&mut *tx)
-            .await?
-            .flatten(),
+        sqlx::query_scalar::<_, Option<PartnerId>>(
+            "select partner_id from referrals where id = $1",
+        )
+        .bind(referral)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten(),
     )
 }
 
 /// The partner whose `ask` widget request `request` came through, if any.
-pub async fn request_partner(tx: &mut PgConnection, request: i64) -> sqlx::Result<Option<i64>> {
+pub async fn request_partner(
+    tx: &mut PgConnection,
+    request: i64,
+) -> sqlx::Result<Option<PartnerId>> {
     Ok(
-        sqlx::query_scalar::<_, Option<i64>>("select partner_id from requests where id = $1")
+        sqlx::query_scalar::<_, Option<PartnerId>>("select partner_id from requests where id = $1")
             .bind(request)
             .fetch_optional(&mut *tx)
             .await?
@@ -74,7 +83,7 @@ pub async fn queue_deliveries(
     tx: &mut PgConnection,
     event: i64,
     event_type: &str,
-    partner: Option<i64>,
+    partner: Option<PartnerId>,
 ) -> sqlx::Result<u64> {
     Ok(sqlx::query(
         "insert into webhook_deliveries (endpoint_id, event_id)
