@@ -85,7 +85,6 @@ pub(crate) struct PathFinder<'a> {
     /// Layers 1 and 2, and the best paths found from them (by this search or, when the
     /// layers are remembered with the walk, an earlier one).
     layers: Arc<PathLayers>,
-    out_weights: FxHashMap<NodeIndex, f64>,
 }
 
 impl<'a> PathFinder<'a> {
@@ -101,73 +100,24 @@ impl<'a> PathFinder<'a> {
         params: &'a RankParams,
     ) -> Option<PathFinder<'a>> {
         let seeker = viewer.seeker()?;
-        let mut finder = PathFinder {
+        let owner = viewer.walk_owner();
+        let layers = match graph.walks.layers(owner, params, &graph.changes) {
+            Some(layers) => layers,
+            None => {
+                let layers = Arc::new(build_layers(graph, viewer, params, seeker));
+                graph
+                    .walks
+                    .remember_layers(owner, params, &graph.changes, Arc::clone(&layers));
+                layers
+            }
+        };
+        Some(PathFinder {
             graph,
             viewer,
             params,
             seeker,
-            layers: Arc::new(PathLayers::new(
-                seeker,
-                FxHashMap::default(),
-                FxHashMap::default(),
-            )),
-            out_weights: FxHashMap::default(),
-        };
-        match graph
-            .walks
-            .layers(viewer.walk_owner(), params, &graph.changes)
-        {
-            Some(layers) => finder.layers = layers,
-            None => {
-                let layers = Arc::new(finder.build_layers());
-                graph.walks.remember_layers(
-                    viewer.walk_owner(),
-                    params,
-                    &graph.changes,
-                    Arc::clone(&layers),
-                );
-                finder.layers = layers;
-            }
-        }
-        Some(finder)
-    }
-
-    /// Layers 1 and 2: the seeker's visible out-neighbours, and everyone's best 2-hop reach.
-    fn build_layers(&mut self) -> PathLayers {
-        let seeker = self.seeker;
-        let mut layer1 = FxHashMap::default();
-        for (person, probability, level) in self.steps_from(seeker) {
-            layer1.insert(
-                person,
-                Step {
-                    strength: probability,
-                    via: seeker,
-                    level,
-                },
-            );
-        }
-        let mut layer2: FxHashMap<NodeIndex, Step> = FxHashMap::default();
-        let firsts: Vec<(NodeIndex, Step)> = layer1.iter().map(|(&n, &s)| (n, s)).collect();
-        for (middle, first) in firsts {
-            for (person, probability, level) in self.steps_from(middle) {
-                if person == seeker {
-                    continue;
-                }
-                let candidate = Step {
-                    strength: first.strength * probability,
-                    via: middle,
-                    level,
-                };
-                let better = match layer2.get(&person) {
-                    Some(current) => self.beats(candidate, *current),
-                    None => true,
-                };
-                if better {
-                    layer2.insert(person, candidate);
-                }
-            }
-        }
-        PathLayers::new(seeker, layer1, layer2)
+            layers,
+        })
     }
 
     /// The strongest path of at most 3 hops to `target`, as (person, level) hops and strength;
@@ -225,7 +175,8 @@ impl<'a> PathFinder<'a> {
             .collect();
         for (middle, level) in incoming {
             let second = self.layers.layer2[&middle];
-            let probability = self.params.level_weight(level) / self.out_weight_of(middle);
+            let probability = self.params.level_weight(level)
+                / visible_out_weight(self.graph, self.viewer, self.params, middle);
             let step = Step {
                 strength: second.strength * probability,
                 via: middle,
@@ -301,30 +252,73 @@ impl<'a> PathFinder<'a> {
         (paths, beyond)
     }
 
-    /// The visible walk steps out of `node`, with their transition probabilities.
-    fn steps_from(&mut self, node: NodeIndex) -> Vec<(NodeIndex, f64, TrustLevel)> {
-        let total = self.out_weight_of(node);
-        let access = self.viewer.access_to(node);
-        walk_edges(self.graph, node, access, self.params)
-            .map(|(target, weight, level)| (target, weight / total, level))
-            .collect()
-    }
-
-    fn out_weight_of(&mut self, node: NodeIndex) -> f64 {
-        let (graph, viewer, params) = (self.graph, self.viewer, self.params);
-        *self
-            .out_weights
-            .entry(node)
-            .or_insert_with(|| out_weight(graph, node, viewer.access_to(node), params).0)
-    }
-
-    fn beats(&self, candidate: Step, current: Step) -> bool {
-        candidate.strength > current.strength
-            || (candidate.strength == current.strength
-                && self.id_of(candidate.via) < self.id_of(current.via))
-    }
-
     fn id_of(&self, node: NodeIndex) -> PersonId {
         self.graph.person_id(node)
     }
+}
+
+/// Layers 1 and 2 for `seeker`: their visible out-neighbours, and everyone's best 2-hop reach
+/// (ties to the smaller id of the person before, so storage order does not matter).
+fn build_layers(
+    graph: &TrustGraph,
+    viewer: &Viewer,
+    params: &RankParams,
+    seeker: NodeIndex,
+) -> PathLayers {
+    let mut layer1 = FxHashMap::default();
+    for (person, probability, level) in steps_from(graph, viewer, params, seeker) {
+        layer1.insert(
+            person,
+            Step {
+                strength: probability,
+                via: seeker,
+                level,
+            },
+        );
+    }
+    let mut layer2: FxHashMap<NodeIndex, Step> = FxHashMap::default();
+    for (&middle, first) in &layer1 {
+        for (person, probability, level) in steps_from(graph, viewer, params, middle) {
+            if person == seeker {
+                continue;
+            }
+            let candidate = Step {
+                strength: first.strength * probability,
+                via: middle,
+                level,
+            };
+            let better = layer2.get(&person).is_none_or(|current| {
+                candidate.strength > current.strength
+                    || (candidate.strength == current.strength
+                        && graph.person_id(candidate.via) < graph.person_id(current.via))
+            });
+            if better {
+                layer2.insert(person, candidate);
+            }
+        }
+    }
+    PathLayers::new(seeker, layer1, layer2)
+}
+
+/// The visible walk steps out of `node`, with their transition probabilities.
+fn steps_from(
+    graph: &TrustGraph,
+    viewer: &Viewer,
+    params: &RankParams,
+    node: NodeIndex,
+) -> Vec<(NodeIndex, f64, TrustLevel)> {
+    let total = visible_out_weight(graph, viewer, params, node);
+    walk_edges(graph, node, viewer.access_to(node), params)
+        .map(|(target, weight, level)| (target, weight / total, level))
+        .collect()
+}
+
+/// The total weight of `node`'s trust edges the viewer may see. O(1) (`walk::out_weight`).
+fn visible_out_weight(
+    graph: &TrustGraph,
+    viewer: &Viewer,
+    params: &RankParams,
+    node: NodeIndex,
+) -> f64 {
+    out_weight(graph, node, viewer.access_to(node), params).0
 }

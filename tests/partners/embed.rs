@@ -292,23 +292,31 @@ async fn an_embed_token_is_scoped_to_its_partner_and_its_uses(pool: PgPool) {
     assert_problem(badge(&t, Some(&read_only)).await, StatusCode::UNAUTHORIZED).await;
 }
 
-#[sqlx::test]
-async fn a_widget_referral_is_attributed_to_the_partner_and_counted_by_day(pool: PgPool) {
-    let t = town(pool).await;
-    let body = json!({ "provider_id": t.provider, "trade": "tiler", "recipient_email": "friend@example.com", "note": "Great tiler" });
-    let anonymous = t
-        .app
+/// Posts a referral to the widget API from the shop's page, with the visitor's embed token.
+async fn send_referral(
+    t: &Town,
+    embed: Option<&str>,
+    body: &serde_json::Value,
+) -> reqwest::Response {
+    t.app
         .widget(
             Method::POST,
             "/v1/widget/referrals",
             &t.pk,
             Some(SHOP),
-            None,
+            embed,
         )
-        .json(&body)
+        .json(body)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[sqlx::test]
+async fn a_widget_referral_is_attributed_to_the_partner_and_counted_by_day(pool: PgPool) {
+    let t = town(pool).await;
+    let body = json!({ "provider_id": t.provider, "trade": "tiler", "recipient_email": "friend@example.com", "note": "Great tiler" });
+    let anonymous = send_referral(&t, None, &body).await;
     assert_problem(anonymous, StatusCode::UNAUTHORIZED).await;
 
     let link_token = t.app.link(&t.anna, t.partner).await;
@@ -333,19 +341,7 @@ async fn a_widget_referral_is_attributed_to_the_partner_and_counted_by_day(pool:
     // refuse it (one check for every channel), and nothing is written.
     let long_note = "x".repeat(1001);
     let bad = json!({ "provider_id": t.provider, "trade": "juggler", "recipient_email": "not an email", "note": long_note });
-    let refused = t
-        .app
-        .widget(
-            Method::POST,
-            "/v1/widget/referrals",
-            &t.pk,
-            Some(SHOP),
-            Some(&embed),
-        )
-        .json(&bad)
-        .send()
-        .await
-        .unwrap();
+    let refused = send_referral(&t, Some(&embed), &bad).await;
     let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
     let mut named: Vec<&str> = problem["errors"]
         .as_array()
@@ -361,19 +357,7 @@ async fn a_widget_referral_is_attributed_to_the_partner_and_counted_by_day(pool:
         .unwrap();
     assert_eq!(referrals, 0);
 
-    let sent = t
-        .app
-        .widget(
-            Method::POST,
-            "/v1/widget/referrals",
-            &t.pk,
-            Some(SHOP),
-            Some(&embed),
-        )
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let sent = send_referral(&t, Some(&embed), &body).await;
     let sent = expect_json(sent, StatusCode::CREATED).await;
     let referral = sent["referral_id"].as_i64().unwrap();
     let (referrer, partner): (i64, Option<i64>) =
