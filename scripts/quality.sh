@@ -2,11 +2,15 @@
 # The trust-quality table of docs/quality.md, from scratch:
 #
 #   scripts/quality.sh [--seeds "1 2 3 4 5 6"] [--networks "otc alpha advogato"]
-#                      [--attacks "ring star popular demotion"] [--sybil 1000] [-- extra evaluate args]
+#                      [--attacks "ring star popular demotion"] [--sybil 1000]
+#                      [--operator-seeds] [-- extra evaluate args]
 #
 # For every network, split seed and attack it runs `vouchgraph evaluate` (release build) and
 # prints one row: clean order accuracy and MAE of vouchgraph and of the anonymous mean, then
-# the drop in order accuracy on the attacked items for both. The networks are the copies in
+# the drop in order accuracy on the attacked items for both. `--operator-seeds` runs it as a
+# deployment whose operator has marked seed people (`vouchgraph seeds add`): Advogato's four
+# founders, and on the Bitcoin networks the ten people most others trust, counted once over the
+# whole file (fixed below, so that a sybil is never one). The networks are the copies in
 # tests/data (see its README for sources and licences). Nothing here needs a database.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,12 +19,14 @@ SEEDS="1 2 3 4 5 6"
 NETWORKS="otc alpha advogato"
 ATTACKS="ring star popular demotion"
 SYBIL=1000
+OPERATOR_SEEDS=
 while (($#)); do
     case $1 in
     --seeds) SEEDS=$2; shift 2 ;;
     --networks) NETWORKS=$2; shift 2 ;;
     --attacks) ATTACKS=$2; shift 2 ;;
     --sybil) SYBIL=$2; shift 2 ;;
+    --operator-seeds) OPERATOR_SEEDS=1; shift ;;
     --) shift; break ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
     esac
@@ -41,10 +47,20 @@ args_for() {
     esac
 }
 
+# network name -> the seeds an operator would mark, with --operator-seeds
+seeds_for() {
+    [[ -n $OPERATOR_SEEDS ]] || return 0
+    case $1 in
+    otc) echo "--seeds 35,2642,1810,2028,905,1,7,4172,4197,13" ;;
+    alpha) echo "--seeds 1,3,4,2,177,11,7,10,15,6" ;;
+    advogato) echo "--seeds 328,30,719,46" ;; # raph, miguel, federico, alan
+    esac
+}
+
 # One evaluate run, reduced to: clean_vg clean_mean mae_vg mae_mean [drop_vg drop_mean]
 run() {
     # shellcheck disable=SC2046
-    "$BIN" evaluate $(args_for "$1") --seed "$2" "${@:3}" "${EXTRA[@]}" | awk -F'|' '
+    "$BIN" evaluate $(args_for "$1") $(seeds_for "$1") --seed "$2" "${@:3}" "${EXTRA[@]}" | awk -F'|' '
         /^\| vouchgraph /     { vg[++n] = $5; vmae[n] = $3 }
         /^\| anonymous mean / { mn[++m] = $5; mmae[m] = $3 }
         END {

@@ -64,15 +64,16 @@ impl Kindred {
         self.weights.get(&rater).copied().unwrap_or(0.0)
     }
 
-    /// The kindred raters' agreement-weighted mean deviation about an item, shrunk towards none
-    /// by `pseudo` of agreement.
-    pub(super) fn estimate(&self, seeker: u32, raters: &Raters, pseudo: f64) -> f64 {
+    /// The kindred raters' agreement-weighted mean deviation about an item, each deviation
+    /// moved by `shift` (to the seeker's reference, see `RankParams::relative_ratings`), shrunk
+    /// towards none by `pseudo` of agreement.
+    pub(super) fn estimate(&self, seeker: u32, raters: &Raters, pseudo: f64, shift: f64) -> f64 {
         let (sum, weight) = raters
             .iter()
             .filter(|&&(rater, _, _)| rater != seeker)
             .fold((0.0, pseudo), |(sum, weight), &(rater, deviation, _)| {
                 let agreement = self.weight(rater);
-                (sum + agreement * deviation, weight + agreement)
+                (sum + agreement * (deviation + shift), weight + agreement)
             });
         if weight > 0.0 {
             sum / weight
@@ -116,7 +117,7 @@ mod tests {
         assert_eq!(kindred.weight(2), 0.0);
         assert_eq!(kindred.weight(3), 0.0);
         // So item 2 leans the way the like-minded rater rated it.
-        assert!(kindred.estimate(SEEKER, &raters[2], 0.05) > 0.0);
+        assert!(kindred.estimate(SEEKER, &raters[2], 0.05, 0.0) > 0.0);
     }
 
     #[test]

@@ -6,17 +6,22 @@
 //! search's personal evidence (`network_evidence_for`, the numbers a search computes) gives
 //! both sums of the seeker's circle: `value = sum p(v) * rating`, `weight = sum p(v)`.
 //!
-//! Every rating is first made relative to its rater's habit: `d(v, i) = rating(v, i) -
-//! habit(v)`, where habit(v) is v's mean rating shrunk towards the middle of the scale by
-//! `habit_prior` ratings (relative ratings, as in Iolaus, WWW 2013: an account that rates
-//! everything at the top lends its targets only what it stands above its habit). The value
-//! twin carries `(d + 1) / 2`, so the circle's sum of `p(v) * d(v, i)` is `2 * value -
-//! weight`. On [0, 1], before going back to the scale:
+//! A rating is read against a reference: `e(v, i) = rating(v, i) - (rho * habit(v) + (1 - rho)
+//! * level)`, where habit(v) is v's mean rating shrunk towards the middle of the scale by
+//! `habit_prior` ratings, `level` is the seeker's own habit and `rho` is `relative_ratings` (0:
+//! ratings as given; 1: relative ratings as in Iolaus, WWW 2013). The graph is built once for
+//! every seeker, so its twins carry the seeker-free part, `d = rating - (1/2 + rho * (habit(v)
+//! - 1/2))`, and each seeker's prediction moves every deviation by `(1 - rho) * (1/2 - level)`.
+//! The value twin carries `f * (d + 1) / 2`, so the circle's sum of `p(v) * f(v) * d(v, i)` is
+//! `2 * value - weight`. On [0, 1], before going back to the scale:
 //!
 //! ```text
-//! crowd(i)   = (sum_v c(v) f(v) d(v, i) + k2 * kin(i)) / (sum_v c(v) f(v) + k2)
-//! prediction = habit(seeker) + (sum_v p(v) f(v) d(v, i) + k * crowd(i)) / (sum_v p(v) f(v) + k)
+//! crowd(i)   = (sum_v c(v) f(v) e(v, i) + k2 * kin(i)) / (sum_v c(v) f(v) + k2)
+//! prediction = level + (sum_v p(v) f(v) e(v, i) + k * crowd(i)) / (sum_v p(v) f(v) + k)
 //! ```
+//!
+//! With `rho = 0` each tier is a weighted mean of the ratings themselves, shrunk towards the next
+//! tier and finally towards the seeker's level.
 //!
 //! * `p(v)` is the personal walk's mass (the search's own evidence, `network_evidence_for`);
 //! * `c(v)` is v's anchored credit (`graph::anchored_trust`: a longer walk from the seeker,
@@ -31,8 +36,8 @@
 //!   moves the crowd's part by at most C / (C + k2).
 //! * `f(v)` is how informative v's ratings are: their spread around v's own mean (shrunk by
 //!   `rater_prior` ratings), against `informative_spread` (a tenth) of the variance of a rater
-//!   who rates at random, capped at 1 and raised to `informative_power` (2). An account that
-//!   rates every target alike counts about a hundredth of an honest rater, so a crowd of them
+//!   who rates at random, capped at 1 and raised to `informative_power` (4). An account that
+//!   rates every target alike counts about a ten-thousandth of an honest rater, so a crowd of them
 //!   can hardly push an item nor dilute its honest raters' word; to count fully it must rate
 //!   other items differently, which spends the same bounded mass on them. Both twins carry
 //!   the factor (`f * (d + 1) / 2` and `f`), so the circle's sums are `sum p f d` and
@@ -159,9 +164,13 @@ impl Model {
         };
         // Each rater's own mean, barely shrunk: what their spread is measured around.
         let means = habit_with(params.rater_prior);
-        // Their habit, shrunk by `habit_prior` ratings: what their deviations are measured from,
-        // and, for the seeker, the level a prediction starts at.
+        // Their habit, shrunk by `habit_prior` ratings: for the seeker, the level a prediction
+        // starts at; for a rater, what their ratings are read against as far as
+        // `relative_ratings` says. The rest of the reference is the seeker's level, added per
+        // seeker in `predict`.
         let habits = habit_with(params.habit_prior);
+        let rho = params.relative_ratings;
+        let reference: Vec<f64> = habits.iter().map(|&h| 0.5 + rho * (h - 0.5)).collect();
         // How far each rater's ratings spread around their own mean, shrunk like the mean,
         // against `informative_spread` of a rater who rates uniformly at random (variance
         // 1/12): someone who rates everything alike tells nothing about order, and counts
@@ -185,7 +194,7 @@ impl Model {
             .collect();
         for rating in input.ratings {
             let rater = person_id(rating.rater);
-            let deviation = rescale(rating.value) - habits[rating.rater as usize];
+            let deviation = rescale(rating.value) - reference[rating.rater as usize];
             let f = info[rating.rater as usize];
             let vouch = |builder: &mut GraphBuilder, twin, strength: f64| {
                 builder.vouch(
@@ -259,6 +268,10 @@ impl Model {
             }
         }
         let (lo, hi) = self.scale;
+        let level = self.habits.get(seeker as usize).copied().unwrap_or(0.5);
+        // What every deviation (read against `0.5 + rho * (habit(v) - 0.5)`) gains when read
+        // against `rho * habit(v) + (1 - rho) * level` instead.
+        let shift = (1.0 - self.params.relative_ratings) * (0.5 - level);
         let crowd = self.crowd(seeker);
         let kindred = Kindred::of(
             seeker,
@@ -271,21 +284,13 @@ impl Model {
                 self.plain_mean(item)?;
                 let (value, _) = wanted[&value_twin(item)];
                 let (weight, reached) = wanted[&weight_twin(item)];
-                let circle = 2.0 * value - weight;
+                let raters = &self.raters[item as usize];
                 let k = self.params.pseudo_count;
-                let habit = self.habits.get(seeker as usize).copied().unwrap_or(0.5);
-                let share = habit
-                    + (circle
-                        + k * crowd.estimate(
-                            &self.raters[item as usize],
-                            self.params.kindred_weight
-                                * kindred.estimate(
-                                    seeker,
-                                    &self.raters[item as usize],
-                                    self.params.kindred_pseudo_count,
-                                ),
-                        ))
-                        / (weight + k);
+                // The circle's sum of p f (r - reference), moved to the seeker's level.
+                let circle = 2.0 * value - weight + shift * weight;
+                let kin = kindred.estimate(seeker, raters, self.params.kindred_pseudo_count, shift);
+                let crowd = crowd.estimate(raters, self.params.kindred_weight * kin, shift);
+                let share = level + (circle + k * crowd) / (weight + k);
                 Some(Prediction {
                     score: (lo + (hi - lo) * share).clamp(lo, hi),
                     covered: reached > 0,
@@ -365,11 +370,11 @@ struct Crowd {
 }
 
 impl Crowd {
-    /// The credit-weighted mean of the item's raters' deviations from their habits, with
-    /// `pseudo` of credit at `kindred`, the kindred raters' estimate. Each subtree of the
+    /// The credit-weighted mean of the item's raters' deviations, each moved by `shift` to the
+    /// seeker's reference, with `pseudo` of credit at `kindred`, the kindred raters' estimate. Each subtree of the
     /// crowd lends at most its capacity; informativeness applies after the clipping, so that a
     /// region of barely informative accounts is clipped by its head count all the same.
-    fn estimate(&self, raters: &Raters, kindred: f64) -> f64 {
+    fn estimate(&self, raters: &Raters, kindred: f64, shift: f64) -> f64 {
         let lent = self
             .tree
             .lend(raters.iter().map(|&(rater, deviation, info)| {
@@ -377,7 +382,7 @@ impl Crowd {
                     person_id(rater),
                     self.credit[rater as usize],
                     info,
-                    deviation,
+                    deviation + shift,
                 )
             }));
         let (sum, weight) = (lent.value, lent.weight);
@@ -400,4 +405,129 @@ fn value_twin(item: u32) -> ProviderId {
 
 fn weight_twin(item: u32) -> ProviderId {
     ProviderId(2 * i64::from(item) + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TrustLevel;
+
+    const SEEKER: u32 = 0;
+    const FRIEND: u32 = 1;
+    const STRANGER: u32 = 2;
+    /// Items 0 to 3 are the seeker's own; 4 and 5 the friend rated; 6 only the stranger did.
+    const ITEMS: usize = 7;
+
+    fn rating(rater: u32, item: u32, value: f64) -> Rating {
+        Rating { rater, item, value }
+    }
+
+    /// On a 1 to 5 scale: the seeker rates high (4, 5, 5, 4: a level well above the middle);
+    /// the friend, whom the seeker trusts, loved item 4 and disliked item 5; a stranger nobody
+    /// trusts, who shares no item with the seeker, rated item 6.
+    fn model(params: RankParams) -> Model {
+        // The seeker trusts the friend fully: the only trust edge.
+        let edges = [SourceEdge {
+            from: SEEKER,
+            to: FRIEND,
+            fact: Fact::Trust(TrustLevel::COMPLETE),
+        }];
+        let ratings = [
+            rating(SEEKER, 0, 4.0),
+            rating(SEEKER, 1, 5.0),
+            rating(SEEKER, 2, 5.0),
+            rating(SEEKER, 3, 4.0),
+            rating(FRIEND, 4, 5.0),
+            rating(FRIEND, 5, 1.0),
+            rating(STRANGER, 6, 5.0),
+            rating(STRANGER, 5, 2.0),
+        ];
+        let input = ModelInput {
+            people: 3,
+            items: ITEMS,
+            edges: &edges,
+            ratings: &ratings,
+            scale: (1.0, 5.0),
+            seeds: &[],
+        };
+        Model::build(&input, params).unwrap()
+    }
+
+    #[test]
+    fn an_item_nobody_the_seeker_reaches_rated_is_predicted_at_the_seekers_own_level() {
+        let model = model(RankParams::default());
+        let [Some(alone)] = model.predict(SEEKER, &[6])[..] else {
+            panic!("item 6 has a rating");
+        };
+        // The seeker's habit: their four ratings on [0, 1] (0.75, 1, 1, 0.75) and ten at the
+        // middle, back on the 1 to 5 scale.
+        let level = 1.0 + 4.0 * (3.5 + 10.0 * 0.5) / 14.0;
+        assert!(
+            (alone.score - level).abs() < 1e-9,
+            "{} vs {level}",
+            alone.score
+        );
+        assert!(!alone.covered);
+    }
+
+    #[test]
+    fn a_friends_ratings_order_items_around_the_seekers_level_however_they_are_read() {
+        for rho in [0.0, 0.5, 1.0] {
+            let params = RankParams {
+                relative_ratings: rho,
+                ..RankParams::default()
+            };
+            let model = model(params);
+            let level = 1.0 + 4.0 * (3.5 + 10.0 * 0.5) / 14.0;
+            let found = model.predict(SEEKER, &[4, 5]);
+            let (loved, disliked) = (found[0].unwrap(), found[1].unwrap());
+            assert!(loved.covered && disliked.covered);
+            assert!(
+                loved.score > level && disliked.score < level,
+                "rho {rho}: {} and {} around {level}",
+                loved.score,
+                disliked.score
+            );
+        }
+    }
+
+    #[test]
+    fn a_friend_who_rates_only_good_items_lifts_every_one_of_them_above_the_seekers_level() {
+        // The seeker rates around the middle (2 and 4 on a 1 to 5 scale). The friend, whom the
+        // seeker trusts, rated thirty-one items, all good: 5 or 4 in turn for items 2..31, and 4
+        // for item 32.
+        // Read against the friend's own high mean, item 32 would fall below the seeker's
+        // level; read as given, a 4 is a good rating and lifts it.
+        let edges = [SourceEdge {
+            from: SEEKER,
+            to: FRIEND,
+            fact: Fact::Trust(TrustLevel::COMPLETE),
+        }];
+        let mut ratings = vec![rating(SEEKER, 0, 2.0), rating(SEEKER, 1, 4.0)];
+        ratings.extend((2..32).map(|item| rating(FRIEND, item, 4.0 + f64::from(item % 2))));
+        ratings.push(rating(FRIEND, 32, 4.0));
+        let input = ModelInput {
+            people: 2,
+            items: 33,
+            edges: &edges,
+            ratings: &ratings,
+            scale: (1.0, 5.0),
+            seeds: &[],
+        };
+        let level = 3.0;
+        let read_as_given = Model::build(&input, RankParams::default()).unwrap();
+        let [Some(good)] = read_as_given.predict(SEEKER, &[32])[..] else {
+            panic!("item 32 has a rating");
+        };
+        assert!(good.score > level + 0.1, "{}", good.score);
+        let relative = RankParams {
+            relative_ratings: 1.0,
+            ..RankParams::default()
+        };
+        let read_against_habit = Model::build(&input, relative).unwrap();
+        let [Some(lowered)] = read_against_habit.predict(SEEKER, &[32])[..] else {
+            panic!("item 32 has a rating");
+        };
+        assert!(lowered.score < level, "{}", lowered.score);
+    }
 }

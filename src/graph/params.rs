@@ -103,18 +103,29 @@ pub struct RankParams {
     /// credited raters (`anchor_cap` each): an item two such raters liked moves half way.
     #[serde(default = "defaults::baseline_pseudo_count")]
     pub baseline_pseudo_count: f64,
-    /// How many ratings at the middle of the scale a rater's habit (their mean rating) starts
-    /// from. Predictions count how far each rater rated an item above their own habit
-    /// (relative ratings, as in Iolaus: Molavi Kakhki, Kliman-Silver and Mislove, WWW 2013), and
-    /// the seeker's own habit sets the level. 10: a rater with a handful of ratings is measured
-    /// mostly against the middle of the scale (their few ratings say little about their habit,
-    /// and much about the items), one with a hundred mostly against their own habit. The middle
-    /// of the scale, not the crowd's mean, because a crowd of fake ratings could move the
-    /// crowd's mean. With 0.2 (fully relative), clean order accuracy on Advogato was 0.01 lower
-    /// and MAE 0.1 worse on Bitcoin OTC (docs/quality.md); an account that rates everything at
-    /// the top still lends little, because it is hardly informative (below).
+    /// How many ratings at the middle of the scale a person's habit (their mean rating) starts
+    /// from. The seeker's habit is the level their predictions start at, and, as far as
+    /// `relative_ratings` says, a rater's habit is what their ratings are read against. 10: a
+    /// person with a handful of ratings is taken to rate near the middle of the scale (their
+    /// few ratings say little about their habit), one with a hundred at their own mean. The
+    /// middle of the scale, not the crowd's mean, because a crowd of fake ratings could move
+    /// the crowd's mean.
     #[serde(default = "defaults::habit_prior")]
     pub habit_prior: f64,
+    /// How far a rating is read against its rater's own habit rather than against the seeker's
+    /// level: a rating r by v of an item counts as `r - (rho * habit(v) + (1 - rho) *
+    /// level(seeker))`, and a prediction is the seeker's level plus the evidence's weighted
+    /// mean of that. 0: every estimate is a weighted mean of the ratings themselves, shrunk
+    /// towards the seeker's level. 1: fully relative ratings, as in Iolaus (Molavi Kakhki,
+    /// Kliman-Silver and Mislove, WWW 2013), the model before this parameter. Relative ratings
+    /// were a defence against accounts that rate everything at the top; informativeness (below)
+    /// is the stronger one, since an account that rates its targets at the top and other items
+    /// at the bottom stands as far above its own habit as above the middle. Against relative
+    /// ratings, 0 gained 0.01 to 0.03 of clean order accuracy on every shared network and lost
+    /// nothing under attack (docs/quality.md): a rater's mean says as much about which items
+    /// they chose to rate as about how they rate.
+    #[serde(default = "defaults::relative_ratings")]
+    pub relative_ratings: f64,
     /// How many ratings at the middle of the scale a rater's mean starts from when measuring how
     /// far their ratings spread around it (for `informative_spread`). 0.2: the spread is the
     /// rater's own, and one rating alone says almost nothing of it.
@@ -128,10 +139,12 @@ pub struct RankParams {
     #[serde(default = "defaults::informative_spread")]
     pub informative_spread: f64,
     /// Convexity of informativeness below `informative_spread`: a rater counts
-    /// `min(1, spread / informative_spread)^power`. 2, as for anchored credit: an account
-    /// whose ratings spread a tenth of what counts fully counts a hundredth, so a crowd that
-    /// rates its targets alike cannot make up in numbers what each lacks, while honest raters,
-    /// whose ratings differ, count fully.
+    /// `min(1, spread / informative_spread)^power`. 4: an account whose ratings spread a tenth
+    /// of what counts fully counts a ten-thousandth, so a thousand accounts that rate their
+    /// targets alike weigh a tenth of one honest rater, in an item's estimate and in the share
+    /// of agreement they take from the honest raters of an item the seeker rated; honest
+    /// raters, whose ratings differ, count fully. With 2, a thousand such accounts weighed ten
+    /// raters, as much as all the honest raters of a typical item in the sparse networks.
     #[serde(default = "defaults::informative_power")]
     pub informative_power: f64,
     /// How much kindred raters count where the seeker's walks reach no one who rated an item:
@@ -163,6 +176,9 @@ mod defaults {
     }
     pub(super) fn rater_prior() -> f64 {
         super::RankParams::default().rater_prior
+    }
+    pub(super) fn relative_ratings() -> f64 {
+        super::RankParams::default().relative_ratings
     }
     pub(super) fn habit_prior() -> f64 {
         super::RankParams::default().habit_prior
@@ -209,9 +225,10 @@ impl Default for RankParams {
             pseudo_count: 0.05,
             baseline_pseudo_count: 2.0,
             habit_prior: 10.0,
+            relative_ratings: 0.0,
             rater_prior: 0.2,
             informative_spread: 0.1,
-            informative_power: 2.0,
+            informative_power: 4.0,
             kindred_weight: 1.0,
             kindred_pseudo_count: 0.05,
         }
