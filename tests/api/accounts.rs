@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{
+use crate::common::{
     assert_invalid_field, assert_problem, count, expect_json, spawn_app, TestApp, PASSWORD,
 };
 
@@ -167,7 +167,7 @@ async fn every_invalid_field_is_named_in_one_422(pool: PgPool) {
 
     let problem = assert_invalid_field(response, "email").await;
     for field in ["password", "display_name", "lat"] {
-        crate::helpers::assert_names_field(&problem, field);
+        crate::common::assert_names_field(&problem, field);
     }
     assert_nothing_written(&app).await;
 }
@@ -283,7 +283,7 @@ async fn me_without_a_session_is_a_401(pool: PgPool) {
 async fn me_lists_the_providers_the_account_owns(pool: PgPool) {
     let app = spawn_app(pool).await;
     let olga = app.signup("Olga Rossi", "olga@example.com").await;
-    let (lat, lon) = crate::helpers::LONDON;
+    let (lat, lon) = crate::common::LONDON;
     let provider = app
         .create_provider(&olga, "Rossi Tiling", &["tiler"], lat, lon, 20.0)
         .await;
@@ -320,10 +320,10 @@ async fn of_simultaneous_sign_ups_with_one_email_exactly_one_succeeds(pool: PgPo
 
 #[sqlx::test]
 async fn a_person_changes_their_profile_and_password_through_the_api(pool: PgPool) {
-    let app = crate::helpers::spawn_app(pool).await;
+    let app = crate::common::spawn_app(pool).await;
     let anna = app.signup("Anna Berg", "anna@example.com").await;
     let body = serde_json::json!({ "display_name": "Anna Berg-Lund", "home": "BS6" });
-    let me = crate::helpers::expect_json(
+    let me = crate::common::expect_json(
         app.patch("/v1/me", Some(&anna.token), &body).await,
         StatusCode::OK,
     )
@@ -332,15 +332,15 @@ async fn a_person_changes_their_profile_and_password_through_the_api(pool: PgPoo
     assert!(me["lat"].is_number(), "{me}");
     // Ambiguous or empty: 422s on their fields.
     let body = serde_json::json!({ "display_name": "", "home": "Clifton" });
-    let problem = crate::helpers::assert_problem(
+    let problem = crate::common::assert_problem(
         app.patch("/v1/me", Some(&anna.token), &body).await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    crate::helpers::assert_names_field(&problem, "display_name");
-    crate::helpers::assert_names_field(&problem, "home");
+    crate::common::assert_names_field(&problem, "display_name");
+    crate::common::assert_names_field(&problem, "home");
     let body = serde_json::json!({ "display_name": "Anna", "clear_home": true });
-    let me = crate::helpers::expect_json(
+    let me = crate::common::expect_json(
         app.patch("/v1/me", Some(&anna.token), &body).await,
         StatusCode::OK,
     )
@@ -348,19 +348,20 @@ async fn a_person_changes_their_profile_and_password_through_the_api(pool: PgPoo
     assert_eq!(me["lat"], serde_json::Value::Null);
 
     let wrong = serde_json::json!({ "current_password": "nope", "new_password": "a much better password 7" });
-    crate::helpers::assert_invalid_field(
+    crate::common::assert_invalid_field(
         app.post("/v1/me/password", Some(&anna.token), &wrong).await,
         "current_password",
     )
     .await;
-    let weak = serde_json::json!({ "current_password": crate::helpers::PASSWORD, "new_password": "short" });
-    crate::helpers::assert_invalid_field(
+    let weak =
+        serde_json::json!({ "current_password": crate::common::PASSWORD, "new_password": "short" });
+    crate::common::assert_invalid_field(
         app.post("/v1/me/password", Some(&anna.token), &weak).await,
         "new_password",
     )
     .await;
-    let good = serde_json::json!({ "current_password": crate::helpers::PASSWORD, "new_password": "a much better password 7" });
-    let session = crate::helpers::expect_json(
+    let good = serde_json::json!({ "current_password": crate::common::PASSWORD, "new_password": "a much better password 7" });
+    let session = crate::common::expect_json(
         app.post("/v1/me/password", Some(&anna.token), &good).await,
         StatusCode::CREATED,
     )

@@ -7,11 +7,11 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::email::{spawn_with_mail, token_in, verify};
-use crate::helpers::{
+use crate::common::{
     assert_invalid_field, assert_problem, expect_json, spawn_app, TestApp, TestUser, LONDON,
     PASSWORD,
 };
+use crate::email::{spawn_with_mail, token_in, verify};
 
 async fn suggestions(app: &TestApp, who: &TestUser) -> Vec<Value> {
     let list = expect_json(

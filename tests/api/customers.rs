@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
 use vouchgraph::domain::follow_up::{follow_up_due, FOLLOW_UP_WORKING_DAYS};
 
-use crate::helpers::{assert_invalid_field, assert_problem, expect_json, spawn_app, TestApp};
+use crate::common::{assert_invalid_field, assert_problem, expect_json, spawn_app, TestApp};
 use crate::referrals::{cast, id_of, make_move, send_referral, Cast};
 
 /// Sets when a referral was accepted, and when (if ever) it was marked contacted.
@@ -35,7 +35,7 @@ async fn set_times(
 }
 
 /// `who` deletes their account.
-async fn delete_account(app: &TestApp, who: &crate::helpers::TestUser) {
+async fn delete_account(app: &TestApp, who: &crate::common::TestUser) {
     let response = app
         .request(reqwest::Method::DELETE, "/v1/me", Some(&who.token))
         .json(&serde_json::json!({ "password": who.password }))
@@ -136,7 +136,7 @@ async fn the_book_shows_each_customer_with_who_referred_them_and_the_dates_of_ev
         c.rossi
     );
     let problem = assert_invalid_field(app.get(&bad, Some(&c.olga.token)).await, "filter").await;
-    crate::helpers::assert_names_field(&problem, "limit");
+    crate::common::assert_names_field(&problem, "limit");
 }
 
 #[sqlx::test]
@@ -447,7 +447,7 @@ async fn of_two_providers_with_the_same_vouches_the_one_that_leaves_customers_wa
 ) {
     let app = spawn_app(pool.clone()).await;
     let c = cast(&app).await;
-    let (lat, lon) = crate::helpers::LONDON;
+    let (lat, lon) = crate::common::LONDON;
     // A second tiler, run by Ben, with exactly the same evidence: Rita recommends both
     // publicly, and Sam, the seeker, trusts Rita.
     let ben = app.signup("Ben Stone", "ben@example.com").await;

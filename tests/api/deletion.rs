@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{assert_invalid_field, expect_json, spawn_app, TestApp, TestUser, LONDON};
+use crate::common::{assert_invalid_field, expect_json, spawn_app, TestApp, TestUser, LONDON};
 
 /// Anna, who is about to leave; Ben and Cara, who stay; Olga, who owns Rossi Tiling.
 struct Street {
@@ -155,7 +155,7 @@ async fn a_deleted_person_leaves_every_search_and_every_table(pool: PgPool) {
         );
     }
 
-    let deleted = delete(&app, &s.anna, crate::helpers::PASSWORD).await;
+    let deleted = delete(&app, &s.anna, crate::common::PASSWORD).await;
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
 
     // Gone from every table, history and outbox included.
@@ -192,7 +192,7 @@ async fn a_deleted_person_leaves_every_search_and_every_table(pool: PgPool) {
         app.get("/v1/me", Some(&s.anna.token)).await.status(),
         StatusCode::UNAUTHORIZED
     );
-    let login = json!({ "email": "anna@example.com", "password": crate::helpers::PASSWORD });
+    let login = json!({ "email": "anna@example.com", "password": crate::common::PASSWORD });
     assert_eq!(
         app.post("/v1/sessions", None, &login).await.status(),
         StatusCode::UNAUTHORIZED
@@ -239,12 +239,13 @@ async fn a_wrong_password_deletes_nothing(pool: PgPool) {
 async fn guessing_the_password_on_the_delete_form_counts_against_the_login_throttle(pool: PgPool) {
     // A stolen session must not turn "delete my account" into a faster password oracle than
     // the login page: both share the same per-account budget.
-    let mut config = vouchgraph::config::Config::for_tests(String::new());
-    config.login_limits = vouchgraph::auth::throttle::LoginLimits {
-        per_account: 3,
-        per_ip: 1000,
-    };
-    let app = crate::helpers::spawn_app_with(pool, config).await;
+    let app = crate::common::spawn_app_with(pool, |config| {
+        config.login_limits = vouchgraph::auth::throttle::LoginLimits {
+            per_account: 3,
+            per_ip: 1000,
+        };
+    })
+    .await;
     let anna = app.signup("Anna", "anna@example.com").await; // one attempt: the sign-up's login
     for _ in 0..2 {
         assert_invalid_field(delete(&app, &anna, "not my password").await, "password").await;
@@ -253,7 +254,7 @@ async fn guessing_the_password_on_the_delete_form_counts_against_the_login_throt
     // and the account stays.
     let response = delete(&app, &anna, &anna.password).await;
     assert!(response.headers().contains_key("retry-after"));
-    crate::helpers::assert_problem(response, StatusCode::TOO_MANY_REQUESTS).await;
+    crate::common::assert_problem(response, StatusCode::TOO_MANY_REQUESTS).await;
     let me: Value = expect_json(app.get("/v1/me", Some(&anna.token)).await, StatusCode::OK).await;
     assert_eq!(me["display_name"], "Anna");
 }
@@ -283,12 +284,12 @@ async fn a_departed_owners_business_keeps_its_vouches_hidden_for_thirty_days_the
     app.vouch(&s.cara, dans, "roofer", "recommend", "public")
         .await;
     assert_eq!(
-        delete(&app, &s.anna, crate::helpers::PASSWORD)
+        delete(&app, &s.anna, crate::common::PASSWORD)
             .await
             .status(),
         StatusCode::NO_CONTENT
     );
-    let gone = delete(&app, &dan, crate::helpers::PASSWORD).await;
+    let gone = delete(&app, &dan, crate::common::PASSWORD).await;
     assert_eq!(
         gone.status(),
         StatusCode::NO_CONTENT,

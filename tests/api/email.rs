@@ -12,7 +12,7 @@ use sqlx::PgPool;
 use vouchgraph::config::Config;
 use vouchgraph::mail::catcher::{self, Caught};
 
-use crate::helpers::{expect_json, spawn_app_with, TestApp, TestUser, PASSWORD};
+use crate::common::{expect_json, spawn_app_with, TestApp, TestUser, PASSWORD};
 use crate::referrals::{cast, invitation_to, make_move, refer, referral_to};
 
 /// A server whose mail goes to a catcher of the test's own.
@@ -21,18 +21,19 @@ pub(crate) struct MailApp {
     inbox: Arc<Mutex<Vec<Caught>>>,
 }
 
+/// Starts the server with its mail going to a new in-process SMTP catcher, and the test's own
+/// settings on top (`spawn_app_with`).
 pub(crate) async fn spawn_with_mail(pool: PgPool, configure: impl FnOnce(&mut Config)) -> MailApp {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the catcher");
     let port = listener.local_addr().expect("an address").port();
     let (sink, inbox) = catcher::memory();
     catcher::spawn(listener, sink).expect("the catcher starts");
-    let mut config = Config::for_tests(String::new());
-    config.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-    configure(&mut config);
-    MailApp {
-        app: spawn_app_with(pool, config).await,
-        inbox,
-    }
+    let app = spawn_app_with(pool, |config| {
+        config.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        configure(config);
+    })
+    .await;
+    MailApp { app, inbox }
 }
 
 impl MailApp {

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{expect_json, spawn_app, TestApp, TestUser, LONDON};
+use crate::common::{expect_json, spawn_app, TestApp, TestUser, LONDON};
 
 const VISIBILITIES: [&str; 3] = ["public", "network", "private"];
 
@@ -242,9 +242,9 @@ async fn an_archive_built_in_the_background_is_the_same_archive_and_downloads_on
     let id = ready["id"].as_i64().unwrap();
     for path in [format!("/v1/me/exports/{id}"), url.clone()] {
         let theirs = app.get(&path, Some(&ben.token)).await;
-        crate::helpers::assert_problem(theirs, StatusCode::NOT_FOUND).await;
+        crate::common::assert_problem(theirs, StatusCode::NOT_FOUND).await;
         let stranger = app.get(&path, None).await;
-        crate::helpers::assert_problem(stranger, StatusCode::UNAUTHORIZED).await;
+        crate::common::assert_problem(stranger, StatusCode::UNAUTHORIZED).await;
     }
     // Anna's inbox says it is ready.
     let inbox = expect_json(
@@ -277,7 +277,7 @@ async fn an_archive_built_in_the_background_is_the_same_archive_and_downloads_on
 
     // The link works once; the request says so.
     let again = app.get(&url, Some(&anna.token)).await;
-    crate::helpers::assert_problem(again, StatusCode::CONFLICT).await;
+    crate::common::assert_problem(again, StatusCode::CONFLICT).await;
     let status = expect_json(
         app.get(&format!("/v1/me/exports/{id}"), Some(&anna.token))
             .await,
@@ -384,7 +384,7 @@ async fn asking_again_while_one_is_built_returns_it_and_a_day_allows_five(pool: 
     let sixth = app
         .post("/v1/me/exports", Some(&anna.token), &json!({}))
         .await;
-    crate::helpers::assert_problem(sixth, StatusCode::TOO_MANY_REQUESTS).await;
+    crate::common::assert_problem(sixth, StatusCode::TOO_MANY_REQUESTS).await;
     let queued: i64 = sqlx::query_scalar("select count(*) from export_archives")
         .fetch_one(&app.pool)
         .await

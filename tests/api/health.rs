@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use sqlx::PgPool;
 
-use crate::helpers::{assert_problem, expect_json, spawn_app};
+use crate::common::{assert_problem, expect_json, spawn_app};
 
 #[sqlx::test]
 async fn healthz_is_200(pool: PgPool) {

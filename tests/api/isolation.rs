@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::helpers::{assert_problem, count, expect_json, spawn_app, LONDON};
+use crate::common::{assert_problem, count, expect_json, spawn_app, LONDON};
 
 #[sqlx::test]
 async fn deleting_a_vouch_by_its_url_only_ever_deletes_your_own(pool: PgPool) {
@@ -137,7 +137,7 @@ async fn a_provider_body_cannot_name_another_owner(pool: PgPool) {
     let olga = app.signup("Olga Rossi", "olga@example.com").await;
     let mallory = app.signup("Mallory Jones", "mallory@example.com").await;
     let (lat, lon) = LONDON;
-    let mut body = crate::helpers::TestApp::provider_body("Fake Tiling", &["tiler"], lat, lon, 5.0);
+    let mut body = crate::common::TestApp::provider_body("Fake Tiling", &["tiler"], lat, lon, 5.0);
     body["owner_id"] = json!(olga.id);
 
     let response = app.post("/v1/providers", Some(&mallory.token), &body).await;

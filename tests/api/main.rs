@@ -1,5 +1,9 @@
 //! The API tests: one binary, so the crate links once. Each test starts the real server over a
-//! database of its own (see `helpers`).
+//! database of its own (see `common`, the harness every test binary shares; `helpers` has the
+//! API's own requests).
+
+#[path = "../common/mod.rs"]
+mod common;
 
 mod accounts;
 mod circle;

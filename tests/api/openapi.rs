@@ -4,7 +4,7 @@ use reqwest::header::{CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{expect_json, spawn_app};
+use crate::common::{expect_json, spawn_app};
 
 /// Every route of the API, with its methods.
 const ROUTES: &[(&str, &[&str])] = &[

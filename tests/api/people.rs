@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{
+use crate::common::{
     assert_invalid_field, assert_problem, expect_json, spawn_app, TestApp, LONDON,
 };
 

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{assert_invalid_field, expect_json, spawn_app, TestApp, TestUser, PASSWORD};
+use crate::common::{assert_invalid_field, expect_json, spawn_app, TestApp, TestUser, PASSWORD};
 
 /// Redland's ward centre, from the gazetteer (data/gazetteer/gb-places.tsv).
 const REDLAND: (f64, f64) = (51.47473, -2.60111);

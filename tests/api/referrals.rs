@@ -8,7 +8,7 @@ use reqwest::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{
+use crate::common::{
     assert_invalid_field, assert_problem, count, expect_json, spawn_app, TestApp, TestUser, LONDON,
 };
 
@@ -470,7 +470,7 @@ async fn invite_anna(app: &TestApp, cast: &Cast) -> Value {
 async fn anna_signs_up(app: &TestApp, invite_token: Option<&str>) -> Response {
     let mut body = json!({
         "email": "anna@example.com",
-        "password": crate::helpers::PASSWORD,
+        "password": crate::common::PASSWORD,
         "display_name": "Anna Berg",
     });
     if let Some(token) = invite_token {
@@ -481,7 +481,7 @@ async fn anna_signs_up(app: &TestApp, invite_token: Option<&str>) -> Response {
 
 /// Logs in as someone who signed up through `anna_signs_up`.
 async fn log_in(app: &TestApp, id: i64, name: &str, email: &str) -> TestUser {
-    let session = app.login(email, crate::helpers::PASSWORD).await;
+    let session = app.login(email, crate::common::PASSWORD).await;
     TestUser {
         id,
         name: name.to_string(),
@@ -491,7 +491,7 @@ async fn log_in(app: &TestApp, id: i64, name: &str, email: &str) -> TestUser {
             .expect("a CSRF token")
             .to_string(),
         email: email.to_string(),
-        password: crate::helpers::PASSWORD.to_string(),
+        password: crate::common::PASSWORD.to_string(),
     }
 }
 
@@ -638,7 +638,7 @@ async fn a_wrong_token_or_one_for_another_email_refuses_the_sign_up_and_writes_n
     // Anna's token is hers: Ben cannot sign up with it.
     let bens = json!({
         "email": "ben@example.com",
-        "password": crate::helpers::PASSWORD,
+        "password": crate::common::PASSWORD,
         "display_name": "Ben Okoro",
         "invite_token": invitation["invite_token"],
     });
@@ -1497,7 +1497,7 @@ async fn the_provider_sees_the_contact_the_customer_shared_on_accepting_and_the_
     // Rob deletes his account: what he shared goes with him.
     let deleted = app
         .request(Method::DELETE, "/v1/me", Some(&cast.rob.token))
-        .json(&json!({ "password": crate::helpers::PASSWORD }))
+        .json(&json!({ "password": crate::common::PASSWORD }))
         .send()
         .await
         .unwrap();

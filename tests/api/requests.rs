@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{
+use crate::common::{
     assert_invalid_field, assert_problem, expect_json, spawn_app, TestApp, TestUser, LONDON,
 };
 
@@ -232,9 +232,7 @@ async fn only_a_recipient_answers_and_only_with_a_provider_of_the_trade(pool: Pg
         StatusCode::FORBIDDEN,
     )
     .await;
-    let olga = app
-        .login("olga@example.com", crate::helpers::PASSWORD)
-        .await;
+    let olga = app.login("olga@example.com", crate::common::PASSWORD).await;
     let plumber = {
         let token = olga["token"].as_str().unwrap();
         let body = TestApp::provider_body("Olga's Pipes", &["plumber"], LONDON.0, LONDON.1, 10.0);

@@ -6,7 +6,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use vouchgraph::store::retention::{purge, Purged};
 
-use crate::helpers::{expect_json, spawn_app, LONDON};
+use crate::common::{expect_json, spawn_app, LONDON};
 
 #[sqlx::test]
 async fn a_purge_removes_old_settled_data_and_keeps_what_is_live(pool: PgPool) {

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
 
-use crate::helpers::{
+use crate::common::{
     assert_invalid_field, assert_problem, expect_json, spawn_app, TestApp, TestUser, LONDON,
 };
 

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::helpers::{assert_problem, count, expect_json, spawn_app, TestApp, TestUser, PASSWORD};
+use crate::common::{assert_problem, count, expect_json, spawn_app, TestApp, TestUser, PASSWORD};
 
 fn session_cookie(user: &TestUser) -> String {
     format!("vg_session={}", user.token)
@@ -328,12 +328,13 @@ async fn sessions_are_stored_as_hashes_not_tokens(pool: PgPool) {
 
 #[sqlx::test]
 async fn password_guessing_on_one_account_is_throttled_with_a_429_and_retry_after(pool: PgPool) {
-    let mut config = vouchgraph::config::Config::for_tests(String::new());
-    config.login_limits = vouchgraph::auth::throttle::LoginLimits {
-        per_account: 3,
-        per_ip: 1000,
-    };
-    let app = crate::helpers::spawn_app_with(pool, config).await;
+    let app = crate::common::spawn_app_with(pool, |config| {
+        config.login_limits = vouchgraph::auth::throttle::LoginLimits {
+            per_account: 3,
+            per_ip: 1000,
+        };
+    })
+    .await;
     let anna = app.signup("Anna", "anna@example.com").await; // one attempt: the sign-up's login
     let wrong = serde_json::json!({ "email": "anna@example.com", "password": "not her password" });
     for _ in 0..2 {
@@ -345,7 +346,7 @@ async fn password_guessing_on_one_account_is_throttled_with_a_429_and_retry_afte
     let right = serde_json::json!({ "email": "anna@example.com", "password": anna.password });
     let response = app.post("/v1/sessions", None, &right).await;
     assert!(response.headers().contains_key("retry-after"));
-    crate::helpers::assert_problem(response, reqwest::StatusCode::TOO_MANY_REQUESTS).await;
+    crate::common::assert_problem(response, reqwest::StatusCode::TOO_MANY_REQUESTS).await;
     // Another account from the same address is not affected.
     app.signup("Ben", "ben@example.com").await;
 }

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{assert_invalid_field, assert_problem, count, expect_json, spawn_app};
+use crate::common::{assert_invalid_field, assert_problem, count, expect_json, spawn_app};
 
 #[sqlx::test]
 async fn trusting_a_person_returns_the_edge_and_lists_it_under_me_trust(pool: PgPool) {

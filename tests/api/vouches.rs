@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{
+use crate::common::{
     assert_invalid_field, assert_problem, count, expect_json, spawn_app, TestApp, TestUser, LONDON,
 };
 

@@ -2,7 +2,10 @@
 //! binary, apart from the API tests, so `cargo test --test import` runs just these. Each test
 //! gets a fresh migrated database from `#[sqlx::test]`.
 
-// The API tests' helpers start the real server; this binary uses only some of them.
+#[path = "../common/mod.rs"]
+mod common;
+
+// The API tests' requests (providers, trust, vouches, searches); this binary uses only some.
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;

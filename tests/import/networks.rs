@@ -8,7 +8,7 @@ use sqlx::PgPool;
 use vouchgraph::import::{self, Format, ImportArgs, ImportReport};
 use vouchgraph::store;
 
-use crate::helpers::count;
+use crate::common::count;
 
 /// A file or folder of `tests/data`, inside the repository.
 fn data(path: &str) -> PathBuf {

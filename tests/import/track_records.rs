@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{expect_json, spawn_app, TestApp, TestUser, LONDON};
+use crate::common::{expect_json, spawn_app, TestApp, TestUser, LONDON};
 
 /// Sue trusts Rita and Quinn alike; Rita recommends Rossi Tiling, Quinn recommends Pronto
 /// Tiles, so for Sue the two start level.

@@ -7,7 +7,8 @@ use sqlx::PgPool;
 use vouchgraph::domain::{PartnerId, PersonId};
 use vouchgraph::partners::embed::EmbedClaims;
 
-use crate::helpers::{assert_problem, expect_json, spawn_app, TestApp, TestUser, SHOP};
+use crate::common::{assert_problem, expect_json, spawn_app, TestApp, TestUser};
+use crate::helpers::SHOP;
 
 /// Anna trusts Nora, who publicly recommends Rossi Tiling, and Matt, who recommends it where
 /// only his network sees; Paula runs the partner "Shop" with both keys.
@@ -23,11 +24,13 @@ struct Town {
 
 async fn town(pool: PgPool) -> Town {
     let app = spawn_app(pool).await;
-    let owner = app.signup("Paula Partner").await;
-    let anna = app.signup("Anna Seeker").await;
-    let matt = app.signup("Matt Hughes").await;
-    let nora = app.signup("Nora Quinn").await;
-    let mario = app.signup("Mario Rossi").await;
+    let owner = app
+        .signup("Paula Partner", "paula.partner@example.com")
+        .await;
+    let anna = app.signup("Anna Seeker", "anna.seeker@example.com").await;
+    let matt = app.signup("Matt Hughes", "matt.hughes@example.com").await;
+    let nora = app.signup("Nora Quinn", "nora.quinn@example.com").await;
+    let mario = app.signup("Mario Rossi", "mario.rossi@example.com").await;
     let provider = app
         .create_provider(&mario, "Rossi Tiling", &["tiler"])
         .await;
@@ -166,7 +169,7 @@ async fn an_embed_token_personalizes_the_widgets_and_without_one_only_public_dat
         "Anna herself sees both: {own}"
     );
 
-    let (lat, lon) = crate::helpers::LONDON;
+    let (lat, lon) = crate::common::LONDON;
     let path = format!("/v1/widget/list?trade=tiler&lat={lat}&lon={lon}");
     let list = t
         .app

@@ -1,113 +1,27 @@
-//! Starts the real server on a random port over a fresh database (`#[sqlx::test]`), with
-//! settings a test may change, and a local webhook receiver: an axum server on 127.0.0.1,
-//! port 0, that records what it gets and answers with the statuses a test scripts.
+//! The partner tests' own helpers, on top of the shared harness (`crate::common`): partners,
+//! keys, links and embed tokens as the API makes them, and a local webhook receiver (an axum
+//! server on 127.0.0.1, port 0) that records what it gets and answers with the statuses a test
+//! scripts.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as AxumStatus};
-use reqwest::header::{CONTENT_TYPE, ORIGIN};
-use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
-use serde_json::{json, Value};
-use sqlx::PgPool;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
+use reqwest::header::ORIGIN;
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::json;
 use vouchgraph::config::Config;
-use vouchgraph::startup::Application;
-use vouchgraph::state::AppState;
 
-static TRACING: LazyLock<()> = LazyLock::new(|| {
-    if std::env::var_os("TEST_LOG").is_some() {
-        vouchgraph::telemetry::init();
-    }
-});
+use crate::common::{expect_json, TestApp, TestUser, LONDON};
 
-/// A password that passes the policy.
-pub const PASSWORD: &str = "tiles and grout 42";
-/// Central London.
-pub const LONDON: (f64, f64) = (51.5074, -0.1278);
 /// The partner's page in these tests; never contacted, only named in `Origin`.
 pub const SHOP: &str = "https://shop.example";
 /// How long a test waits for the worker before failing.
 pub const PATIENCE: Duration = Duration::from_secs(20);
-
-/// A running server.
-pub struct TestApp {
-    /// `http://127.0.0.1:PORT`.
-    pub address: String,
-    /// No redirects, no cookies.
-    pub client: Client,
-    /// The test's database.
-    pub pool: PgPool,
-    /// The server's state (its embed-token signer, say).
-    pub state: AppState,
-    stop: CancellationToken,
-    server: Option<JoinHandle<()>>,
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        self.stop.cancel();
-    }
-}
-
-/// An account with a session.
-#[derive(Debug, Clone)]
-pub struct TestUser {
-    /// The person id.
-    pub id: i64,
-    /// The bearer token (also the `vg_session` cookie's value).
-    pub token: String,
-    /// The session's CSRF token.
-    pub csrf: String,
-}
-
-/// Settings for a test: the defaults of `Config::for_tests`, changed by `configure`.
-pub async fn spawn_app_with(pool: PgPool, configure: impl FnOnce(&mut Config)) -> TestApp {
-    LazyLock::force(&TRACING);
-    let mut config = Config::for_tests(String::new());
-    configure(&mut config);
-    let app = Application::build_with_pool(config, pool.clone())
-        .await
-        .expect("the application builds");
-    let address = format!("http://{}", app.local_addr());
-    let stop = app.stop_token();
-    let state = app.state().clone();
-    let server = tokio::spawn(async move {
-        app.run(false).await.expect("the server runs");
-    });
-    let client = Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .expect("a reqwest client");
-    let app = TestApp {
-        address,
-        client,
-        pool,
-        state,
-        stop,
-        server: Some(server),
-    };
-    let started = Instant::now();
-    loop {
-        let ready = app.client.get(app.url("/readyz")).send().await;
-        if matches!(&ready, Ok(r) if r.status() == StatusCode::OK) {
-            return app;
-        }
-        assert!(started.elapsed() < PATIENCE, "not ready: {ready:?}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
-
-/// The test defaults.
-pub async fn spawn_app(pool: PgPool) -> TestApp {
-    spawn_app_with(pool, |_| {}).await
-}
 
 /// Webhooks may go to the local receiver (http on 127.0.0.1), as they may not by default.
 pub fn local_webhooks(config: &mut Config) {
@@ -117,62 +31,6 @@ pub fn local_webhooks(config: &mut Config) {
 }
 
 impl TestApp {
-    /// Stops the server and waits until it and its background tasks have finished.
-    pub async fn shut_down(mut self) {
-        self.stop.cancel();
-        if let Some(server) = self.server.take() {
-            server.await.expect("the server task ends");
-        }
-    }
-
-    /// The absolute URL of `path`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.address, path)
-    }
-
-    /// A request with a session's bearer token.
-    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
-        let builder = self.client.request(method, self.url(path));
-        match token {
-            Some(token) => builder.bearer_auth(token),
-            None => builder,
-        }
-    }
-
-    /// `GET` with a session.
-    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
-        self.request(Method::GET, path, token)
-            .send()
-            .await
-            .expect("sent")
-    }
-
-    /// `POST` JSON with a session.
-    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
-        self.request(Method::POST, path, token)
-            .json(body)
-            .send()
-            .await
-            .expect("sent")
-    }
-
-    /// `PATCH` JSON with a session.
-    pub async fn patch(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
-        self.request(Method::PATCH, path, token)
-            .json(body)
-            .send()
-            .await
-            .expect("sent")
-    }
-
-    /// `DELETE` with a session.
-    pub async fn delete(&self, path: &str, token: Option<&str>) -> Response {
-        self.request(Method::DELETE, path, token)
-            .send()
-            .await
-            .expect("sent")
-    }
-
     /// A widget call with a partner key, from `origin` when given, with an embed token when given.
     pub fn widget(
         &self,
@@ -193,31 +51,6 @@ impl TestApp {
             builder = builder.header("x-vouchgraph-embed-token", embed);
         }
         builder
-    }
-
-    /// Signs up and logs in.
-    pub async fn signup(&self, name: &str) -> TestUser {
-        let email = format!("{}@example.com", name.to_lowercase().replace(' ', "."));
-        let body = json!({ "email": email, "password": PASSWORD, "display_name": name });
-        let account = expect_json(
-            self.post("/v1/accounts", None, &body).await,
-            StatusCode::CREATED,
-        )
-        .await;
-        let login = json!({ "email": email, "password": PASSWORD });
-        let session = expect_json(
-            self.post("/v1/sessions", None, &login).await,
-            StatusCode::CREATED,
-        )
-        .await;
-        TestUser {
-            id: account["id"].as_i64().expect("an id"),
-            token: session["token"].as_str().expect("a token").to_string(),
-            csrf: session["csrf_token"]
-                .as_str()
-                .expect("a CSRF token")
-                .to_string(),
-        }
     }
 
     /// A provider in central London offering `trades`.
@@ -271,13 +104,14 @@ impl TestApp {
         expect_json(response, StatusCode::OK).await;
     }
 
-    /// A partner of `owner` allowing `SHOP`; returns its id.
-    /// The usual cast of a partner test: Paula, who owns the partner "Shop" (no allowed
-    /// origins yet), and Rossi Tiling, a tiler owned by Mario. Returns (Paula, the provider's
+    /// The usual cast of a partner test: Paula, who owns the partner "Shop" (allowing `SHOP`),
+    /// and Rossi Tiling, a tiler owned by Mario. Returns (Paula, the provider's
     /// id, the partner's id).
     pub async fn shop_and_tiler(&self) -> (TestUser, i64, i64) {
-        let owner = self.signup("Paula Partner").await;
-        let mario = self.signup("Mario Rossi").await;
+        let owner = self
+            .signup("Paula Partner", "paula.partner@example.com")
+            .await;
+        let mario = self.signup("Mario Rossi", "mario.rossi@example.com").await;
         let provider = self
             .create_provider(&mario, "Rossi Tiling", &["tiler"])
             .await;
@@ -285,6 +119,7 @@ impl TestApp {
         (owner, provider, partner)
     }
 
+    /// A partner of `owner` allowing `SHOP`; returns its id.
     pub async fn create_partner(&self, owner: &TestUser, name: &str) -> i64 {
         let body = json!({ "name": name, "allowed_origins": [SHOP] });
         let partner = expect_json(
@@ -355,27 +190,6 @@ impl TestApp {
         let token = expect_json(response, StatusCode::CREATED).await;
         token["token"].as_str().expect("a token").to_string()
     }
-}
-
-/// Asserts the status and parses the JSON body.
-pub async fn expect_json(response: Response, status: StatusCode) -> Value {
-    let actual = response.status();
-    let text = response.text().await.expect("a body");
-    assert_eq!(actual, status, "unexpected status; body: {text}");
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
-
-/// Asserts a problem+json response with `status`.
-pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
-    let content_type = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let body = expect_json(response, status).await;
-    assert_eq!(content_type, "application/problem+json", "{body}");
-    body
 }
 
 /// Waits until `check` returns `Some`, or fails after `PATIENCE`.

@@ -4,7 +4,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::helpers::{assert_problem, expect_json, spawn_app, TestApp, SHOP};
+use crate::common::{assert_problem, expect_json, spawn_app, TestApp};
+use crate::helpers::SHOP;
 
 async fn badge(app: &TestApp, key: &str, origin: Option<&str>, provider: i64) -> reqwest::Response {
     let path = format!("/v1/widget/badge?provider={provider}");
@@ -64,8 +65,10 @@ async fn a_key_is_shown_once_and_listed_by_prefix_with_when_it_was_last_used(poo
 #[sqlx::test]
 async fn only_the_owner_manages_a_partner(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let owner = app.signup("Paula Partner").await;
-    let other = app.signup("Oscar Other").await;
+    let owner = app
+        .signup("Paula Partner", "paula.partner@example.com")
+        .await;
+    let other = app.signup("Oscar Other", "oscar.other@example.com").await;
     let partner = app.create_partner(&owner, "Shop").await;
     let (key_id, _) = app.create_key(&owner, partner, "secret").await;
 
@@ -181,7 +184,9 @@ async fn a_publishable_key_works_only_from_allowed_origins_with_cors_for_them_on
 #[sqlx::test]
 async fn a_publishable_key_cannot_make_server_calls_and_bad_keys_are_401(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let owner = app.signup("Paula Partner").await;
+    let owner = app
+        .signup("Paula Partner", "paula.partner@example.com")
+        .await;
     let partner = app.create_partner(&owner, "Shop").await;
     let (_, pk) = app.create_key(&owner, partner, "publishable").await;
     let mint = |key: String| {
@@ -322,7 +327,9 @@ async fn a_revoked_key_stops_working_at_once(pool: PgPool) {
 #[sqlx::test]
 async fn origins_are_validated_and_normalized(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let owner = app.signup("Paula Partner").await;
+    let owner = app
+        .signup("Paula Partner", "paula.partner@example.com")
+        .await;
     let bad = app
         .post(
             "/v1/partners",

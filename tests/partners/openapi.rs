@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{expect_json, spawn_app};
+use crate::common::{expect_json, spawn_app};
 
 const ROUTES: &[(&str, &str, &str)] = &[
     ("/v1/partners", "post", "bearer"),

@@ -4,7 +4,8 @@
 use reqwest::{Method, StatusCode};
 use sqlx::PgPool;
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with, SHOP};
+use crate::common::{assert_problem, spawn_app, spawn_app_with};
+use crate::helpers::SHOP;
 
 fn header(response: &reqwest::Response, name: &str) -> String {
     response.headers()[name].to_str().unwrap().to_string()
@@ -31,7 +32,7 @@ async fn every_response_carries_the_ratelimit_headers(pool: PgPool) {
         .get("ratelimit")
         .is_none());
     // Sessions have a class of their own.
-    let user = app.signup("Sam Session").await;
+    let user = app.signup("Sam Session", "sam.session@example.com").await;
     let me = app.get("/v1/me", Some(&user.token)).await;
     assert!(header(&me, "ratelimit-policy").starts_with("\"session\";"));
 }

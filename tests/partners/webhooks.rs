@@ -10,10 +10,8 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use standardwebhooks::Webhook;
 
-use crate::helpers::{
-    assert_problem, eventually, expect_json, local_webhooks, spawn_app, spawn_app_with, Receiver,
-    TestApp, TestUser,
-};
+use crate::common::{assert_problem, expect_json, spawn_app, spawn_app_with, TestApp, TestUser};
+use crate::helpers::{eventually, local_webhooks, Receiver};
 
 /// Registers an endpoint for `types`; returns (id, secret).
 async fn register(
@@ -65,7 +63,7 @@ async fn deliveries_are_signed_per_standard_webhooks_and_verify_with_the_crate(p
     .await;
     assert!(secret.starts_with("whsec_"));
 
-    let voucher = app.signup("Vera Voucher").await;
+    let voucher = app.signup("Vera Voucher", "vera.voucher@example.com").await;
     app.vouch(&voucher, provider, "tiler", "recommend", "public")
         .await;
     let got = eventually("a delivery", || async {
@@ -93,7 +91,7 @@ async fn deliveries_are_signed_per_standard_webhooks_and_verify_with_the_crate(p
     assert_eq!(got.headers["webhook-id"], event_id.as_str());
 
     // A private vouch is no partner's business; its withdrawal neither.
-    let quiet = app.signup("Quiet Person").await;
+    let quiet = app.signup("Quiet Person", "quiet.person@example.com").await;
     app.vouch(&quiet, provider, "tiler", "recommend", "private")
         .await;
     // A public vouch's withdrawal is.
@@ -135,7 +133,7 @@ async fn a_receiver_answering_500_is_retried_with_the_same_event_id_and_every_at
     receiver.script(&[500, 500]);
     let (endpoint, _) = register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
 
-    let voucher = app.signup("Vera Voucher").await;
+    let voucher = app.signup("Vera Voucher", "vera.voucher@example.com").await;
     app.vouch(&voucher, provider, "tiler", "recommend", "public")
         .await;
     let log = eventually("a delivered delivery", || async {
@@ -177,7 +175,7 @@ async fn a_delivery_can_be_sent_again_by_hand(pool: PgPool) {
     let (owner, partner, provider) = setup(&app).await;
     let receiver = Receiver::start().await;
     let (endpoint, _) = register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
-    let voucher = app.signup("Vera Voucher").await;
+    let voucher = app.signup("Vera Voucher", "vera.voucher@example.com").await;
     app.vouch(&voucher, provider, "tiler", "recommend", "public")
         .await;
     let delivery = eventually("a delivery", || async {
@@ -228,7 +226,7 @@ async fn an_endpoint_that_keeps_failing_is_disabled_and_its_owner_told(pool: PgP
     let receiver = Receiver::start().await;
     receiver.otherwise(500);
     let (endpoint, _) = register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
-    let voucher = app.signup("Vera Voucher").await;
+    let voucher = app.signup("Vera Voucher", "vera.voucher@example.com").await;
     app.vouch(&voucher, provider, "tiler", "recommend", "public")
         .await;
 
@@ -294,7 +292,7 @@ async fn redirects_are_not_followed(pool: PgPool) {
     let receiver = Receiver::start().await;
     receiver.redirect_to(&inside.url());
     let (endpoint, _) = register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
-    let voucher = app.signup("Vera Voucher").await;
+    let voucher = app.signup("Vera Voucher", "vera.voucher@example.com").await;
     app.vouch(&voucher, provider, "tiler", "recommend", "public")
         .await;
     let log = eventually("an attempt", || async {
@@ -314,7 +312,7 @@ async fn redirects_are_not_followed(pool: PgPool) {
 async fn referral_events_go_only_to_the_partner_they_came_through(pool: PgPool) {
     let app = spawn_app_with(pool, local_webhooks).await;
     let (owner, partner, provider) = setup(&app).await;
-    let other_owner = app.signup("Otto Other").await;
+    let other_owner = app.signup("Otto Other", "otto.other@example.com").await;
     let other = app.create_partner(&other_owner, "Other").await;
     let ours = Receiver::start().await;
     let theirs = Receiver::start().await;
@@ -336,7 +334,7 @@ async fn referral_events_go_only_to_the_partner_they_came_through(pool: PgPool) 
     .await;
 
     // A referral made on vouchgraph itself: no partner hears of it.
-    let anna = app.signup("Anna Seeker").await;
+    let anna = app.signup("Anna Seeker", "anna.seeker@example.com").await;
     let body = json!({ "provider_id": provider, "trade": "tiler", "recipient_email": "friend@example.com" });
     expect_json(
         app.post("/v1/referrals", Some(&anna.token), &body).await,
@@ -381,8 +379,12 @@ async fn no_event_is_lost_across_a_restart(pool: PgPool) {
     let (owner, partner, provider) = setup(&app).await;
     register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
     let mut vouchers = Vec::new();
-    for name in ["Ada One", "Bea Two", "Cy Three"] {
-        let voucher = app.signup(name).await;
+    for (name, email) in [
+        ("Ada One", "ada.one@example.com"),
+        ("Bea Two", "bea.two@example.com"),
+        ("Cy Three", "cy.three@example.com"),
+    ] {
+        let voucher = app.signup(name, email).await;
         app.vouch(&voucher, provider, "tiler", "recommend", "public")
             .await;
         vouchers.push(voucher);
@@ -395,7 +397,7 @@ async fn no_event_is_lost_across_a_restart(pool: PgPool) {
 
     // While no worker runs, another event commits.
     let app = spawn_app_with(pool, configure).await;
-    let late = app.signup("Dee Four").await;
+    let late = app.signup("Dee Four", "dee.four@example.com").await;
     app.vouch(&late, provider, "tiler", "warn", "public").await;
     receiver.otherwise(200);
 
@@ -451,7 +453,7 @@ async fn a_restart_during_an_attempt_does_not_hold_the_delivery_for_its_lease(po
     let app = spawn_app_with(pool.clone(), configure).await;
     let (owner, partner, provider) = setup(&app).await;
     register(&app, &owner, partner, &receiver.url(), &["vouch.created"]).await;
-    let voucher = app.signup("Ada One").await;
+    let voucher = app.signup("Ada One", "ada.one@example.com").await;
     app.vouch(&voucher, provider, "tiler", "recommend", "public")
         .await;
     eventually("an attempt under way", || async {
@@ -542,7 +544,7 @@ async fn by_default_a_name_resolving_to_loopback_is_refused_at_delivery(pool: Pg
         .execute(&app.pool)
         .await
         .unwrap();
-    let voucher = app.signup("Vera Voucher").await;
+    let voucher = app.signup("Vera Voucher", "vera.voucher@example.com").await;
     app.vouch(&voucher, provider, "tiler", "recommend", "public")
         .await;
 
@@ -570,7 +572,7 @@ async fn a_linked_person_who_deletes_their_account_is_announced_to_that_partner_
     let receiver = Receiver::start().await;
     register(&app, &owner, partner, &receiver.url(), &["person.deleted"]).await;
     // Another partner, which the person never linked, listens too.
-    let other_owner = app.signup("Other Owner").await;
+    let other_owner = app.signup("Other Owner", "other.owner@example.com").await;
     let other = app.create_partner(&other_owner, "Elsewhere").await;
     let elsewhere = Receiver::start().await;
     register(
@@ -581,12 +583,12 @@ async fn a_linked_person_who_deletes_their_account_is_announced_to_that_partner_
         &["person.deleted"],
     )
     .await;
-    let leaving = app.signup("Lena Leaving").await;
+    let leaving = app.signup("Lena Leaving", "lena.leaving@example.com").await;
     app.link(&leaving, partner).await;
 
     let deleted = app
         .request(reqwest::Method::DELETE, "/v1/me", Some(&leaving.token))
-        .json(&json!({ "password": crate::helpers::PASSWORD }))
+        .json(&json!({ "password": crate::common::PASSWORD }))
         .send()
         .await
         .unwrap();
@@ -625,8 +627,8 @@ async fn a_request_asked_through_the_ask_widget_is_announced_to_that_partner_onl
         &["request.created", "request.answered", "request.closed"],
     )
     .await;
-    let anna = app.signup("Anna Seeker").await;
-    let matt = app.signup("Matt Friend").await;
+    let anna = app.signup("Anna Seeker", "anna.seeker@example.com").await;
+    let matt = app.signup("Matt Friend", "matt.friend@example.com").await;
     // Anna -> Matt, level 3, public; Matt recommends Rossi Tiling, publicly
     app.trust(&anna, &matt, 3).await;
     app.vouch(&matt, provider, "tiler", "recommend", "public")
@@ -814,7 +816,7 @@ async fn a_test_event_reaches_only_that_endpoint_signed_and_a_disabled_one_gets_
         StatusCode::CONFLICT,
     )
     .await;
-    let stranger = app.signup("Sam Stranger").await;
+    let stranger = app.signup("Sam Stranger", "sam.stranger@example.com").await;
     let refused = app.post(&path, Some(&stranger.token), &json!({})).await;
     assert!(
         matches!(

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use tokio::sync::Mutex;
 
-use crate::instance::Instance;
-use crate::server::{self, Server};
+use crate::common::server::{self, Server};
+use crate::common::{sign_up, spawn_app, TestUser};
 use crate::{database_edges, memory_edges, settled};
 
 /// Starts the server binary over the test's database with the limits that would turn this
@@ -32,21 +32,6 @@ pub(crate) async fn start_server(pool: &PgPool) -> Server {
         ],
     )
     .await
-}
-
-/// The password every account of these tests has.
-pub(crate) const PASSWORD: &str = "tiles and grout 42";
-
-/// Signs up `email` on the server at `base` and logs in: (person id, bearer token).
-pub(crate) async fn sign_up(client: &Client, base: &str, email: &str, name: &str) -> (i64, String) {
-    let body = json!({ "email": email, "password": PASSWORD, "display_name": name });
-    let account = post(client, &format!("{base}/v1/accounts"), None, &body).await;
-    let login = json!({ "email": email, "password": PASSWORD });
-    let session = post(client, &format!("{base}/v1/sessions"), None, &login).await;
-    (
-        account["id"].as_i64().unwrap(),
-        session["token"].as_str().unwrap().to_string(),
-    )
 }
 
 /// Lists a tiler near London for the bearer of `token`; its id.
@@ -91,13 +76,13 @@ async fn every_write_acknowledged_before_a_kill_9_survives_and_nothing_is_half_w
             sign_up(
                 &client,
                 &base,
-                &format!("crash{i}@example.com"),
                 &format!("Person {i}"),
+                &format!("crash{i}@example.com"),
             )
             .await,
         );
     }
-    let provider = list_tiler(&client, &base, &users[0].1).await;
+    let provider = list_tiler(&client, &base, &users[0].token).await;
 
     // 1,200 writes at once: trust edges, vouches and referrals from many accounts.
     let acked = Arc::new(Mutex::new(Vec::<Acked>::new()));
@@ -106,8 +91,8 @@ async fn every_write_acknowledged_before_a_kill_9_survives_and_nothing_is_half_w
     for n in 0..1200usize {
         let (client, base, acked, acks) =
             (client.clone(), base.clone(), acked.clone(), acks.clone());
-        let (me, token) = users[1 + n % 49].clone();
-        let other = users[1 + (n / 49 + n) % 49].0;
+        let TestUser { id: me, token, .. } = users[1 + n % 49].clone();
+        let other = users[1 + (n / 49 + n) % 49].id;
         tasks.push(tokio::spawn(async move {
             let (request, promise) = match n % 3 {
                 0 if other != me => {
@@ -198,7 +183,7 @@ async fn every_write_acknowledged_before_a_kill_9_survives_and_nothing_is_half_w
     );
 
     // A restarted instance rebuilds its graph from the database: edge for edge the same.
-    let restarted = Instance::start(pool.clone()).await;
+    let restarted = spawn_app(pool.clone()).await;
     settled(&restarted, &pool).await;
     assert_eq!(memory_edges(&restarted), database_edges(&pool).await);
 }

@@ -12,8 +12,8 @@ use serde_json::json;
 use sqlx::PgPool;
 use tokio::sync::Mutex;
 
-use crate::crash::{list_tiler, sign_up, start_server, PASSWORD};
-use crate::instance::Instance;
+use crate::common::{sign_up, spawn_app, TestUser, PASSWORD};
+use crate::crash::{list_tiler, start_server};
 use crate::{database_edges, memory_edges, settled};
 
 const PEOPLE: usize = 24;
@@ -51,18 +51,18 @@ async fn a_kill_9_during_deletions_leaves_each_person_wholly_there_or_wholly_gon
     // and writes per address are lifted: this one client is the test, not an attack.)
     let mut people = Vec::new();
     for i in 0..PEOPLE {
-        people.push(sign_up(&client, &base, &email(i), &name(i)).await);
+        people.push(sign_up(&client, &base, &name(i), &email(i)).await);
     }
-    let provider = list_tiler(&client, &base, &people[0].1).await;
+    let provider = list_tiler(&client, &base, &people[0].token).await;
     // Everyone trusts everyone else, publicly, and recommends the tiler in words of their own:
     // each deletion has dozens of edges, a vouch and history to take away.
     let mut writes = Vec::new();
-    for (i, (_, token)) in people.iter().enumerate() {
-        for (j, (other, _)) in people.iter().enumerate() {
+    for (i, TestUser { token, .. }) in people.iter().enumerate() {
+        for (j, other) in people.iter().enumerate() {
             if i != j {
                 writes.push(
                     client
-                        .put(format!("{base}/v1/trust/{other}"))
+                        .put(format!("{base}/v1/trust/{}", other.id))
                         .bearer_auth(token)
                         .json(&json!({ "level": 2, "visibility": "public" })),
                 );
@@ -90,7 +90,7 @@ async fn a_kill_9_during_deletions_leaves_each_person_wholly_there_or_wholly_gon
     let acked = Arc::new(Mutex::new(BTreeSet::<i64>::new()));
     let acks = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
-    for (id, token) in people.iter().skip(1).cloned() {
+    for TestUser { id, token, .. } in people.iter().skip(1).cloned() {
         let (client, base, acked, acks) =
             (client.clone(), base.clone(), acked.clone(), acks.clone());
         tasks.push(tokio::spawn(async move {
@@ -134,7 +134,7 @@ async fn a_kill_9_during_deletions_leaves_each_person_wholly_there_or_wholly_gon
         "the kill came after every deletion had finished"
     );
 
-    for (i, &(id, _)) in people.iter().enumerate() {
+    for (i, &TestUser { id, .. }) in people.iter().enumerate() {
         let (stored_email, stored_name): (String, String) = sqlx::query_as(
             "select a.email, p.display_name from accounts a join people p on p.id = a.person_id
              where a.person_id = $1",
@@ -196,7 +196,7 @@ async fn a_kill_9_during_deletions_leaves_each_person_wholly_there_or_wholly_gon
     }
 
     // A restarted instance rebuilds its graph from the database: edge for edge the same.
-    let restarted = Instance::start(pool.clone()).await;
+    let restarted = spawn_app(pool.clone()).await;
     settled(&restarted, &pool).await;
     assert_eq!(memory_edges(&restarted), database_edges(&pool).await);
 }

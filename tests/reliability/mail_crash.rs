@@ -10,7 +10,8 @@ use serde_json::json;
 use sqlx::PgPool;
 use vouchgraph::mail::catcher::{self, Caught};
 
-use crate::server::{self, Server};
+use crate::common::server::{self, Server};
+use crate::common::PASSWORD;
 
 /// How many sign-ups, each of which sends one verification email.
 const PEOPLE: usize = 40;
@@ -49,7 +50,7 @@ async fn every_email_is_sent_once_though_the_server_is_killed_twice_mid_send(poo
     for i in 0..PEOPLE {
         let body = json!({
             "email": format!("person{i}@example.com"),
-            "password": "tiles and grout 42",
+            "password": PASSWORD,
             "display_name": format!("Person {i}"),
         });
         let response = client

@@ -2,14 +2,14 @@
 //! through the change feed, each graph equals the database edge by edge, and an instance that
 //! restarts or loses its feed connection catches up from the sequence.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod crash;
 mod deletion_crash;
-mod instance;
+mod helpers;
 mod mail_crash;
 mod outage;
-#[path = "../security/server.rs"]
-#[allow(dead_code)]
-mod server;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -19,7 +19,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use vouchgraph::graph::EdgeRecord;
 
-use instance::{Instance, User};
+use common::{spawn_app, TestApp, TestUser};
 
 /// A second pool to the same database, as a second process would have.
 async fn second_pool(pool: &PgPool) -> PgPool {
@@ -54,8 +54,8 @@ async fn database_edges(pool: &PgPool) -> BTreeSet<String> {
 }
 
 /// The same, from an instance's in-memory graph.
-fn memory_edges(instance: &Instance) -> BTreeSet<String> {
-    instance.live.read(|graph, _| {
+fn memory_edges(instance: &TestApp) -> BTreeSet<String> {
+    instance.state.live.read(|graph, _| {
         graph
             .edges()
             .filter_map(|edge| match edge {
@@ -88,13 +88,13 @@ fn memory_edges(instance: &Instance) -> BTreeSet<String> {
 }
 
 /// Waits until `instance` has applied every change in the database.
-async fn settled(instance: &Instance, pool: &PgPool) {
+async fn settled(instance: &TestApp, pool: &PgPool) {
     let latest: i64 = sqlx::query_scalar("select coalesce(max(seq), 0) from graph_changes")
         .fetch_one(pool)
         .await
         .unwrap();
     let started = Instant::now();
-    while instance.live.applied_seq() < latest {
+    while instance.state.live.applied_seq() < latest {
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "the instance did not catch up to seq {latest}"
@@ -104,7 +104,7 @@ async fn settled(instance: &Instance, pool: &PgPool) {
 }
 
 /// How many people `seeker` sees recommending `provider` in a tiler search on `instance`.
-async fn recommenders_seen(instance: &Instance, seeker: &User, provider: i64) -> u64 {
+async fn recommenders_seen(instance: &TestApp, seeker: &TestUser, provider: i64) -> u64 {
     let results = instance.search("tiler", &seeker.token).await;
     results["results"]
         .as_array()
@@ -117,16 +117,18 @@ async fn recommenders_seen(instance: &Instance, seeker: &User, provider: i64) ->
 
 #[sqlx::test]
 async fn a_write_on_one_instance_reaches_search_on_another_within_a_second(pool: PgPool) {
-    let a = Instance::start(pool.clone()).await;
-    let b = Instance::start(second_pool(&pool).await).await;
-    let seeker = a.signup("Seeker").await;
-    let owner = a.signup("Tiler owner").await;
+    let a = spawn_app(pool.clone()).await;
+    let b = spawn_app(second_pool(&pool).await).await;
+    let seeker = a.signup("Seeker", "seeker@example.com").await;
+    let owner = a.signup("Tiler owner", "tiler.owner@example.com").await;
     let provider = a.create_provider(&owner, "Tiles").await;
 
     let mut lags = Vec::new();
     for i in 0..20 {
         // Seeker -> friend i, level 3; friend i recommends the tiler: one more recommender.
-        let friend = a.signup(&format!("Friend {i}")).await;
+        let friend = a
+            .signup(&format!("Friend {i}"), &format!("friend{i}@example.com"))
+            .await;
         a.trust(&seeker, &friend, 3, "public").await;
         a.vouch(&friend, provider, "recommend").await;
         let written = Instant::now();
@@ -156,13 +158,15 @@ async fn a_write_on_one_instance_reaches_search_on_another_within_a_second(pool:
 
 #[sqlx::test]
 async fn a_person_deleted_on_one_instance_leaves_search_on_another_within_a_second(pool: PgPool) {
-    let a = Instance::start(pool.clone()).await;
-    let b = Instance::start(second_pool(&pool).await).await;
-    let seeker = b.signup("Seeker").await;
-    let owner = b.signup("Tiler owner").await;
+    let a = spawn_app(pool.clone()).await;
+    let b = spawn_app(second_pool(&pool).await).await;
+    let seeker = b.signup("Seeker", "seeker@example.com").await;
+    let owner = b.signup("Tiler owner", "tiler.owner@example.com").await;
     let provider = b.create_provider(&owner, "Tiles").await;
     // Seeker -> leaving friend, level 3; the friend recommends the tiler.
-    let leaving = a.signup("Leaving friend").await;
+    let leaving = a
+        .signup("Leaving friend", "leaving.friend@example.com")
+        .await;
     b.trust(&seeker, &leaving, 3, "public").await;
     a.vouch(&leaving, provider, "recommend").await;
     let seen = Instant::now();
@@ -194,13 +198,16 @@ async fn a_person_deleted_on_one_instance_leaves_search_on_another_within_a_seco
 
 #[sqlx::test]
 async fn after_concurrent_writes_on_two_instances_both_graphs_equal_the_database(pool: PgPool) {
-    let a = Instance::start(pool.clone()).await;
-    let b = Instance::start(second_pool(&pool).await).await;
-    let owner = a.signup("Owner").await;
+    let a = spawn_app(pool.clone()).await;
+    let b = spawn_app(second_pool(&pool).await).await;
+    let owner = a.signup("Owner", "owner@example.com").await;
     let provider = a.create_provider(&owner, "Tiles").await;
     let mut people = Vec::new();
     for i in 0..12 {
-        people.push(a.signup(&format!("Person {i}")).await);
+        people.push(
+            a.signup(&format!("Person {i}"), &format!("person{i}@example.com"))
+                .await,
+        );
     }
     // Every person trusts the next three and vouches, half through each instance, all at once;
     // some edges are then changed and revoked, so the feed carries sets, changes and revokes.
@@ -253,18 +260,18 @@ async fn after_concurrent_writes_on_two_instances_both_graphs_equal_the_database
 
 #[sqlx::test]
 async fn a_restarted_instance_and_one_that_lost_its_feed_connection_both_catch_up(pool: PgPool) {
-    let a = Instance::start(pool.clone()).await;
-    let b = Instance::start(second_pool(&pool).await).await;
-    let seeker = a.signup("Seeker").await;
-    let owner = a.signup("Owner").await;
+    let a = spawn_app(pool.clone()).await;
+    let b = spawn_app(second_pool(&pool).await).await;
+    let seeker = a.signup("Seeker", "seeker@example.com").await;
+    let owner = a.signup("Owner", "owner@example.com").await;
     let provider = a.create_provider(&owner, "Tiles").await;
-    let friend = a.signup("Friend").await;
+    let friend = a.signup("Friend", "friend@example.com").await;
     a.trust(&seeker, &friend, 3, "public").await;
 
     // B stops; A keeps writing; a new instance starts from the database and the feed.
-    b.stop();
+    b.shut_down().await;
     a.vouch(&friend, provider, "recommend").await;
-    let c = Instance::start(second_pool(&pool).await).await;
+    let c = spawn_app(second_pool(&pool).await).await;
     assert_eq!(recommenders_seen(&c, &seeker, provider).await, 1);
 
     // C's LISTEN connection is killed behind its back; a write made meanwhile still arrives.
@@ -275,7 +282,7 @@ async fn a_restarted_instance_and_one_that_lost_its_feed_connection_both_catch_u
     .execute(&pool)
     .await
     .unwrap();
-    let other = a.signup("Other friend").await;
+    let other = a.signup("Other friend", "other.friend@example.com").await;
     a.trust(&seeker, &other, 3, "public").await;
     a.vouch(&other, provider, "recommend").await;
     let started = Instant::now();

@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{expect_json, spawn_app_with, LONDON};
+use crate::common::{expect_json, spawn_app_with, LONDON};
 use crate::seed::{self, Party};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -221,10 +221,11 @@ fn secrets(a: &Party) -> Vec<(&'static str, String)> {
 
 #[sqlx::test]
 async fn no_credential_of_b_reaches_anything_of_a(pool: PgPool) {
-    let mut config = vouchgraph::config::Config::for_tests(String::new());
-    config.webhooks.allow_http = true;
-    config.webhooks.allow_loopback = true;
-    let app = spawn_app_with(pool, config).await;
+    let app = spawn_app_with(pool, |config| {
+        config.webhooks.allow_http = true;
+        config.webhooks.allow_loopback = true;
+    })
+    .await;
     let world = seed::world(&app).await;
     let (a, b) = (&world.a, &world.b);
     assert_ne!(world.carol_provider, a.provider);

@@ -5,20 +5,13 @@
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::helpers::PASSWORD;
-use crate::server;
+use crate::common::{server, sign_up, PASSWORD};
 
-/// Signs up and logs in on `base`; returns the session cookie's `Set-Cookie`.
+/// Signs up on `base` and logs in once more; returns that login's session `Set-Cookie`.
 async fn session_cookie(base: &str, email: &str) -> String {
     let client = reqwest::Client::new();
-    let body = json!({ "email": email, "password": PASSWORD, "display_name": "Cookie Person" });
-    let created = client
-        .post(format!("{base}/v1/accounts"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
+    // The sign-up's own login answers with a cookie too, but `sign_up` reads only its body.
+    sign_up(&client, base, "Cookie Person", email).await;
     let login = client
         .post(format!("{base}/v1/sessions"))
         .json(&json!({ "email": email, "password": PASSWORD }))

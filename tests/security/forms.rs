@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::helpers::TestApp;
+use crate::common::TestApp;
 
 /// Opens the form at `path` from `client`, takes the CSRF token its cookie carries, and posts
 /// `fields` with it.

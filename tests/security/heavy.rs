@@ -7,7 +7,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use vouchgraph::app::trust::MOST_TRUSTED;
 
-use crate::helpers::{assert_problem, expect_json, spawn_app};
+use crate::common::{assert_problem, expect_json, spawn_app};
 
 #[sqlx::test]
 async fn nobody_may_trust_more_people_than_the_stated_cap(pool: PgPool) {

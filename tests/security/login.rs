@@ -7,19 +7,20 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
 
+use crate::common::{spawn_app_with, TestApp, PASSWORD};
 use crate::forms::post_page_form_from;
-use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
 
 /// A server behind a trusted proxy: the test itself, on 127.0.0.1, plays the proxy and says
 /// which client each request comes from in `X-Forwarded-For`.
 async fn behind_a_proxy(pool: PgPool, per_account: u32, per_ip: u32) -> TestApp {
-    let mut config = vouchgraph::config::Config::for_tests(String::new());
-    config.rate_limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
-    config.login_limits = vouchgraph::auth::throttle::LoginLimits {
-        per_account,
-        per_ip,
-    };
-    spawn_app_with(pool, config).await
+    spawn_app_with(pool, |config| {
+        config.rate_limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        config.login_limits = vouchgraph::auth::throttle::LoginLimits {
+            per_account,
+            per_ip,
+        };
+    })
+    .await
 }
 
 async fn login_from(app: &TestApp, client: &str, email: &str, password: &str) -> StatusCode {

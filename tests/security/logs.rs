@@ -9,7 +9,7 @@ use serde_json::json;
 use sqlx::PgPool;
 use tracing_subscriber::fmt::MakeWriter;
 
-use crate::helpers::{expect_json, spawn_app_with};
+use crate::common::{expect_json, spawn_app_with};
 use crate::seed;
 
 /// Everything every subscriber writer wrote, for the whole test binary.
@@ -58,10 +58,11 @@ fn capture() -> Captured {
 #[sqlx::test]
 async fn no_secret_appears_in_the_logs(pool: PgPool) {
     let captured = capture();
-    let mut config = vouchgraph::config::Config::for_tests(String::new());
-    config.webhooks.allow_http = true;
-    config.webhooks.allow_loopback = true;
-    let app = spawn_app_with(pool, config).await;
+    let app = spawn_app_with(pool, |config| {
+        config.webhooks.allow_http = true;
+        config.webhooks.allow_loopback = true;
+    })
+    .await;
 
     // Sign-up, log-in (in `seed`), and everything an account owns, with its secrets.
     let world = seed::world(&app).await;

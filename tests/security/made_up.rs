@@ -9,7 +9,7 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use sqlx::PgPool;
 
 use crate::authz::{body, fill, operations_where, query, Operation};
-use crate::helpers::{expect_json, spawn_app_with, TestApp};
+use crate::common::{expect_json, spawn_app_with, TestApp};
 use crate::seed::{self, Party};
 
 /// The kinds of made-up credential, each well-formed enough to pass for real.
@@ -67,16 +67,15 @@ fn request(app: &TestApp, op: &Operation, a: &Party) -> RequestBuilder {
     request
 }
 
-fn config() -> vouchgraph::config::Config {
-    let mut config = vouchgraph::config::Config::for_tests(String::new());
+/// Webhooks may go to plain http on this machine, so the seeded world can register some.
+fn config(config: &mut vouchgraph::config::Config) {
     config.webhooks.allow_http = true;
     config.webhooks.allow_loopback = true;
-    config
 }
 
 #[sqlx::test]
 async fn a_made_up_credential_of_each_kind_gets_no_more_than_anonymous(pool: PgPool) {
-    let app = spawn_app_with(pool.clone(), config()).await;
+    let app = spawn_app_with(pool.clone(), config).await;
     let world = seed::world(&app).await;
     let (a, b) = (&world.a, &world.b);
     let doc = expect_json(app.get("/openapi.json", None).await, StatusCode::OK).await;
@@ -117,9 +116,11 @@ async fn a_made_up_credential_of_each_kind_gets_no_more_than_anonymous(pool: PgP
     drop(app);
 
     // 2. Quota: once the address's anonymous quota is spent, no made-up credential buys more.
-    let mut config = config();
-    config.rate_limits.anonymous_per_minute = 1;
-    let app = spawn_app_with(pool, config).await;
+    let app = spawn_app_with(pool, |c| {
+        config(c);
+        c.rate_limits.anonymous_per_minute = 1;
+    })
+    .await;
     let spent = app.get("/v1/trades", None).await;
     assert_eq!(spent.status(), StatusCode::OK);
     assert_eq!(

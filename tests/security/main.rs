@@ -19,6 +19,10 @@
 //! * `heavy`: nobody may trust more people than a stated cap, which bounds a search's cost.
 //! * `cookies`: session cookies are `Secure` by default outside loopback.
 
+#[path = "../common/mod.rs"]
+mod common;
+
+// The API tests' requests (providers, trust, vouches, searches); this binary uses only some.
 #[path = "../api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
@@ -33,7 +37,6 @@ mod made_up;
 mod nul;
 mod referrals;
 mod seed;
-mod server;
 mod signup;
 mod slow;
 mod ssrf;

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{spawn_app, LONDON};
+use crate::common::{spawn_app, LONDON};
 
 /// Which requests to send: all but the ones known to answer 500 (`known_500s`), or only those.
 #[derive(PartialEq)]

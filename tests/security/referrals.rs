@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{assert_invalid_field, expect_json, spawn_app, TestApp, TestUser, LONDON};
+use crate::common::{assert_invalid_field, expect_json, spawn_app, TestApp, TestUser, LONDON};
 
 /// Olga owns Rossi Tiling (tiler); Rob is a homeowner with an account.
 struct Cast {

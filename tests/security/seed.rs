@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::helpers::{expect_json, TestApp, TestUser, LONDON};
+use crate::common::{expect_json, TestApp, TestUser, LONDON};
 
 /// Everything one account owns, with the secrets it was shown once.
 #[derive(Debug, Clone)]

@@ -10,9 +10,9 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::PgPool;
 
+use crate::common::server;
+use crate::common::{spawn_app_with, TestApp, PASSWORD};
 use crate::forms::post_page_form_from;
-use crate::helpers::{spawn_app_with, TestApp, PASSWORD};
-use crate::server;
 
 async fn sign_up_from(app: &TestApp, client: &str, email: &str) -> StatusCode {
     let body = json!({ "email": email, "password": PASSWORD, "display_name": "New Person" });
@@ -42,10 +42,11 @@ async fn page_sign_up_from(app: &TestApp, client: &str, email: &str) -> StatusCo
 
 #[sqlx::test]
 async fn sign_ups_are_limited_per_client_address_on_the_api_and_the_page(pool: PgPool) {
-    let mut config = vouchgraph::config::Config::for_tests(String::new());
-    config.rate_limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
-    config.rate_limits.signups_per_hour = 3;
-    let app = spawn_app_with(pool, config).await;
+    let app = spawn_app_with(pool, |config| {
+        config.rate_limits.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        config.rate_limits.signups_per_hour = 3;
+    })
+    .await;
     let flooder = "203.0.113.50";
     for n in 0..3 {
         let email = format!("flood{n}@sec.test");

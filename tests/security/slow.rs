@@ -12,20 +12,21 @@ use reqwest::StatusCode;
 use sqlx::PgPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
-use vouchgraph::config::{Config, ServerLimits};
+use vouchgraph::config::ServerLimits;
 
-use crate::helpers::{spawn_app_with, TestApp};
+use crate::common::{spawn_app_with, TestApp};
 
 /// Far more than the 2 s timeout: a connection still open after it was not cut off.
 const GIVE_UP: Duration = Duration::from_secs(20);
 
 async fn app_with(pool: PgPool, header_timeout: Duration, connections_per_ip: usize) -> TestApp {
-    let mut config = Config::for_tests(String::new());
-    config.server = ServerLimits {
-        header_timeout,
-        connections_per_ip,
-    };
-    spawn_app_with(pool, config).await
+    spawn_app_with(pool, |config| {
+        config.server = ServerLimits {
+            header_timeout,
+            connections_per_ip,
+        };
+    })
+    .await
 }
 
 fn server_addr(app: &TestApp) -> SocketAddr {

@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{expect_json, spawn_app_with, TestApp, TestUser, LONDON};
+use crate::common::{expect_json, spawn_app, spawn_app_with, TestApp, TestUser, LONDON};
 
 /// IANA's IPv4 special-purpose ranges (and multicast, reserved and broadcast).
 const SPECIAL_V4: &[(&str, u8)] = &[
@@ -117,7 +117,7 @@ async fn register(app: &TestApp, owner: &TestUser, partner: i64, url: &str) -> r
 async fn every_special_purpose_range_in_every_ipv4_in_ipv6_form_is_refused_at_registration(
     pool: PgPool,
 ) {
-    let app = spawn_app_with(pool, vouchgraph::config::Config::for_tests(String::new())).await;
+    let app = spawn_app(pool).await;
     let (owner, partner) = partner_owner(&app).await;
     let mut urls: Vec<String> = v4_samples().into_iter().flat_map(forms).collect();
     urls.extend(SPECIAL_V6.iter().map(|ip| format!("https://[{ip}]/hook")));
@@ -144,7 +144,7 @@ async fn every_special_purpose_range_in_every_ipv4_in_ipv6_form_is_refused_at_re
 
 #[sqlx::test]
 async fn names_that_always_resolve_locally_are_refused_at_registration(pool: PgPool) {
-    let app = spawn_app_with(pool, vouchgraph::config::Config::for_tests(String::new())).await;
+    let app = spawn_app(pool).await;
     let (owner, partner) = partner_owner(&app).await;
     let mut accepted = Vec::new();
     for url in [
@@ -169,10 +169,11 @@ async fn names_that_always_resolve_locally_are_refused_at_registration(pool: PgP
 
 #[sqlx::test]
 async fn the_delivery_log_never_shows_what_a_name_resolved_to(pool: PgPool) {
-    let mut config = vouchgraph::config::Config::for_tests(String::new());
-    config.webhooks.allow_http = true;
-    config.webhooks.poll_interval = Duration::from_millis(50);
-    let app = spawn_app_with(pool, config).await;
+    let app = spawn_app_with(pool, |config| {
+        config.webhooks.allow_http = true;
+        config.webhooks.poll_interval = Duration::from_millis(50);
+    })
+    .await;
     let (owner, partner) = partner_owner(&app).await;
     let endpoint = expect_json(
         register(&app, &owner, partner, "https://hooks.example.com/hook").await,

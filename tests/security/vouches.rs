@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::helpers::{assert_problem, expect_json, spawn_app, TestApp, TestUser, LONDON};
+use crate::common::{assert_problem, expect_json, spawn_app, TestApp, TestUser, LONDON};
 
 async fn olga_and_rossi(app: &TestApp) -> (TestUser, i64) {
     let olga = app.signup("Olga Rossi", "olga@example.com").await;

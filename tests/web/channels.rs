@@ -12,7 +12,8 @@ use serde_json::{json, Value};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 
-use crate::helpers::{csrf_field, location, set_cookie, spawn_app, TestApp, User, PASSWORD};
+use crate::common::{spawn_app, TestApp, TestUser, PASSWORD};
+use crate::helpers::{csrf_field, location, set_cookie};
 
 /// A write that more than one channel offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,9 +87,9 @@ impl UseCase {
 /// The people of every world: Anna seeks, Matt vouches, Mario owns Rossi Tiling.
 struct World {
     app: TestApp,
-    mario: User,
-    anna: User,
-    matt: User,
+    mario: TestUser,
+    anna: TestUser,
+    matt: TestUser,
     provider: i64,
 }
 

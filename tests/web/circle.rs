@@ -5,10 +5,11 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{expect_page, location, spawn_app, TestApp, User};
+use crate::common::{spawn_app, TestApp, TestUser};
+use crate::helpers::{expect_page, location};
 
 /// Marks an address proved, as following the emailed link would.
-async fn prove(app: &TestApp, who: &User) {
+async fn prove(app: &TestApp, who: &TestUser) {
     sqlx::query("update accounts set email_verified_at = now() where person_id = $1")
         .bind(who.id)
         .execute(&app.pool)

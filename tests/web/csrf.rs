@@ -4,7 +4,8 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{count, csrf_field, expect_page, location, set_cookie, spawn_app, PASSWORD};
+use crate::common::{count, spawn_app, PASSWORD};
+use crate::helpers::{csrf_field, expect_page, location, set_cookie};
 
 #[sqlx::test]
 async fn signing_up_through_the_form_starts_a_session(pool: PgPool) {

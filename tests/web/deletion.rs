@@ -5,7 +5,8 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{expect_page, location, spawn_app, PASSWORD};
+use crate::common::{spawn_app, PASSWORD};
+use crate::helpers::{expect_page, location};
 
 #[sqlx::test]
 async fn deleting_an_account_from_its_page_needs_the_password_and_then_says_goodbye(pool: PgPool) {

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{csrf_field, expect_page, location, set_cookie, spawn_app, TestApp, PASSWORD};
+use crate::common::{spawn_app, TestApp, PASSWORD};
+use crate::helpers::{csrf_field, expect_page, location, set_cookie};
 
 /// The token of the newest queued email of `kind` to `address`, once the fan-out wrote it.
 async fn queued_token(app: &TestApp, kind: &str, address: &str, path: &str) -> String {

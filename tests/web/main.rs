@@ -1,5 +1,9 @@
 //! The web pages' tests: one binary, each test starting the real server over a database of its
-//! own (see `helpers`), talking to it as a browser would, with forms and cookies.
+//! own (see `common`, the harness every test binary shares), talking to it as a browser would,
+//! with forms and cookies (see `helpers`).
+
+#[path = "../common/mod.rs"]
+mod common;
 
 mod channels;
 mod circle;

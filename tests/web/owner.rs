@@ -3,7 +3,8 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{expect_page, location, spawn_app, User};
+use crate::common::{spawn_app, TestUser};
+use crate::helpers::{expect_page, location};
 
 #[sqlx::test]
 async fn only_the_owner_sees_the_dashboard_and_the_editor(pool: PgPool) {
@@ -172,10 +173,10 @@ async fn a_tradesperson_lists_their_business_from_the_web_with_errors_in_place(p
 
 /// `referrer` refers the tiler `provider` to `recipient`; returns the referral's id.
 async fn refer(
-    app: &crate::helpers::TestApp,
-    referrer: &User,
+    app: &crate::common::TestApp,
+    referrer: &TestUser,
     provider: i64,
-    recipient: &User,
+    recipient: &TestUser,
 ) -> i64 {
     let referral = app
         .api_post(

@@ -4,7 +4,8 @@ use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{expect_page, location, spawn_app};
+use crate::common::spawn_app;
+use crate::helpers::{expect_page, location};
 
 #[sqlx::test]
 async fn the_home_page_has_a_search_form_and_a_strict_content_security_policy(pool: PgPool) {

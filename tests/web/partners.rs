@@ -5,10 +5,11 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{count, expect_page, location, spawn_app, TestApp, User};
+use crate::common::{count, spawn_app, TestApp, TestUser};
+use crate::helpers::{expect_page, location};
 
 /// Creates a partner through its page; returns its id.
-async fn create_partner(app: &TestApp, owner: &User, origins: &str) -> i64 {
+async fn create_partner(app: &TestApp, owner: &TestUser, origins: &str) -> i64 {
     let response = app
         .post_form(
             "/partners",

@@ -2,7 +2,7 @@
 
 use sqlx::PgPool;
 
-use crate::helpers::spawn_app;
+use crate::common::spawn_app;
 
 #[sqlx::test]
 async fn a_private_vouch_shows_to_its_author_only(pool: PgPool) {

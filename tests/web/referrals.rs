@@ -4,7 +4,8 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{count, expect_page, location, spawn_app};
+use crate::common::{count, spawn_app};
+use crate::helpers::{expect_page, location};
 
 #[sqlx::test]
 async fn a_vouch_and_a_referral_made_on_pages_reach_the_recipient_and_the_owner(pool: PgPool) {

@@ -5,7 +5,8 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{expect_page, location, spawn_app};
+use crate::common::spawn_app;
+use crate::helpers::{expect_page, location};
 
 #[sqlx::test]
 async fn anna_asks_matt_answers_and_anna_closes_the_request(pool: PgPool) {

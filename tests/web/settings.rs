@@ -4,7 +4,8 @@
 use reqwest::StatusCode;
 use sqlx::PgPool;
 
-use crate::helpers::{expect_page, location, set_cookie, spawn_app};
+use crate::common::spawn_app;
+use crate::helpers::{expect_page, location, set_cookie};
 
 #[sqlx::test]
 async fn a_person_changes_their_name_home_and_password_on_one_page(pool: PgPool) {
@@ -77,7 +78,7 @@ async fn a_person_changes_their_name_home_and_password_on_one_page(pool: PgPool)
             Some(&anna.cookie()),
             &[
                 ("csrf", &anna.csrf),
-                ("current_password", crate::helpers::PASSWORD),
+                ("current_password", crate::common::PASSWORD),
                 ("new_password", "a much better password 7"),
             ],
         )

@@ -1,5 +1,6 @@
-//! The real server binary as a child process, for what only a whole process shows: its memory
-//! and its settings read from the environment.
+//! The real server binary as a child process, for what only a whole process shows: its memory,
+//! its settings read from the environment, and a `kill -9`. Everything else starts the
+//! application in-process with [`super::spawn_app`].
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -23,8 +24,6 @@ impl Drop for Server {
 
 impl Server {
     /// Kills the process at once (SIGKILL) and waits for it: a crash, not a shutdown.
-    // The reliability binary shares this file and uses it; this one does not.
-    #[allow(dead_code)]
     pub fn kill(&mut self) {
         self.child.kill().expect("SIGKILL is sent");
         self.child.wait().expect("the killed server is reaped");
