@@ -7,7 +7,8 @@
 #
 # For every network, split seed and attack it runs `vouchgraph evaluate` (release build) and
 # prints one row: clean order accuracy and MAE of vouchgraph and of the anonymous mean, then
-# the drop in order accuracy on the attacked items for both. `--operator-seeds` runs it as a
+# the drop in order accuracy on the attacked items for both (`--attacks` also takes
+# `camouflage`: a ring whose sybils copy honest ratings, see `vouchgraph evaluate --help`). `--operator-seeds` runs it as a
 # deployment whose operator has marked seed people (`vouchgraph seeds add`): Advogato's four
 # founders, and on the Bitcoin networks the ten people most others trust, counted once over the
 # whole file (fixed below, so that a sybil is never one). The networks are the copies in

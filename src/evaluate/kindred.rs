@@ -59,6 +59,14 @@ impl Kindred {
         Kindred { weights }
     }
 
+    /// Scales each rater's agreement by `factor(rater)`, dropping those it sets to 0.
+    pub(super) fn scale_by(&mut self, factor: impl Fn(u32) -> f64) {
+        for (rater, weight) in self.weights.iter_mut() {
+            *weight *= factor(*rater);
+        }
+        self.weights.retain(|_, weight| *weight > 0.0);
+    }
+
     /// A rater's agreement with the seeker (0 when none).
     pub(super) fn weight(&self, rater: u32) -> f64 {
         self.weights.get(&rater).copied().unwrap_or(0.0)

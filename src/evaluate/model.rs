@@ -273,11 +273,23 @@ impl Model {
         // against `rho * habit(v) + (1 - rho) * level` instead.
         let shift = (1.0 - self.params.relative_ratings) * (0.5 - level);
         let crowd = self.crowd(seeker);
-        let kindred = Kindred::of(
+        let mut kindred = Kindred::of(
             seeker,
             self.rated.get(seeker as usize).map_or(&[][..], |r| r),
             &self.raters,
         );
+        // Raters no walk from the seeker reaches are outsiders: nothing in the graph tells them
+        // from fake accounts, so their agreement counts `kindred_outsiders` as much.
+        let outsiders = self.params.kindred_outsiders;
+        if outsiders < 1.0 {
+            kindred.scale_by(|rater| {
+                if crowd.credit.get(rater as usize).is_some_and(|&c| c > 0.0) {
+                    1.0
+                } else {
+                    outsiders
+                }
+            });
+        }
         items
             .iter()
             .map(|&item| {
@@ -529,5 +541,47 @@ mod tests {
             panic!("item 32 has a rating");
         };
         assert!(lowered.score < level, "{}", lowered.score);
+    }
+
+    #[test]
+    fn an_outsiders_agreement_counts_only_as_far_as_kindred_outsiders_says() {
+        // The seeker trusts the friend, who rated nothing. A stranger nobody trusts rated item 1
+        // as the seeker did (5), item 5 low and item 6 at the top.
+        let edges = [SourceEdge {
+            from: SEEKER,
+            to: FRIEND,
+            fact: Fact::Trust(TrustLevel::COMPLETE),
+        }];
+        let ratings = [
+            rating(SEEKER, 0, 1.0),
+            rating(SEEKER, 1, 5.0),
+            rating(STRANGER, 1, 5.0),
+            rating(STRANGER, 5, 2.0),
+            rating(STRANGER, 6, 5.0),
+        ];
+        let input = ModelInput {
+            people: 3,
+            items: ITEMS,
+            edges: &edges,
+            ratings: &ratings,
+            scale: (1.0, 5.0),
+            seeds: &[],
+        };
+        // The seeker's level: ratings 0 and 1 on [0, 1] and ten at the middle.
+        let level = 1.0 + 4.0 * (1.0 + 10.0 * 0.5) / 12.0;
+        let everyone = Model::build(&input, RankParams::default()).unwrap();
+        let [Some(kindred)] = everyone.predict(SEEKER, &[6])[..] else {
+            panic!("item 6 has a rating");
+        };
+        assert!(kindred.score > level + 0.1, "{} vs {level}", kindred.score);
+        let reached_only = RankParams {
+            kindred_outsiders: 0.0,
+            ..RankParams::default()
+        };
+        let strict = Model::build(&input, reached_only).unwrap();
+        let [Some(alone)] = strict.predict(SEEKER, &[6])[..] else {
+            panic!("item 6 has a rating");
+        };
+        assert!((alone.score - level).abs() < 1e-9, "{} vs {level}", alone.score);
     }
 }

@@ -98,6 +98,11 @@ pub enum AttackKind {
     Popular,
     /// As `ring`, but the sybils rate the best-liked targets at the bottom of the scale.
     Demotion,
+    /// As `ring`, and every sybil also copies `CAMOUFLAGE` honest ratings drawn at random (an
+    /// item and the value an honest rater gave it), as a shilling attack does: its ratings
+    /// spread like an honest rater's, so it is fully informative, and it agrees with whoever
+    /// rated those items as the copied rater did.
+    Camouflage,
 }
 
 impl AttackKind {
@@ -109,6 +114,10 @@ impl AttackKind {
 
 /// How many other sybils each sybil trusts, chosen at random.
 pub const SYBIL_OUT_DEGREE: usize = 10;
+
+/// How many honest ratings each sybil copies in a `camouflage` attack: as many as it has
+/// targets, so half its ratings look honest.
+pub const CAMOUFLAGE: usize = 20;
 
 /// A sybil attack: fake raters who all rate the target items at one end of the scale, tied
 /// into a random trust network of their own, with a few trust edges from honest people.
@@ -149,6 +158,7 @@ pub fn inject(
     };
     let hub = sybil(0);
     let honest_edges = edges.len();
+    let honest_ratings = train.len();
     for i in 0..attack.sybils {
         let others = SYBIL_OUT_DEGREE.min(attack.sybils - 1);
         let mut chosen = FxHashSet::default();
@@ -169,6 +179,21 @@ pub fn inject(
             item,
             value,
         }));
+        if attack.kind == AttackKind::Camouflage && honest_ratings > 0 {
+            let mut copied = FxHashSet::default();
+            for _ in 0..CAMOUFLAGE * 4 {
+                let honest = train[rng.gen_range(0..honest_ratings)];
+                if copied.len() == CAMOUFLAGE {
+                    break;
+                }
+                if !targets.contains(&honest.item) && copied.insert(honest.item) {
+                    train.push(Rating {
+                        rater: sybil(i),
+                        ..honest
+                    });
+                }
+            }
+        }
     }
     let honest = &edges[..honest_edges];
     let mut entries: Vec<u32> = if attack.kind == AttackKind::Popular {
@@ -292,6 +317,36 @@ mod tests {
         // Item 0 is person 1: the edge 0 -> 1 restates the held-out rating.
         let kept = without_leaks(&edges, &test, &[Some(1)]);
         assert_eq!(kept, vec![trust(1, 0), trust(0, 2)]);
+    }
+
+    #[test]
+    fn camouflaged_sybils_copy_honest_ratings_of_items_other_than_the_targets() {
+        let mut edges = vec![trust(0, 1), trust(1, 2)]; // 0 -> 1 -> 2
+                                                        // Honest person 0 rated items 0..40 from 1 to 5 in turn; item 5 is a target.
+        let honest: Vec<Rating> = (0..40)
+            .map(|item| Rating {
+                rater: 0,
+                item,
+                value: f64::from(1 + item % 5),
+            })
+            .collect();
+        let mut train = honest.clone();
+        let attack = Attack {
+            kind: AttackKind::Camouflage,
+            sybils: 3,
+            attack_edges: 1,
+        };
+        inject(&attack, 3, &mut edges, &mut train, &[5], 10.0, 1);
+        for sybil in 3..6 {
+            let rated: Vec<&Rating> = train.iter().filter(|r| r.rater == sybil).collect();
+            let copied: Vec<&&Rating> = rated.iter().filter(|r| r.item != 5).collect();
+            assert_eq!(copied.len(), CAMOUFLAGE, "sybil {sybil}");
+            // Each copy is an honest rating, item and value; the target is rated at the top.
+            assert!(copied.iter().all(|c| honest
+                .iter()
+                .any(|h| h.item == c.item && h.value == c.value)));
+            assert!(rated.iter().any(|r| r.item == 5 && r.value == 10.0));
+        }
     }
 
     #[test]
