@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::referrals::{event, REFERRAL_TTL_DAYS};
-use crate::domain::ReferralStatus;
+use crate::domain::{ReferralId, ReferralStatus};
 use crate::store;
 
 /// Expires referrals not accepted within 30 days, notifying the referrer and writing the
@@ -38,7 +38,7 @@ pub async fn remind_follow_ups(pool: &PgPool, now: time::OffsetDateTime) -> anyh
     let mut tx = pool.begin().await?;
     // Two working days are at least two calendar days: older ones are the only candidates.
     // `for update skip locked`: two instances running the job never remind twice.
-    let waiting: Vec<(i64, time::OffsetDateTime)> = sqlx::query_as(
+    let waiting: Vec<(ReferralId, time::OffsetDateTime)> = sqlx::query_as(
         "select id, accepted_at from referrals
          where status = 'accepted' and follow_up_reminded_at is null
            and accepted_at <= $1 - interval '2 days'

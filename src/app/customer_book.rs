@@ -7,7 +7,7 @@ use time::{Duration, OffsetDateTime};
 use crate::domain::follow_up::{
     follow_up_due, Responsiveness, FOLLOW_UP_WORKING_DAYS, RESPONSIVENESS_DAYS,
 };
-use crate::domain::{PersonId, ProviderId};
+use crate::domain::{PersonId, ProviderId, ReferralId};
 use crate::state::AppState;
 use crate::store;
 use crate::store::customer_book::{BookFilter, CustomerRow, TimelineRow};
@@ -22,7 +22,7 @@ pub const CSV_MAX_ROWS: i64 = 10_000;
 #[derive(Clone, Debug)]
 pub struct FollowUp {
     /// The referral.
-    pub referral_id: i64,
+    pub referral_id: ReferralId,
     /// The customer waiting.
     pub customer_id: PersonId,
     /// Their name.
@@ -157,7 +157,7 @@ pub async fn page(
     caller: PersonId,
     provider: ProviderId,
     filter: BookFilter,
-    before: Option<i64>,
+    before: Option<ReferralId>,
     limit: i64,
 ) -> AppResult<Vec<CustomerRow>> {
     owned(state, caller, provider).await?;

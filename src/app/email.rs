@@ -3,7 +3,7 @@
 //! written here, and sent by `mail::sender`.
 
 use crate::auth::{password, token};
-use crate::domain::{Email, PersonId};
+use crate::domain::{Email, PersonId, ReferralId};
 use crate::state::AppState;
 use crate::store;
 use crate::store::email::TokenPurpose;
@@ -35,7 +35,7 @@ pub struct Verified {
     /// Whose address it proved.
     pub person: PersonId,
     /// Invitations to the address that now belong to them.
-    pub claimed: Vec<i64>,
+    pub claimed: Vec<ReferralId>,
     /// Invitations they sent that were waiting for this, now on their way.
     pub released: u64,
 }

@@ -3,7 +3,7 @@
 
 use time::OffsetDateTime;
 
-use crate::domain::{PartnerId, PersonId};
+use crate::domain::{KeyId, PartnerId, PersonId};
 use crate::partners::keys::{self, KeyKind, NewKey};
 use crate::partners::store::{self, KeyRow, PartnerRow};
 use crate::state::AppState;
@@ -89,7 +89,7 @@ pub async fn rotate_key(
     state: &AppState,
     person: PersonId,
     partner: PartnerId,
-    key: i64,
+    key: KeyId,
     grace_period_secs: i64,
 ) -> AppResult<(NewKey, KeyRow)> {
     owned_partner(state, person, partner).await?;
@@ -123,7 +123,7 @@ pub async fn revoke_key(
     state: &AppState,
     person: PersonId,
     partner: PartnerId,
-    key: i64,
+    key: KeyId,
 ) -> AppResult<()> {
     owned_partner(state, person, partner).await?;
     if !store::revoke_key(&state.pool, partner, key).await? {

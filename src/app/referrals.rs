@@ -10,7 +10,9 @@ use crate::app::validate::Fields;
 use crate::app::{AppError, AppResult};
 use crate::auth::token;
 use crate::domain::values::parse_note;
-use crate::domain::{Email, PartnerId, Party, PersonId, ProviderId, ReferralStatus, TradeId};
+use crate::domain::{
+    Email, PartnerId, Party, PersonId, ProviderId, ReferralId, ReferralStatus, TradeId,
+};
 use crate::state::AppState;
 use crate::store;
 use crate::store::referrals::{ListScope, NewReferral, ReferralRow};
@@ -271,7 +273,7 @@ pub async fn claim(
     invite_token: &str,
     email: &str,
     person: PersonId,
-) -> Result<i64, AppError> {
+) -> Result<ReferralId, AppError> {
     let id = store::referrals::claim_invitation(tx, &token::hash(invite_token), email, person)
         .await?
         .ok_or_else(|| {
@@ -294,7 +296,7 @@ pub async fn claim_signed_in(
     state: &AppState,
     person: PersonId,
     invite_token: &str,
-) -> Result<i64, AppError> {
+) -> Result<ReferralId, AppError> {
     let mut tx = state.pool.begin().await?;
     let account = store::accounts::get(&mut *tx, person)
         .await?
@@ -421,7 +423,7 @@ pub fn check_move(m: &Move) -> Result<(), AppError> {
 /// 404 if it does not exist or they play none (so a stranger cannot tell the two apart).
 async fn lock_for_party(
     tx: &mut PgConnection,
-    id: i64,
+    id: ReferralId,
     person: PersonId,
 ) -> Result<(ReferralRow, Vec<Party>), AppError> {
     if !store::referrals::lock(&mut *tx, id).await? {
@@ -442,7 +444,7 @@ async fn lock_for_party(
 pub async fn make_move(
     state: &AppState,
     person: PersonId,
-    id: i64,
+    id: ReferralId,
     m: Move,
 ) -> Result<(), AppError> {
     check_move(&m)?;
@@ -465,7 +467,7 @@ pub(super) struct Moved {
 pub(super) async fn move_in(
     tx: &mut PgConnection,
     person: PersonId,
-    id: i64,
+    id: ReferralId,
     m: &Move,
 ) -> Result<Moved, AppError> {
     let (row, parties) = lock_for_party(&mut *tx, id, person).await?;
@@ -547,7 +549,11 @@ async fn refresh_pace(state: &AppState, provider: crate::domain::ProviderId) {
 /// provider's owner hears of it. Only the recipient may say so (404 to anyone who is not a
 /// party, 403 to the other parties), and only once the referral is marked contacted (409
 /// before; saying it twice changes nothing).
-pub async fn dispute_contact(state: &AppState, person: PersonId, id: i64) -> Result<(), AppError> {
+pub async fn dispute_contact(
+    state: &AppState,
+    person: PersonId,
+    id: ReferralId,
+) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     let (row, _) = lock_for_party(&mut tx, id, person).await?;
     if row.recipient_id != Some(person) {
@@ -641,7 +647,7 @@ pub async fn list(
     caller: PersonId,
     listing: Listing,
     status: Option<ReferralStatus>,
-    before: Option<i64>,
+    before: Option<ReferralId>,
     limit: i64,
 ) -> Result<Vec<ReferralRow>, AppError> {
     let scope = match listing {

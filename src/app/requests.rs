@@ -11,7 +11,7 @@
 
 use serde_json::json;
 
-use crate::domain::{PartnerId, PersonId, ProviderId, Stance, Visibility};
+use crate::domain::{PartnerId, PersonId, ProviderId, ReferralId, Stance, Visibility};
 use crate::graph::{self, Audience, TrustPath};
 use crate::state::AppState;
 use crate::store;
@@ -504,7 +504,7 @@ pub async fn take_answer(
     request: i64,
     answer: i64,
     contact: super::referrals::ContactChoice,
-) -> AppResult<i64> {
+) -> AppResult<ReferralId> {
     use super::referrals::{after_move, check_move, move_in, send, Move, Recipient, SendReferral};
     let accept = Move {
         to: crate::domain::ReferralStatus::Accepted,

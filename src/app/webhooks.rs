@@ -1,7 +1,7 @@
 //! Partners' webhook endpoints: registering one, changing it, deleting it, sending a test
 //! event, and sending a delivery again. Only the partner's owner account may.
 
-use crate::domain::{PartnerId, PersonId};
+use crate::domain::{DeliveryId, PartnerId, PersonId, WebhookEndpointId};
 use crate::state::AppState;
 use crate::webhooks::store::{self, EndpointRow};
 use crate::webhooks::{signing, ssrf, EVENT_TYPES};
@@ -35,7 +35,7 @@ pub async fn endpoint(
     state: &AppState,
     person: PersonId,
     partner: PartnerId,
-    id: i64,
+    id: WebhookEndpointId,
 ) -> AppResult<EndpointRow> {
     owned_partner(state, person, partner).await?;
     store::get(&state.pool, partner, id)
@@ -48,7 +48,7 @@ pub async fn update_endpoint(
     state: &AppState,
     person: PersonId,
     partner: PartnerId,
-    id: i64,
+    id: WebhookEndpointId,
     url: Option<&str>,
     event_types: Option<&[String]>,
     enabled: Option<bool>,
@@ -71,8 +71,8 @@ pub async fn redeliver(
     state: &AppState,
     person: PersonId,
     partner: PartnerId,
-    endpoint_id: i64,
-    delivery: i64,
+    endpoint_id: WebhookEndpointId,
+    delivery: DeliveryId,
 ) -> AppResult<()> {
     let row = endpoint(state, person, partner, endpoint_id).await?;
     if row.disabled_at.is_some() {
@@ -91,7 +91,7 @@ pub async fn delete_endpoint(
     state: &AppState,
     person: PersonId,
     partner: PartnerId,
-    id: i64,
+    id: WebhookEndpointId,
 ) -> AppResult<()> {
     owned_partner(state, person, partner).await?;
     if !store::delete(&state.pool, partner, id).await? {
@@ -107,8 +107,8 @@ pub async fn send_test(
     state: &AppState,
     person: PersonId,
     partner: PartnerId,
-    id: i64,
-) -> AppResult<i64> {
+    id: WebhookEndpointId,
+) -> AppResult<DeliveryId> {
     let row = endpoint(state, person, partner, id).await?;
     if row.disabled_at.is_some() {
         return Err(AppError::Conflict(

@@ -45,3 +45,21 @@ id_newtype!(
     /// A partner site: an account's integration, with its keys, origins and webhooks.
     PartnerId(i64)
 );
+id_newtype!(
+    /// A referral: one person pointing another to a provider for a trade, from the
+    /// `referrals` table.
+    ReferralId(i64)
+);
+id_newtype!(
+    /// A partner's API key (publishable or secret) from the `partner_keys` table: the row, not
+    /// the secret itself.
+    KeyId(i64)
+);
+id_newtype!(
+    /// A partner's webhook endpoint: a URL that is sent the event types it asked for.
+    WebhookEndpointId(i64)
+);
+id_newtype!(
+    /// A webhook delivery: one outbox event for one webhook endpoint, with its attempts.
+    DeliveryId(i64)
+);

@@ -5,7 +5,9 @@ pub mod ids;
 pub mod trust;
 pub mod values;
 
-pub use ids::{PartnerId, PersonId, ProviderId, TradeId};
+pub use ids::{
+    DeliveryId, KeyId, PartnerId, PersonId, ProviderId, ReferralId, TradeId, WebhookEndpointId,
+};
 pub use trust::{Stance, TrustLevel, Visibility};
 pub use values::{Email, GeoPoint, Name};
 pub mod follow_up;

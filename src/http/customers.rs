@@ -11,7 +11,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::customer_book::{self, FollowUp};
 use crate::app::validate::Fields;
-use crate::domain::{PersonId, ProviderId};
+use crate::domain::{PersonId, ProviderId, ReferralId};
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Path, Query};
@@ -84,7 +84,7 @@ pub struct CustomerPage {
 /// A customer waiting for the provider to get in touch past the time it had.
 #[derive(Serialize, ToSchema)]
 pub struct FollowUpView {
-    pub referral_id: i64,
+    pub referral_id: ReferralId,
     pub customer_id: PersonId,
     pub name: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -108,7 +108,7 @@ pub struct ResponsivenessView {
 
 struct Parsed {
     filter: BookFilter,
-    before: Option<i64>,
+    before: Option<ReferralId>,
     limit: i64,
 }
 
@@ -131,7 +131,7 @@ fn parse(params: &BookParams) -> ApiResult<Parsed> {
     let before = params.cursor.as_ref().and_then(|c| {
         fields.check(
             "cursor",
-            c.parse::<i64>()
+            c.parse::<ReferralId>()
                 .map_err(|_| "not a cursor from a previous page".to_string()),
         )
     });
@@ -320,7 +320,7 @@ pub struct StepView {
     #[schema(example = "contacted")]
     pub kind: String,
     /// The referral it belongs to, if any.
-    pub referral_id: Option<i64>,
+    pub referral_id: Option<ReferralId>,
     /// The referrer, for `referred`.
     pub who: Option<String>,
     /// `good` or `bad` for `completed`; `recommend` or `warn` for `vouched`.

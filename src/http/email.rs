@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::email as use_case;
+use crate::domain::ReferralId;
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::Json;
@@ -38,7 +39,7 @@ pub struct TokenBody {
 #[derive(Serialize, ToSchema)]
 pub struct VerifiedView {
     /// Referrals sent to this address that now belong to the account.
-    pub claimed_referrals: Vec<i64>,
+    pub claimed_referrals: Vec<ReferralId>,
     /// Invitations the account sent that were waiting for this, now sent.
     pub released_invitations: u64,
 }

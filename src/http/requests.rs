@@ -9,7 +9,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::places::PlaceInput;
 use crate::app::requests::{self, Answer, Ask, Asker, RequestView};
-use crate::domain::{PersonId, ProviderId, Visibility};
+use crate::domain::{PersonId, ProviderId, ReferralId, Visibility};
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path, Query};
@@ -196,7 +196,7 @@ pub struct AnswerView {
     /// Whether the asker said it helped.
     pub helped: bool,
     /// The referral it became when the asker took it ("ask them to get in touch"), if any.
-    pub referral_id: Option<i64>,
+    pub referral_id: Option<ReferralId>,
     /// The provider's score for the asker, as a search gives it (answers are ranked by it).
     pub score: f64,
     /// "Matt Hughes (you trust them completely) suggests Rossi Tiling".
@@ -337,7 +337,7 @@ pub struct TakeBody {
 #[derive(Serialize, ToSchema)]
 pub struct TakenView {
     /// The referral, accepted by the caller.
-    pub referral_id: i64,
+    pub referral_id: ReferralId,
 }
 
 /// The asker takes an answer ("ask them to get in touch"): it becomes a referral of the

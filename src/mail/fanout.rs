@@ -23,7 +23,7 @@
 use sqlx::{PgConnection, PgPool};
 
 use crate::auth::token;
-use crate::domain::PersonId;
+use crate::domain::{PersonId, ReferralId};
 use crate::store;
 use crate::store::email::TokenPurpose;
 
@@ -75,6 +75,10 @@ fn person_of(payload: &serde_json::Value, key: &str) -> Option<PersonId> {
     payload.get(key)?.as_i64().map(PersonId)
 }
 
+fn referral_of(payload: &serde_json::Value) -> Option<ReferralId> {
+    payload.get("referral_id")?.as_i64().map(ReferralId)
+}
+
 impl Outgoing<'_> {
     async fn event(&mut self, event_type: &str, payload: &serde_json::Value) -> anyhow::Result<()> {
         match event_type {
@@ -89,19 +93,19 @@ impl Outgoing<'_> {
                 }
             }
             "referral.created" => {
-                if let Some(id) = payload.get("referral_id").and_then(|v| v.as_i64()) {
+                if let Some(id) = referral_of(payload) {
                     self.referral_created(id).await?;
                 }
             }
             "referral.status_changed" => {
-                let id = payload.get("referral_id").and_then(|v| v.as_i64());
+                let id = referral_of(payload);
                 let status = payload.get("status").and_then(|v| v.as_str());
                 if let (Some(id), Some(status)) = (id, status) {
                     self.status_changed(id, status).await?;
                 }
             }
             "referral.follow_up_due" => {
-                if let Some(id) = payload.get("referral_id").and_then(|v| v.as_i64()) {
+                if let Some(id) = referral_of(payload) {
                     self.follow_up_due(id).await?;
                 }
             }
@@ -171,7 +175,7 @@ impl Outgoing<'_> {
         self.send(Some(person), None, &mailbox.email, &letter).await
     }
 
-    async fn referral_created(&mut self, id: i64) -> anyhow::Result<()> {
+    async fn referral_created(&mut self, id: ReferralId) -> anyhow::Result<()> {
         let Some(r) = store::referrals::get(&mut *self.tx, id).await? else {
             return Ok(());
         };
@@ -213,7 +217,7 @@ impl Outgoing<'_> {
         Ok(())
     }
 
-    async fn status_changed(&mut self, id: i64, status: &str) -> anyhow::Result<()> {
+    async fn status_changed(&mut self, id: ReferralId, status: &str) -> anyhow::Result<()> {
         let Some(r) = store::referrals::get(&mut *self.tx, id).await? else {
             return Ok(());
         };
@@ -236,7 +240,7 @@ impl Outgoing<'_> {
     }
 
     /// A customer who accepted has waited two working days for the owner's call.
-    async fn follow_up_due(&mut self, id: i64) -> anyhow::Result<()> {
+    async fn follow_up_due(&mut self, id: ReferralId) -> anyhow::Result<()> {
         let Some(r) = store::referrals::get(&mut *self.tx, id).await? else {
             return Ok(());
         };

@@ -19,7 +19,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::domain::PartnerId;
+use crate::domain::{KeyId, PartnerId};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -31,7 +31,7 @@ use super::store;
 #[derive(Debug, Clone)]
 pub struct PartnerKey {
     /// The key's id.
-    pub key_id: i64,
+    pub key_id: KeyId,
     /// Its partner.
     pub partner: PartnerId,
     /// Publishable or secret.

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::partners;
-use crate::domain::{PartnerId, PersonId};
+use crate::domain::{KeyId, PartnerId, PersonId};
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
@@ -157,7 +157,7 @@ pub struct NewKeyBody {
 #[derive(Serialize, ToSchema)]
 pub struct KeyView {
     /// The key's id.
-    pub id: i64,
+    pub id: KeyId,
     /// Publishable or secret.
     pub kind: KeyKind,
     /// Its first 20 characters, to tell keys apart.
@@ -175,7 +175,7 @@ pub struct KeyView {
     #[serde(with = "time::serde::rfc3339::option")]
     pub expires_at: Option<OffsetDateTime>,
     /// The key that replaced it.
-    pub replaced_by: Option<i64>,
+    pub replaced_by: Option<KeyId>,
     /// Whether it works now.
     pub active: bool,
 }
@@ -259,7 +259,7 @@ pub struct RotateBody {
 async fn rotate_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, key_id)): Path<(PartnerId, i64)>,
+    Path((id, key_id)): Path<(PartnerId, KeyId)>,
     Json(body): Json<RotateBody>,
 ) -> ApiResult<(StatusCode, axum::Json<NewKeyView>)> {
     let grace = body.grace_period_secs;
@@ -281,7 +281,7 @@ async fn rotate_key(
 async fn revoke_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path((id, key_id)): Path<(PartnerId, i64)>,
+    Path((id, key_id)): Path<(PartnerId, KeyId)>,
 ) -> ApiResult<StatusCode> {
     partners::revoke_key(&state, caller.person, id, key_id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,7 +3,7 @@
 use sqlx::{PgConnection, PgExecutor};
 use time::{Date, OffsetDateTime};
 
-use crate::domain::{PartnerId, PersonId};
+use crate::domain::{KeyId, PartnerId, PersonId, ReferralId};
 
 use super::keys::KeyKind;
 
@@ -91,7 +91,7 @@ pub async fn origin_allowed_by_any(db: impl PgExecutor<'_>, origin: &str) -> sql
 #[derive(sqlx::FromRow, Clone)]
 pub struct KeyRow {
     /// The key's id.
-    pub id: i64,
+    pub id: KeyId,
     /// Its partner.
     pub partner_id: PartnerId,
     /// `publishable` or `secret`, decoded here once.
@@ -108,7 +108,7 @@ pub struct KeyRow {
     /// When it stops working after a rotation.
     pub expires_at: Option<OffsetDateTime>,
     /// The key that replaced it.
-    pub replaced_by: Option<i64>,
+    pub replaced_by: Option<KeyId>,
 }
 
 const KEY: &str = "select id, partner_id, kind, prefix, created_at, last_used_at, revoked_at,
@@ -147,7 +147,7 @@ pub async fn list_keys(db: impl PgExecutor<'_>, partner: PartnerId) -> sqlx::Res
 pub async fn key_for_update(
     tx: &mut PgConnection,
     partner: PartnerId,
-    id: i64,
+    id: KeyId,
 ) -> sqlx::Result<Option<KeyRow>> {
     sqlx::query_as(&format!(
         "{KEY} where partner_id = $1 and id = $2 for no key update"
@@ -161,9 +161,9 @@ pub async fn key_for_update(
 /// Ends a rotated key's life at `expires_at` (or keeps an earlier end) and names its successor.
 pub async fn retire_key(
     tx: &mut PgConnection,
-    id: i64,
+    id: KeyId,
     expires_at: OffsetDateTime,
-    replaced_by: i64,
+    replaced_by: KeyId,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "update partner_keys set expires_at = least(coalesce(expires_at, $2), $2), replaced_by = $3
@@ -181,7 +181,7 @@ pub async fn retire_key(
 pub async fn revoke_key(
     db: impl PgExecutor<'_>,
     partner: PartnerId,
-    id: i64,
+    id: KeyId,
 ) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "update partner_keys set revoked_at = now()
@@ -199,7 +199,7 @@ pub async fn revoke_key(
 #[derive(sqlx::FromRow)]
 pub struct KeyAuthRow {
     /// The key's id.
-    pub id: i64,
+    pub id: KeyId,
     /// Its partner.
     pub partner_id: PartnerId,
     /// `publishable` or `secret`, decoded here once.
@@ -234,7 +234,7 @@ pub async fn key_by_prefix(
 }
 
 /// Records that a key was used (callers do it at most once a minute per key).
-pub async fn touch_key(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<()> {
+pub async fn touch_key(db: impl PgExecutor<'_>, id: KeyId) -> sqlx::Result<()> {
     sqlx::query("update partner_keys set last_used_at = now() where id = $1")
         .bind(id)
         .execute(db)
@@ -347,7 +347,7 @@ pub async fn count_view(
 /// Marks a referral as sent through a partner's widget.
 pub async fn attribute_referral(
     tx: &mut PgConnection,
-    referral: i64,
+    referral: ReferralId,
     partner: PartnerId,
 ) -> sqlx::Result<()> {
     sqlx::query("update referrals set partner_id = $2 where id = $1")

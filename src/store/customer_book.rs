@@ -4,7 +4,7 @@
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
-use crate::domain::{PersonId, ProviderId};
+use crate::domain::{PersonId, ProviderId, ReferralId};
 
 /// Which customers a page of the book shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,7 +50,7 @@ impl BookFilter {
 #[derive(sqlx::FromRow, Clone, Debug)]
 pub struct CustomerRow {
     /// The latest referral (the book's cursor).
-    pub referral_id: i64,
+    pub referral_id: ReferralId,
     /// The customer.
     pub customer_id: PersonId,
     /// Their name.
@@ -85,7 +85,7 @@ pub async fn page(
     db: impl PgExecutor<'_>,
     provider: ProviderId,
     filter: BookFilter,
-    before: Option<i64>,
+    before: Option<ReferralId>,
     limit: i64,
 ) -> sqlx::Result<Vec<CustomerRow>> {
     let (statuses, good_only) = filter.statuses();
@@ -138,7 +138,7 @@ pub async fn page(
 #[derive(sqlx::FromRow, Clone, Debug)]
 pub struct WaitingRow {
     /// The referral.
-    pub referral_id: i64,
+    pub referral_id: ReferralId,
     /// The customer.
     pub customer_id: PersonId,
     /// Their name.
@@ -280,7 +280,7 @@ pub struct TimelineRow {
     /// `vouched` or `note`.
     pub kind: String,
     /// The referral it belongs to, if any.
-    pub referral_id: Option<i64>,
+    pub referral_id: Option<ReferralId>,
     /// Who: the referrer for `referred`; nobody otherwise.
     pub who: Option<String>,
     /// `good` or `bad` for `completed`; `recommend` or `warn` for `vouched`.

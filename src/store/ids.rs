@@ -6,7 +6,9 @@ use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArgumentBuffer, PgHasArrayType, PgTypeInfo, PgValueRef};
 use sqlx::{Decode, Encode, Postgres, Type};
 
-use crate::domain::{PartnerId, PersonId, ProviderId, TradeId};
+use crate::domain::{
+    DeliveryId, KeyId, PartnerId, PersonId, ProviderId, ReferralId, TradeId, WebhookEndpointId,
+};
 
 macro_rules! transparent_pg {
     ($id:ty, $inner:ty) => {
@@ -37,3 +39,7 @@ transparent_pg!(PersonId, i64);
 transparent_pg!(ProviderId, i64);
 transparent_pg!(TradeId, i32);
 transparent_pg!(PartnerId, i64);
+transparent_pg!(ReferralId, i64);
+transparent_pg!(KeyId, i64);
+transparent_pg!(WebhookEndpointId, i64);
+transparent_pg!(DeliveryId, i64);

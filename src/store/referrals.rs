@@ -3,13 +3,13 @@
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
-use crate::domain::{PartnerId, PersonId, ProviderId, ReferralStatus, TradeId};
+use crate::domain::{PartnerId, PersonId, ProviderId, ReferralId, ReferralStatus, TradeId};
 
 /// A referral row with the names a list shows.
 #[derive(sqlx::FromRow, Clone)]
 pub struct ReferralRow {
     /// The referral.
-    pub id: i64,
+    pub id: ReferralId,
     /// Who sent it.
     pub referrer_id: PersonId,
     /// Their name.
@@ -88,8 +88,8 @@ pub struct NewReferral<'a> {
 }
 
 /// Inserts a referral and its first transition.
-pub async fn create(tx: &mut PgConnection, new: &NewReferral<'_>) -> sqlx::Result<i64> {
-    let id: i64 = sqlx::query_scalar(
+pub async fn create(tx: &mut PgConnection, new: &NewReferral<'_>) -> sqlx::Result<ReferralId> {
+    let id: ReferralId = sqlx::query_scalar(
         "insert into referrals (referrer_id, provider_id, trade_id, recipient_id, recipient_email,
             invite_token_hash, invite_expires_at, note, partner_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
@@ -112,7 +112,7 @@ pub async fn create(tx: &mut PgConnection, new: &NewReferral<'_>) -> sqlx::Resul
 /// Appends a transition to a referral's history.
 pub async fn record_transition(
     tx: &mut PgConnection,
-    referral: i64,
+    referral: ReferralId,
     from: Option<ReferralStatus>,
     to: ReferralStatus,
     actor: Option<PersonId>,
@@ -133,7 +133,7 @@ pub async fn record_transition(
 }
 
 /// Reads one referral.
-pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<ReferralRow>> {
+pub async fn get(db: impl PgExecutor<'_>, id: ReferralId) -> sqlx::Result<Option<ReferralRow>> {
     sqlx::query_as(&format!("{SELECT} where r.id = $1"))
         .bind(id)
         .fetch_optional(db)
@@ -141,7 +141,7 @@ pub async fn get(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Referr
 }
 
 /// Locks a referral for a transition.
-pub async fn lock(tx: &mut PgConnection, id: i64) -> sqlx::Result<bool> {
+pub async fn lock(tx: &mut PgConnection, id: ReferralId) -> sqlx::Result<bool> {
     Ok(
         sqlx::query("select 1 from referrals where id = $1 for no key update")
             .bind(id)
@@ -154,7 +154,7 @@ pub async fn lock(tx: &mut PgConnection, id: i64) -> sqlx::Result<bool> {
 /// Moves a referral to `to`, with the outcome and rating when completing.
 pub async fn set_status(
     tx: &mut PgConnection,
-    id: i64,
+    id: ReferralId,
     to: ReferralStatus,
     outcome: Option<&str>,
     rating: Option<i16>,
@@ -176,7 +176,7 @@ pub async fn set_status(
 /// Stores how the customer may be reached, chosen as they accept.
 pub async fn set_contact(
     tx: &mut PgConnection,
-    id: i64,
+    id: ReferralId,
     share_email: bool,
     phone: Option<&str>,
 ) -> sqlx::Result<()> {
@@ -249,7 +249,10 @@ pub struct TransitionRow {
 }
 
 /// A referral's transitions, oldest first.
-pub async fn transitions(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Vec<TransitionRow>> {
+pub async fn transitions(
+    db: impl PgExecutor<'_>,
+    id: ReferralId,
+) -> sqlx::Result<Vec<TransitionRow>> {
     sqlx::query_as(
         "select from_status, to_status, actor_id, note, created_at from referral_transitions
          where referral_id = $1 order by id",
@@ -274,7 +277,7 @@ pub async fn list(
     db: impl PgExecutor<'_>,
     scope: ListScope,
     status: Option<ReferralStatus>,
-    before_id: Option<i64>,
+    before_id: Option<ReferralId>,
     limit: i64,
 ) -> sqlx::Result<Vec<ReferralRow>> {
     let (column, id) = match scope {
@@ -299,7 +302,7 @@ pub async fn list(
 /// expired or already attached to an account.
 pub async fn replace_invite_token(
     db: impl PgExecutor<'_>,
-    id: i64,
+    id: ReferralId,
     token_hash: &[u8],
 ) -> sqlx::Result<bool> {
     Ok(sqlx::query(
@@ -324,7 +327,7 @@ pub async fn claim_invitation(
     token_hash: &[u8],
     email: &str,
     person: PersonId,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<ReferralId>> {
     sqlx::query_scalar(
         "update referrals r set recipient_id = $3, invite_used_at = now(), updated_at = now()
          from providers p
@@ -343,8 +346,8 @@ pub async fn claim_invitation(
 }
 
 /// Expires referrals still `sent` after `days` days; returns the expired rows' ids.
-pub async fn expire_stale(tx: &mut PgConnection, days: i32) -> sqlx::Result<Vec<i64>> {
-    let ids: Vec<i64> = sqlx::query_scalar(
+pub async fn expire_stale(tx: &mut PgConnection, days: i32) -> sqlx::Result<Vec<ReferralId>> {
+    let ids: Vec<ReferralId> = sqlx::query_scalar(
         "update referrals set status = 'expired', updated_at = now()
          where status = 'sent' and created_at < now() - make_interval(days => $1)
          returning id",
@@ -367,7 +370,7 @@ pub async fn expire_stale(tx: &mut PgConnection, days: i32) -> sqlx::Result<Vec<
 }
 
 /// Whether the referral was ever moved to `contacted`.
-pub async fn was_marked_contacted(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<bool> {
+pub async fn was_marked_contacted(db: impl PgExecutor<'_>, id: ReferralId) -> sqlx::Result<bool> {
     sqlx::query_scalar(
         "select exists(select 1 from referral_transitions
                        where referral_id = $1 and to_status = 'contacted')",
@@ -378,7 +381,7 @@ pub async fn was_marked_contacted(db: impl PgExecutor<'_>, id: i64) -> sqlx::Res
 }
 
 /// Records that the recipient disputes the contact; returns whether this is the first time.
-pub async fn mark_contact_disputed(tx: &mut PgConnection, id: i64) -> sqlx::Result<bool> {
+pub async fn mark_contact_disputed(tx: &mut PgConnection, id: ReferralId) -> sqlx::Result<bool> {
     let changed = sqlx::query(
         "update referrals set contact_disputed_at = now()
          where id = $1 and contact_disputed_at is null",
@@ -394,7 +397,7 @@ pub async fn mark_contact_disputed(tx: &mut PgConnection, id: i64) -> sqlx::Resu
 /// false when it is not (claimed, erased or expired meanwhile).
 pub async fn set_email_token(
     tx: &mut PgConnection,
-    id: i64,
+    id: ReferralId,
     token_hash: &[u8],
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
@@ -412,7 +415,7 @@ pub async fn set_email_token(
 /// Who made a referral's latest move to `status`.
 pub async fn last_actor(
     db: impl PgExecutor<'_>,
-    id: i64,
+    id: ReferralId,
     status: &str,
 ) -> sqlx::Result<Option<PersonId>> {
     Ok(sqlx::query_scalar(
@@ -432,7 +435,7 @@ pub async fn claim_by_verified_address(
     tx: &mut PgConnection,
     email: &str,
     person: PersonId,
-) -> sqlx::Result<Vec<i64>> {
+) -> sqlx::Result<Vec<ReferralId>> {
     sqlx::query_scalar(
         "update referrals r set recipient_id = $2, invite_used_at = now(), updated_at = now()
          from providers p
@@ -448,7 +451,7 @@ pub async fn claim_by_verified_address(
 }
 
 /// Marks referral `id` as the one an answer to a request became.
-pub async fn link_answer(tx: &mut PgConnection, id: i64, answer: i64) -> sqlx::Result<()> {
+pub async fn link_answer(tx: &mut PgConnection, id: ReferralId, answer: i64) -> sqlx::Result<()> {
     sqlx::query("update referrals set request_answer_id = $2 where id = $1")
         .bind(id)
         .bind(answer)

@@ -2,7 +2,7 @@
 
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::domain::{PartnerId, PersonId, ProviderId, TradeId};
+use crate::domain::{PartnerId, PersonId, ProviderId, ReferralId, TradeId};
 
 /// A new request.
 pub struct NewRequest<'a> {
@@ -301,7 +301,7 @@ pub struct AnswerRow {
     /// When.
     pub created_at: time::OffsetDateTime,
     /// The referral it became when the asker took it, if they did.
-    pub referral_id: Option<i64>,
+    pub referral_id: Option<ReferralId>,
 }
 
 /// A request's answers, oldest first.
@@ -399,7 +399,7 @@ pub struct TakenAnswer {
     /// The request's trade.
     pub trade_id: crate::domain::TradeId,
     /// The referral it already became, if any.
-    pub referral_id: Option<i64>,
+    pub referral_id: Option<ReferralId>,
 }
 
 /// Answer `answer` of request `request`, with the request locked until `tx` ends (so that two

@@ -10,6 +10,7 @@ use axum::response::Response;
 use time::{OffsetDateTime, Time};
 
 use crate::app::customer_book;
+use crate::domain::ReferralId;
 use crate::error::ApiError;
 use crate::graph;
 use crate::state::AppState;
@@ -40,7 +41,7 @@ struct TradeCount {
 }
 
 struct FollowUpRow {
-    referral_id: i64,
+    referral_id: ReferralId,
     name: String,
     accepted: String,
     due: String,

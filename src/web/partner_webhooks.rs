@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::app::{webhooks, AppError, FieldError};
-use crate::domain::PartnerId;
+use crate::domain::{DeliveryId, PartnerId, WebhookEndpointId};
 use crate::partners::store::PartnerRow;
 use crate::state::AppState;
 use crate::webhooks::store as wstore;
@@ -34,7 +34,7 @@ struct AttemptItem {
 
 /// One delivery in the log.
 struct DeliveryItem {
-    id: i64,
+    id: DeliveryId,
     event_type: String,
     event_id: String,
     status: String,
@@ -44,7 +44,7 @@ struct DeliveryItem {
 
 /// An endpoint with its log.
 struct EndpointItem {
-    id: i64,
+    id: WebhookEndpointId,
     url: String,
     events: String,
     created: String,
@@ -112,8 +112,8 @@ async fn endpoints(state: &AppState, partner: PartnerId) -> Result<Vec<EndpointI
     let mut items = Vec::new();
     for e in wstore::list(&state.pool, partner).await? {
         let rows = wstore::deliveries(&state.pool, e.id, None, LOG_LENGTH).await?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut attempts: HashMap<i64, Vec<AttemptItem>> = HashMap::new();
+        let ids: Vec<DeliveryId> = rows.iter().map(|r| r.id).collect();
+        let mut attempts: HashMap<DeliveryId, Vec<AttemptItem>> = HashMap::new();
         for a in wstore::attempts(&state.pool, &ids).await? {
             let status = match (a.status_code, a.error) {
                 (Some(code), _) => code.to_string(),
@@ -264,8 +264,8 @@ pub async fn redeliver(
     Posted { visitor, .. }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = PartnerId(path_id(&raw, "partner")?);
-    let endpoint = path_id(&raw_endpoint, "webhook endpoint")?;
-    let delivery = path_id(&raw_delivery, "delivery")?;
+    let endpoint = WebhookEndpointId(path_id(&raw_endpoint, "webhook endpoint")?);
+    let delivery = DeliveryId(path_id(&raw_delivery, "delivery")?);
     let me = visitor.require_for(&format!("/partners/{id}/webhooks"))?;
     webhooks::redeliver(&state, me.person, id, endpoint, delivery).await?;
     Ok(see_other(&format!(
@@ -274,10 +274,13 @@ pub async fn redeliver(
 }
 
 /// The endpoint a form names, for its partner's owner (after the CSRF check).
-fn endpoint_path(raw: &str, raw_endpoint: &str) -> Result<(PartnerId, i64), WebError> {
+fn endpoint_path(
+    raw: &str,
+    raw_endpoint: &str,
+) -> Result<(PartnerId, WebhookEndpointId), WebError> {
     Ok((
         PartnerId(path_id(raw, "partner")?),
-        path_id(raw_endpoint, "webhook endpoint")?,
+        WebhookEndpointId(path_id(raw_endpoint, "webhook endpoint")?),
     ))
 }
 

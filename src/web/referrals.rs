@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::app::referrals::Listing;
-use crate::domain::{PersonId, ReferralStatus};
+use crate::domain::{PersonId, ReferralId, ReferralStatus};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
@@ -50,7 +50,7 @@ fn button(to: ReferralStatus) -> Option<MoveButton> {
 
 /// A referral as a card.
 struct ReferralCard {
-    id: i64,
+    id: ReferralId,
     provider_id: i64,
     provider_name: String,
     trade: String,
@@ -81,7 +81,7 @@ struct ReferralCard {
 
 /// A move refused for its fields: which card, why, and what was typed.
 struct Refused {
-    id: i64,
+    id: ReferralId,
     message: String,
     phone: String,
 }
@@ -210,7 +210,7 @@ pub async fn make_move(
     Posted { visitor, form }: Posted<MoveForm>,
 ) -> Result<Response, WebError> {
     let me = visitor.require_for("/referrals")?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound("referral"))?;
+    let id: ReferralId = id.parse().map_err(|_| ApiError::NotFound("referral"))?;
     let to = ReferralStatus::parse(&form.to)
         .ok_or_else(|| ApiError::field("to", "not a referral status"))?;
     let rating = match form.rating.trim() {
@@ -277,7 +277,7 @@ pub async fn dispute_contact(
     Posted { visitor, .. }: Posted<EmptyForm>,
 ) -> Result<Response, WebError> {
     let me = visitor.require_for("/referrals")?;
-    let id: i64 = id.parse().map_err(|_| ApiError::NotFound("referral"))?;
+    let id: ReferralId = id.parse().map_err(|_| ApiError::NotFound("referral"))?;
     crate::app::referrals::dispute_contact(&state, me.person, id).await?;
     Ok(see_other(&format!("/referrals?done=disputed#r{id}")))
 }
@@ -287,7 +287,7 @@ struct InboxItem {
     text: String,
     when: String,
     unread: bool,
-    referral: Option<i64>,
+    referral: Option<ReferralId>,
     /// A request to open.
     request: Option<i64>,
     /// A provider page to act on (a vouch asked for).
@@ -394,7 +394,7 @@ pub async fn inbox(State(state): State<AppState>, visitor: Visitor) -> Result<Re
             text: describe(&n.kind, &n.payload, me.person),
             when: day(n.created_at),
             unread: n.read_at.is_none(),
-            referral: n.payload["referral_id"].as_i64(),
+            referral: n.payload["referral_id"].as_i64().map(ReferralId),
             request: n.payload["request_id"].as_i64(),
             archive: n.kind == "export.ready",
             provider: (n.kind == "vouch.requested")

@@ -13,7 +13,7 @@ use crate::app::places::PlaceInput;
 use crate::app::requests::{self, Answer, Ask, Asker};
 use crate::app::search::{self as search_use_case, Search};
 use crate::app::AppError;
-use crate::domain::{PersonId, ProviderId, Visibility};
+use crate::domain::{PersonId, ProviderId, ReferralId, Visibility};
 use crate::graph::Audience;
 use crate::state::AppState;
 
@@ -205,7 +205,7 @@ pub async fn ask(
 struct AnswerCard {
     id: i64,
     /// The referral it became, once the asker asked the provider to get in touch.
-    referral_id: Option<i64>,
+    referral_id: Option<ReferralId>,
     /// Why asking the provider to get in touch was refused, beside this answer.
     take_error: Option<String>,
     /// The phone number typed with a refused take, kept.

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::webhooks;
-use crate::domain::PartnerId;
+use crate::domain::{DeliveryId, PartnerId, WebhookEndpointId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path, Query};
@@ -61,7 +61,7 @@ pub struct EndpointPatch {
 #[derive(Serialize, ToSchema)]
 pub struct EndpointView {
     /// The endpoint.
-    pub id: i64,
+    pub id: WebhookEndpointId,
     /// Its partner.
     pub partner_id: PartnerId,
     /// Where events go.
@@ -104,7 +104,7 @@ async fn endpoint(
     state: &AppState,
     caller: &Caller,
     partner: PartnerId,
-    id: i64,
+    id: WebhookEndpointId,
 ) -> ApiResult<EndpointRow> {
     Ok(webhooks::endpoint(state, caller.person, partner, id).await?)
 }
@@ -151,7 +151,7 @@ async fn list_endpoints(
 async fn get_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(PartnerId, i64)>,
+    Path((partner, id)): Path<(PartnerId, WebhookEndpointId)>,
 ) -> ApiResult<axum::Json<EndpointView>> {
     Ok(axum::Json(view(
         endpoint(&state, &caller, partner, id).await?,
@@ -167,7 +167,7 @@ async fn get_endpoint(
 async fn update_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(PartnerId, i64)>,
+    Path((partner, id)): Path<(PartnerId, WebhookEndpointId)>,
     Json(body): Json<EndpointPatch>,
 ) -> ApiResult<axum::Json<EndpointView>> {
     let row = webhooks::update_endpoint(
@@ -191,7 +191,7 @@ async fn update_endpoint(
 async fn delete_endpoint(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(PartnerId, i64)>,
+    Path((partner, id)): Path<(PartnerId, WebhookEndpointId)>,
 ) -> ApiResult<StatusCode> {
     webhooks::delete_endpoint(&state, caller.person, partner, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -226,7 +226,7 @@ pub struct AttemptView {
 #[derive(Serialize, ToSchema)]
 pub struct DeliveryView {
     /// The delivery.
-    pub id: i64,
+    pub id: DeliveryId,
     /// The event's stable id: the `webhook-id` header, to deduplicate on.
     pub event_id: String,
     /// The event type.
@@ -267,7 +267,7 @@ pub struct DeliveryPage {
 async fn list_deliveries(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(PartnerId, i64)>,
+    Path((partner, id)): Path<(PartnerId, WebhookEndpointId)>,
     Query(params): Query<DeliveryParams>,
 ) -> ApiResult<axum::Json<DeliveryPage>> {
     endpoint(&state, &caller, partner, id).await?;
@@ -275,11 +275,12 @@ async fn list_deliveries(
     if !(1..=100).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 100"));
     }
-    let rows = store::deliveries(&state.pool, id, params.cursor, limit + 1).await?;
+    let before = params.cursor.map(DeliveryId);
+    let rows = store::deliveries(&state.pool, id, before, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let mut attempts: HashMap<i64, Vec<AttemptView>> = HashMap::new();
+    let ids: Vec<DeliveryId> = rows.iter().map(|r| r.id).collect();
+    let mut attempts: HashMap<DeliveryId, Vec<AttemptView>> = HashMap::new();
     for a in store::attempts(&state.pool, &ids).await? {
         attempts
             .entry(a.delivery_id)
@@ -293,7 +294,7 @@ async fn list_deliveries(
             });
     }
     let next_cursor = if more {
-        rows.last().map(|r| r.id)
+        rows.last().map(|r| r.id.0)
     } else {
         None
     };
@@ -321,7 +322,7 @@ async fn list_deliveries(
 #[derive(Serialize, ToSchema)]
 pub struct TestQueued {
     /// Its delivery, in the endpoint's log.
-    pub delivery_id: i64,
+    pub delivery_id: DeliveryId,
 }
 
 /// Sends the endpoint a signed `webhook.test` event now (it appears in the delivery log), to
@@ -333,7 +334,7 @@ pub struct TestQueued {
 async fn send_test(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id)): Path<(PartnerId, i64)>,
+    Path((partner, id)): Path<(PartnerId, WebhookEndpointId)>,
 ) -> ApiResult<(StatusCode, axum::Json<TestQueued>)> {
     let delivery_id = webhooks::send_test(&state, caller.person, partner, id).await?;
     Ok((StatusCode::ACCEPTED, axum::Json(TestQueued { delivery_id })))
@@ -347,7 +348,7 @@ async fn send_test(
 async fn redeliver(
     State(state): State<AppState>,
     caller: Caller,
-    Path((partner, id, delivery)): Path<(PartnerId, i64, i64)>,
+    Path((partner, id, delivery)): Path<(PartnerId, WebhookEndpointId, DeliveryId)>,
 ) -> ApiResult<StatusCode> {
     webhooks::redeliver(&state, caller.person, partner, id, delivery).await?;
     Ok(StatusCode::ACCEPTED)

@@ -7,7 +7,7 @@
 //! `webhook-id` is the event's stable id, the same on every attempt and endpoint, so receivers
 //! can drop duplicates.
 
-use crate::domain::PartnerId;
+use crate::domain::{PartnerId, ReferralId};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -106,7 +106,9 @@ pub async fn fan_out(pool: &PgPool) -> anyhow::Result<usize> {
                 let partner = match event.payload.get("partner_id").and_then(|v| v.as_i64()) {
                     Some(p) => Some(PartnerId(p)),
                     None => match event.payload.get("referral_id").and_then(|v| v.as_i64()) {
-                        Some(referral) => store::referral_partner(&mut tx, referral).await?,
+                        Some(referral) => {
+                            store::referral_partner(&mut tx, ReferralId(referral)).await?
+                        }
                         None => None,
                     },
                 };
@@ -159,7 +161,7 @@ pub async fn deliver_due(
             // The lease will run out and the delivery be tried again: at least once.
             tracing::warn!(
                 ?error,
-                delivery = delivery.id,
+                delivery = delivery.id.0,
                 "could not record a webhook attempt"
             );
         }
@@ -298,7 +300,7 @@ async fn record(
         if let Some((owner, partner, url)) =
             store::disable_failing(&mut tx, delivery.endpoint_id, &reason).await?
         {
-            tracing::warn!(endpoint = delivery.endpoint_id, %reason, "webhook endpoint disabled");
+            tracing::warn!(endpoint = delivery.endpoint_id.0, %reason, "webhook endpoint disabled");
             let payload = json!({
                 "partner_id": partner,
                 "endpoint_id": delivery.endpoint_id,

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 
 use crate::auth::token;
+use crate::domain::ReferralId;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store;
@@ -31,6 +32,7 @@ pub(super) async fn reissue_invitation(
 ) -> ApiResult<(StatusCode, axum::Json<serde_json::Value>)> {
     if let Some(id) = body["id"]
         .as_i64()
+        .map(ReferralId)
         .filter(|_| body["recipient_email"].is_string())
     {
         let fresh = token::generate();

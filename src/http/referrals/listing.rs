@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::app::referrals::{parties, Listing};
 use crate::app::validate::Fields;
-use crate::domain::{PersonId, ProviderId, ReferralStatus};
+use crate::domain::{PersonId, ProviderId, ReferralId, ReferralStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Path, Query};
@@ -24,7 +24,7 @@ use super::views::{view, ReferralView};
 pub(super) async fn get_referral(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ReferralId>,
 ) -> ApiResult<axum::Json<ReferralView>> {
     let row = store::referrals::get(&state.pool, id)
         .await?
@@ -61,7 +61,7 @@ pub struct ListFilter {
     /// Only referrals with this status.
     pub status: Option<ReferralStatus>,
     /// Only referrals with an id below this (the cursor).
-    pub before: Option<i64>,
+    pub before: Option<ReferralId>,
     /// Page size, 1 to 100.
     pub limit: i64,
 }
@@ -79,7 +79,7 @@ pub fn parse_list(params: &ListParams) -> ApiResult<ListFilter> {
     let before = match &params.cursor {
         Some(c) => fields.check(
             "cursor",
-            c.parse::<i64>()
+            c.parse::<ReferralId>()
                 .map_err(|_| "not a cursor from a previous page".to_string()),
         ),
         None => None,

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::app::referrals::{ContactChoice, Move};
 use crate::app::validate::Fields;
 use crate::domain::values::parse_note;
-use crate::domain::ReferralStatus;
+use crate::domain::{ReferralId, ReferralStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
@@ -76,7 +76,7 @@ pub struct TransitionBody {
 pub(super) async fn dispute_contact(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ReferralId>,
 ) -> ApiResult<axum::http::StatusCode> {
     crate::app::referrals::dispute_contact(&state, caller.person, id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
@@ -93,7 +93,7 @@ pub(super) async fn dispute_contact(
 pub(super) async fn transition(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<ReferralId>,
     Json(body): Json<TransitionBody>,
 ) -> ApiResult<axum::Json<ReferralView>> {
     let mut fields = Fields::new();

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::referrals::{allowed_moves, contact_for, parties, SharedContact};
-use crate::domain::{PersonId, ProviderId, ReferralStatus};
+use crate::domain::{PersonId, ProviderId, ReferralId, ReferralStatus};
 use crate::error::ApiResult;
 use crate::state::AppState;
 use crate::store;
@@ -31,7 +31,7 @@ pub struct TransitionView {
 #[derive(Serialize, ToSchema)]
 pub struct ReferralView {
     /// The referral.
-    pub id: i64,
+    pub id: ReferralId,
     /// Who sent it.
     pub referrer_id: PersonId,
     /// Their name.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::referrals::{self, Recipient, ReferralInput};
-use crate::domain::{Email, ProviderId};
+use crate::domain::{Email, ProviderId, ReferralId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{Json, Query};
 use crate::partners::auth::{embed_visitor, WidgetKey};
@@ -98,7 +98,7 @@ pub struct WidgetReferralBody {
 #[derive(Serialize, ToSchema)]
 pub struct WidgetReferralView {
     /// The referral.
-    pub referral_id: i64,
+    pub referral_id: ReferralId,
     /// `sent`.
     pub status: String,
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::app::partners::{self, MAX_GRACE_SECS};
-use crate::domain::PartnerId;
+use crate::domain::{KeyId, PartnerId};
 use crate::error::ApiError;
 use crate::partners::keys::KeyKind;
 use crate::partners::store::KeyRow;
@@ -21,7 +21,7 @@ use super::{owned, partner_page_with, path_id, when};
 
 /// A key in the list.
 pub(super) struct KeyItem {
-    pub(super) id: i64,
+    pub(super) id: KeyId,
     pub(super) kind: &'static str,
     pub(super) prefix: String,
     pub(super) created: String,
@@ -148,7 +148,7 @@ pub async fn rotate_key(
     Posted { visitor, form }: Posted<RotateForm>,
 ) -> Result<Response, WebError> {
     let id = PartnerId(path_id(&raw, "partner")?);
-    let key_id = path_id(&raw_key, "key")?;
+    let key_id = KeyId(path_id(&raw_key, "key")?);
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     let partner = owned(&state, me, id).await?;
     if !first_submission(&state, me, &form.once).await? {
@@ -173,7 +173,7 @@ pub async fn revoke_key(
     Posted { visitor, .. }: Posted<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = PartnerId(path_id(&raw, "partner")?);
-    let key_id = path_id(&raw_key, "key")?;
+    let key_id = KeyId(path_id(&raw_key, "key")?);
     let me = visitor.require_for(&format!("/partners/{id}"))?;
     partners::revoke_key(&state, me.person, id, key_id).await?;
     Ok(see_other(&format!("/partners/{id}?done=key-revoked")))

@@ -1,6 +1,6 @@
 //! SQL for webhook endpoints: registering, reading, changing and deleting them.
 
-use crate::domain::PartnerId;
+use crate::domain::{PartnerId, WebhookEndpointId};
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 #[derive(sqlx::FromRow, Clone)]
 pub struct EndpointRow {
     /// The endpoint.
-    pub id: i64,
+    pub id: WebhookEndpointId,
     /// Its partner.
     pub partner_id: PartnerId,
     /// Where events are posted.
@@ -61,7 +61,7 @@ pub async fn list(db: impl PgExecutor<'_>, partner: PartnerId) -> sqlx::Result<V
 pub async fn get(
     db: impl PgExecutor<'_>,
     partner: PartnerId,
-    id: i64,
+    id: WebhookEndpointId,
 ) -> sqlx::Result<Option<EndpointRow>> {
     sqlx::query_as(&format!("{ENDPOINT} where partner_id = $1 and id = $2"))
         .bind(partner)
@@ -73,7 +73,7 @@ pub async fn get(
 /// Changes an endpoint. Enabling clears the failure streak, so it gets a fresh chance.
 pub async fn update(
     db: impl PgExecutor<'_>,
-    id: i64,
+    id: WebhookEndpointId,
     url: Option<&str>,
     event_types: Option<&[String]>,
     enabled: Option<bool>,
@@ -103,7 +103,11 @@ pub async fn update(
 }
 
 /// Deletes an endpoint and its delivery log.
-pub async fn delete(db: impl PgExecutor<'_>, partner: PartnerId, id: i64) -> sqlx::Result<bool> {
+pub async fn delete(
+    db: impl PgExecutor<'_>,
+    partner: PartnerId,
+    id: WebhookEndpointId,
+) -> sqlx::Result<bool> {
     Ok(
         sqlx::query("delete from webhook_endpoints where partner_id = $1 and id = $2")
             .bind(partner)

@@ -4,11 +4,13 @@
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
+use crate::domain::{DeliveryId, WebhookEndpointId};
+
 /// A delivery in the log.
 #[derive(sqlx::FromRow)]
 pub struct DeliveryRow {
     /// The delivery.
-    pub id: i64,
+    pub id: DeliveryId,
     /// The event's stable id.
     pub event_id: String,
     /// Its type.
@@ -30,8 +32,8 @@ pub struct DeliveryRow {
 /// An endpoint's deliveries, newest first.
 pub async fn deliveries(
     db: impl PgExecutor<'_>,
-    endpoint: i64,
-    before: Option<i64>,
+    endpoint: WebhookEndpointId,
+    before: Option<DeliveryId>,
     limit: i64,
 ) -> sqlx::Result<Vec<DeliveryRow>> {
     sqlx::query_as(
@@ -52,7 +54,7 @@ pub async fn deliveries(
 #[derive(sqlx::FromRow)]
 pub struct AttemptRow {
     /// Its delivery.
-    pub delivery_id: i64,
+    pub delivery_id: DeliveryId,
     /// When it started.
     pub started_at: OffsetDateTime,
     /// The status code, if a response came.
@@ -68,7 +70,7 @@ pub struct AttemptRow {
 /// The attempts of some deliveries, oldest first.
 pub async fn attempts(
     db: impl PgExecutor<'_>,
-    deliveries: &[i64],
+    deliveries: &[DeliveryId],
 ) -> sqlx::Result<Vec<AttemptRow>> {
     sqlx::query_as(
         "select delivery_id, started_at, status_code, error, latency_ms, manual
@@ -82,8 +84,8 @@ pub async fn attempts(
 /// Queues a delivery of an endpoint for another attempt now; false if there is no such one.
 pub async fn redeliver(
     db: impl PgExecutor<'_>,
-    endpoint: i64,
-    delivery: i64,
+    endpoint: WebhookEndpointId,
+    delivery: DeliveryId,
 ) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "update webhook_deliveries set status = 'pending', next_attempt_at = now(), manual = true

@@ -1,7 +1,7 @@
 //! SQL for the fan-out of the outbox: events not yet fanned out, the partner an event belongs
 //! to, and the deliveries queued for them; and a test event for one endpoint.
 
-use crate::domain::PartnerId;
+use crate::domain::{DeliveryId, PartnerId, ReferralId, WebhookEndpointId};
 use sqlx::PgConnection;
 
 /// A test event for one endpoint: an outbox event `webhook.test` that the fan-out and the mail
@@ -9,9 +9,9 @@ use sqlx::PgConnection;
 /// to this endpoint only. Returns the delivery.
 pub async fn queue_test(
     tx: &mut PgConnection,
-    endpoint: i64,
+    endpoint: WebhookEndpointId,
     payload: &serde_json::Value,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<DeliveryId> {
     sqlx::query_scalar(
         "with e as (insert into outbox_events (event_type, payload, fanned_out_at, mailed_at)
                     values ('webhook.test', $2, now(), now()) returning id)
@@ -50,7 +50,7 @@ pub async fn claim_events(tx: &mut PgConnection, limit: i64) -> sqlx::Result<Vec
 /// The partner a referral was sent through, if any.
 pub async fn referral_partner(
     tx: &mut PgConnection,
-    referral: i64,
+    referral: ReferralId,
 ) -> sqlx::Result<Option<PartnerId>> {
     Ok(
         sqlx::query_scalar::<_, Option<PartnerId>>(

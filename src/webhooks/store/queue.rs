@@ -4,15 +4,15 @@
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
-use crate::domain::PersonId;
+use crate::domain::{DeliveryId, PersonId, WebhookEndpointId};
 
 /// A delivery claimed for an attempt, with what sending it needs.
 #[derive(sqlx::FromRow, Debug)]
 pub struct Claimed {
     /// The delivery.
-    pub id: i64,
+    pub id: DeliveryId,
     /// Its endpoint.
-    pub endpoint_id: i64,
+    pub endpoint_id: WebhookEndpointId,
     /// Attempts so far, this one included.
     pub attempts: i32,
     /// Whether this attempt was asked for by hand.
@@ -147,7 +147,7 @@ pub async fn mark_failed(
 /// if this call disabled it (so the owner is told once).
 pub async fn disable_failing(
     tx: &mut PgConnection,
-    endpoint: i64,
+    endpoint: WebhookEndpointId,
     reason: &str,
 ) -> sqlx::Result<Option<(PersonId, i64, String)>> {
     sqlx::query_as(
