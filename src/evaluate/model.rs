@@ -582,6 +582,10 @@ mod tests {
         let [Some(alone)] = strict.predict(SEEKER, &[6])[..] else {
             panic!("item 6 has a rating");
         };
-        assert!((alone.score - level).abs() < 1e-9, "{} vs {level}", alone.score);
+        assert!(
+            (alone.score - level).abs() < 1e-9,
+            "{} vs {level}",
+            alone.score
+        );
     }
 }

@@ -4,7 +4,7 @@
 use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
-use crate::domain::{DeliveryId, PersonId, WebhookEndpointId};
+use crate::domain::{DeliveryId, PartnerId, PersonId, WebhookEndpointId};
 
 /// A delivery claimed for an attempt, with what sending it needs.
 #[derive(sqlx::FromRow, Debug)]
@@ -149,7 +149,7 @@ pub async fn disable_failing(
     tx: &mut PgConnection,
     endpoint: WebhookEndpointId,
     reason: &str,
-) -> sqlx::Result<Option<(PersonId, i64, String)>> {
+) -> sqlx::Result<Option<(PersonId, PartnerId, String)>> {
     sqlx::query_as(
         "update webhook_endpoints e set disabled_at = now(), disabled_reason = $2
          from partners p
