@@ -9,8 +9,8 @@ use time::OffsetDateTime;
 
 use crate::auth::token;
 use crate::domain::{PartnerId, PersonId};
-use crate::partners::store::{self, PartnerRow};
 use crate::state::AppState;
+use crate::store::partners::{self as store, PartnerRow};
 
 use super::{AppError, AppResult};
 

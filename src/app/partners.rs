@@ -3,10 +3,10 @@
 
 use time::OffsetDateTime;
 
+use crate::auth::keys::{self, KeyKind, NewKey};
 use crate::domain::{KeyId, PartnerId, PersonId};
-use crate::partners::keys::{self, KeyKind, NewKey};
-use crate::partners::store::{self, KeyRow, PartnerRow};
 use crate::state::AppState;
+use crate::store::partners::{self as store, KeyRow, PartnerRow};
 
 use super::validate::Fields;
 use super::{AppError, AppResult};

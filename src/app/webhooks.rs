@@ -3,7 +3,7 @@
 
 use crate::domain::{DeliveryId, PartnerId, PersonId, WebhookEndpointId};
 use crate::state::AppState;
-use crate::webhooks::store::{self, EndpointRow};
+use crate::store::webhooks::{self as store, EndpointRow};
 use crate::webhooks::{signing, ssrf, EVENT_TYPES};
 
 use super::partners::owned_partner;

@@ -1,6 +1,7 @@
-//! Credentials: password hashing and policy, and session tokens.
+//! Credentials: password hashing and policy, session tokens, and partner API keys.
 
 pub mod cache;
+pub mod keys;
 pub mod password;
 pub mod throttle;
 pub mod token;

@@ -22,6 +22,7 @@ pub mod search;
 pub mod sessions;
 pub mod trust;
 pub mod vouches;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -65,7 +66,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(insights::router())
         .merge(customers::router())
         .merge(crate::partners::router())
-        .merge(crate::webhooks::http::router())
+        .merge(webhooks::router())
         .split_for_parts();
     // The partner consent pages are web pages, documented here because partners send their
     // visitors to them.

@@ -14,7 +14,7 @@ use crate::http::extract::{Path, Query};
 use crate::state::AppState;
 
 use super::manage::owned_partner;
-use super::store;
+use crate::store::partners as store;
 
 /// The longest range one request may ask for.
 const MAX_DAYS: i64 = 366;

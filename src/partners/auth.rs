@@ -24,8 +24,8 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 use super::embed::{EmbedClaims, EmbedError, EMBED_HEADER};
-use super::keys::{self, KeyKind, KEY_HEADER};
-use super::store;
+use crate::auth::keys::{self, KeyKind, KEY_HEADER};
+use crate::store::partners as store;
 
 /// A verified partner key.
 #[derive(Debug, Clone)]

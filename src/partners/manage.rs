@@ -15,8 +15,8 @@ use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
 
-use super::keys::KeyKind;
-use super::store::{self, KeyRow, PartnerRow};
+use crate::auth::keys::KeyKind;
+use crate::store::partners::{self as store, KeyRow, PartnerRow};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {

@@ -8,7 +8,6 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `keys.rs` | key format, generation, hashing |
 //! | `embed.rs` | embed tokens: HMAC-signed claims for one visitor and partner |
 //! | `auth.rs` | key and embed-token extractors, the origin check, CORS for widget routes |
 //! | `manage.rs` | the partner and its keys: create, list, rotate, revoke |
@@ -17,15 +16,16 @@
 //! | `widget/` | the widget API: badge, list, refer, ask |
 //! | `analytics.rs` | views, referrals and hires by day |
 //! | `script.rs` | `/widget.js`, from `web/widget/` |
-//! | `store.rs` | SQL |
+//!
+//! Outside this adapter: the key format, generation and hashing are `auth/keys.rs` and the SQL
+//! `store/partners.rs` (both below the use cases); the webhook API is `http/webhooks.rs`, and
+//! signing and delivery are `webhooks/`.
 
 pub mod analytics;
 pub mod auth;
 pub mod embed;
-pub mod keys;
 pub mod manage;
 pub mod script;
-pub mod store;
 pub mod tokens;
 pub mod widget;
 

@@ -14,7 +14,7 @@ use crate::state::AppState;
 
 use super::auth::SecretKey;
 use super::embed::{EmbedClaims, EMBED_TOKEN_TTL_SECS, SCOPE_ASK, SCOPE_READ, SCOPE_REFER};
-use super::store;
+use crate::store::partners as store;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {

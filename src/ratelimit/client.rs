@@ -9,8 +9,8 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum_extra::extract::cookie::CookieJar;
 
+use crate::auth::keys::{self, KeyKind, KEY_HEADER};
 use crate::auth::SESSION_COOKIE;
-use crate::partners::keys::{self, KeyKind, KEY_HEADER};
 
 /// The classes of caller, each with a quota of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
 use super::client::{CallerClass, CallerKey, Claim};
-use crate::partners::keys;
+use crate::auth::keys;
 
 /// How long a verified credential keeps its bucket before it is looked up again. A revoked
 /// session or key keeps its bucket at most this long, and is refused by the handler anyway.
@@ -82,7 +82,7 @@ impl Verifier {
             }
             CallerClass::Secret | CallerClass::Publishable => {
                 let (kind, prefix) = keys::parse_prefix(&claim.secret)?;
-                crate::partners::store::key_by_prefix(pool, prefix)
+                crate::store::partners::key_by_prefix(pool, prefix)
                     .await
                     .map(|row| {
                         row.filter(|row| {

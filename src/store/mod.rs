@@ -14,6 +14,7 @@ pub mod ids;
 pub mod insights;
 pub mod neighbourhood;
 pub mod notifications;
+pub mod partners;
 pub mod people;
 pub mod providers;
 pub mod referrals;
@@ -24,6 +25,7 @@ pub mod sessions;
 pub mod track_records;
 pub mod trust;
 pub mod vouches;
+pub mod webhooks;
 
 /// An `ilike` pattern for names containing `q`, its wildcards taken literally.
 pub(crate) fn contains_pattern(q: &str) -> String {

@@ -1,7 +1,7 @@
 //! `/partners/{id}/webhooks`: a partner's webhook endpoints (owner only): register one (its
 //! `whsec_` signing secret is shown once), and each endpoint's recent deliveries with their
 //! attempts, status codes and latency, and a button to send one again. The same store calls
-//! and rules as the webhook API in `src/webhooks/http.rs`.
+//! and rules as the webhook API in `src/http/webhooks.rs`.
 
 use std::collections::HashMap;
 
@@ -12,9 +12,9 @@ use axum::response::Response;
 
 use crate::app::{webhooks, AppError, FieldError};
 use crate::domain::{DeliveryId, PartnerId, WebhookEndpointId};
-use crate::partners::store::PartnerRow;
 use crate::state::AppState;
-use crate::webhooks::store as wstore;
+use crate::store::partners::PartnerRow;
+use crate::store::webhooks as wstore;
 use crate::webhooks::EVENT_TYPES;
 
 use super::page::{day, render, see_other, Chrome, WebError};

@@ -1,20 +1,20 @@
 //! Webhooks: partners register endpoints, and every event of the transactional outbox they
 //! should hear of is delivered to them, signed per Standard Webhooks, at least once.
 //!
+//! This module holds no adapter: the routes for endpoints, the delivery log and manual
+//! redelivery are `http/webhooks.rs` (and the pages `web/partner_webhooks.rs`); the SQL is
+//! `store/webhooks/`.
+//!
 //! | file | what |
 //! |---|---|
-//! | `http.rs` | endpoints, the delivery log, manual redelivery |
 //! | `worker.rs` | the background worker: fan-out, claim, deliver, retry, disable |
 //! | `signing.rs` | `whsec_` secrets and signatures (the `standardwebhooks` crate) |
 //! | `ssrf.rs` | the guard on where deliveries may go |
 //! | `schedule.rs` | exponential backoff with jitter |
-//! | `store/` | SQL: endpoints, the outbox fan-out, the delivery queue, the delivery log |
 
-pub mod http;
 pub mod schedule;
 pub mod signing;
 pub mod ssrf;
-pub mod store;
 pub mod worker;
 
 pub use crate::config::webhooks::WebhookSettings;

@@ -22,8 +22,8 @@ use tokio_util::sync::CancellationToken;
 use super::schedule::retry_delay;
 use super::signing;
 use super::ssrf::{self, GuardedResolver};
-use super::store::{self, AttemptOutcome, Claimed};
 use super::WebhookSettings;
+use crate::store::webhooks::{self as store, AttemptOutcome, Claimed};
 
 /// Events fanned out per transaction.
 const FAN_OUT_BATCH: i64 = 200;

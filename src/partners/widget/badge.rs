@@ -13,8 +13,8 @@ use crate::graph::Audience;
 use crate::http::extract::Query;
 use crate::partners::auth::WidgetKey;
 use crate::partners::embed::SCOPE_READ;
-use crate::partners::store as partners;
 use crate::state::AppState;
+use crate::store::partners;
 
 use super::{counts, seeker, trade, WidgetCounts, WidgetPath};
 

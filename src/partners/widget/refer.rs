@@ -13,9 +13,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{Json, Query};
 use crate::partners::auth::{embed_visitor, WidgetKey};
 use crate::partners::embed::SCOPE_REFER;
-use crate::partners::store as partners;
 use crate::state::AppState;
 use crate::store;
+use crate::store::partners;
 
 use super::seeker;
 

@@ -8,12 +8,12 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use crate::app::partners::{self, MAX_GRACE_SECS};
+use crate::auth::keys::KeyKind;
 use crate::domain::{KeyId, PartnerId};
 use crate::error::ApiError;
-use crate::partners::keys::KeyKind;
-use crate::partners::store::KeyRow;
 use crate::state::AppState;
 use crate::store::idempotency;
+use crate::store::partners::KeyRow;
 use crate::web::page::{day, see_other, WebError};
 use crate::web::session::{Posted, SignedIn};
 

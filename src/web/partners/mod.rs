@@ -24,8 +24,8 @@ use crate::app::partners;
 use crate::app::{AppError, FieldError};
 use crate::domain::PartnerId;
 use crate::error::ApiError;
-use crate::partners::store::{self as pstore, PartnerRow};
 use crate::state::AppState;
+use crate::store::partners::{self as pstore, PartnerRow};
 
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::session::{Posted, SignedIn, Visitor};

@@ -8,10 +8,10 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::app::providers;
+use crate::auth::keys::{self, KeyKind};
 use crate::domain::{GeoPoint, PartnerId};
-use crate::partners::keys::{self, KeyKind};
-use crate::partners::store as pstore;
 use crate::state::AppState;
+use crate::store::partners as pstore;
 use crate::web::page::{base_url, render, Chrome, WebError};
 use crate::web::search::{trade_options, TradeOption};
 use crate::web::session::{Visitor, WebQuery};

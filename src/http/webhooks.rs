@@ -17,7 +17,7 @@ use crate::http::extract::{Json, Path, Query};
 use crate::partners::manage::owned_partner;
 use crate::state::AppState;
 
-use super::store::{self, EndpointRow};
+use crate::store::webhooks::{self as store, EndpointRow};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(tags((name = "webhooks", description = "Partner webhook endpoints and their delivery log")))]

@@ -12,7 +12,7 @@ mod log;
 mod outbox;
 mod queue;
 
-// Everything keeps its path under `webhooks::store`.
+// Everything keeps its path under `store::webhooks`.
 pub use endpoints::{create, delete, get, list, update, EndpointRow};
 pub use log::{attempts, deliveries, redeliver, AttemptRow, DeliveryRow};
 pub use outbox::{

@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::{KeyId, PartnerId, PersonId, ReferralId};
 
-use super::keys::KeyKind;
+use crate::auth::keys::KeyKind;
 
 /// A partner.
 #[derive(sqlx::FromRow, Clone)]
