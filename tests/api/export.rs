@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use sqlx::PgPool;
 
-use crate::common::{expect_json, spawn_app, TestApp, TestUser, LONDON};
+use crate::common::{eventually, expect_json, spawn_app, TestApp, TestUser, LONDON};
 
 const VISIBILITIES: [&str; 3] = ["public", "network", "private"];
 
@@ -211,19 +211,15 @@ async fn ask_and_wait(app: &TestApp, who: &TestUser) -> Value {
     let location = asked.headers()["location"].to_str().unwrap().to_string();
     let asked = expect_json(asked, StatusCode::ACCEPTED).await;
     assert_eq!(location, format!("/v1/me/exports/{}", asked["id"]));
-    let started = std::time::Instant::now();
-    loop {
+    eventually("the archive to be built", || async {
         let status = expect_json(app.get(&location, Some(&who.token)).await, StatusCode::OK).await;
         if status["status"] == "ready" {
-            return status;
+            return Some(status);
         }
         assert_eq!(status["status"], "building", "{status}");
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(10),
-            "never built"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+        None
+    })
+    .await
 }
 
 #[sqlx::test]

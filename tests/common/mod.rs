@@ -1,7 +1,8 @@
 //! The harness every integration-test binary shares: one way to start the application with
 //! settings ([`spawn_app`], [`spawn_app_with`]; [`server`] for the real binary as a child
 //! process), one sign-up helper ([`sign_up`], also as [`TestApp::signup`]) and one check of
-//! RFC 9457 problems ([`assert_problem`]).
+//! RFC 9457 problems ([`assert_problem`]), and one way to wait for background work
+//! ([`eventually`]).
 //!
 //! A binary includes it with `#[path = "../common/mod.rs"] mod common;`. Each binary is its own
 //! crate, so helpers of its own may add methods to [`TestApp`] in that binary's `helpers.rs`;
@@ -15,6 +16,7 @@ mod app;
 mod db;
 mod problem;
 pub mod server;
+mod wait;
 
 // The same reason: a binary that never names one of these would warn about its re-export.
 #[allow(unused_imports)]
@@ -25,6 +27,8 @@ pub use app::{spawn_app, spawn_app_with, TestApp};
 pub use db::count;
 #[allow(unused_imports)]
 pub use problem::{assert_invalid_field, assert_names_field, assert_problem, expect_json};
+#[allow(unused_imports)]
+pub use wait::{eventually, PATIENCE};
 
 /// Central London: providers are created here and searches are made from here.
 pub const LONDON: (f64, f64) = (51.5074, -0.1278);

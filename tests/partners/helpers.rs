@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -20,8 +20,6 @@ use crate::common::{expect_json, TestApp, TestUser, LONDON};
 
 /// The partner's page in these tests; never contacted, only named in `Origin`.
 pub const SHOP: &str = "https://shop.example";
-/// How long a test waits for the worker before failing.
-pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// Webhooks may go to the local receiver (http on 127.0.0.1), as they may not by default.
 pub fn local_webhooks(config: &mut Config) {
@@ -189,22 +187,6 @@ impl TestApp {
             .expect("sent");
         let token = expect_json(response, StatusCode::CREATED).await;
         token["token"].as_str().expect("a token").to_string()
-    }
-}
-
-/// Waits until `check` returns `Some`, or fails after `PATIENCE`.
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let started = Instant::now();
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(started.elapsed() < PATIENCE, "gave up waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

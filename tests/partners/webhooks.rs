@@ -10,8 +10,10 @@ use serde_json::{json, Value};
 use sqlx::PgPool;
 use standardwebhooks::Webhook;
 
-use crate::common::{assert_problem, expect_json, spawn_app, spawn_app_with, TestApp, TestUser};
-use crate::helpers::{eventually, local_webhooks, Receiver};
+use crate::common::{
+    assert_problem, eventually, expect_json, spawn_app, spawn_app_with, TestApp, TestUser,
+};
+use crate::helpers::{local_webhooks, Receiver};
 
 /// Registers an endpoint for `types`; returns (id, secret).
 async fn register(
