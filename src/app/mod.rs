@@ -34,6 +34,7 @@ pub mod customer_book;
 pub mod email;
 pub mod error;
 pub mod export;
+pub mod notifications;
 pub mod partner_links;
 pub mod partners;
 pub mod places;

@@ -110,11 +110,8 @@ async fn mark_read(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    if store::notifications::mark_read(&state.pool, caller.person, id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound("notification"))
-    }
+    crate::app::notifications::read_one(&state, caller.person, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Marks every notification read.
@@ -122,6 +119,6 @@ async fn mark_read(
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 204, description = "All marked read")))]
 async fn mark_all_read(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    store::notifications::mark_all_read(&state.pool, caller.person).await?;
+    crate::app::notifications::read_all(&state, caller.person).await?;
     Ok(StatusCode::NO_CONTENT)
 }

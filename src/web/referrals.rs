@@ -11,7 +11,6 @@ use crate::app::referrals::Listing;
 use crate::domain::{PersonId, ReferralId, ReferralStatus};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store;
 use crate::store::referrals::ReferralRow;
 
 use super::page::{day, render, see_other, Chrome, WebError};
@@ -379,15 +378,9 @@ struct InboxPage {
 /// The inbox.
 pub async fn inbox(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
     let me = visitor.require()?;
-    let listed = store::notifications::list(&state.pool, me.person, false, None, 50).await?;
     // Opening the inbox reads what it lists: they show as new this once, and the count in the
-    // menu goes down. Those beyond the page stay unread until they are listed.
-    let ids: Vec<i64> = listed
-        .iter()
-        .filter(|n| n.read_at.is_none())
-        .map(|n| n.id)
-        .collect();
-    store::notifications::mark_listed_read(&state.pool, me.person, &ids).await?;
+    // menu goes down.
+    let listed = crate::app::notifications::open_inbox(&state, me.person, 50).await?;
     let items: Vec<InboxItem> = listed
         .into_iter()
         .map(|n| InboxItem {
@@ -425,7 +418,7 @@ pub async fn read_all(
     Posted { visitor, .. }: Posted<NoFields>,
 ) -> Result<Response, WebError> {
     let me = visitor.require_for("/inbox")?;
-    store::notifications::mark_all_read(&state.pool, me.person).await?;
+    crate::app::notifications::read_all(&state, me.person).await?;
     Ok(see_other("/inbox?done=read"))
 }
 
