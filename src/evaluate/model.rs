@@ -434,16 +434,35 @@ mod tests {
         Rating { rater, item, value }
     }
 
-    /// On a 1 to 5 scale: the seeker rates high (4, 5, 5, 4: a level well above the middle);
-    /// the friend, whom the seeker trusts, loved item 4 and disliked item 5; a stranger nobody
-    /// trusts, who shares no item with the seeker, rated item 6.
-    fn model(params: RankParams) -> Model {
+    /// Builds the model over `ratings` of `items` items on a 1 to 5 scale, for three people with
+    /// one trust edge between them.
+    fn trusting_friend(ratings: &[Rating], items: usize, params: RankParams) -> Model {
         // The seeker trusts the friend fully: the only trust edge.
         let edges = [SourceEdge {
             from: SEEKER,
             to: FRIEND,
             fact: Fact::Trust(TrustLevel::COMPLETE),
         }];
+        let input = ModelInput {
+            people: 3,
+            items,
+            edges: &edges,
+            ratings,
+            scale: (1.0, 5.0),
+            seeds: &[],
+        };
+        Model::build(&input, params).unwrap()
+    }
+
+    /// The model's prediction of the seeker's rating of one item that has ratings.
+    fn predict_one(model: &Model, item: u32) -> Prediction {
+        model.predict(SEEKER, &[item])[0].expect("the item has ratings")
+    }
+
+    /// On a 1 to 5 scale: the seeker rates high (4, 5, 5, 4: a level well above the middle);
+    /// the friend, whom the seeker trusts, loved item 4 and disliked item 5; a stranger nobody
+    /// trusts, who shares no item with the seeker, rated item 6.
+    fn model(params: RankParams) -> Model {
         let ratings = [
             rating(SEEKER, 0, 4.0),
             rating(SEEKER, 1, 5.0),
@@ -454,23 +473,13 @@ mod tests {
             rating(STRANGER, 6, 5.0),
             rating(STRANGER, 5, 2.0),
         ];
-        let input = ModelInput {
-            people: 3,
-            items: ITEMS,
-            edges: &edges,
-            ratings: &ratings,
-            scale: (1.0, 5.0),
-            seeds: &[],
-        };
-        Model::build(&input, params).unwrap()
+        trusting_friend(&ratings, ITEMS, params)
     }
 
     #[test]
     fn an_item_nobody_the_seeker_reaches_rated_is_predicted_at_the_seekers_own_level() {
         let model = model(RankParams::default());
-        let [Some(alone)] = model.predict(SEEKER, &[6])[..] else {
-            panic!("item 6 has a rating");
-        };
+        let alone = predict_one(&model, 6);
         // The seeker's habit: their four ratings on [0, 1] (0.75, 1, 1, 0.75) and ten at the
         // middle, back on the 1 to 5 scale.
         let level = 1.0 + 4.0 * (3.5 + 10.0 * 0.5) / 14.0;
@@ -510,36 +519,19 @@ mod tests {
         // for item 32.
         // Read against the friend's own high mean, item 32 would fall below the seeker's
         // level; read as given, a 4 is a good rating and lifts it.
-        let edges = [SourceEdge {
-            from: SEEKER,
-            to: FRIEND,
-            fact: Fact::Trust(TrustLevel::COMPLETE),
-        }];
         let mut ratings = vec![rating(SEEKER, 0, 2.0), rating(SEEKER, 1, 4.0)];
         ratings.extend((2..32).map(|item| rating(FRIEND, item, 4.0 + f64::from(item % 2))));
         ratings.push(rating(FRIEND, 32, 4.0));
-        let input = ModelInput {
-            people: 2,
-            items: 33,
-            edges: &edges,
-            ratings: &ratings,
-            scale: (1.0, 5.0),
-            seeds: &[],
-        };
         let level = 3.0;
-        let read_as_given = Model::build(&input, RankParams::default()).unwrap();
-        let [Some(good)] = read_as_given.predict(SEEKER, &[32])[..] else {
-            panic!("item 32 has a rating");
-        };
+        let read_as_given = trusting_friend(&ratings, 33, RankParams::default());
+        let good = predict_one(&read_as_given, 32);
         assert!(good.score > level + 0.1, "{}", good.score);
         let relative = RankParams {
             relative_ratings: 1.0,
             ..RankParams::default()
         };
-        let read_against_habit = Model::build(&input, relative).unwrap();
-        let [Some(lowered)] = read_against_habit.predict(SEEKER, &[32])[..] else {
-            panic!("item 32 has a rating");
-        };
+        let read_against_habit = trusting_friend(&ratings, 33, relative);
+        let lowered = predict_one(&read_against_habit, 32);
         assert!(lowered.score < level, "{}", lowered.score);
     }
 
@@ -547,11 +539,6 @@ mod tests {
     fn an_outsiders_agreement_counts_only_as_far_as_kindred_outsiders_says() {
         // The seeker trusts the friend, who rated nothing. A stranger nobody trusts rated item 1
         // as the seeker did (5), item 5 low and item 6 at the top.
-        let edges = [SourceEdge {
-            from: SEEKER,
-            to: FRIEND,
-            fact: Fact::Trust(TrustLevel::COMPLETE),
-        }];
         let ratings = [
             rating(SEEKER, 0, 1.0),
             rating(SEEKER, 1, 5.0),
@@ -559,29 +546,17 @@ mod tests {
             rating(STRANGER, 5, 2.0),
             rating(STRANGER, 6, 5.0),
         ];
-        let input = ModelInput {
-            people: 3,
-            items: ITEMS,
-            edges: &edges,
-            ratings: &ratings,
-            scale: (1.0, 5.0),
-            seeds: &[],
-        };
         // The seeker's level: ratings 0 and 1 on [0, 1] and ten at the middle.
         let level = 1.0 + 4.0 * (1.0 + 10.0 * 0.5) / 12.0;
-        let everyone = Model::build(&input, RankParams::default()).unwrap();
-        let [Some(kindred)] = everyone.predict(SEEKER, &[6])[..] else {
-            panic!("item 6 has a rating");
-        };
+        let everyone = trusting_friend(&ratings, ITEMS, RankParams::default());
+        let kindred = predict_one(&everyone, 6);
         assert!(kindred.score > level + 0.1, "{} vs {level}", kindred.score);
         let reached_only = RankParams {
             kindred_outsiders: 0.0,
             ..RankParams::default()
         };
-        let strict = Model::build(&input, reached_only).unwrap();
-        let [Some(alone)] = strict.predict(SEEKER, &[6])[..] else {
-            panic!("item 6 has a rating");
-        };
+        let strict = trusting_friend(&ratings, ITEMS, reached_only);
+        let alone = predict_one(&strict, 6);
         assert!(
             (alone.score - level).abs() < 1e-9,
             "{} vs {level}",

@@ -181,6 +181,8 @@ pub fn inject(
         }));
         if attack.kind == AttackKind::Camouflage && honest_ratings > 0 {
             let mut copied = FxHashSet::default();
+            // A bounded number of draws, so that a catalogue with fewer than `CAMOUFLAGE`
+            // untargeted items ends the loop (each sybil then copies what it found).
             for _ in 0..CAMOUFLAGE * 4 {
                 let honest = train[rng.gen_range(0..honest_ratings)];
                 if copied.len() == CAMOUFLAGE {

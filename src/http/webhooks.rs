@@ -9,12 +9,12 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::partners::owned_partner;
 use crate::app::webhooks;
 use crate::domain::{DeliveryId, PartnerId, WebhookEndpointId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path, Query};
-use crate::partners::manage::owned_partner;
 use crate::state::AppState;
 
 use crate::store::webhooks::{self as store, EndpointRow};
@@ -136,7 +136,7 @@ async fn list_endpoints(
     caller: Caller,
     Path(partner): Path<PartnerId>,
 ) -> ApiResult<axum::Json<Vec<EndpointView>>> {
-    owned_partner(&state, &caller, partner).await?;
+    owned_partner(&state, caller.person, partner).await?;
     let rows = store::list(&state.pool, partner).await?;
     Ok(axum::Json(
         rows.into_iter().map(|e| view(e, None)).collect(),

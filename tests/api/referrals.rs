@@ -482,17 +482,7 @@ async fn anna_signs_up(app: &TestApp, invite_token: Option<&str>) -> Response {
 /// Logs in as someone who signed up through `anna_signs_up`.
 async fn log_in(app: &TestApp, id: i64, name: &str, email: &str) -> TestUser {
     let session = app.login(email, crate::common::PASSWORD).await;
-    TestUser {
-        id,
-        name: name.to_string(),
-        token: session["token"].as_str().expect("a token").to_string(),
-        csrf: session["csrf_token"]
-            .as_str()
-            .expect("a CSRF token")
-            .to_string(),
-        email: email.to_string(),
-        password: crate::common::PASSWORD.to_string(),
-    }
+    TestUser::signed_in(id, name, email, &session)
 }
 
 #[sqlx::test]

@@ -27,6 +27,22 @@ pub struct TestUser {
 }
 
 impl TestUser {
+    /// The account `id` (`name`, `email`, [`PASSWORD`]) signed in with `session`, the
+    /// document `POST /v1/sessions` answers.
+    pub fn signed_in(id: i64, name: &str, email: &str, session: &Value) -> TestUser {
+        TestUser {
+            id,
+            name: name.to_string(),
+            token: session["token"].as_str().expect("a token").to_string(),
+            csrf: session["csrf_token"]
+                .as_str()
+                .expect("a CSRF token")
+                .to_string(),
+            email: email.to_string(),
+            password: PASSWORD.to_string(),
+        }
+    }
+
     /// The `Cookie` header a browser signed in as this user sends.
     pub fn cookie(&self) -> String {
         format!("vg_session={}", self.token)
@@ -46,17 +62,8 @@ pub async fn sign_up(client: &Client, base: &str, name: &str, email: &str) -> Te
         .expect("the request reaches the server");
     let account = expect_json(response, StatusCode::CREATED).await;
     let session = log_in(client, base, email, PASSWORD).await;
-    TestUser {
-        id: account["id"].as_i64().expect("the account has an id"),
-        name: name.to_string(),
-        token: session["token"].as_str().expect("a token").to_string(),
-        csrf: session["csrf_token"]
-            .as_str()
-            .expect("a CSRF token")
-            .to_string(),
-        email: email.to_string(),
-        password: PASSWORD.to_string(),
-    }
+    let id = account["id"].as_i64().expect("the account has an id");
+    TestUser::signed_in(id, name, email, &session)
 }
 
 /// Logs in on the server at `base`; returns the session document.
