@@ -14,7 +14,10 @@
 #
 # DATABASE_URL, if you set it, must name a scratch database on a role that may
 # create databases: #[sqlx::test] creates one per test, and the browser step
-# migrates and seeds the database itself.
+# migrates and seeds the database itself. The tests of an instance reading a
+# streaming replica also need DATABASE_REPLICA_URL, a hot standby of that
+# cluster; without one they fail, unless VG_SKIP_REPLICA=1 skips them. Without
+# DATABASE_URL, the throwaway cluster comes with its standby.
 set -euo pipefail
 
 # Work from the repository root whatever the caller's cwd.
@@ -278,14 +281,15 @@ START=$SECONDS
 ensure_rust_components
 run_step "cargo fmt --check" step_fmt
 
-# One throwaway cluster for all database steps. VG_PG_FAST trades durability
-# for speed, which is fine for a cluster deleted at the end.
+# One throwaway cluster for all database steps, with a streaming standby for
+# the replica tests. VG_PG_FAST trades durability for speed, which is fine for
+# a cluster deleted at the end.
 say "starting the database steps"
 # It runs in the background so that a SIGTERM sent to this script alone (a CI
 # time-out, say) is passed on at once and the cluster still gets stopped; a
 # foreground child would make bash sit on the signal until the child exits.
 [[ -e /dev/fd/0 ]] || exec </dev/null
-VG_PG_FAST=1 bash scripts/with-postgres.sh bash "$SELF" --db-phase <&0 &
+VG_PG_FAST=1 VG_PG_STANDBY=1 bash scripts/with-postgres.sh bash "$SELF" --db-phase <&0 &
 DB_PID=$!
 trap 'kill -TERM "$DB_PID" 2>/dev/null || true' INT TERM HUP
 db_rc=0

@@ -19,6 +19,11 @@
 #                  the test suite: the cluster is deleted afterwards anyway, and
 #                  durability settings are what make migrations slow.
 #   VG_PG_BIN=DIR  use Postgres binaries from DIR instead of the Debian ones.
+#   VG_PG_STANDBY=1  also start a streaming replica (hot standby) of the cluster,
+#                  copied with pg_basebackup, and export
+#                  DATABASE_REPLICA_URL=postgres://postgres@127.0.0.1:PORT2/vouchgraph
+#                  for the tests of an instance that reads a replica. Every
+#                  database created on the primary appears on the standby too.
 set -euo pipefail
 
 # CI may start us with stdin closed; give fd 0 something harmless now, before a
@@ -86,6 +91,8 @@ fi
 PGDATA_DIR=$BASE/data
 PG_LOG=$BASE/postgres.log
 STARTED=0   # whether the server may be running and needs stopping
+STANDBY_DIR=$BASE/standby
+STANDBY_STARTED=0
 CHILD=      # pid of the command, once started
 SIGNALLED=  # name of the first signal received while the command runs
 
@@ -98,6 +105,10 @@ cleanup() {
     # Finish the cleanup even if the user hits Ctrl-C again.
     trap '' INT TERM HUP
     set +e
+    # The standby first: stopping the primary first would leave it retrying its stream.
+    if ((STANDBY_STARTED)) && [[ -f $STANDBY_DIR/postmaster.pid ]]; then
+        as_pg "$PG_BIN/pg_ctl" -D "$STANDBY_DIR" -m immediate -w -t 30 stop >/dev/null 2>&1
+    fi
     if ((STARTED)) && [[ -f $PGDATA_DIR/postmaster.pid ]]; then
         if ! as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w -t 30 stop >/dev/null 2>&1; then
             log "fast shutdown failed; using immediate shutdown"
@@ -171,6 +182,7 @@ cat >"$PGDATA_DIR/pg_hba.conf" <<'EOF'
 # TYPE  DATABASE  USER  ADDRESS        METHOD
 local   all       all                  trust
 host    all       all   127.0.0.1/32   trust
+host    replication all 127.0.0.1/32   trust
 EOF
 
 {
@@ -222,6 +234,47 @@ fi
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres vouchgraph
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PORT/vouchgraph"
 log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $3}') ready: $DATABASE_URL"
+
+# ---------------------------------------------------------------------------
+# The standby, when asked for.
+# ---------------------------------------------------------------------------
+if [[ ${VG_PG_STANDBY:-0} == 1 ]]; then
+    # -R writes standby.signal and primary_conninfo; -X stream copies the WAL written
+    # during the copy, so the standby starts consistent.
+    if ! as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U postgres -D "$STANDBY_DIR" \
+        -R -X stream --checkpoint=fast --no-sync >"$BASE/basebackup.log" 2>&1; then
+        cat "$BASE/basebackup.log" >&2
+        die "pg_basebackup failed"
+    fi
+    # The copied configuration names the primary's socket directory; the standby gets its own.
+    echo "unix_socket_directories = '$STANDBY_DIR'" >>"$STANDBY_DIR/postgresql.conf"
+    STANDBY_PORT=
+    for attempt in 1 2 3; do
+        STANDBY_PORT=$(pick_port)
+        STANDBY_STARTED=1
+        if as_pg "$PG_BIN/pg_ctl" -D "$STANDBY_DIR" -l "$BASE/standby.log" -o "-p $STANDBY_PORT" \
+            -w -t 60 start >/dev/null 2>&1; then
+            break
+        fi
+        STANDBY_STARTED=0
+        if ((attempt < 3)) && grep -q 'could not bind\|Address already in use' "$BASE/standby.log" 2>/dev/null; then
+            continue
+        fi
+        log "the standby failed to start; end of its log:"
+        tail -n 30 "$BASE/standby.log" >&2 || true
+        exit 1
+    done
+    # Ready once it accepts read-only connections to our database (hot standby).
+    for _ in $(seq 60); do
+        if "$PG_BIN/psql" -qAt -h 127.0.0.1 -p "$STANDBY_PORT" -U postgres -d vouchgraph \
+            -c 'select pg_is_in_recovery()' 2>/dev/null | grep -qx t; then
+            break
+        fi
+        sleep 0.5
+    done
+    export DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:$STANDBY_PORT/vouchgraph"
+    log "standby ready: $DATABASE_REPLICA_URL"
+fi
 
 # ---------------------------------------------------------------------------
 # Run the command.

@@ -35,6 +35,16 @@ pub fn connect_lazy(config: &Config) -> anyhow::Result<PgPool> {
         .connect_lazy(&config.database_url)?)
 }
 
+/// Connects to a standby for the graph's snapshot and the change feed: two connections, one
+/// for the poll and one spare for a reload, all read-only.
+fn connect_replica(url: &str) -> anyhow::Result<PgPool> {
+    Ok(PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(3))
+        .connect_lazy(url)
+        .context("VOUCHGRAPH_REPLICA_URL is not a valid connection string")?)
+}
+
 /// A built, bound, not yet serving application.
 pub struct Application {
     listener: TcpListener,
@@ -122,7 +132,16 @@ impl Application {
             stop,
         } = self;
         let follower = {
-            let (live, pool, stop) = (state.live.clone(), state.pool.clone(), stop.clone());
+            let (live, stop) = (state.live.clone(), stop.clone());
+            // The graph's source: the standby when there is one, so the primary serves only
+            // writes and the reads the graph cannot answer.
+            let source = match &state.config.replica {
+                Some(replica) => Some((connect_replica(&replica.url)?, replica.poll)),
+                None => None,
+            };
+            let pool = source
+                .as_ref()
+                .map_or_else(|| state.pool.clone(), |(pool, _)| pool.clone());
             tokio::spawn(async move {
                 // Load first, retrying while the database is unreachable; follow afterwards.
                 while let Err(error) = live.load(&pool).await {
@@ -132,7 +151,10 @@ impl Application {
                         _ = tokio::time::sleep(Duration::from_secs(2)) => {}
                     }
                 }
-                follow::follow_changes(live, pool, stop).await;
+                match source {
+                    Some((_, every)) => follow::poll_changes(live, pool, every, stop).await,
+                    None => follow::follow_changes(live, pool, stop).await,
+                }
             })
         };
         let prior = tokio::spawn(follow::refresh_prior(

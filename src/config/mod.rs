@@ -6,12 +6,15 @@ pub mod login;
 pub mod mail;
 pub mod partners;
 pub mod rate_limits;
+pub mod replica;
 pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
+
+pub use replica::ReplicaSettings;
 
 /// The service's settings.
 #[derive(Clone)]
@@ -22,6 +25,10 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Maximum database connections (`VOUCHGRAPH_DB_POOL`, default 16).
     pub db_pool_size: u32,
+    /// A streaming replica (hot standby) of `database_url` to load the trust graph from and
+    /// follow the change feed on (`VOUCHGRAPH_REPLICA_URL`; unset, the primary). Writes and
+    /// every other read still go to the primary. See [`ReplicaSettings`].
+    pub replica: Option<ReplicaSettings>,
     /// How long a session lives (`VOUCHGRAPH_SESSION_DAYS`, default 30).
     pub session_ttl: Duration,
     /// Whether session cookies carry `Secure` (`VOUCHGRAPH_SECURE_COOKIES`; by default true
@@ -73,6 +80,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &"<redacted>")
             .field("addr", &self.addr)
             .field("db_pool_size", &self.db_pool_size)
+            .field("replica", &self.replica.as_ref().map(|r| r.poll))
             .field("session_ttl", &self.session_ttl)
             .field("secure_cookies", &self.secure_cookies)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -98,6 +106,7 @@ impl Config {
             database_url,
             addr,
             db_pool_size: env_or("VOUCHGRAPH_DB_POOL", "16")?,
+            replica: ReplicaSettings::from_env()?,
             session_ttl: Duration::from_secs(
                 86_400 * env_or::<u64>("VOUCHGRAPH_SESSION_DAYS", "30")?,
             ),
@@ -129,6 +138,7 @@ impl Config {
             database_url,
             addr: "127.0.0.1:0".parse().expect("valid address"),
             db_pool_size: 8,
+            replica: None,
             session_ttl: Duration::from_secs(3600),
             secure_cookies: false,
             max_body_bytes: 65_536,

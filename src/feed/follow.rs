@@ -1,5 +1,6 @@
-//! The follower: wakes on Postgres notifications (and on a timer, in case one is missed) and
-//! applies new changes, so every instance sees every other instance's writes within a second.
+//! The follower: wakes on Postgres notifications (and on a timer, in case one is missed), or
+//! polls a standby, and applies new changes, so every instance sees every other instance's
+//! writes within a second.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +53,47 @@ pub async fn follow_changes(live: Arc<LiveGraph>, pool: PgPool, stop: Cancellati
             }
         }
         sleep_or_stop(backoff, &stop).await;
+    }
+}
+
+/// Follows the change feed on a hot standby until `stop` is cancelled, by polling it every
+/// `every`: a standby delivers no notifications, since `NOTIFY` is not written to the WAL.
+/// Seqs are handed out in commit order and a standby replays commits in that order, so reading
+/// after the applied seq misses nothing there either.
+///
+/// The instance's own writes do not wait for the poll: the use cases catch up from the
+/// primary right after they commit, and the seq makes the two sources agree.
+pub async fn poll_changes(
+    live: Arc<LiveGraph>,
+    pool: PgPool,
+    every: Duration,
+    stop: CancellationToken,
+) {
+    match sqlx::query_scalar::<_, bool>("select pg_is_in_recovery()")
+        .fetch_one(&pool)
+        .await
+    {
+        Ok(true) => tracing::info!("change feed: following a standby by polling"),
+        Ok(false) => tracing::warn!(
+            "change feed: VOUCHGRAPH_REPLICA_URL names a primary, not a standby; polling it anyway"
+        ),
+        Err(error) => tracing::warn!(?error, "change feed: cannot ask the replica its role"),
+    }
+    // While the standby is unreachable, wait longer between tries (up to 5 s), so an outage
+    // is not ten warnings a second.
+    let mut delay = every;
+    while !stop.is_cancelled() {
+        delay = match live.catch_up(&pool).await {
+            Ok(_) => every,
+            Err(error) => {
+                tracing::warn!(
+                    ?error,
+                    "change feed: polling the standby failed; will retry"
+                );
+                (delay * 2).clamp(every, Duration::from_secs(5).max(every))
+            }
+        };
+        sleep_or_stop(delay, &stop).await;
     }
 }
 

@@ -10,6 +10,7 @@ mod deletion_crash;
 mod helpers;
 mod mail_crash;
 mod outage;
+mod replica;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
