@@ -38,11 +38,11 @@ pub fn connect_lazy(config: &Config) -> anyhow::Result<PgPool> {
 /// Connects to a standby for the graph's snapshot and the change feed: two connections, one
 /// for the poll and one spare for a reload, all read-only.
 fn connect_replica(url: &str) -> anyhow::Result<PgPool> {
-    Ok(PgPoolOptions::new()
+    PgPoolOptions::new()
         .max_connections(2)
         .acquire_timeout(Duration::from_secs(3))
         .connect_lazy(url)
-        .context("VOUCHGRAPH_REPLICA_URL is not a valid connection string")?)
+        .context("VOUCHGRAPH_REPLICA_URL is not a valid connection string")
 }
 
 /// A built, bound, not yet serving application.

@@ -5,12 +5,12 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use sqlx::PgPool;
 
 use crate::domain::{PersonId, TradeId};
 use crate::feed::GraphChange;
-use crate::graph::{self, Prior, RankParams, TrustGraph};
+use crate::graph::{self, LiveTrust, Prior, RankParams, TrustGraph};
 use crate::seeds::SeedSet;
 use crate::store;
 
@@ -26,6 +26,10 @@ struct Trades {
 pub struct LiveGraph {
     graph: RwLock<TrustGraph>,
     prior: RwLock<Arc<Prior>>,
+    /// Global trust, kept within `prior_live_tolerance` of exact by local pushes as trust
+    /// edges change (`graph/live_trust.rs`); `None` until the first prior, and after a load.
+    /// Locked after `graph` wherever both are held.
+    trust: Mutex<Option<LiveTrust>>,
     /// The operator's seeds and the founders; the prior restarts on `for_prior()`.
     seeds: RwLock<SeedSet>,
     trades: RwLock<Trades>,
@@ -51,6 +55,7 @@ impl LiveGraph {
         LiveGraph {
             graph: RwLock::new(TrustGraph::new()),
             prior: RwLock::new(Arc::new(Prior::default())),
+            trust: Mutex::new(None),
             seeds: RwLock::new(SeedSet::default()),
             trades: RwLock::new(Trades::default()),
             params,
@@ -105,6 +110,8 @@ impl LiveGraph {
         let mut graph = snapshot.graph;
         graph.set_walk_cache_bytes(self.walk_cache_bytes);
         *self.graph.write() = graph;
+        // Global trust of the old graph means nothing for the new one: start again.
+        *self.trust.lock() = None;
         self.applied_seq.store(snapshot.seq, Ordering::Release);
         self.recompute_prior();
         // Ready only once the prior exists too, and before any catch-up can run.
@@ -142,9 +149,28 @@ impl LiveGraph {
             {
                 let mut graph = self.graph.write();
                 let mut seeds = self.seeds.write();
+                let mut trust = self.trust.lock();
                 let used_founders = seeds.uses_founders();
                 for (_, change) in &batch {
+                    // A change to someone's trust edges changes where global trust flows
+                    // from them: recorded here, settled with the next prior.
+                    let truster = match change {
+                        GraphChange::TrustSet { truster, .. }
+                        | GraphChange::TrustRevoke { truster, .. } => Some(*truster),
+                        _ => None,
+                    };
+                    let before = match (&*trust, truster) {
+                        (Some(live), Some(truster)) => {
+                            Some(live.column_of(&graph, truster, &self.params))
+                        }
+                        _ => None,
+                    };
                     apply(&mut graph, &mut seeds.operator, change);
+                    if let (Some(live), Some(truster), Some(before)) =
+                        (trust.as_mut(), truster, before)
+                    {
+                        live.record_change(&graph, truster, &before, &self.params);
+                    }
                     if let GraphChange::PersonUpsert { id, .. } = change {
                         seeds.admit(*id);
                     }
@@ -177,14 +203,32 @@ impl LiveGraph {
         }
         let started = Instant::now();
         let seeds = self.prior_seeds();
-        let prior = {
+        let (prior, pushes, full) = {
             let graph = self.graph.read();
-            graph::compute_prior(&graph, &seeds, &self.params)
+            let mut trust = self.trust.lock();
+            let (live, pushes, full) = match trust.take() {
+                // The usual case: settle the changes recorded since, near where they were made.
+                Some(mut live) if live.has_seeds(&seeds) => {
+                    let mut work = live.settle(&graph, &self.params);
+                    if live.error_bound(&self.params) >= self.params.prior_live_tolerance {
+                        // The graph grew enough to lower every node's threshold.
+                        work = live.settle_everywhere(&graph, &self.params);
+                    }
+                    (live, work.pushes, false)
+                }
+                // The first time, after a load, or with other seeds: from scratch.
+                _ => (LiveTrust::new(&graph, &seeds, &self.params), 0, true),
+            };
+            let prior = live.prior(&graph, &self.params);
+            *trust = Some(live);
+            (prior, pushes, full)
         };
         *self.prior.write() = Arc::new(prior);
         self.prior_seq.store(seq, Ordering::Release);
         tracing::debug!(
             seeds = seeds.len(),
+            full,
+            pushes,
             elapsed_ms = started.elapsed().as_millis() as u64,
             "global prior recomputed"
         );

@@ -41,6 +41,7 @@ mod edge_records;
 mod error;
 mod evidence;
 mod explain;
+mod live_trust;
 mod mutate;
 mod network_evidence;
 mod pace;
@@ -71,6 +72,8 @@ mod tests_credit_tree;
 #[cfg(test)]
 mod tests_graph;
 #[cfg(test)]
+mod tests_live_trust;
+#[cfg(test)]
 mod tests_properties;
 #[cfg(test)]
 mod tests_push;
@@ -88,6 +91,7 @@ pub use edge_records::EdgeRecord;
 pub use error::GraphError;
 pub use evidence::Evidence;
 pub use explain::{explain_provider, Explanation};
+pub use live_trust::{Column, LiveTrust, SettleWork};
 pub use network_evidence::{network_evidence, network_evidence_for};
 pub use pace::{pace_factor, rerank_by_pace, MAX_PACE_PENALTY};
 pub use params::RankParams;

@@ -53,6 +53,14 @@ pub struct RankParams {
     /// with alpha = 0.5 the tolerance is met after about 30, and the cap only matters for a
     /// much smaller alpha (at 0.3, 50 iterations reach 0.7^50 = 2e-8).
     pub prior_max_iterations: u32,
+    /// The L1 distance from exact global trust that the live prior may drift to between
+    /// changes (`live_trust.rs`): each trust change is settled by local pushes until the
+    /// residual proves the values within this of a full recompute. 1e-6 of a total of 1: a
+    /// millionth of all trust. A change by someone holding trust `p(u)` costs at most
+    /// `2 * (1 - alpha) * p(u) * (E + N) / (alpha^2 * tolerance)` degree-weighted pushes (the
+    /// module's bound; the measured cost, far below it, is in docs/performance.md).
+    #[serde(default = "defaults::prior_live_tolerance")]
+    pub prior_live_tolerance: f64,
     /// The most global trust one voucher lends a provider's prior, as a multiple of an even
     /// share (1 / people), or no limit. Global trust piles up near the seeds; without a cap a
     /// provider's prior is whatever the few best-placed vouchers said. With one, every voucher
@@ -173,6 +181,9 @@ pub struct RankParams {
 
 /// Defaults of the fields added after parameters were first stored.
 mod defaults {
+    pub(super) fn prior_live_tolerance() -> f64 {
+        super::RankParams::default().prior_live_tolerance
+    }
     pub(super) fn anchor_alpha() -> f64 {
         super::RankParams::default().anchor_alpha
     }
@@ -230,6 +241,7 @@ impl Default for RankParams {
             lambda: 3.0,
             prior_tolerance: 1e-9,
             prior_max_iterations: 50,
+            prior_live_tolerance: 1e-6,
             voucher_trust_cap: Some(3.0),
             anchor_alpha: 0.15,
             anchor_epsilon: 1e-6,

@@ -65,6 +65,20 @@ impl Prior {
         self.all_trades.get(&provider).copied().unwrap_or(0.0)
     }
 
+    /// The largest difference between this prior and `other` for any provider, in one trade
+    /// or all together: how far an incrementally kept prior is from a full recompute.
+    pub fn max_difference(&self, other: &Prior) -> f64 {
+        fn widest<K: std::hash::Hash + Eq>(a: &FxHashMap<K, f64>, b: &FxHashMap<K, f64>) -> f64 {
+            let one_way = |x: &FxHashMap<K, f64>, y: &FxHashMap<K, f64>| {
+                x.iter()
+                    .map(|(key, value)| (value - y.get(key).copied().unwrap_or(0.0)).abs())
+                    .fold(0.0, f64::max)
+            };
+            one_way(a, b).max(one_way(b, a))
+        }
+        widest(&self.by_trade, &other.by_trade).max(widest(&self.all_trades, &other.all_trades))
+    }
+
     /// How many power iterations the global trust took.
     pub fn iterations(&self) -> u32 {
         self.iterations
@@ -86,6 +100,19 @@ impl Prior {
 /// O(iterations * (N + E)) time, at most `prior_max_iterations`; O(N) extra memory.
 pub fn compute_prior(graph: &TrustGraph, seeds: &[PersonId], params: &RankParams) -> Prior {
     let trust = global_trust(graph, seeds, params);
+    prior_from_trust(graph, &trust, params)
+}
+
+/// The prior that global trust `trust` (one value per node index) gives the providers: one pass
+/// over the people's out-edges.
+///
+/// # Complexity
+/// O(N + E) time.
+pub(crate) fn prior_from_trust(
+    graph: &TrustGraph,
+    trust: &GlobalTrust,
+    params: &RankParams,
+) -> Prior {
     let cap = params
         .voucher_trust_cap
         .map_or(f64::INFINITY, |c| c / graph.person_count().max(1) as f64);

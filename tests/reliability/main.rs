@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use futures::future::join_all;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
-use vouchgraph::graph::EdgeRecord;
+use vouchgraph::graph::{EdgeRecord, Prior};
 
 use common::{spawn_app, TestApp, TestUser};
 
@@ -210,6 +210,12 @@ async fn after_concurrent_writes_on_two_instances_both_graphs_equal_the_database
                 .await,
         );
     }
+    // Both instances start their global trust now, with every founder known, so the writes
+    // below reach it as local pushes (graph/live_trust.rs), not a recompute.
+    for instance in [&a, &b] {
+        settled(instance, &pool).await;
+        instance.state.live.recompute_prior();
+    }
     // Every person trusts the next three and vouches, half through each instance, all at once;
     // some edges are then changed and revoked, so the feed carries sets, changes and revokes.
     let mut writes = Vec::new();
@@ -256,6 +262,23 @@ async fn after_concurrent_writes_on_two_instances_both_graphs_equal_the_database
     for instance in [&a, &b] {
         settled(instance, &pool).await;
         assert_eq!(memory_edges(instance), expected);
+        // The prior kept by local pushes equals a full recompute within its tolerance (the
+        // L1 error of global trust, times the largest vouch strength and warning weight).
+        let live = &instance.state.live;
+        live.recompute_prior();
+        let (kept, full) = live.read(|graph, prior| {
+            let full = vouchgraph::graph::compute_prior(graph, &live.prior_seeds(), live.params());
+            (prior.clone(), full)
+        });
+        assert!(
+            full != Prior::empty(),
+            "the scenario gives the tiler a prior"
+        );
+        let difference = kept.max_difference(&full);
+        assert!(
+            difference < 10.0 * live.params().prior_live_tolerance,
+            "the kept prior is {difference} from a full recompute"
+        );
     }
 }
 
