@@ -1,4 +1,5 @@
-//! Signing up: an account, its person in the graph, and the invitation it came with.
+//! Signing up: an account, its person in the graph, and the invitation it came with; and
+//! one's own account as one sees it.
 
 use crate::auth::password;
 use crate::domain::{Email, Name, PersonId};
@@ -8,6 +9,9 @@ use crate::store;
 
 use super::validate::Fields;
 use super::{AppError, AppResult};
+
+/// An account as stored; adapters name it through here.
+pub use crate::store::accounts::AccountRow;
 
 /// A sign-up as typed, before validation.
 pub struct SignUp<'a> {
@@ -154,4 +158,36 @@ pub async fn change_password(
         state.sessions.forget(token_hash);
     }
     super::sessions::start_session(state, person).await
+}
+
+/// The account of `person`, if they have one (an imported person has none).
+pub async fn find(state: &AppState, person: PersonId) -> AppResult<Option<AccountRow>> {
+    Ok(store::accounts::get(&state.pool, person).await?)
+}
+
+/// One's own account as one sees it.
+pub struct Account {
+    /// The account.
+    pub row: AccountRow,
+    /// Whether its address has been proved.
+    pub verified: bool,
+    /// The businesses it runs, oldest first.
+    pub providers: Vec<crate::domain::ProviderId>,
+}
+
+/// `person`'s own account, with whether its address is proved and the businesses it runs;
+/// [`AppError::NotFound`] when they have no account.
+pub async fn account(state: &AppState, person: PersonId) -> AppResult<Account> {
+    let row = find(state, person)
+        .await?
+        .ok_or(AppError::NotFound("account"))?;
+    let providers = super::providers::owned_by(state, person).await?;
+    let verified = store::email::mailbox(&state.pool, person)
+        .await?
+        .is_some_and(|m| m.verified);
+    Ok(Account {
+        row,
+        verified,
+        providers,
+    })
 }

@@ -10,7 +10,9 @@ use crate::domain::follow_up::{
 use crate::domain::{PersonId, ProviderId, ReferralId};
 use crate::state::AppState;
 use crate::store;
-use crate::store::customer_book::{BookFilter, CustomerRow, TimelineRow};
+/// How the book is filtered, a customer in it, a step of a customer's history: adapters name
+/// them through here.
+pub use crate::store::customer_book::{BookFilter, CustomerRow, TimelineRow};
 
 use super::{AppError, AppResult};
 
@@ -39,16 +41,10 @@ async fn owned(
     caller: PersonId,
     provider: ProviderId,
 ) -> AppResult<store::providers::ProviderRow> {
-    let row = store::providers::get(&state.pool, provider)
+    let refusal = "only the provider's owner sees its customers";
+    Ok(super::providers::owned(state, caller, provider, refusal)
         .await?
-        .ok_or(AppError::NotFound("provider"))?;
-    if row.owner_id == caller {
-        Ok(row)
-    } else {
-        Err(AppError::Forbidden(
-            "only the provider's owner sees its customers".into(),
-        ))
-    }
+        .into_row())
 }
 
 /// The longest note, in characters.

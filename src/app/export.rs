@@ -13,7 +13,8 @@ use sqlx::PgPool;
 use crate::domain::PersonId;
 use crate::state::AppState;
 use crate::store;
-use crate::store::archives::ArchiveRow;
+/// A requested archive as stored; adapters name it through here.
+pub use crate::store::archives::ArchiveRow;
 
 use super::{AppError, AppResult};
 

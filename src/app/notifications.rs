@@ -3,7 +3,8 @@
 use crate::domain::PersonId;
 use crate::state::AppState;
 use crate::store;
-use crate::store::notifications::NotificationRow;
+/// A notification as stored; adapters name it through here.
+pub use crate::store::notifications::NotificationRow;
 
 use super::error::{AppError, AppResult};
 
@@ -47,4 +48,23 @@ pub async fn read_one(state: &AppState, person: PersonId, id: i64) -> AppResult<
 /// The database failed.
 pub async fn read_all(state: &AppState, person: PersonId) -> AppResult<u64> {
     Ok(store::notifications::mark_all_read(&state.pool, person).await?)
+}
+
+/// A page of the person's notifications, newest first, before the id `before`, at most
+/// `limit`; only the unread ones when `unread_only`. Listing them reads nothing: only opening
+/// the inbox ([`open_inbox`]) or marking them does.
+pub async fn list(
+    state: &AppState,
+    person: PersonId,
+    unread_only: bool,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<NotificationRow>> {
+    Ok(store::notifications::list(&state.pool, person, unread_only, before, limit).await?)
+}
+
+/// How many of the person's notifications are unread, counting at most `at_most` (a badge
+/// needs no more).
+pub async fn unread_count(state: &AppState, person: PersonId, at_most: i64) -> AppResult<usize> {
+    Ok(list(state, person, true, None, at_most).await?.len())
 }

@@ -1,15 +1,20 @@
-//! Partners: a partner account's name and allowed origins, and its API keys (issue, rotate
-//! with a grace period, revoke). Only the owner account may manage a partner.
+//! Partners: a partner account's name and allowed origins, and its API keys (list, issue,
+//! rotate with a grace period, revoke). Only the owner account may manage a partner. Finding
+//! the key a caller presents is here too, for the partner adapter and the configurator.
 
 use time::OffsetDateTime;
 
 use crate::auth::keys::{self, KeyKind, NewKey};
 use crate::domain::{KeyId, PartnerId, PersonId};
 use crate::state::AppState;
-use crate::store::partners::{self as store, KeyRow, PartnerRow};
+use crate::store::partners as store;
 
 use super::validate::Fields;
 use super::{AppError, AppResult};
+
+/// A partner, one of its keys as listed, a key as a caller presents it: adapters name them
+/// through here.
+pub use crate::store::partners::{KeyAuthRow, KeyRow, PartnerRow};
 
 /// The longest grace period a rotated key may keep working: long enough for any deployment.
 pub const MAX_GRACE_SECS: i64 = 30 * 86_400;
@@ -33,6 +38,47 @@ pub async fn owned_partner(
         ));
     }
     Ok(partner)
+}
+
+/// The partners `person` owns, oldest first.
+pub async fn owned_by(state: &AppState, person: PersonId) -> AppResult<Vec<PartnerRow>> {
+    Ok(store::owned_by(&state.pool, person).await?)
+}
+
+/// The keys of `partner`, newest first, for its owner: prefixes, dates and states, never the
+/// keys themselves (only their hashes are kept).
+pub async fn keys_of(
+    state: &AppState,
+    person: PersonId,
+    partner: PartnerId,
+) -> AppResult<Vec<KeyRow>> {
+    owned_partner(state, person, partner).await?;
+    Ok(store::list_keys(&state.pool, partner).await?)
+}
+
+/// The stored key that `sent` is, if it is one: its prefix names a key whose hash matches the
+/// whole of `sent` and whose kind is the one the prefix says. Revoked and expired keys are
+/// found too (`live` says which), so a caller can tell a person why their key fails.
+pub async fn find_key(state: &AppState, sent: &str) -> AppResult<Option<KeyAuthRow>> {
+    let Some((kind, prefix)) = keys::parse_prefix(sent) else {
+        return Ok(None);
+    };
+    Ok(store::key_by_prefix(&state.pool, prefix)
+        .await?
+        .filter(|row| keys::matches(sent, &row.key_hash) && row.kind == kind))
+}
+
+/// Notes that a key was just used, when its last use is old enough to be worth a write.
+pub async fn key_used(state: &AppState, key: &KeyAuthRow) -> AppResult<()> {
+    if key.stale_use {
+        store::touch_key(&state.pool, key.id).await?;
+    }
+    Ok(())
+}
+
+/// Whether some partner allows `origin` (a CORS preflight, which carries no key, asks).
+pub async fn origin_allowed_by_any(state: &AppState, origin: &str) -> AppResult<bool> {
+    Ok(store::origin_allowed_by_any(&state.pool, origin).await?)
 }
 
 /// Creates a partner owned by `owner`.

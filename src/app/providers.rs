@@ -6,7 +6,9 @@ use crate::domain::{GeoPoint, Name, PersonId, ProviderId, TradeId, Visibility};
 use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
-use crate::store::providers::{ProviderFields, ProviderRow};
+use crate::store::providers::ProviderFields;
+/// A provider as stored, with its trades; a trade as listed. Adapters name them through here.
+pub use crate::store::providers::{ProviderRow, TradeRow};
 
 use super::validate::Fields;
 use super::vouches::{announce, announce_gone, Shown};
@@ -112,6 +114,57 @@ pub async fn create_provider(
     tx.commit().await?;
     state.live.catch_up_after_write(&state.pool).await;
     stored(state, id).await
+}
+
+/// Every trade, by name: what the forms offer and what slugs are shown as.
+pub async fn trades(state: &AppState) -> AppResult<Vec<TradeRow>> {
+    Ok(store::providers::trades(&state.pool).await?)
+}
+
+/// A provider's public profile, if there is one. Profiles are public: anyone may read one.
+pub async fn find(state: &AppState, id: ProviderId) -> AppResult<Option<ProviderRow>> {
+    Ok(store::providers::get(&state.pool, id).await?)
+}
+
+/// A provider's public profile; [`AppError::NotFound`] when there is none.
+pub async fn profile(state: &AppState, id: ProviderId) -> AppResult<ProviderRow> {
+    find(state, id).await?.ok_or(AppError::NotFound("provider"))
+}
+
+/// A provider as its owner sees it. Only [`owned`] makes one, so a use case that takes one
+/// (the insights, the customer book) knows its owner is asking.
+pub struct Owned(ProviderRow);
+
+impl Owned {
+    /// The provider's row.
+    pub fn into_row(self) -> ProviderRow {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Owned {
+    type Target = ProviderRow;
+
+    fn deref(&self) -> &ProviderRow {
+        &self.0
+    }
+}
+
+/// The provider `id`, for its owner only: [`AppError::NotFound`] when there is none (before
+/// anything else, as for everyone), [`AppError::Forbidden`] with `refusal` for anyone but the
+/// owner. Each channel names in `refusal` what was refused ("only the provider's owner sees
+/// its insights"), so its answer stays in its own words.
+pub async fn owned(
+    state: &AppState,
+    person: PersonId,
+    id: ProviderId,
+    refusal: &str,
+) -> AppResult<Owned> {
+    let row = profile(state, id).await?;
+    if row.owner_id != person {
+        return Err(AppError::Forbidden(refusal.to_string()));
+    }
+    Ok(Owned(row))
 }
 
 /// How many providers a lookup by name lists at most.

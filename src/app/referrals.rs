@@ -15,7 +15,9 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::store;
-use crate::store::referrals::{ListScope, NewReferral, ReferralRow};
+/// A referral as stored; adapters name it through here.
+pub use crate::store::referrals::ReferralRow;
+use crate::store::referrals::{ListScope, NewReferral};
 
 /// How long an email invitation (and an unaccepted referral) lives.
 pub const REFERRAL_TTL_DAYS: i32 = 30;
@@ -654,14 +656,8 @@ pub async fn list(
         Listing::Sent => ListScope::SentBy(caller),
         Listing::Received => ListScope::ReceivedBy(caller),
         Listing::Provider(provider) => {
-            let row = store::providers::get(&state.pool, provider)
-                .await?
-                .ok_or(AppError::NotFound("provider"))?;
-            if row.owner_id != caller {
-                return Err(AppError::Forbidden(
-                    "only the provider's owner sees its referrals".into(),
-                ));
-            }
+            let refusal = "only the provider's owner sees its referrals";
+            super::providers::owned(state, caller, provider, refusal).await?;
             ListScope::ForProvider(provider)
         }
     };

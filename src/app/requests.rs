@@ -15,7 +15,9 @@ use crate::domain::{PartnerId, PersonId, ProviderId, ReferralId, Stance, Visibil
 use crate::graph::{self, Audience, TrustPath};
 use crate::state::AppState;
 use crate::store;
-use crate::store::requests::{AnswerRow, NewRequest, Reach, RequestRow};
+/// An answer to a request; a request as stored. Adapters name them through here.
+pub use crate::store::requests::{AnswerRow, RequestRow};
+use crate::store::requests::{NewRequest, Reach};
 
 use super::places::PlaceInput;
 use super::validate::Fields;
@@ -354,6 +356,33 @@ pub async fn list(
             format!("{other:?} is not mine or inbox"),
         )),
     }
+}
+
+/// How many providers a request offers its answerer as one-click answers.
+pub const QUICK_ANSWERS: i64 = 3;
+
+/// The providers `person` recommends in the request's trade that they have not yet suggested
+/// for it, by name, at most [`QUICK_ANSWERS`] (as (id, name)): answering with one of them is
+/// one click, as it is in life ("call Mario").
+pub async fn quick_answers(
+    state: &AppState,
+    person: PersonId,
+    request: &RequestRow,
+) -> AppResult<Vec<(ProviderId, String)>> {
+    let given: Vec<ProviderId> = store::requests::answers(&state.pool, request.id)
+        .await?
+        .into_iter()
+        .filter(|a| a.answerer_id == person)
+        .map(|a| a.provider_id)
+        .collect();
+    let trade = request.trade_id;
+    Ok(
+        store::vouches::recommended_by(&state.pool, person, trade, QUICK_ANSWERS)
+            .await?
+            .into_iter()
+            .filter(|(p, _)| !given.contains(p))
+            .collect(),
+    )
 }
 
 /// An answer as given, before validation.

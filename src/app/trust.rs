@@ -1,10 +1,11 @@
-//! Trust: how much one person trusts another, and who may see it.
+//! Trust: how much one person trusts another, and who may see it; the people one trusts.
 
 use crate::domain::{PersonId, TrustLevel, Visibility};
 use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
-use crate::store::trust::TrustRow;
+/// A trust edge as its truster sees it; adapters name it through here.
+pub use crate::store::trust::TrustRow;
 
 use super::{AppError, AppResult};
 
@@ -69,4 +70,10 @@ pub async fn revoke_trust(state: &AppState, truster: PersonId, trustee: PersonId
     tx.commit().await?;
     state.live.catch_up_after_write(&state.pool).await;
     Ok(())
+}
+
+/// Everyone `truster` trusts, with the level and visibility of each edge: their own edges, so
+/// all of them, whatever their visibility.
+pub async fn list(state: &AppState, truster: PersonId) -> AppResult<Vec<TrustRow>> {
+    Ok(store::trust::list_from(&state.pool, truster).await?)
 }

@@ -8,7 +8,8 @@ use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
 use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
-use crate::store::vouches::VouchRow;
+/// A vouch as listed; adapters name it through here.
+pub use crate::store::vouches::{PublicVouch, VouchRow};
 
 use super::{AppError, AppResult};
 
@@ -215,6 +216,18 @@ pub async fn top_public(
     state: &AppState,
     provider: ProviderId,
     trade: Option<TradeId>,
-) -> AppResult<Vec<store::vouches::PublicVouch>> {
+) -> AppResult<Vec<PublicVouch>> {
     Ok(store::vouches::top_public(&state.pool, provider, trade, TOP_PUBLIC).await?)
+}
+
+/// The vouches for `provider` that `viewer` (anyone, when `None`) may see: public ones, the
+/// viewer's own, and network ones whose voucher trusts the viewer directly (by an edge that is
+/// not private), newest first. [`AppError::NotFound`] when there is no such provider.
+pub async fn visible(
+    state: &AppState,
+    provider: ProviderId,
+    viewer: Option<PersonId>,
+) -> AppResult<Vec<VouchRow>> {
+    super::providers::profile(state, provider).await?;
+    Ok(store::vouches::visible_for_provider(&state.pool, provider, viewer).await?)
 }

@@ -1,14 +1,20 @@
-//! Partners' webhook endpoints: registering one, changing it, deleting it, sending a test
-//! event, and sending a delivery again. Only the partner's owner account may.
+//! Partners' webhook endpoints: registering one, listing them, changing one, deleting it,
+//! sending a test event, reading the delivery log and sending a delivery again. Only the
+//! partner's owner account may.
+
+use std::collections::HashMap;
 
 use crate::domain::{DeliveryId, PartnerId, PersonId, WebhookEndpointId};
 use crate::state::AppState;
-use crate::store::webhooks::{self as store, EndpointRow};
+use crate::store::webhooks as store;
 use crate::webhooks::{signing, ssrf, EVENT_TYPES};
 
 use super::partners::owned_partner;
 use super::validate::Fields;
 use super::{AppError, AppResult};
+
+/// An endpoint, a delivery in its log, an attempt at one: adapters name them through here.
+pub use crate::store::webhooks::{AttemptRow, DeliveryRow, EndpointRow};
 
 /// Registers an endpoint for `partner`. Returns it with its signing secret (`whsec_…`), which
 /// is shown this once.
@@ -41,6 +47,76 @@ pub async fn endpoint(
     store::get(&state.pool, partner, id)
         .await?
         .ok_or(AppError::NotFound("webhook endpoint"))
+}
+
+/// The endpoints of `partner`, for the partner's owner.
+pub async fn endpoints(
+    state: &AppState,
+    person: PersonId,
+    partner: PartnerId,
+) -> AppResult<Vec<EndpointRow>> {
+    owned_partner(state, person, partner).await?;
+    Ok(store::list(&state.pool, partner).await?)
+}
+
+/// A delivery in an endpoint's log, with its attempts, oldest first.
+pub struct Delivery {
+    /// The delivery.
+    pub row: DeliveryRow,
+    /// Its attempts.
+    pub attempts: Vec<AttemptRow>,
+}
+
+/// The deliveries of endpoint `id` of `partner`, newest first, before the delivery `before`,
+/// at most `limit`, for the partner's owner.
+pub async fn deliveries(
+    state: &AppState,
+    person: PersonId,
+    partner: PartnerId,
+    id: WebhookEndpointId,
+    before: Option<DeliveryId>,
+    limit: i64,
+) -> AppResult<Vec<Delivery>> {
+    endpoint(state, person, partner, id).await?;
+    deliveries_of(state, id, before, limit).await
+}
+
+/// Each endpoint of `partner` with its newest `per_endpoint` deliveries, for the partner's
+/// owner: the log as the partner page shows it.
+pub async fn log(
+    state: &AppState,
+    person: PersonId,
+    partner: PartnerId,
+    per_endpoint: i64,
+) -> AppResult<Vec<(EndpointRow, Vec<Delivery>)>> {
+    let mut log = Vec::new();
+    for endpoint in endpoints(state, person, partner).await? {
+        let deliveries = deliveries_of(state, endpoint.id, None, per_endpoint).await?;
+        log.push((endpoint, deliveries));
+    }
+    Ok(log)
+}
+
+/// An endpoint's deliveries with their attempts, for a caller already checked.
+async fn deliveries_of(
+    state: &AppState,
+    id: WebhookEndpointId,
+    before: Option<DeliveryId>,
+    limit: i64,
+) -> AppResult<Vec<Delivery>> {
+    let rows = store::deliveries(&state.pool, id, before, limit).await?;
+    let ids: Vec<DeliveryId> = rows.iter().map(|r| r.id).collect();
+    let mut attempts: HashMap<DeliveryId, Vec<AttemptRow>> = HashMap::new();
+    for a in store::attempts(&state.pool, &ids).await? {
+        attempts.entry(a.delivery_id).or_default().push(a);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| Delivery {
+            attempts: attempts.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
 }
 
 /// Changes an endpoint's URL or events, or enables or disables it; `None` keeps what is there.

@@ -1,8 +1,10 @@
-//! Credentials: password hashing and policy, session tokens, and partner API keys.
+//! Credentials: password hashing and policy, session tokens and finding a token's live
+//! session, and partner API keys.
 
 pub mod cache;
 pub mod keys;
 pub mod password;
+pub mod sessions;
 pub mod throttle;
 pub mod token;
 

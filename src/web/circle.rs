@@ -10,11 +10,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::{circle, trust};
+use crate::app::{circle, people, trust};
 use crate::domain::{PersonId, TrustLevel, Visibility};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store;
 
 use super::page::{day, encode, render, see_other, Chrome, WebError};
 use super::session::{Posted, Visitor, WebQuery};
@@ -134,7 +133,7 @@ pub(super) async fn circle_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let me = visitor.require()?;
-    let edges: Vec<EdgeRow> = store::trust::list_from(&state.pool, me.person)
+    let edges: Vec<EdgeRow> = trust::list(state, me.person)
         .await?
         .into_iter()
         .map(|row| EdgeRow {
@@ -156,7 +155,7 @@ pub(super) async fn circle_page(
         } else if length > 100 {
             q_error = Some("A name is at most 100 characters: type part of it.".to_string());
         } else {
-            hits = store::people::search_for(&state.pool, me.person, &q, 20)
+            hits = people::search_for(state, me.person, &q, 20)
                 .await?
                 .into_iter()
                 .filter(|hit| hit.id != me.person)

@@ -8,9 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::app::customer_book;
+use crate::app::customer_book::{self, TimelineRow};
 use crate::state::AppState;
-use crate::store::customer_book::TimelineRow;
 
 use super::dashboard::customer_path;
 use super::page::{render, Chrome, WebError};

@@ -1,7 +1,7 @@
 //! `/providers/{id}/dashboard`: what the owner of a provider sees of the last 90 days: the
 //! referral funnel as a bar chart, who refers them, how far their good name reaches, their
-//! vouch counts, and a link to ask customers for a vouch. The same queries as
-//! `GET /v1/providers/{id}/insights`.
+//! vouch counts, and a link to ask customers for a vouch. The same use case as
+//! `GET /v1/providers/{id}/insights` (`app::insights`).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -9,15 +9,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use time::{OffsetDateTime, Time};
 
-use crate::app::customer_book;
+use crate::app::customer_book::{self, BookFilter};
+use crate::app::{insights, providers};
 use crate::domain::ReferralId;
 use crate::error::ApiError;
 use crate::graph;
 use crate::state::AppState;
-use crate::store;
-use crate::store::customer_book::BookFilter;
 
-use super::owner::owner_only;
 use super::page::{base_url, day, render, Chrome, WebError};
 use super::provider::provider_id;
 use super::session::Visitor;
@@ -123,10 +121,13 @@ pub async fn dashboard(
 ) -> Result<Response, WebError> {
     let id = provider_id(&raw)?;
     let me = visitor.require()?;
-    let row = store::providers::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    owner_only(me, id, "see its dashboard")?;
+    let row = providers::owned(
+        &state,
+        me.person,
+        id,
+        "only the provider's owner may see its dashboard",
+    )
+    .await?;
 
     let today = OffsetDateTime::now_utc().date();
     let start = (today - time::Duration::days(DAYS - 1))
@@ -135,8 +136,10 @@ pub async fn dashboard(
     let end = (today + time::Duration::days(1))
         .with_time(Time::MIDNIGHT)
         .assume_utc();
+    let seen = insights::insights(&state, &row, start, end).await?;
+    let row = row.into_row();
     let mut total = [0i64; 6];
-    for week in store::insights::funnel(&state.pool, id, start, end).await? {
+    for week in seen.weeks {
         let counts = [
             week.sent,
             week.accepted,
@@ -162,8 +165,8 @@ pub async fn dashboard(
         .zip(total)
         .map(|(&(label, key), count)| Stage { label, key, count })
         .collect();
-    let referrers = store::insights::referrers(&state.pool, id, me.person, start, end)
-        .await?
+    let referrers = seen
+        .referrers
         .into_iter()
         .map(|r| ReferrerRow {
             name: r.display_name,
@@ -177,23 +180,23 @@ pub async fn dashboard(
             },
         })
         .collect();
-    let trades = store::providers::trades(&state.pool).await?;
-    let vouches = store::insights::vouch_counts(&state.pool, id, me.person)
-        .await?
+    let trades = providers::trades(&state).await?;
+    let vouches = seen
+        .vouches
         .into_iter()
-        .map(|(slug, recommend, warn)| TradeCount {
+        .map(|v| TradeCount {
             trade: trades
                 .iter()
-                .find(|t| t.slug == slug)
-                .map_or(slug, |t| t.name.clone()),
-            recommend,
-            warn,
+                .find(|t| t.slug == v.trade)
+                .map_or(v.trade, |t| t.name.clone()),
+            recommend: v.recommend,
+            warn: v.warn,
         })
         .collect();
-    let reach = state.live.read(|g, _| graph::reach_by_hops(g, id));
+    let reach = seen.reach;
     let mut others = Vec::new();
     for other in me.providers.iter().filter(|p| **p != id) {
-        if let Some(p) = store::providers::get(&state.pool, *other).await? {
+        if let Some(p) = providers::find(&state, *other).await? {
             others.push(OtherBusiness {
                 id: p.id.0,
                 name: p.name,

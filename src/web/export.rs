@@ -7,9 +7,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::app::{export, AppError};
+use crate::app::export::{self, ArchiveRow};
+use crate::app::AppError;
 use crate::state::AppState;
-use crate::store::archives::ArchiveRow;
 
 use super::page::{render, see_other, Chrome, WebError};
 use super::referrals::EmptyForm;

@@ -1,6 +1,6 @@
 //! `/network`: the visitor's 2-hop trust neighbourhood as a map, with the providers the people
 //! in it vouch for, coloured by trade, and the same facts as lists below it. Only edges and
-//! vouches the visitor may see are drawn (see `store/neighbourhood.rs`).
+//! vouches the visitor may see are drawn (see `app/network.rs`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -9,16 +9,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use crate::app::network::{second_hops, vouches_by, NearbyVouch, SecondHop};
+use crate::app::trust;
 use crate::domain::PersonId;
 use crate::state::AppState;
-use crate::store;
 
 use super::page::{render, Chrome, WebError};
 use super::session::Visitor;
 use super::svg::network_map::{
     network_map_svg, MapPerson, MapProvider, MapTrust, MapVouch, NetworkMap,
 };
-use crate::store::neighbourhood::{second_hops, vouches_by, NearbyVouch, SecondHop};
 
 /// At most this many people the visitor trusts are drawn (the strongest edges first)...
 const MAX_RING1: usize = 14;
@@ -80,7 +80,7 @@ pub async fn network(
     visitor: Visitor,
 ) -> Result<Response, WebError> {
     let me = visitor.require()?;
-    let mut mine = store::trust::list_from(&state.pool, me.person).await?;
+    let mut mine = trust::list(&state, me.person).await?;
     mine.sort_by(|a, b| {
         b.level
             .cmp(&a.level)
@@ -90,12 +90,12 @@ pub async fn network(
     let trusted: std::collections::HashSet<PersonId> = mine.iter().map(|r| r.trustee_id).collect();
     mine.truncate(MAX_RING1);
     let ring1_ids: Vec<PersonId> = mine.iter().map(|r| r.trustee_id).collect();
-    let hops = second_hops(&state.pool, me.person, &ring1_ids).await?;
+    let hops = second_hops(&state, me.person, &ring1_ids).await?;
     let ring2 = choose_ring2(&ring1_ids, &hops);
     let mut everyone: Vec<PersonId> = vec![me.person];
     everyone.extend(&ring1_ids);
     everyone.extend(ring2.iter().map(|(id, _, _)| *id));
-    let vouches = vouches_by(&state.pool, me.person, &everyone).await?;
+    let vouches = vouches_by(&state, me.person, &everyone).await?;
 
     let key = |id: PersonId| if id == me.person { 0 } else { id.0 };
     let mut people: Vec<MapPerson> = mine

@@ -8,13 +8,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::app::providers::{self, ProviderDraft, ProviderPatch};
+use crate::app::providers::{self, ProviderDraft, ProviderPatch, ProviderRow};
 use crate::app::{AppError, FieldError};
 use crate::domain::ProviderId;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store;
-use crate::store::providers::ProviderRow;
 
 use super::page::{render, see_other, Chrome, WebError};
 use super::provider::provider_id;
@@ -228,10 +226,14 @@ pub async fn edit_page(
 ) -> Result<Response, WebError> {
     let id = provider_id(&raw)?;
     let me = visitor.require()?;
-    let row = store::providers::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    owner_only(me, id, "edit it")?;
+    let row = providers::owned(
+        &state,
+        me.person,
+        id,
+        "only the provider's owner may edit it",
+    )
+    .await?
+    .into_row();
     edit_page_with(
         &state,
         &visitor,

@@ -10,9 +10,9 @@ use axum::response::{Html, IntoResponse, Response};
 use time::macros::format_description;
 use time::OffsetDateTime;
 
+use crate::app::notifications;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store;
 
 use super::session::Visitor;
 
@@ -31,14 +31,13 @@ impl Chrome {
         let (user, unread) = match &visitor.user {
             Some(me) => {
                 // 100 is plenty for a badge; "99+" beyond.
-                let unread =
-                    store::notifications::list(&state.pool, me.person, true, None, 100).await?;
+                let unread = notifications::unread_count(state, me.person, 100).await?;
                 let user = ChromeUser {
                     name: me.name.clone(),
                     csrf: me.csrf.clone(),
                     dashboard: me.providers.first().map(|p| p.0),
                 };
-                (Some(user), unread.len())
+                (Some(user), unread)
             }
             None => (None, 0),
         };

@@ -1,25 +1,23 @@
 //! `/partners/{id}/webhooks`: a partner's webhook endpoints (owner only): register one (its
 //! `whsec_` signing secret is shown once), and each endpoint's recent deliveries with their
-//! attempts, status codes and latency, and a button to send one again. The same store calls
-//! and rules as the webhook API in `src/http/webhooks.rs`.
-
-use std::collections::HashMap;
+//! attempts, status codes and latency, and a button to send one again. The same use cases
+//! (`app::webhooks`) as the webhook API in `src/http/webhooks.rs`.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use crate::app::{webhooks, AppError, FieldError};
+use crate::app::partners::PartnerRow;
+use crate::app::webhooks::{self, AttemptRow};
+use crate::app::{AppError, FieldError};
 use crate::domain::{DeliveryId, PartnerId, WebhookEndpointId};
 use crate::state::AppState;
-use crate::store::partners::PartnerRow;
-use crate::store::webhooks as wstore;
 use crate::webhooks::EVENT_TYPES;
 
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::partners::{owned, partner_notice, path_id, when};
-use super::session::{Posted, Visitor};
+use super::session::{Posted, SignedIn, Visitor};
 
 /// How many deliveries each endpoint's log shows.
 const LOG_LENGTH: i64 = 10;
@@ -108,37 +106,22 @@ fn status_in_words(status: &str, delivered_before: bool) -> &'static str {
     }
 }
 
-async fn endpoints(state: &AppState, partner: PartnerId) -> Result<Vec<EndpointItem>, WebError> {
+async fn endpoints(
+    state: &AppState,
+    me: &SignedIn,
+    partner: PartnerId,
+) -> Result<Vec<EndpointItem>, WebError> {
     let mut items = Vec::new();
-    for e in wstore::list(&state.pool, partner).await? {
-        let rows = wstore::deliveries(&state.pool, e.id, None, LOG_LENGTH).await?;
-        let ids: Vec<DeliveryId> = rows.iter().map(|r| r.id).collect();
-        let mut attempts: HashMap<DeliveryId, Vec<AttemptItem>> = HashMap::new();
-        for a in wstore::attempts(&state.pool, &ids).await? {
-            let status = match (a.status_code, a.error) {
-                (Some(code), _) => code.to_string(),
-                (None, Some(error)) => error,
-                (None, None) => "no response".into(),
-            };
-            attempts
-                .entry(a.delivery_id)
-                .or_default()
-                .push(AttemptItem {
-                    started: when(a.started_at),
-                    status,
-                    latency_ms: a.latency_ms,
-                    manual: a.manual,
-                });
-        }
-        let deliveries = rows
+    for (e, log) in webhooks::log(state, me.person, partner, LOG_LENGTH).await? {
+        let deliveries = log
             .into_iter()
-            .map(|r| DeliveryItem {
-                attempts: attempts.remove(&r.id).unwrap_or_default(),
-                id: r.id,
-                event_type: r.event_type,
-                event_id: r.event_id,
-                status: status_in_words(&r.status, r.delivered_at.is_some()).to_string(),
-                queued: when(r.created_at),
+            .map(|d| DeliveryItem {
+                attempts: d.attempts.into_iter().map(attempt_item).collect(),
+                id: d.row.id,
+                event_type: d.row.event_type,
+                event_id: d.row.event_id,
+                status: status_in_words(&d.row.status, d.row.delivered_at.is_some()).to_string(),
+                queued: when(d.row.created_at),
             })
             .collect();
         items.push(EndpointItem {
@@ -153,6 +136,20 @@ async fn endpoints(state: &AppState, partner: PartnerId) -> Result<Vec<EndpointI
         });
     }
     Ok(items)
+}
+
+fn attempt_item(a: AttemptRow) -> AttemptItem {
+    let status = match (a.status_code, a.error) {
+        (Some(code), _) => code.to_string(),
+        (None, Some(error)) => error,
+        (None, None) => "no response".into(),
+    };
+    AttemptItem {
+        started: when(a.started_at),
+        status,
+        latency_ms: a.latency_ms,
+        manual: a.manual,
+    }
 }
 
 async fn page_with(
@@ -178,7 +175,7 @@ async fn page_with(
         message: partner_notice(visitor),
         id: partner.id,
         name: partner.name,
-        endpoints: endpoints(state, partner.id).await?,
+        endpoints: endpoints(state, me, partner.id).await?,
         url: typed.url,
         events: EVENT_TYPES
             .iter()

@@ -9,11 +9,11 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::app::vouches::{self, VouchInput};
+use crate::app::{people, providers};
 use crate::domain::{ProviderId, Stance, Visibility};
 use crate::error::ApiError;
 use crate::graph::Audience;
 use crate::state::AppState;
-use crate::store;
 
 use super::circle::VISIBILITIES;
 use super::page::{day, render, see_other, Chrome, WebError};
@@ -121,22 +121,20 @@ pub(super) async fn provider_page(
     refer: ReferState,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let row = store::providers::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
+    let row = providers::profile(state, id).await?;
     let seeker = visitor.person();
-    let all_trades = store::providers::trades(&state.pool).await?;
+    let all_trades = providers::trades(state).await?;
     let trade_name = |slug: &str| {
         all_trades
             .iter()
             .find(|t| t.slug == slug)
             .map_or_else(|| slug.to_string(), |t| t.name.clone())
     };
-    let owner_name = store::people::profile(&state.pool, row.owner_id)
+    let owner_name = people::find(state, row.owner_id)
         .await?
         .map(|p| p.display_name)
         .unwrap_or_default();
-    let vouches: Vec<VouchCard> = store::vouches::visible_for_provider(&state.pool, id, seeker)
+    let vouches: Vec<VouchCard> = vouches::visible(state, id, seeker)
         .await?
         .into_iter()
         .map(|v| VouchCard {

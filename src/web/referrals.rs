@@ -7,11 +7,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::referrals::Listing;
+use crate::app::referrals::{Listing, ReferralRow};
 use crate::domain::{PersonId, ReferralId, ReferralStatus};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::referrals::ReferralRow;
 
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::session::{Posted, Visitor};

@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::app::places::PlaceInput;
-use crate::app::requests::{self, Answer, Ask, Asker};
+use crate::app::requests::{self, Answer, Ask, Asker, RequestRow};
 use crate::app::search::{self as search_use_case, Search};
 use crate::app::AppError;
 use crate::domain::{PersonId, ProviderId, ReferralId, Visibility};
@@ -52,7 +52,7 @@ struct RequestsPage {
     mine: Vec<Row>,
 }
 
-fn row(r: crate::store::requests::RequestRow, asker: &Asker) -> Row {
+fn row(r: RequestRow, asker: &Asker) -> Row {
     Row {
         id: r.id,
         quick: Vec::new(),
@@ -97,25 +97,13 @@ async fn requests_page(
 async fn quick_answers(
     state: &AppState,
     me: &SignedIn,
-    inbox: Vec<(crate::store::requests::RequestRow, Asker)>,
+    inbox: Vec<(RequestRow, Asker)>,
 ) -> Result<Vec<Row>, WebError> {
     let mut rows = Vec::with_capacity(inbox.len());
     for (r, asker) in inbox {
-        let (trade, id) = (r.trade_id, r.id);
+        let quick = requests::quick_answers(state, me.person, &r).await?;
         let mut shown = row(r, &asker);
-        // Not one the visitor already suggested here.
-        let given: Vec<ProviderId> = crate::store::requests::answers(&state.pool, id)
-            .await?
-            .into_iter()
-            .filter(|a| a.answerer_id == me.person)
-            .map(|a| a.provider_id)
-            .collect();
-        shown.quick = crate::store::vouches::recommended_by(&state.pool, me.person, trade, 3)
-            .await?
-            .into_iter()
-            .filter(|(p, _)| !given.contains(p))
-            .map(|(p, name)| (p.0, name))
-            .collect();
+        shown.quick = quick.into_iter().map(|(p, name)| (p.0, name)).collect();
         rows.push(shown);
     }
     Ok(rows)

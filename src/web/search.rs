@@ -16,7 +16,6 @@ use crate::app::{AppError, FieldError};
 use crate::domain::GeoPoint;
 use crate::graph::{Audience, VouchCounts};
 use crate::state::AppState;
-use crate::store;
 
 use super::page::{render, Chrome, WebError};
 use super::session::{Visitor, WebQuery};
@@ -37,7 +36,7 @@ pub struct TradeOption {
 
 /// Every trade, with `selected` marked.
 pub async fn trade_options(state: &AppState, selected: &str) -> Result<Vec<TradeOption>, WebError> {
-    Ok(store::providers::trades(&state.pool)
+    Ok(crate::app::providers::trades(state)
         .await?
         .into_iter()
         .map(|t| TradeOption {

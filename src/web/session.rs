@@ -20,12 +20,12 @@ use serde::de::DeserializeOwned;
 use subtle::ConstantTimeEq;
 
 use crate::app::sessions::NewSession;
-use crate::auth::token;
+use crate::app::{accounts, providers};
+use crate::auth::{sessions, token};
 use crate::domain::{PersonId, ProviderId};
 use crate::error::ApiError;
 use crate::http::auth::{session_cookie, SESSION_COOKIE};
 use crate::state::AppState;
-use crate::store;
 
 use super::error::WebError;
 
@@ -136,18 +136,17 @@ where
 
 async fn signed_in(state: &AppState, token: &str) -> Result<Option<SignedIn>, ApiError> {
     let token_hash = token::hash(token);
-    let Some((person, csrf, _)) = store::sessions::find_live(&state.pool, &token_hash).await?
-    else {
+    let Some(session) = sessions::find_live(&state.pool, &token_hash).await? else {
         return Ok(None);
     };
-    let Some(account) = store::accounts::get(&state.pool, person).await? else {
+    let Some(account) = accounts::find(state, session.person).await? else {
         return Ok(None);
     };
-    let providers = store::providers::owned_by(&state.pool, person).await?;
+    let providers = providers::owned_by(state, session.person).await?;
     Ok(Some(SignedIn {
-        person,
+        person: session.person,
         name: account.display_name,
-        csrf,
+        csrf: session.csrf,
         token_hash,
         home: account.lat.zip(account.lon),
         providers,

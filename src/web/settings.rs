@@ -15,9 +15,9 @@ use serde::Deserialize;
 
 use crate::app::accounts::{self, ProfileChange};
 use crate::app::places::PlaceInput;
+use crate::app::providers;
 use crate::app::AppError;
 use crate::state::AppState;
-use crate::store;
 
 use super::page::{render, see_other, Chrome, WebError};
 use super::session::{with_session, Posted, Visitor};
@@ -59,15 +59,14 @@ async fn settings_page(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let me = visitor.require_for("/settings")?;
-    let account = store::accounts::get(&state.pool, me.person)
-        .await?
-        .ok_or(AppError::NotFound("account"))?;
-    let verified = store::email::mailbox(&state.pool, me.person)
-        .await?
-        .is_some_and(|m| m.verified);
+    let accounts::Account {
+        row: account,
+        verified,
+        providers: owned,
+    } = accounts::account(state, me.person).await?;
     let mut businesses = Vec::new();
-    for id in store::providers::owned_by(&state.pool, me.person).await? {
-        if let Some(row) = store::providers::get(&state.pool, id).await? {
+    for id in owned {
+        if let Some(row) = providers::find(state, id).await? {
             businesses.push(Business {
                 id: id.0,
                 name: row.name,

@@ -7,13 +7,12 @@ use axum::response::Response;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use crate::app::partners::{self, MAX_GRACE_SECS};
+use crate::app::idempotency;
+use crate::app::partners::{self, KeyRow, MAX_GRACE_SECS};
 use crate::auth::keys::KeyKind;
 use crate::domain::{KeyId, PartnerId};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::idempotency;
-use crate::store::partners::KeyRow;
 use crate::web::page::{day, see_other, WebError};
 use crate::web::session::{Posted, SignedIn};
 
@@ -105,7 +104,7 @@ async fn first_submission(state: &AppState, me: &SignedIn, once: &str) -> Result
     if once.is_empty() || once.len() > 100 {
         return Err(ApiError::field("once", "reload the page and try again").into());
     }
-    Ok(idempotency::claim(&state.pool, me.person, &format!("web-key-form:{once}")).await?)
+    Ok(idempotency::claim(state, me.person, &format!("web-key-form:{once}")).await?)
 }
 
 /// `POST /partners/{id}/keys`: issues a key and shows it this once.

@@ -1,7 +1,7 @@
 //! `/partners`: the partner pages (owner only). A partner's allowed origins, its API keys
 //! (issue, rotate with a grace period, revoke; a new key is shown once), and the widget
-//! configurator that writes the `<script>` snippet and previews the widget. The same store calls
-//! and rules as the partner API in `src/partners/manage.rs`.
+//! configurator that writes the `<script>` snippet and previews the widget. The same use cases
+//! (`app::partners`) as the partner API in `src/partners/manage.rs`.
 //!
 //! | file | what |
 //! |---|---|
@@ -20,12 +20,11 @@ use serde::Deserialize;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use crate::app::partners;
+use crate::app::partners::{self, PartnerRow};
 use crate::app::{AppError, FieldError};
 use crate::domain::PartnerId;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::partners::{self as pstore, PartnerRow};
 
 use super::page::{day, render, see_other, Chrome, WebError};
 use super::session::{Posted, SignedIn, Visitor};
@@ -135,7 +134,7 @@ async fn partners_page_with(
     origins_error: Option<String>,
 ) -> Result<Response, WebError> {
     let me = visitor.require()?;
-    let partners = pstore::owned_by(&state.pool, me.person)
+    let partners = partners::owned_by(state, me.person)
         .await?
         .into_iter()
         .map(|p| PartnerItem {
@@ -228,7 +227,7 @@ async fn partner_page_with(
         Some(KeyOutcome::Repeated) => (None, true),
         None => (None, false),
     };
-    let keys = pstore::list_keys(&state.pool, partner.id)
+    let keys = partners::keys_of(state, me.person, partner.id)
         .await?
         .into_iter()
         .map(|k| key_item(k, now))

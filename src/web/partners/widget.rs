@@ -7,11 +7,10 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::app::providers;
+use crate::app::{partners, providers};
 use crate::auth::keys::{self, KeyKind};
 use crate::domain::{GeoPoint, PartnerId};
 use crate::state::AppState;
-use crate::store::partners as pstore;
 use crate::web::page::{base_url, render, Chrome, WebError};
 use crate::web::search::{trade_options, TradeOption};
 use crate::web::session::{Visitor, WebQuery};
@@ -77,16 +76,14 @@ async fn widget_attributes(
             "That is a secret key: never put it in a page. Use a publishable key (pk_live_…)."
                 .to_string(),
         ),
-        Some((KeyKind::Publishable, prefix)) => {
-            match pstore::key_by_prefix(&state.pool, prefix).await? {
-                Some(row) if row.partner_id == partner && keys::matches(key, &row.key_hash) => {
-                    if !row.live {
-                        errors.push("That key was revoked or has expired.".to_string());
-                    }
+        Some((KeyKind::Publishable, _)) => match partners::find_key(state, key).await? {
+            Some(row) if row.partner_id == partner => {
+                if !row.live {
+                    errors.push("That key was revoked or has expired.".to_string());
                 }
-                _ => errors.push("That is not a key of this partner.".to_string()),
             }
-        }
+            _ => errors.push("That is not a key of this partner.".to_string()),
+        },
     }
     let mut attrs = vec![("data-vouchgraph-key", key.to_string())];
     let widget = match q.widget.as_str() {
