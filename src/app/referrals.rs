@@ -15,9 +15,9 @@ use crate::domain::{
 };
 use crate::state::AppState;
 use crate::store;
-/// A referral as stored; adapters name it through here.
-pub use crate::store::referrals::ReferralRow;
 use crate::store::referrals::{ListScope, NewReferral};
+/// A referral as stored, a step of its history: adapters name them through here.
+pub use crate::store::referrals::{ReferralRow, TransitionRow};
 
 /// How long an email invitation (and an unaccepted referral) lives.
 pub const REFERRAL_TTL_DAYS: i32 = 30;
@@ -153,7 +153,7 @@ pub fn check(state: &AppState, input: ReferralInput<'_>) -> AppResult<CheckedRef
 
 /// Sends a checked referral in a transaction of its own, for the channels that write nothing
 /// else with it (the page and the widget; the API also stores its idempotent answer in the
-/// same transaction, so it calls [`send`] itself).
+/// same transaction, through [`send_remembered`]).
 pub async fn send_now(
     state: &AppState,
     referrer: PersonId,
@@ -163,6 +163,62 @@ pub async fn send_now(
     let sent = send(&mut tx, referrer, &referral.to_send()).await?;
     tx.commit().await?;
     Ok(sent)
+}
+
+/// What a request sent with an idempotency key answers, kept with the referral it sent.
+pub struct Remember<'a> {
+    /// The key the request came with.
+    pub key: &'a str,
+    /// A hash of the request's body: the same key with another body is refused.
+    pub request_hash: &'a [u8],
+    /// The status the answer goes with.
+    pub status: u16,
+}
+
+/// Sends a checked referral in a transaction of its own and returns the answer `answer` makes
+/// of the new row, with the invitation token (shown once) of an email invitation. With
+/// `remember`, the answer is stored under its key in the same transaction: the same request
+/// sent again gets it back ([`super::idempotency::replay`]), and one racing it with the same
+/// key fails as a conflict. The stored answer never holds the token, only what `answer` made.
+pub async fn send_remembered(
+    state: &AppState,
+    referrer: PersonId,
+    referral: &CheckedReferral,
+    remember: Option<Remember<'_>>,
+    answer: impl FnOnce(ReferralRow) -> AppResult<serde_json::Value>,
+) -> AppResult<(serde_json::Value, Option<String>)> {
+    let mut tx = state.pool.begin().await?;
+    let Sent { row, invite_token } = send(&mut tx, referrer, &referral.to_send()).await?;
+    // Built from the transaction's own row, before commit, so the stored answer is exactly
+    // what this request returns (just created, it has no history or co-referrers to read yet).
+    let answer = answer(row)?;
+    if let Some(r) = remember {
+        super::idempotency::remember(&mut tx, referrer, r.key, r.request_hash, r.status, &answer)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok((answer, invite_token))
+}
+
+/// Gives an unused, unexpired email invitation that `referrer` sent a fresh token and returns
+/// it; the old token stops working. `None` for an invitation already used or expired, a
+/// referral to a person, or one someone else sent. A request replayed with its idempotency key
+/// needs it: the first answer may have been lost, and the token itself is never stored.
+pub async fn reissue_invitation(
+    state: &AppState,
+    referrer: PersonId,
+    id: ReferralId,
+) -> AppResult<Option<String>> {
+    let sent_by_them = store::referrals::get(&state.pool, id)
+        .await?
+        .is_some_and(|r| r.referrer_id == referrer);
+    if !sent_by_them {
+        return Ok(None);
+    }
+    let fresh = token::generate();
+    let replaced =
+        store::referrals::replace_invite_token(&state.pool, id, &token::hash(&fresh)).await?;
+    Ok(replaced.then_some(fresh))
 }
 
 /// A sent referral: the row, and the invitation token (shown once) for an email invitation.
@@ -627,6 +683,36 @@ mod tests {
             assert!(parse_phone(Some(bad)).is_err(), "{bad}");
         }
     }
+}
+
+/// The referral `id`, for its parties only: to anyone else (the referrer, the recipient and the
+/// provider's owner are its parties) it does not exist, [`AppError::NotFound`].
+pub async fn get(state: &AppState, person: PersonId, id: ReferralId) -> AppResult<ReferralRow> {
+    store::referrals::get(&state.pool, id)
+        .await?
+        .filter(|r| !parties(r, person).is_empty())
+        .ok_or(AppError::NotFound("referral"))
+}
+
+/// How many other people referred the same provider to the same recipient for the same trade
+/// within 90 days of `r`: the recipient's to know, as a number only; `None` for anyone else.
+pub async fn also_referred(
+    state: &AppState,
+    viewer: PersonId,
+    r: &ReferralRow,
+) -> AppResult<Option<i64>> {
+    if r.recipient_id != Some(viewer) {
+        return Ok(None);
+    }
+    Ok(Some(
+        store::referrals::also_referred_count(&state.pool, r).await?,
+    ))
+}
+
+/// A referral's history, oldest first. Its parties see all of it; callers read it only for a
+/// referral got through [`get`] or returned by a move.
+pub async fn history(state: &AppState, id: ReferralId) -> AppResult<Vec<TransitionRow>> {
+    Ok(store::referrals::transitions(&state.pool, id).await?)
 }
 
 /// Whose referrals to list.

@@ -67,8 +67,19 @@ pub struct Delivery {
     pub attempts: Vec<AttemptRow>,
 }
 
+/// A page of an endpoint's delivery log.
+pub struct LogPage {
+    /// Newest first.
+    pub deliveries: Vec<Delivery>,
+    /// Whether older deliveries follow.
+    pub more: bool,
+}
+
+/// The most deliveries one page of the log holds.
+pub const MOST_PER_PAGE: i64 = 100;
+
 /// The deliveries of endpoint `id` of `partner`, newest first, before the delivery `before`,
-/// at most `limit`, for the partner's owner.
+/// at most `limit` (1 to [`MOST_PER_PAGE`]), for the partner's owner.
 pub async fn deliveries(
     state: &AppState,
     person: PersonId,
@@ -76,9 +87,19 @@ pub async fn deliveries(
     id: WebhookEndpointId,
     before: Option<DeliveryId>,
     limit: i64,
-) -> AppResult<Vec<Delivery>> {
+) -> AppResult<LogPage> {
     endpoint(state, person, partner, id).await?;
-    deliveries_of(state, id, before, limit).await
+    if !(1..=MOST_PER_PAGE).contains(&limit) {
+        return Err(AppError::field(
+            "limit",
+            format!("must be between 1 and {MOST_PER_PAGE}"),
+        ));
+    }
+    // One more than asked says whether another page follows.
+    let mut deliveries = deliveries_of(state, id, before, limit + 1).await?;
+    let more = deliveries.len() as i64 > limit;
+    deliveries.truncate(limit as usize);
+    Ok(LogPage { deliveries, more })
 }
 
 /// Each endpoint of `partner` with its newest `per_endpoint` deliveries, for the partner's

@@ -12,11 +12,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use crate::app::accounts::{self, SignUp};
 use crate::app::places::PlaceInput;
 use crate::domain::PersonId;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::auth::{cleared_session_cookie, Caller};
 use crate::http::extract::Json;
 use crate::state::AppState;
-use crate::store;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -99,13 +98,11 @@ async fn create_account(
 }
 
 async fn account_view(state: &AppState, id: PersonId) -> ApiResult<AccountView> {
-    let row = store::accounts::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("account"))?;
-    let providers = store::providers::owned_by(&state.pool, id).await?;
-    let verified = store::email::mailbox(&state.pool, id)
-        .await?
-        .is_some_and(|m| m.verified);
+    let accounts::Account {
+        row,
+        verified,
+        providers,
+    } = accounts::account(state, id).await?;
     Ok(AccountView {
         id: row.id,
         email: row.email,

@@ -8,12 +8,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::export;
+use crate::app::export::{self, ArchiveRow};
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::Path;
 use crate::state::AppState;
-use crate::store::archives::ArchiveRow;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {

@@ -7,11 +7,10 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use subtle::ConstantTimeEq;
 
 use crate::app::sessions::NewSession;
-use crate::auth::token;
+use crate::auth::{sessions, token};
 use crate::domain::PersonId;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store;
 
 pub use crate::auth::SESSION_COOKIE;
 
@@ -83,12 +82,12 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>,
         Credential::Cookie(t) => (t, true),
     };
     let token_hash = token::hash(&token);
-    let found = match store::sessions::find_live(&state.pool, &token_hash).await {
-        Ok(Some((person, csrf, expires_at))) => {
+    let found = match sessions::find_live(&state.pool, &token_hash).await {
+        Ok(Some(live)) => {
             state
                 .sessions
-                .remember(&token_hash, person, &csrf, expires_at);
-            Some((person, csrf))
+                .remember(&token_hash, live.person, &live.csrf, live.expires_at);
+            Some((live.person, live.csrf))
         }
         Ok(None) => {
             state.sessions.forget(&token_hash);

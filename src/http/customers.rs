@@ -9,14 +9,14 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::customer_book::{self, FollowUp};
+use crate::app::customer_book::{self, BookFilter, CustomerRow, FollowUp};
+use crate::app::providers;
 use crate::app::validate::Fields;
 use crate::domain::{PersonId, ProviderId, ReferralId};
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Path, Query};
 use crate::state::AppState;
-use crate::store::customer_book::{BookFilter, CustomerRow};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -258,9 +258,7 @@ async fn responsiveness(
     State(state): State<AppState>,
     Path(provider): Path<ProviderId>,
 ) -> ApiResult<axum::Json<ResponsivenessView>> {
-    crate::store::providers::get(&state.pool, provider)
-        .await?
-        .ok_or(crate::error::ApiError::NotFound("provider"))?;
+    providers::profile(&state, provider).await?;
     let measured =
         customer_book::responsiveness(&state, provider, OffsetDateTime::now_utc()).await?;
     Ok(axum::Json(ResponsivenessView {

@@ -9,13 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::validate::Fields;
+use crate::app::{insights, providers};
 use crate::domain::{PersonId, ProviderId};
-use crate::error::{ApiError, ApiResult};
-use crate::graph;
+use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Path, Query};
 use crate::state::AppState;
-use crate::store;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -161,23 +160,23 @@ async fn insights(
         fields.push("from", "must not be after to");
     }
     fields.finish()?;
-    let row = store::providers::get(&state.pool, provider)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    if row.owner_id != caller.person {
-        return Err(ApiError::Forbidden(
-            "only the provider's owner sees its insights".into(),
-        ));
-    }
+    let owned = providers::owned(
+        &state,
+        caller.person,
+        provider,
+        "only the provider's owner sees its insights",
+    )
+    .await?;
     let start = from.with_time(Time::MIDNIGHT).assume_utc();
     // The range is inclusive: it ends at midnight after `to` (or at the end of time).
     let end = match to.next_day() {
         Some(day) => day.with_time(Time::MIDNIGHT).assume_utc(),
         None => to.with_time(Time::MAX).assume_utc(),
     };
+    let seen = insights::insights(&state, &owned, start, end).await?;
 
-    let referrers = store::insights::referrers(&state.pool, provider, caller.person, start, end)
-        .await?
+    let referrers = seen
+        .referrers
         .into_iter()
         .map(|r| ReferrerView {
             person_id: r.referrer_id,
@@ -189,9 +188,9 @@ async fn insights(
             vouch_trade: r.vouch_trade,
         })
         .collect();
-    let weeks = store::insights::funnel(&state.pool, provider, start, end).await?;
     let mut total = [0i64; 6];
-    let funnel_by_week = weeks
+    let funnel_by_week = seen
+        .weeks
         .into_iter()
         .map(|w| {
             let counts = [
@@ -208,16 +207,15 @@ async fn insights(
             funnel_view(Some(w.week.date().to_string()), counts)
         })
         .collect();
-    let vouches = store::insights::vouch_counts(&state.pool, provider, caller.person)
-        .await?
+    let vouches = seen
+        .vouches
         .into_iter()
-        .map(|(trade, recommend, warn)| TradeVouchesView {
-            trade,
-            recommend,
-            warn,
+        .map(|v| TradeVouchesView {
+            trade: v.trade,
+            recommend: v.recommend,
+            warn: v.warn,
         })
         .collect();
-    let reach = state.live.read(|g, _| graph::reach_by_hops(g, provider));
     Ok(axum::Json(InsightsView {
         provider_id: provider,
         from: from.to_string(),
@@ -225,7 +223,7 @@ async fn insights(
         referrers,
         funnel: funnel_view(None, total),
         funnel_by_week,
-        reach_by_hops: reach.to_vec(),
+        reach_by_hops: seen.reach.to_vec(),
         vouches,
     }))
 }

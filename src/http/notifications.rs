@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::notifications;
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Path, Query};
 use crate::state::AppState;
-use crate::store;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -77,9 +77,7 @@ async fn list_notifications(
         ),
         None => None,
     };
-    let rows =
-        store::notifications::list(&state.pool, caller.person, params.unread, before, limit + 1)
-            .await?;
+    let rows = notifications::list(&state, caller.person, params.unread, before, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     let items: Vec<NotificationView> = rows
         .into_iter()
@@ -110,7 +108,7 @@ async fn mark_read(
     caller: Caller,
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
-    crate::app::notifications::read_one(&state, caller.person, id).await?;
+    notifications::read_one(&state, caller.person, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -119,6 +117,6 @@ async fn mark_read(
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 204, description = "All marked read")))]
 async fn mark_all_read(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    crate::app::notifications::read_all(&state, caller.person).await?;
+    notifications::read_all(&state, caller.person).await?;
     Ok(StatusCode::NO_CONTENT)
 }

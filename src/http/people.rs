@@ -5,11 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::people;
 use crate::domain::PersonId;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{Path, Query};
 use crate::state::AppState;
-use crate::store;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -44,9 +44,7 @@ async fn get_person(
     State(state): State<AppState>,
     Path(id): Path<PersonId>,
 ) -> ApiResult<axum::Json<PersonView>> {
-    let row = store::people::profile(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("person"))?;
+    let row = people::profile(&state, id).await?;
     Ok(axum::Json(PersonView {
         id: row.id,
         display_name: row.display_name,
@@ -90,7 +88,7 @@ async fn find_people(
     if !(1..=50).contains(&limit) {
         return Err(ApiError::field("limit", "must be between 1 and 50"));
     }
-    let hits = store::people::search(&state.pool, q, limit).await?;
+    let hits = people::search(&state, q, limit).await?;
     Ok(axum::Json(
         hits.into_iter()
             .map(|h| PersonHitView {

@@ -7,14 +7,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::providers::{self, ProviderDraft, ProviderPatch};
+use crate::app::providers::{self, ProviderDraft, ProviderPatch, ProviderRow};
 use crate::domain::{PersonId, ProviderId};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
-use crate::store;
-use crate::store::providers::ProviderRow;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -39,7 +37,7 @@ pub struct TradeView {
 #[utoipa::path(get, path = "/v1/trades", tag = "providers",
     responses((status = 200, description = "All trades", body = Vec<TradeView>)))]
 async fn list_trades(State(state): State<AppState>) -> ApiResult<axum::Json<Vec<TradeView>>> {
-    let trades = store::providers::trades(&state.pool).await?;
+    let trades = providers::trades(&state).await?;
     Ok(axum::Json(
         trades
             .into_iter()
@@ -223,10 +221,7 @@ async fn get_provider(
     State(state): State<AppState>,
     Path(id): Path<ProviderId>,
 ) -> ApiResult<axum::Json<ProviderView>> {
-    let row = store::providers::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    Ok(axum::Json(row.into()))
+    Ok(axum::Json(providers::profile(&state, id).await?.into()))
 }
 
 /// Edits a provider; only its owner may.

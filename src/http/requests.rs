@@ -8,14 +8,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::places::PlaceInput;
-use crate::app::requests::{self, Answer, Ask, Asker, RequestView};
+use crate::app::requests::{self, Answer, Ask, Asker, RequestRow, RequestView};
 use crate::domain::{PersonId, ProviderId, ReferralId, Visibility};
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path, Query};
 use crate::http::search::{path_view, PathView};
 use crate::state::AppState;
-use crate::store::requests::RequestRow;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {

@@ -6,13 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::trust;
+use crate::app::trust::{self, TrustRow};
 use crate::domain::{PersonId, TrustLevel, Visibility};
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
-use crate::store;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -96,11 +95,11 @@ async fn my_trust(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<axum::Json<Vec<TrustView>>> {
-    let rows = store::trust::list_from(&state.pool, caller.person).await?;
+    let rows = trust::list(&state, caller.person).await?;
     Ok(axum::Json(rows.into_iter().map(trust_view).collect()))
 }
 
-fn trust_view(row: store::trust::TrustRow) -> TrustView {
+fn trust_view(row: TrustRow) -> TrustView {
     TrustView {
         person_id: row.trustee_id,
         display_name: row.display_name,

@@ -6,13 +6,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::vouches::{self, VouchInput};
+use crate::app::vouches::{self, VouchInput, VouchRow};
 use crate::domain::{PersonId, ProviderId, Stance, Visibility};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::auth::{Caller, MaybeCaller};
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
-use crate::store;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -108,21 +107,13 @@ async fn list_vouches(
     MaybeCaller(caller): MaybeCaller,
     Path(provider): Path<ProviderId>,
 ) -> ApiResult<axum::Json<Vec<VouchView>>> {
-    if store::providers::get(&state.pool, provider)
-        .await?
-        .is_none()
-    {
-        return Err(ApiError::NotFound("provider"));
-    }
-    let rows =
-        store::vouches::visible_for_provider(&state.pool, provider, caller.map(|c| c.person))
-            .await?;
+    let rows = vouches::visible(&state, provider, caller.map(|c| c.person)).await?;
     Ok(axum::Json(
         rows.into_iter().map(|r| vouch_view(provider, r)).collect(),
     ))
 }
 
-fn vouch_view(provider: ProviderId, r: store::vouches::VouchRow) -> VouchView {
+fn vouch_view(provider: ProviderId, r: VouchRow) -> VouchView {
     VouchView {
         person_id: r.person_id,
         display_name: r.display_name,

@@ -1,7 +1,5 @@
 //! The webhook API: a partner's endpoints, their delivery log, and manual redelivery.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -9,15 +7,12 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::partners::owned_partner;
-use crate::app::webhooks;
+use crate::app::webhooks::{self, Delivery, EndpointRow};
 use crate::domain::{DeliveryId, PartnerId, WebhookEndpointId};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path, Query};
 use crate::state::AppState;
-
-use crate::store::webhooks::{self as store, EndpointRow};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(tags((name = "webhooks", description = "Partner webhook endpoints and their delivery log")))]
@@ -136,8 +131,7 @@ async fn list_endpoints(
     caller: Caller,
     Path(partner): Path<PartnerId>,
 ) -> ApiResult<axum::Json<Vec<EndpointView>>> {
-    owned_partner(&state, caller.person, partner).await?;
-    let rows = store::list(&state.pool, partner).await?;
+    let rows = webhooks::endpoints(&state, caller.person, partner).await?;
     Ok(axum::Json(
         rows.into_iter().map(|e| view(e, None)).collect(),
     ))
@@ -270,38 +264,28 @@ async fn list_deliveries(
     Path((partner, id)): Path<(PartnerId, WebhookEndpointId)>,
     Query(params): Query<DeliveryParams>,
 ) -> ApiResult<axum::Json<DeliveryPage>> {
-    endpoint(&state, &caller, partner, id).await?;
     let limit = params.limit.unwrap_or(20);
-    if !(1..=100).contains(&limit) {
-        return Err(ApiError::field("limit", "must be between 1 and 100"));
-    }
     let before = params.cursor.map(DeliveryId);
-    let rows = store::deliveries(&state.pool, id, before, limit + 1).await?;
-    let more = rows.len() as i64 > limit;
-    let rows: Vec<_> = rows.into_iter().take(limit as usize).collect();
-    let ids: Vec<DeliveryId> = rows.iter().map(|r| r.id).collect();
-    let mut attempts: HashMap<DeliveryId, Vec<AttemptView>> = HashMap::new();
-    for a in store::attempts(&state.pool, &ids).await? {
-        attempts
-            .entry(a.delivery_id)
-            .or_default()
-            .push(AttemptView {
-                started_at: a.started_at,
-                status_code: a.status_code,
-                error: a.error,
-                latency_ms: a.latency_ms,
-                manual: a.manual,
-            });
-    }
-    let next_cursor = if more {
-        rows.last().map(|r| r.id.0)
+    let page = webhooks::deliveries(&state, caller.person, partner, id, before, limit).await?;
+    let next_cursor = if page.more {
+        page.deliveries.last().map(|d| d.row.id.0)
     } else {
         None
     };
-    let items = rows
+    let items = page
+        .deliveries
         .into_iter()
-        .map(|r| DeliveryView {
-            attempt_log: attempts.remove(&r.id).unwrap_or_default(),
+        .map(|Delivery { row: r, attempts }| DeliveryView {
+            attempt_log: attempts
+                .into_iter()
+                .map(|a| AttemptView {
+                    started_at: a.started_at,
+                    status_code: a.status_code,
+                    error: a.error,
+                    latency_ms: a.latency_ms,
+                    manual: a.manual,
+                })
+                .collect(),
             next_attempt_at: (r.status == "pending").then_some(r.next_attempt_at),
             id: r.id,
             event_id: r.event_id,

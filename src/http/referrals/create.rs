@@ -9,13 +9,14 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
-use crate::app::referrals::{self, Recipient, ReferralInput, Sent};
+use crate::app::idempotency;
+use crate::app::referrals::{self, Recipient, ReferralInput, Remember};
+use crate::app::AppError;
 use crate::domain::{Email, PersonId, ProviderId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::parse_json;
 use crate::state::AppState;
-use crate::store;
 
 use super::idempotency::{reissue_invitation, replay};
 use super::views::{view_of, ReferralView};
@@ -69,9 +70,9 @@ pub(super) async fn create_referral(
     };
     let request_hash = Sha256::digest(&body).to_vec();
     if let Some(key) = &key {
-        if let Some(stored) = store::idempotency::find(&state.pool, caller.person, key).await? {
-            let replayed = replay(stored, &request_hash)?;
-            return reissue_invitation(&state, replayed).await;
+        if let Some(stored) = idempotency::replay(&state, caller.person, key, &request_hash).await?
+        {
+            return reissue_invitation(&state, caller.person, replay(stored)).await;
         }
     }
     let body: NewReferralBody = parse_json(&body)?;
@@ -79,8 +80,8 @@ pub(super) async fn create_referral(
     match (result, &key) {
         // Two requests raced with one key: the loser replays the winner.
         (Err(ApiError::Conflict(_)), Some(key)) => {
-            match store::idempotency::find(&state.pool, caller.person, key).await? {
-                Some(stored) => reissue_invitation(&state, replay(stored, &request_hash)?).await,
+            match idempotency::replay(&state, caller.person, key, &request_hash).await? {
+                Some(stored) => reissue_invitation(&state, caller.person, replay(stored)).await,
                 None => Err(ApiError::Conflict(
                     "a concurrent request conflicted; retry".into(),
                 )),
@@ -116,21 +117,18 @@ async fn create_inner(
             partner: None,
         },
     )?;
-
-    let mut tx = state.pool.begin().await?;
-    let Sent { row, invite_token } =
-        referrals::send(&mut tx, caller.person, &referral.to_send()).await?;
-
-    // The view is built from the transaction's own row, before commit, so the stored
-    // idempotent response is exactly what this request returns (just created, it has no
-    // history or co-referrers to read yet). The stored copy never holds the invitation
-    // token: only its hash is kept anywhere.
-    let view = view_of(row, caller.person);
-    let mut json = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.into()))?;
-    if let Some(key) = key {
-        store::idempotency::store(&mut tx, caller.person, key, request_hash, 201, &json).await?;
-    }
-    tx.commit().await?;
+    let remember = key.map(|key| Remember {
+        key,
+        request_hash,
+        status: StatusCode::CREATED.as_u16(),
+    });
+    // The stored copy never holds the invitation token: it is added to this answer only.
+    let (mut json, invite_token) =
+        referrals::send_remembered(state, caller.person, &referral, remember, |row| {
+            serde_json::to_value(view_of(row, caller.person))
+                .map_err(|e| AppError::Internal(e.into()))
+        })
+        .await?;
     if let Some(invite) = invite_token {
         json["invite_token"] = json!(invite);
     }

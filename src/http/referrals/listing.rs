@@ -5,14 +5,13 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::referrals::{parties, Listing};
+use crate::app::referrals::{self, Listing};
 use crate::app::validate::Fields;
 use crate::domain::{PersonId, ProviderId, ReferralId, ReferralStatus};
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
 use crate::http::extract::{Path, Query};
 use crate::state::AppState;
-use crate::store;
 
 use super::views::{view, ReferralView};
 
@@ -26,11 +25,7 @@ pub(super) async fn get_referral(
     caller: Caller,
     Path(id): Path<ReferralId>,
 ) -> ApiResult<axum::Json<ReferralView>> {
-    let row = store::referrals::get(&state.pool, id)
-        .await?
-        .filter(|r| !parties(r, caller.person).is_empty())
-        // Not a party: as far as this caller knows, it does not exist.
-        .ok_or(ApiError::NotFound("referral"))?;
+    let row = referrals::get(&state, caller.person, id).await?;
     Ok(axum::Json(view(&state, row, caller.person, true).await?))
 }
 

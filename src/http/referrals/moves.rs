@@ -6,15 +6,14 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::app::referrals::{ContactChoice, Move};
+use crate::app::referrals::{self, ContactChoice, Move};
 use crate::app::validate::Fields;
 use crate::domain::values::parse_note;
 use crate::domain::{ReferralId, ReferralStatus};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::auth::Caller;
 use crate::http::extract::{Json, Path};
 use crate::state::AppState;
-use crate::store;
 
 use super::views::{view, ReferralView};
 
@@ -37,12 +36,8 @@ pub(super) async fn claim_invitation(
     caller: Caller,
     Json(body): Json<ClaimBody>,
 ) -> ApiResult<axum::Json<ReferralView>> {
-    let id =
-        crate::app::referrals::claim_signed_in(&state, caller.person, body.invite_token.trim())
-            .await?;
-    let row = store::referrals::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("referral"))?;
+    let id = referrals::claim_signed_in(&state, caller.person, body.invite_token.trim()).await?;
+    let row = referrals::get(&state, caller.person, id).await?;
     Ok(axum::Json(view(&state, row, caller.person, true).await?))
 }
 
@@ -78,7 +73,7 @@ pub(super) async fn dispute_contact(
     caller: Caller,
     Path(id): Path<ReferralId>,
 ) -> ApiResult<axum::http::StatusCode> {
-    crate::app::referrals::dispute_contact(&state, caller.person, id).await?;
+    referrals::dispute_contact(&state, caller.person, id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -100,7 +95,7 @@ pub(super) async fn transition(
     let note = fields.check("note", parse_note(&body.note));
     fields.finish()?;
 
-    crate::app::referrals::make_move(
+    referrals::make_move(
         &state,
         caller.person,
         id,
@@ -117,8 +112,6 @@ pub(super) async fn transition(
     )
     .await?;
 
-    let row = store::referrals::get(&state.pool, id)
-        .await?
-        .ok_or(ApiError::NotFound("referral"))?;
+    let row = referrals::get(&state, caller.person, id).await?;
     Ok(axum::Json(view(&state, row, caller.person, true).await?))
 }

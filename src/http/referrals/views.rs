@@ -4,12 +4,12 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::referrals::{allowed_moves, contact_for, parties, SharedContact};
+use crate::app::referrals::{
+    self, allowed_moves, contact_for, parties, ReferralRow, SharedContact,
+};
 use crate::domain::{PersonId, ProviderId, ReferralId, ReferralStatus};
 use crate::error::ApiResult;
 use crate::state::AppState;
-use crate::store;
-use crate::store::referrals::ReferralRow;
 
 /// A transition in a referral's history.
 #[derive(Serialize, ToSchema)]
@@ -88,14 +88,10 @@ pub(super) async fn view(
     caller: PersonId,
     with_history: bool,
 ) -> ApiResult<ReferralView> {
-    let also_referred = if r.recipient_id == Some(caller) {
-        Some(store::referrals::also_referred_count(&state.pool, &r).await?)
-    } else {
-        None
-    };
+    let also_referred = referrals::also_referred(state, caller, &r).await?;
     let transitions = if with_history {
         Some(
-            store::referrals::transitions(&state.pool, r.id)
+            referrals::history(state, r.id)
                 .await?
                 .into_iter()
                 .map(|t| TransitionView {
