@@ -82,3 +82,32 @@ fn allowed_return(partner: &PartnerRow, return_to: &str) -> Option<reqwest::Url>
     let origin = url.origin().ascii_serialization();
     partner.allowed_origins.contains(&origin).then_some(url)
 }
+
+/// The link, and the person linked, that `link_token` names for `partner`: a partner's server
+/// trades it for embed tokens. An unknown token (never issued, replaced, or unlinked) is
+/// invalid, on `link_token`.
+pub async fn by_token(
+    state: &AppState,
+    partner: PartnerId,
+    link_token: &str,
+) -> AppResult<(i64, PersonId)> {
+    store::link_by_token(&state.pool, partner, &token::hash(link_token))
+        .await?
+        .ok_or_else(|| {
+            AppError::field(
+                "link_token",
+                "no visitor is linked to your partner with this token (it may have been replaced or unlinked)",
+            )
+        })
+}
+
+/// Whether `person` is still linked to `partner` by `link`: an embed token is checked against
+/// it on every call, so unlinking stops it at once.
+pub async fn stands(
+    state: &AppState,
+    link: i64,
+    partner: PartnerId,
+    person: PersonId,
+) -> AppResult<bool> {
+    Ok(store::link_stands(&state.pool, link, partner, person).await?)
+}

@@ -12,9 +12,9 @@ use crate::store::partners as store;
 use super::validate::Fields;
 use super::{AppError, AppResult};
 
-/// A partner, one of its keys as listed, a key as a caller presents it: adapters name them
-/// through here.
-pub use crate::store::partners::{KeyAuthRow, KeyRow, PartnerRow};
+/// A partner, one of its keys as listed, a key as a caller presents it, a day of its
+/// analytics: adapters name them through here.
+pub use crate::store::partners::{DayRow, KeyAuthRow, KeyRow, PartnerRow};
 
 /// The longest grace period a rotated key may keep working: long enough for any deployment.
 pub const MAX_GRACE_SECS: i64 = 30 * 86_400;
@@ -79,6 +79,25 @@ pub async fn key_used(state: &AppState, key: &KeyAuthRow) -> AppResult<()> {
 /// Whether some partner allows `origin` (a CORS preflight, which carries no key, asks).
 pub async fn origin_allowed_by_any(state: &AppState, origin: &str) -> AppResult<bool> {
     Ok(store::origin_allowed_by_any(&state.pool, origin).await?)
+}
+
+/// Counts one showing of a partner's `widget` (badge, list, refer, ask) today, for its
+/// analytics.
+pub async fn widget_shown(state: &AppState, partner: PartnerId, widget: &str) -> AppResult<()> {
+    Ok(store::count_view(&state.pool, partner, widget).await?)
+}
+
+/// Widget views, referrals and hires of `partner` by UTC day, `from` to `to` inclusive, for
+/// its owner.
+pub async fn analytics(
+    state: &AppState,
+    person: PersonId,
+    partner: PartnerId,
+    from: time::Date,
+    to: time::Date,
+) -> AppResult<Vec<DayRow>> {
+    owned_partner(state, person, partner).await?;
+    Ok(store::analytics(&state.pool, partner, from, to).await?)
 }
 
 /// Creates a partner owned by `owner`.

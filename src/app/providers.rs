@@ -131,6 +131,16 @@ pub async fn profile(state: &AppState, id: ProviderId) -> AppResult<ProviderRow>
     find(state, id).await?.ok_or(AppError::NotFound("provider"))
 }
 
+/// The slugs of the trades a provider offers, as the live graph names them (none for a
+/// provider that does not exist).
+pub async fn offered_trades(state: &AppState, id: ProviderId) -> AppResult<Vec<String>> {
+    Ok(store::providers::trade_ids(&state.pool, id)
+        .await?
+        .into_iter()
+        .filter_map(|t| state.live.trade_slug(t))
+        .collect())
+}
+
 /// A provider as its owner sees it. Only [`owned`] makes one, so a use case that takes one
 /// (the insights, the customer book) knows its owner is asking.
 pub struct Owned(ProviderRow);

@@ -7,6 +7,7 @@ use time::{Date, OffsetDateTime};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::partners;
 use crate::domain::PartnerId;
 use crate::error::{ApiError, ApiResult};
 use crate::http::auth::Caller;
@@ -14,7 +15,6 @@ use crate::http::extract::{Path, Query};
 use crate::state::AppState;
 
 use super::manage::owned_partner;
-use crate::store::partners as store;
 
 /// The longest range one request may ask for.
 const MAX_DAYS: i64 = 366;
@@ -87,7 +87,7 @@ async fn analytics(
             format!("must be on or before `to`, and at most {MAX_DAYS} days before it"),
         ));
     }
-    let rows = store::analytics(&state.pool, id, from, to).await?;
+    let rows = partners::analytics(&state, caller.person, id, from, to).await?;
     Ok(axum::Json(AnalyticsView {
         partner_id: id,
         days: rows

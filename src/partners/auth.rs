@@ -19,13 +19,13 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::app::{partner_links, partners};
 use crate::domain::{KeyId, PartnerId};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 use super::embed::{EmbedClaims, EmbedError, EMBED_HEADER};
-use crate::auth::keys::{self, KeyKind, KEY_HEADER};
-use crate::store::partners as store;
+use crate::auth::keys::{KeyKind, KEY_HEADER};
 
 /// A verified partner key.
 #[derive(Debug, Clone)]
@@ -61,14 +61,10 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<PartnerKey,
         })?
         .to_str()
         .map_err(|_| ApiError::Unauthorized("the key is not valid".into()))?;
-    let invalid = || ApiError::Unauthorized("the key is not valid".into());
-    let (kind, prefix) = keys::parse_prefix(sent.trim()).ok_or_else(invalid)?;
-    let row = store::key_by_prefix(&state.pool, prefix)
+    let row = partners::find_key(state, sent.trim())
         .await?
-        .ok_or_else(invalid)?;
-    if !keys::matches(sent.trim(), &row.key_hash) || row.kind != kind {
-        return Err(invalid());
-    }
+        .ok_or_else(|| ApiError::Unauthorized("the key is not valid".into()))?;
+    let kind = row.kind;
     if !row.live {
         return Err(ApiError::Unauthorized(
             "this key was revoked, or its rotation's grace period is over".into(),
@@ -90,9 +86,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<PartnerKey,
             let _ = slot.0.set(origin);
         }
     }
-    if row.stale_use {
-        store::touch_key(&state.pool, row.id).await?;
-    }
+    partners::key_used(state, &row).await?;
     Ok(PartnerKey {
         key_id: row.id,
         partner: row.partner_id,
@@ -162,7 +156,7 @@ pub async fn embed_visitor(
             "this embed token was minted for another partner".into(),
         ));
     }
-    if !store::link_stands(&state.pool, claims.link, claims.partner, claims.person).await? {
+    if !partner_links::stands(state, claims.link, claims.partner, claims.person).await? {
         return Err(ApiError::Unauthorized(
             "the visitor has unlinked their account from this partner".into(),
         ));
@@ -198,7 +192,7 @@ pub async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Res
             .into_response();
     };
     let allowed = match origin.to_str() {
-        Ok(o) => match store::origin_allowed_by_any(&state.pool, o).await {
+        Ok(o) => match partners::origin_allowed_by_any(&state, o).await {
             Ok(allowed) => allowed,
             Err(error) => return ApiError::from(error).into_response(),
         },

@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::app::partners;
+use crate::app::partners::{self, KeyRow, PartnerRow};
 use crate::domain::{KeyId, PartnerId, PersonId};
 use crate::error::ApiResult;
 use crate::http::auth::Caller;
@@ -16,7 +16,6 @@ use crate::http::extract::{Json, Path};
 use crate::state::AppState;
 
 use crate::auth::keys::KeyKind;
-use crate::store::partners::{self as store, KeyRow, PartnerRow};
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -109,7 +108,7 @@ async fn list_partners(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<axum::Json<Vec<PartnerView>>> {
-    let rows = store::owned_by(&state.pool, caller.person).await?;
+    let rows = partners::owned_by(&state, caller.person).await?;
     Ok(axum::Json(rows.into_iter().map(partner_view).collect()))
 }
 
@@ -236,8 +235,7 @@ async fn list_keys(
     caller: Caller,
     Path(id): Path<PartnerId>,
 ) -> ApiResult<axum::Json<Vec<KeyView>>> {
-    owned_partner(&state, &caller, id).await?;
-    let rows = store::list_keys(&state.pool, id).await?;
+    let rows = partners::keys_of(&state, caller.person, id).await?;
     Ok(axum::Json(rows.into_iter().map(key_view).collect()))
 }
 

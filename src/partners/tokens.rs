@@ -8,13 +8,13 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use crate::app::partner_links;
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::Json;
 use crate::state::AppState;
 
 use super::auth::SecretKey;
 use super::embed::{EmbedClaims, EMBED_TOKEN_TTL_SECS, SCOPE_ASK, SCOPE_READ, SCOPE_REFER};
-use crate::store::partners as store;
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
@@ -61,15 +61,8 @@ async fn mint(
     if scope.is_empty() || scope.iter().any(|s| !known.contains(&s.as_str())) {
         return Err(ApiError::field("scope", "use read, refer and/or ask"));
     }
-    let hash = crate::auth::token::hash(body.link_token.trim());
-    let (link, person) = store::link_by_token(&state.pool, key.partner, &hash)
-        .await?
-        .ok_or_else(|| {
-            ApiError::field(
-                "link_token",
-                "no visitor is linked to your partner with this token (it may have been replaced or unlinked)",
-            )
-        })?;
+    let (link, person) =
+        partner_links::by_token(&state, key.partner, body.link_token.trim()).await?;
     let expires_at = OffsetDateTime::now_utc() + time::Duration::seconds(EMBED_TOKEN_TTL_SECS);
     let claims = EmbedClaims {
         partner: key.partner,

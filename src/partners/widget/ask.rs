@@ -8,13 +8,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::app::places::PlaceInput;
+use crate::app::{partners, providers};
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::Json;
 use crate::partners::auth::{embed_visitor, WidgetKey};
 use crate::partners::embed::SCOPE_ASK;
 use crate::state::AppState;
-use crate::store;
-use crate::store::partners;
 
 use super::seeker;
 
@@ -47,7 +46,7 @@ pub(super) async fn ask_context(
     headers: HeaderMap,
 ) -> ApiResult<axum::Json<AskContext>> {
     let visitor = embed_visitor(&state, &headers, &key).await?;
-    let trades = store::providers::trades(&state.pool)
+    let trades = providers::trades(&state)
         .await?
         .into_iter()
         .map(|t| AskTrade {
@@ -56,7 +55,7 @@ pub(super) async fn ask_context(
         })
         .collect();
     if !key.preview {
-        partners::count_view(&state.pool, key.partner, "ask").await?;
+        partners::widget_shown(&state, key.partner, "ask").await?;
     }
     Ok(axum::Json(AskContext {
         can_ask: visitor.is_some_and(|c| c.allows(SCOPE_ASK)),

@@ -6,7 +6,7 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::app::{search, vouches};
+use crate::app::{partners, search, vouches};
 use crate::domain::{ProviderId, Stance};
 use crate::error::ApiResult;
 use crate::graph::Audience;
@@ -14,7 +14,6 @@ use crate::http::extract::Query;
 use crate::partners::auth::WidgetKey;
 use crate::partners::embed::SCOPE_READ;
 use crate::state::AppState;
-use crate::store::partners;
 
 use super::{counts, seeker, trade, WidgetCounts, WidgetPath};
 
@@ -85,7 +84,7 @@ pub(super) async fn badge(
         })
         .collect();
     if !key.preview {
-        partners::count_view(&state.pool, key.partner, "badge").await?;
+        partners::widget_shown(&state, key.partner, "badge").await?;
     }
     Ok(axum::Json(BadgeView {
         provider_id: params.provider,

@@ -6,6 +6,7 @@ use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::app::partners;
 use crate::app::places::PlaceInput;
 use crate::app::search::{self, Search};
 use crate::domain::{GeoPoint, ProviderId};
@@ -15,7 +16,6 @@ use crate::http::extract::Query;
 use crate::partners::auth::WidgetKey;
 use crate::partners::embed::SCOPE_READ;
 use crate::state::AppState;
-use crate::store::partners;
 
 use super::{counts, seeker, WidgetCounts, WidgetPath};
 
@@ -84,7 +84,7 @@ pub(super) async fn list(
     };
     let found = search::search(&state, search).await?;
     if !key.preview {
-        partners::count_view(&state.pool, key.partner, "list").await?;
+        partners::widget_shown(&state, key.partner, "list").await?;
     }
     Ok(axum::Json(ListView {
         trade: params.trade,

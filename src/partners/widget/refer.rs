@@ -8,14 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::app::referrals::{self, Recipient, ReferralInput};
+use crate::app::{partners, providers};
 use crate::domain::{Email, ProviderId, ReferralId};
 use crate::error::{ApiError, ApiResult};
 use crate::http::extract::{Json, Query};
 use crate::partners::auth::{embed_visitor, WidgetKey};
 use crate::partners::embed::SCOPE_REFER;
 use crate::state::AppState;
-use crate::store;
-use crate::store::partners;
 
 use super::seeker;
 
@@ -58,17 +57,14 @@ pub(super) async fn refer_context(
     Query(params): Query<ReferParams>,
 ) -> ApiResult<axum::Json<ReferContext>> {
     let visitor = embed_visitor(&state, &headers, &key).await?;
-    let provider = store::providers::get(&state.pool, params.provider)
-        .await?
-        .ok_or(ApiError::NotFound("provider"))?;
-    let trades = store::providers::trade_ids(&state.pool, params.provider)
+    let provider = providers::profile(&state, params.provider).await?;
+    let trades = providers::offered_trades(&state, params.provider)
         .await?
         .into_iter()
-        .filter_map(|t| state.live.trade_slug(t))
         .map(|slug| TradeOption { slug })
         .collect();
     if !key.preview {
-        partners::count_view(&state.pool, key.partner, "refer").await?;
+        partners::widget_shown(&state, key.partner, "refer").await?;
     }
     Ok(axum::Json(ReferContext {
         provider_id: params.provider,
