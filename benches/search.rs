@@ -17,6 +17,8 @@ mod args;
 mod engine;
 #[path = "search/igraph.rs"]
 mod igraph;
+#[path = "search/live_prior.rs"]
+mod live_prior;
 #[path = "search/machine.rs"]
 mod machine;
 #[path = "search/postgres.rs"]
@@ -29,7 +31,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Parser;
+use vouchgraph::domain::PersonId;
 use vouchgraph::graph::compute_prior;
+use vouchgraph::seeds::FOUNDING_SEEDS;
 use vouchgraph::synth::generate;
 
 use args::Args;
@@ -53,14 +57,17 @@ fn main() -> anyhow::Result<()> {
     );
 
     machine::sample();
-    let built = engine::build(&net)?;
+    let mut built = engine::build(&net)?;
     let graph = &built.graph;
     eprintln!(
         "built in {:.1} s; computing the prior",
         built.build.as_secs_f64()
     );
+    // As the service before an operator names any seed: the prior restarts on the founders,
+    // the first people to join.
+    let founders: Vec<PersonId> = net.people[..FOUNDING_SEEDS.min(net.people.len())].to_vec();
     let started = Instant::now();
-    let prior = compute_prior(graph, &[], &params);
+    let prior = compute_prior(graph, &founders, &params);
     let prior_time = started.elapsed();
 
     let (seekers, warm_up) = engine::pick_seekers(&net, args.seekers, args.seed);
@@ -195,6 +202,25 @@ fn main() -> anyhow::Result<()> {
         }
     };
 
+    let (trust_edges, graph_edges) = (
+        graph.trust_edge_count(),
+        graph.trust_edge_count() + graph.vouch_count(),
+    );
+    let (memory_estimate, walk_cache) = (graph.memory_bytes(), graph.walk_cache_stats());
+    let live_prior = (args.live_changes > 0).then(|| {
+        eprintln!("live prior: {} trust changes", args.live_changes);
+        let figures = live_prior::run(
+            &mut built.graph,
+            &net,
+            &founders,
+            &params,
+            args.live_changes,
+            args.seed,
+        );
+        machine::sample();
+        figures
+    });
+
     let (compilers_seen, load_average) = machine::contention();
     let report = Report {
         command: Args::command_line(),
@@ -214,14 +240,14 @@ fn main() -> anyhow::Result<()> {
         build: built.build,
         prior: prior_time,
         prior_iterations: prior.iterations(),
-        trust_edges: graph.trust_edge_count(),
-        graph_edges: graph.trust_edge_count() + graph.vouch_count(),
-        memory_estimate: graph.memory_bytes(),
+        trust_edges,
+        graph_edges,
+        memory_estimate,
         resident_growth: built.resident_growth,
         engine: engine_stats,
         seekers: seekers.len(),
         repeat: Stats::of_durations(&run.repeat_times),
-        walk_cache: graph.walk_cache_stats(),
+        walk_cache,
         heaviest: (!heavy.is_empty()).then(|| Heaviest {
             stats: Stats::of_durations(&heavy_run.times),
             seekers: heavy.len(),
@@ -232,6 +258,7 @@ fn main() -> anyhow::Result<()> {
         explained_share: run.explained as f64 / run.results.max(1) as f64,
         igraph,
         postgres,
+        live_prior,
     };
     let markdown = report.render();
     println!("{markdown}");

@@ -54,6 +54,10 @@ pub struct Args {
     /// Give up on one CTE query after this many seconds (it then counts as this long).
     #[arg(long, default_value_t = 60)]
     pub cte_timeout_s: u64,
+    /// How many random trust changes the live-prior phase applies, each settled by local
+    /// pushes, to measure what keeping the global prior current costs (0 skips the phase).
+    #[arg(long, default_value_t = 1000)]
+    pub live_changes: usize,
     /// Skip the igraph comparison.
     #[arg(long)]
     pub no_igraph: bool,

@@ -214,7 +214,7 @@ impl LiveGraph {
                         // The graph grew enough to lower every node's threshold.
                         work = live.settle_everywhere(&graph, &self.params);
                     }
-                    (live, work.pushes, false)
+                    (live, work.pushes, work.restarted)
                 }
                 // The first time, after a load, or with other seeds: from scratch.
                 _ => (LiveTrust::new(&graph, &seeds, &self.params), 0, true),

@@ -20,7 +20,11 @@
 //! and the bound above gives `|x - p|_1 < tolerance`. A push removes at least
 //! `alpha * |r(v)|` of residual, so a change costs at most
 //! `(1 - alpha) * p(u) * 2 / (alpha * theta)` degree-weighted pushes: proportional to the
-//! global trust of the person whose edges changed, and near them.
+//! global trust of the person whose edges changed, and near them. For the few people who hold
+//! much of it (the seeds and their friends) that can exceed a full recompute, so the pushes
+//! stop at a full recompute's work and one is done instead.
+
+use std::collections::VecDeque;
 
 use petgraph::graph::NodeIndex;
 
@@ -46,7 +50,9 @@ pub struct LiveTrust {
     seed_ids: Vec<PersonId>,
     seeds: Vec<NodeIndex>,
     queued: Vec<bool>,
-    queue: Vec<NodeIndex>,
+    /// First in, first out: a node waits while more residual reaches it, so it is pushed
+    /// fewer times than last in, first out would push it.
+    queue: VecDeque<NodeIndex>,
     /// Pushes and edge reads since the start, for `SettleWork`.
     pushes: u64,
     edge_reads: u64,
@@ -59,6 +65,8 @@ pub struct SettleWork {
     pub pushes: u64,
     /// Trust edges read by those pushes.
     pub edge_reads: u64,
+    /// Whether the pushes reached their budget, so global trust was computed afresh.
+    pub restarted: bool,
 }
 
 impl LiveTrust {
@@ -81,7 +89,7 @@ impl LiveTrust {
             seed_ids: sorted_ids(seeds),
             seeds: seed_nodes,
             queued: vec![false; n],
-            queue: Vec::new(),
+            queue: VecDeque::new(),
             pushes: 0,
             edge_reads: 0,
         };
@@ -166,12 +174,32 @@ impl LiveTrust {
     }
 
     /// Pushes until every node's residual is under its threshold, starting from the nodes the
-    /// last changes touched.
+    /// last changes touched. If the work reaches what a fresh start costs (a change by someone
+    /// near the seeds moves trust everywhere), it starts afresh instead, as
+    /// [`LiveTrust::new`] with the same seeds. Either way the bound holds afterwards, a
+    /// change never costs more than about two full recomputes, and a typical one costs a few
+    /// thousand edge reads.
     pub fn settle(&mut self, graph: &TrustGraph, params: &RankParams) -> SettleWork {
+        let work = self.push_within_budget(graph, params);
+        if !work.restarted {
+            return work;
+        }
+        *self = LiveTrust::new(graph, &self.seed_ids, params);
+        work
+    }
+
+    /// The pushes of `settle`, stopping at the budget with `restarted` set.
+    fn push_within_budget(&mut self, graph: &TrustGraph, params: &RankParams) -> SettleWork {
         self.grow_to(graph.node_bound());
         let before = (self.pushes, self.edge_reads);
         let theta = self.theta(graph, params);
-        while let Some(node) = self.queue.pop() {
+        let budget = self.budget(graph);
+        let mut restarted = false;
+        while let Some(node) = self.queue.pop_front() {
+            if self.edge_reads - before.1 > budget {
+                restarted = true;
+                break;
+            }
             self.queued[node.index()] = false;
             let value = self.residual[node.index()];
             if value.abs() < theta * threshold_degree(graph, node, params) {
@@ -192,7 +220,14 @@ impl LiveTrust {
         SettleWork {
             pushes: self.pushes - before.0,
             edge_reads: self.edge_reads - before.1,
+            restarted,
         }
+    }
+
+    /// The edge reads of a fresh start: its power iteration's rounds over every node and edge.
+    fn budget(&self, graph: &TrustGraph) -> u64 {
+        let size = (graph.trust_edge_count() + graph.node_bound()) as u64;
+        u64::from(self.trust.iterations.max(1)) * size
     }
 
     /// Queues every node over its threshold and settles: for the start, and for when the
@@ -206,7 +241,7 @@ impl LiveTrust {
                 && self.residual[index].abs() >= theta * threshold_degree(graph, node, params)
             {
                 self.queued[index] = true;
-                self.queue.push(node);
+                self.queue.push_back(node);
             }
         }
         // Recount the sum the pushes keep, so rounding cannot pile up over many changes.
@@ -268,7 +303,7 @@ impl LiveTrust {
             };
             if over && !live.queued[target.index()] {
                 live.queued[target.index()] = true;
-                live.queue.push(target);
+                live.queue.push_back(target);
             }
         };
         if column.0.is_empty() {
