@@ -265,5 +265,11 @@ fn main() -> anyhow::Result<()> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-search.md");
     std::fs::write(&path, &markdown).with_context(|| format!("writing {}", path.display()))?;
     eprintln!("wrote {}", path.display());
+    // One file per size, so runs at several sizes can be charted together.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("target/bench-search-{}.json", report.config.people));
+    std::fs::write(&path, serde_json::to_string_pretty(&report.figures())?)
+        .with_context(|| format!("writing {}", path.display()))?;
+    eprintln!("wrote {}", path.display());
     Ok(())
 }

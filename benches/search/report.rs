@@ -121,6 +121,31 @@ fn verdict(met: bool, how_far: impl FnOnce() -> String) -> String {
 }
 
 impl Report {
+    /// The headline figures as one JSON object, for `scripts/cost-curve.py` to chart across
+    /// network sizes.
+    pub fn figures(&self) -> serde_json::Value {
+        let seconds = |d: Duration| d.as_secs_f64();
+        serde_json::json!({
+            "command": self.command,
+            "machine": self.machine,
+            "people": self.config.people,
+            "trust_edges": self.trust_edges,
+            "graph_edges": self.graph_edges,
+            "generate_s": seconds(self.generate),
+            "build_s": seconds(self.build),
+            "prior_s": seconds(self.prior),
+            "resident_growth_bytes": self.resident_growth,
+            "bytes_per_edge": self.resident_growth as f64 / self.graph_edges.max(1) as f64,
+            "p50_ms": self.engine.p50 * 1e3,
+            "p99_ms": self.engine.p99 * 1e3,
+            "heaviest_p99_ms": self.heaviest.as_ref().map(|h| h.stats.p99 * 1e3),
+            "load_s": self.postgres.as_ref().ok().map(|p| seconds(p.load)),
+            "live_change_mean_ms": self.live_prior.as_ref().map(|l| l.per_change.mean * 1e3),
+            "live_change_p99_ms": self.live_prior.as_ref().map(|l| l.per_change.p99 * 1e3),
+            "full_prior_s": self.live_prior.as_ref().map(|l| seconds(l.full_recompute)),
+        })
+    }
+
     /// The report as markdown.
     pub fn render(&self) -> String {
         let mut out = String::new();

@@ -1,25 +1,20 @@
 //! Bulk loading: collect everything in any order, then build the graph in one pass.
 //!
-//! petgraph keeps each node's out-edges as a linked list threaded through one edge array. Edges
-//! added one by one as changes arrive end up scattered, so a walk jumps around memory. The
-//! builder instead inserts edges sorted by source node, which puts each node's out-edges side
-//! by side: nearly the locality of a compressed sparse row layout, with petgraph's API kept.
-//!
-//! Within a node, its vouches and distrust edges are inserted before its trust edges. An
-//! out-list runs newest first, so the trust edges come first in it, and the walk, which needs
-//! only them, stops reading once it has seen the node's trust out-degree
-//! (`walk::walk_edges`). A rater of a hundred items pushes in the time of their few trust
-//! edges, not of their hundred vouches.
+//! The edges become one compressed sparse row (`adjacency.rs`), each node's out-edges side
+//! by side. Within a node, its trust edges come first: the walk, which needs only them, stops
+//! reading once it has seen the node's trust out-degree (`walk::walk_edges`). A rater of a
+//! hundred items pushes in the time of their few trust edges, not of their hundred vouches.
 
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
 
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
 
+use super::adjacency::Adjacency;
 use super::error::{check_strength, GraphError};
 use super::provider::ProviderInfo;
 use super::trade_table::TradeTable;
-use super::trust_graph::{RawGraph, TrustGraph};
+use super::trust_graph::TrustGraph;
 use super::weights::{EdgeKind, EdgeWeight, NodeWeight};
 
 /// Collects people, providers, trust edges and vouches in any order, then builds a
@@ -197,12 +192,12 @@ impl GraphBuilder {
             edges.push((edge.from, to, edge.weight));
         }
         // A stable sort keeps the order of repeats, so the last one given is last in its run.
-        // Trust edges sort after a node's other edges (see the module comment); repeats of one
+        // Trust edges sort before a node's other edges (see the module comment); repeats of one
         // edge have the same kind, so they stay side by side.
         edges.sort_by_key(|&(from, to, weight)| {
             (
                 from,
-                weight.kind() == EdgeKind::Trust,
+                weight.kind() != EdgeKind::Trust,
                 to,
                 weight.identity(),
             )
@@ -222,17 +217,19 @@ impl GraphBuilder {
         }
 
         let node_count = next;
-        let mut graph = RawGraph::with_capacity(node_count, kept.len());
+        let mut nodes = Vec::with_capacity(node_count);
         let mut people = FxHashMap::with_capacity_and_hasher(person_count, Default::default());
         for (id, name) in self.people {
-            people.insert(id, graph.add_node(NodeWeight::Person { id, name }));
+            people.insert(id, NodeIndex::new(nodes.len()));
+            nodes.push(NodeWeight::Person { id, name });
         }
         let mut trades = self.trades;
         let mut providers = FxHashMap::default();
         for (id, info) in self.providers {
             let Some(info) = info else { continue };
             let slots: Vec<_> = info.trades.iter().filter_map(|&t| trades.slot(t)).collect();
-            let node = graph.add_node(NodeWeight::Provider(Box::new(info)));
+            let node = NodeIndex::new(nodes.len());
+            nodes.push(NodeWeight::Provider(Box::new(info)));
             providers.insert(id, node);
             for slot in slots {
                 trades.add_provider(slot, id, node);
@@ -240,7 +237,8 @@ impl GraphBuilder {
         }
 
         let mut built = TrustGraph {
-            graph,
+            edges: Adjacency::from_sorted(node_count, &kept),
+            nodes,
             people,
             providers,
             trades,
@@ -248,7 +246,6 @@ impl GraphBuilder {
         };
         for (from, to, weight) in kept {
             let (from, to) = (NodeIndex::new(from as usize), NodeIndex::new(to as usize));
-            built.graph.add_edge(from, to, weight);
             built.count_edge(from, to, weight, true);
         }
         (built, report)

@@ -55,7 +55,7 @@ impl TrustGraph {
     /// # Complexity
     /// O(E) for the whole iteration.
     pub fn edges(&self) -> impl Iterator<Item = EdgeRecord> + '_ {
-        self.graph.edge_references().map(|edge| {
+        self.edges.all(self.node_bound()).map(|edge| {
             let from = self.person_id(edge.source());
             let weight = *edge.weight();
             match weight.kind() {

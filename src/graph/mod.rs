@@ -15,7 +15,8 @@
 //!
 //! | file | what |
 //! |---|---|
-//! | `weights.rs` | node and packed edge weights (an edge costs 24 bytes in petgraph) |
+//! | `weights.rs` | node and packed edge weights (8 bytes an edge) |
+//! | `adjacency.rs` | the edges: a compressed sparse row both ways, with a live overlay folded in as it grows (20 bytes an edge) |
 //! | `trust_graph.rs`, `mutate.rs`, `builder.rs`, `edge_records.rs` | the graph, its changes, bulk loading, edge dump |
 //! | `trade_table.rs`, `provider.rs`, `error.rs` | trades, providers and service areas, refusals |
 //! | `visibility.rs` | the privacy rule: which edges a seeker may see |
@@ -34,6 +35,7 @@
 //! about 7 s, prior in about 5 s, a search in about 7 ms.
 
 mod access;
+mod adjacency;
 mod anchor;
 mod builder;
 mod credit_tree;

@@ -17,7 +17,7 @@ impl TrustGraph {
     /// O(1) expected.
     pub fn upsert_person(&mut self, id: PersonId, name: &str) {
         let node = self.ensure_person(id);
-        if let NodeWeight::Person { name: current, .. } = &mut self.graph[node] {
+        if let NodeWeight::Person { name: current, .. } = &mut self.nodes[node.index()] {
             if **current != *name {
                 *current = name.into();
             }
@@ -49,7 +49,8 @@ impl TrustGraph {
                 node
             }
             None => {
-                let node = self.graph.add_node(NodeWeight::Provider(Box::new(info)));
+                let node = NodeIndex::new(self.nodes.len());
+                self.nodes.push(NodeWeight::Provider(Box::new(info)));
                 self.providers.insert(id, node);
                 node
             }
@@ -86,7 +87,7 @@ impl TrustGraph {
     /// Removes the trust edge `from -> to`; returns whether there was one.
     ///
     /// # Complexity
-    /// O(out-degree of `from` + in-degree of `to`), as petgraph unlinks the edge from both lists.
+    /// O(out-degree of `from`), and now and then a fold of the overlay (`adjacency.rs`).
     pub fn remove_trust(&mut self, from: PersonId, to: PersonId) -> bool {
         let prototype = EdgeWeight::trust(TrustLevel::KNOW, Visibility::Public);
         self.remove_person_edge(from, to, prototype)
@@ -178,7 +179,8 @@ impl TrustGraph {
         if let Some(&node) = self.people.get(&id) {
             return node;
         }
-        let node = self.graph.add_node(NodeWeight::Person {
+        let node = NodeIndex::new(self.nodes.len());
+        self.nodes.push(NodeWeight::Person {
             id,
             name: "".into(),
         });
@@ -187,7 +189,7 @@ impl TrustGraph {
     }
 
     fn provider_info_mut(&mut self, node: NodeIndex) -> &mut ProviderInfo {
-        match &mut self.graph[node] {
+        match &mut self.nodes[node.index()] {
             NodeWeight::Provider(info) => info,
             NodeWeight::Person { id, .. } => panic!("node {} is person {id}", node.index()),
         }
@@ -196,11 +198,11 @@ impl TrustGraph {
     fn set_edge(&mut self, from: NodeIndex, to: NodeIndex, weight: EdgeWeight) {
         match self.find_edge_like(from, to, weight) {
             Some(edge) => {
-                let old = std::mem::replace(&mut self.graph[edge], weight);
+                let old = self.edges.replace(edge, weight);
                 self.count_edge(from, to, old, false);
             }
             None => {
-                self.graph.add_edge(from, to, weight);
+                self.edges.add(self.nodes.len(), from, to, weight);
             }
         }
         self.count_edge(from, to, weight, true);
@@ -217,11 +219,9 @@ impl TrustGraph {
         let Some(edge) = self.find_edge_like(from, to, prototype) else {
             return false;
         };
-        // petgraph moves the last edge into the freed slot; nothing outside the graph holds edge
-        // indices, so that is safe. Out-lists keep their order, which keeps results stable.
-        if let Some(removed) = self.graph.remove_edge(edge) {
-            self.count_edge(from, to, removed, false);
-        }
+        // Nothing outside the graph holds edge slots, so a fold that moves them is safe.
+        let removed = self.edges.remove(self.nodes.len(), edge);
+        self.count_edge(from, to, removed, false);
         true
     }
 }

@@ -2,6 +2,7 @@
 
 use std::time::Instant;
 
+use petgraph::visit::EdgeRef;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -171,16 +172,101 @@ fn the_builder_keeps_the_last_of_repeated_edges_and_drops_vouches_for_unknown_pr
 }
 
 #[test]
-fn the_builder_lays_out_each_nodes_out_edges_side_by_side() {
+fn the_builder_puts_each_nodes_trust_edges_before_its_other_edges() {
     let (graph, _) = random_builder(7, 300, 3_000).build();
 
-    let sources: Vec<usize> = graph
-        .graph
-        .raw_edges()
-        .iter()
-        .map(|edge| edge.source().index())
-        .collect();
-    assert!(sources.windows(2).all(|pair| pair[0] <= pair[1]));
+    for node in 0..graph.node_bound() {
+        let kinds: Vec<bool> = graph
+            .out_edges(petgraph::graph::NodeIndex::new(node))
+            .map(|edge| edge.weight().kind() == super::weights::EdgeKind::Trust)
+            .collect();
+        assert!(
+            kinds.windows(2).all(|pair| pair[0] || !pair[1]),
+            "node {node}: a trust edge after another kind"
+        );
+    }
+}
+
+#[test]
+fn after_sets_and_removals_past_several_folds_both_directions_hold_exactly_the_live_edges() {
+    use std::collections::BTreeSet;
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let (mut graph, _) = random_builder(5, 150, 1_500).build();
+    let record = |graph: &TrustGraph| -> BTreeSet<String> {
+        graph.edges().map(|edge| format!("{edge:?}")).collect()
+    };
+    // 12,000 changes, a third of them removals: the overlay and the tombstones pass the fold
+    // threshold (4,096) more than once.
+    for step in 0..12_000 {
+        let from = PersonId(rng.gen_range(0..150));
+        let to = PersonId(rng.gen_range(0..150));
+        let provider = ProviderId(1_000 + rng.gen_range(0..10));
+        let trade = if provider.0 % 2 == 0 {
+            TILING
+        } else {
+            PLUMBING
+        };
+        match rng.gen_range(0..6) {
+            0 | 1 => {
+                let _ = graph.set_trust(from, to, level(rng.gen_range(1..=3)), PUBLIC);
+            }
+            2 => {
+                graph.remove_trust(from, to);
+            }
+            3 => {
+                graph
+                    .set_vouch(from, provider, trade, Stance::Recommend, PUBLIC, 1.0)
+                    .unwrap();
+            }
+            4 => {
+                graph.remove_vouch(from, provider, trade);
+            }
+            _ => {
+                let _ = graph.set_distrust(from, to, 1.0);
+            }
+        }
+        if step % 3_000 == 2_999 {
+            // Every edge out is an edge in, and nothing else is.
+            let mut out = BTreeSet::new();
+            let mut inward = BTreeSet::new();
+            for node in 0..graph.node_bound() {
+                let node = petgraph::graph::NodeIndex::new(node);
+                for edge in graph.out_edges(node) {
+                    out.insert((edge.source(), edge.target(), format!("{:?}", edge.weight())));
+                }
+                for edge in graph.in_edges(node) {
+                    inward.insert((edge.source(), edge.target(), format!("{:?}", edge.weight())));
+                }
+            }
+            assert_eq!(out, inward, "after {} changes", step + 1);
+            assert_eq!(out.len(), graph.edges().count());
+        }
+    }
+    // And a graph built from those edges holds the same ones.
+    let mut rebuilt = GraphBuilder::new();
+    for provider in providers() {
+        rebuilt.provider(provider).unwrap();
+    }
+    for edge in graph.edges() {
+        let _ = match edge {
+            EdgeRecord::Trust {
+                from,
+                to,
+                level,
+                visibility,
+            } => rebuilt.trust(from, to, level, visibility),
+            EdgeRecord::Vouch {
+                from,
+                provider,
+                trade,
+                stance,
+                visibility,
+                strength,
+            } => rebuilt.vouch(from, provider, trade, stance, visibility, strength),
+            EdgeRecord::Distrust { from, to, strength } => rebuilt.distrust(from, to, strength),
+        };
+    }
+    assert_eq!(record(&rebuilt.build().0), record(&graph));
 }
 
 #[test]

@@ -1,28 +1,28 @@
 //! The trust graph held in memory: people, providers, and the edges between them.
 //!
-//! It is a petgraph `Graph` (adjacency lists over two flat arrays) plus the id maps that turn
-//! database ids into node indices. Changes live in `mutate.rs`, bulk loading in `builder.rs`.
+//! Nodes in one array, edges in a compressed sparse row with a live overlay (`adjacency.rs`),
+//! and the id maps that turn database ids into petgraph node indices. Changes live in
+//! `mutate.rs`, bulk loading in `builder.rs`.
 
-use petgraph::graph::{DiGraph, EdgeReference, NodeIndex};
+use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
-use petgraph::Direction;
 use rustc_hash::FxHashMap;
 
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
 
+use super::adjacency::{Adjacency, Edge, EdgeSlot};
 use super::provider::ProviderInfo;
 use super::trade_table::{hash_map_bytes, TradeTable};
 use super::walk_cache::{ChangeLog, WalkCache, WalkCacheStats};
 use super::weights::{EdgeKind, EdgeWeight, NodeWeight, TradeSlot};
 
-/// The petgraph graph underneath: `u32` indices, because 4 billion nodes is plenty and they
-/// halve the size of every link compared with `usize`.
-pub(super) type RawGraph = DiGraph<NodeWeight, EdgeWeight, u32>;
-
 /// People, providers, trust edges and vouches, held compactly for ranking.
 #[derive(Clone, Default)]
 pub struct TrustGraph {
-    pub(super) graph: RawGraph,
+    /// People and providers, by node index.
+    pub(super) nodes: Vec<NodeWeight>,
+    /// Every edge, both directions.
+    pub(super) edges: Adjacency,
     pub(super) people: FxHashMap<PersonId, NodeIndex>,
     pub(super) providers: FxHashMap<ProviderId, NodeIndex>,
     pub(super) trades: TradeTable,
@@ -132,14 +132,12 @@ impl TrustGraph {
     /// # Complexity
     /// O(N) in the number of nodes, to add up names and provider details.
     pub fn memory_bytes(&self) -> usize {
-        let (node_capacity, edge_capacity) = self.graph.capacity();
-        let arrays = node_capacity * std::mem::size_of::<petgraph::graph::Node<NodeWeight, u32>>()
-            + edge_capacity * std::mem::size_of::<petgraph::graph::Edge<EdgeWeight, u32>>();
+        let arrays =
+            self.nodes.capacity() * std::mem::size_of::<NodeWeight>() + self.edges.memory_bytes();
         let node_heap: usize = self
-            .graph
-            .raw_nodes()
+            .nodes
             .iter()
-            .map(|node| match &node.weight {
+            .map(|node| match node {
                 NodeWeight::Person { name, .. } => name.len(),
                 NodeWeight::Provider(info) => {
                     std::mem::size_of::<ProviderInfo>()
@@ -163,7 +161,7 @@ impl TrustGraph {
 
     /// The number of node slots, for sizing dense per-node arrays.
     pub(super) fn node_bound(&self) -> usize {
-        self.graph.node_count()
+        self.nodes.len()
     }
 
     /// The node of a person.
@@ -193,7 +191,7 @@ impl TrustGraph {
 
     /// Whether a node is a person.
     pub(super) fn is_person(&self, node: NodeIndex) -> bool {
-        matches!(self.graph[node], NodeWeight::Person { .. })
+        matches!(self.nodes[node.index()], NodeWeight::Person { .. })
     }
 
     /// The id of a person node.
@@ -201,7 +199,7 @@ impl TrustGraph {
     /// # Panics
     /// If the node is a provider.
     pub(super) fn person_id(&self, node: NodeIndex) -> PersonId {
-        match &self.graph[node] {
+        match &self.nodes[node.index()] {
             NodeWeight::Person { id, .. } => *id,
             NodeWeight::Provider(info) => panic!("node {} is provider {}", node.index(), info.id),
         }
@@ -209,7 +207,7 @@ impl TrustGraph {
 
     /// The name of a person or provider node.
     pub(super) fn name(&self, node: NodeIndex) -> &str {
-        match &self.graph[node] {
+        match &self.nodes[node.index()] {
             NodeWeight::Person { name, .. } => name,
             NodeWeight::Provider(info) => &info.name,
         }
@@ -220,26 +218,20 @@ impl TrustGraph {
     /// # Panics
     /// If the node is a person.
     pub(super) fn provider_info(&self, node: NodeIndex) -> &ProviderInfo {
-        match &self.graph[node] {
+        match &self.nodes[node.index()] {
             NodeWeight::Provider(info) => info,
             NodeWeight::Person { id, .. } => panic!("node {} is person {id}", node.index()),
         }
     }
 
     /// The edges leaving a node, of every kind.
-    pub(super) fn out_edges(
-        &self,
-        node: NodeIndex,
-    ) -> impl Iterator<Item = EdgeReference<'_, EdgeWeight, u32>> {
-        self.graph.edges_directed(node, Direction::Outgoing)
+    pub(super) fn out_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge<'_>> {
+        self.edges.out_edges(node)
     }
 
     /// The edges entering a node, of every kind.
-    pub(super) fn in_edges(
-        &self,
-        node: NodeIndex,
-    ) -> impl Iterator<Item = EdgeReference<'_, EdgeWeight, u32>> {
-        self.graph.edges_directed(node, Direction::Incoming)
+    pub(super) fn in_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge<'_>> {
+        self.edges.in_edges(node)
     }
 
     /// The edge `from -> to` of the same identity (kind, and trade for a vouch) as `weight`.
@@ -251,7 +243,7 @@ impl TrustGraph {
         from: NodeIndex,
         to: NodeIndex,
         weight: EdgeWeight,
-    ) -> Option<petgraph::graph::EdgeIndex> {
+    ) -> Option<EdgeSlot> {
         let identity = weight.identity();
         self.out_edges(from)
             .find(|edge| edge.target() == to && edge.weight().identity() == identity)

@@ -1,8 +1,8 @@
-//! The node and edge weights stored in the petgraph graph, packed small.
+//! The node and edge weights, packed small.
 //!
-//! At a million people and twelve million edges the edge array dominates memory, so an edge
-//! weight is 8 bytes: a `u32` of bit fields and an `f32` strength. With petgraph's own 16 bytes
-//! of links and endpoints an edge costs 24 bytes.
+//! At a million people and twelve million edges the edge arrays dominate memory, so an edge
+//! weight is 8 bytes: a `u32` of bit fields and an `f32` strength. With its target, source
+//! and place in the reverse direction an edge costs 20 bytes (`adjacency.rs`).
 
 use crate::domain::{PersonId, Stance, TrustLevel, Visibility};
 
@@ -143,6 +143,18 @@ impl EdgeWeight {
         self.strength
     }
 
+    /// What a removed edge of the CSR becomes (`adjacency.rs`): kind code 3, which no live
+    /// edge has, so reading skips it.
+    pub(super) const REMOVED: EdgeWeight = EdgeWeight {
+        bits: 3 << KIND_SHIFT,
+        strength: 0.0,
+    };
+
+    /// Whether this is a removed edge's tombstone.
+    pub(super) fn is_removed(self) -> bool {
+        (self.bits >> KIND_SHIFT) & 0b11 == 3
+    }
+
     /// What makes two edges from the same source "the same edge", for replacing and
     /// de-duplicating: the kind, and for a vouch the trade too.
     pub(super) fn identity(self) -> (EdgeKind, TradeSlot) {
@@ -166,12 +178,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_edge_costs_no_more_than_24_bytes_in_petgraph() {
+    fn an_edge_weight_is_8_bytes_and_no_live_edge_looks_removed() {
         assert_eq!(std::mem::size_of::<EdgeWeight>(), 8);
-        assert_eq!(
-            std::mem::size_of::<petgraph::graph::Edge<EdgeWeight, u32>>(),
-            24
+        assert!(EdgeWeight::REMOVED.is_removed());
+        let trust = EdgeWeight::trust(TrustLevel::KNOW, Visibility::Private);
+        let vouch = EdgeWeight::vouch(
+            TradeSlot(TradeSlot::MAX),
+            Stance::Warn,
+            Visibility::Private,
+            2.0,
         );
+        for live in [trust, vouch, EdgeWeight::distrust(1.0)] {
+            assert!(!live.is_removed());
+        }
     }
 
     #[test]
