@@ -37,7 +37,7 @@ PANELS = [
 ]
 
 WIDTH, HEIGHT = 420, 260          # one panel
-MARGIN = dict(left=62, right=16, top=34, bottom=70)
+MARGIN = dict(left=62, right=44, top=34, bottom=70)
 
 
 def people_label(n):

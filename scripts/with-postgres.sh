@@ -199,23 +199,32 @@ EOF
     fi
 } >>"$PGDATA_DIR/postgresql.conf"
 
-PORT=
-for attempt in 1 2 3; do
-    PORT=$(pick_port)
-    STARTED=1
-    # -w: wait until the server accepts connections (or fails).
-    if as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PG_LOG" -o "-p $PORT" -w -t 60 start >/dev/null 2>&1; then
-        break
-    fi
-    STARTED=0
-    if ((attempt < 3)) && grep -q 'could not bind\|Address already in use' "$PG_LOG" 2>/dev/null; then
-        log "port $PORT was taken; retrying with another port"
-        continue
-    fi
-    log "PostgreSQL failed to start; end of its log:"
-    tail -n 30 "$PG_LOG" >&2 || true
-    exit 1
-done
+# start_server DATA_DIR LOG FLAG NAME: starts the cluster in DATA_DIR on a free
+# port and sets SERVER_PORT. FLAG names the variable (STARTED, STANDBY_STARTED)
+# that tells the cleanup to stop it: set before each try, so that a server that
+# half started is stopped too.
+start_server() {
+    local dir=$1 logfile=$2 flag=$3 name=$4 attempt
+    for attempt in 1 2 3; do
+        SERVER_PORT=$(pick_port)
+        printf -v "$flag" 1
+        # -w: wait until the server accepts connections (or fails).
+        if as_pg "$PG_BIN/pg_ctl" -D "$dir" -l "$logfile" -o "-p $SERVER_PORT" -w -t 60 start >/dev/null 2>&1; then
+            return
+        fi
+        printf -v "$flag" 0
+        if ((attempt < 3)) && grep -q 'could not bind\|Address already in use' "$logfile" 2>/dev/null; then
+            log "port $SERVER_PORT was taken; retrying with another port"
+            continue
+        fi
+        log "$name failed to start; end of its log:"
+        tail -n 30 "$logfile" >&2 || true
+        exit 1
+    done
+}
+
+start_server "$PGDATA_DIR" "$PG_LOG" STARTED PostgreSQL
+PORT=$SERVER_PORT
 
 # pg_ctl -w already waited; pg_isready over TCP double-checks the address the
 # command will actually use.
@@ -248,22 +257,8 @@ if [[ ${VG_PG_STANDBY:-0} == 1 ]]; then
     fi
     # The copied configuration names the primary's socket directory; the standby gets its own.
     echo "unix_socket_directories = '$STANDBY_DIR'" >>"$STANDBY_DIR/postgresql.conf"
-    STANDBY_PORT=
-    for attempt in 1 2 3; do
-        STANDBY_PORT=$(pick_port)
-        STANDBY_STARTED=1
-        if as_pg "$PG_BIN/pg_ctl" -D "$STANDBY_DIR" -l "$BASE/standby.log" -o "-p $STANDBY_PORT" \
-            -w -t 60 start >/dev/null 2>&1; then
-            break
-        fi
-        STANDBY_STARTED=0
-        if ((attempt < 3)) && grep -q 'could not bind\|Address already in use' "$BASE/standby.log" 2>/dev/null; then
-            continue
-        fi
-        log "the standby failed to start; end of its log:"
-        tail -n 30 "$BASE/standby.log" >&2 || true
-        exit 1
-    done
+    start_server "$STANDBY_DIR" "$BASE/standby.log" STANDBY_STARTED "the standby"
+    STANDBY_PORT=$SERVER_PORT
     # Ready once it accepts read-only connections to our database (hot standby).
     for _ in $(seq 60); do
         if "$PG_BIN/psql" -qAt -h 127.0.0.1 -p "$STANDBY_PORT" -U postgres -d vouchgraph \

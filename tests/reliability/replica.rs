@@ -38,6 +38,25 @@ fn replica_url(pool: &PgPool) -> Option<String> {
     Some(url.to_string())
 }
 
+/// A connection to the standby itself, to ask its role and to pause its replay.
+async fn standby(url: &str) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await
+        .expect("the standby answers")
+}
+
+/// Pauses or resumes the standby's replay of the primary's WAL.
+async fn replay(standby: &PgPool, running: bool) {
+    let call = if running {
+        "select pg_wal_replay_resume()"
+    } else {
+        "select pg_wal_replay_pause()"
+    };
+    sqlx::query(call).execute(standby).await.unwrap();
+}
+
 /// Waits until `seeker` sees `count` recommenders of `provider` on `instance`, and returns how
 /// long that took; fails after five seconds.
 async fn until_seen(instance: &TestApp, seeker: &TestUser, provider: i64, count: u64) -> Duration {
@@ -64,11 +83,7 @@ async fn a_write_on_the_primary_reaches_search_on_an_instance_reading_the_replic
         config.replica = Some(ReplicaSettings::at(replica.clone()));
     })
     .await;
-    let standby = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&replica)
-        .await
-        .expect("the standby answers");
+    let standby = standby(&replica).await;
     let in_recovery: bool = sqlx::query_scalar("select pg_is_in_recovery()")
         .fetch_one(&standby)
         .await
@@ -105,10 +120,7 @@ async fn a_write_on_the_primary_reaches_search_on_an_instance_reading_the_replic
 
     // It follows the standby, not the primary: with the standby's replay paused, a write on
     // the primary does not reach it...
-    sqlx::query("select pg_wal_replay_pause()")
-        .execute(&standby)
-        .await
-        .unwrap();
+    replay(&standby, false).await;
     // Seeker -> late friend, level 3; the late friend recommends the tiler.
     let late = writer
         .signup("Late friend", "late.friend@example.com")
@@ -123,10 +135,7 @@ async fn a_write_on_the_primary_reaches_search_on_an_instance_reading_the_replic
     );
     assert_eq!(recommenders_seen(&writer, &seeker, provider).await, 11);
     // ...and once replay resumes, it arrives within a second.
-    sqlx::query("select pg_wal_replay_resume()")
-        .execute(&standby)
-        .await
-        .unwrap();
+    replay(&standby, true).await;
     let lag = until_seen(&reader, &seeker, provider, 11).await;
     assert!(
         lag < Duration::from_secs(1),
@@ -145,11 +154,7 @@ async fn an_instance_reading_the_replica_writes_to_the_primary_and_shows_its_own
         config.replica = Some(ReplicaSettings::at(replica.clone()));
     })
     .await;
-    let standby = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&replica)
-        .await
-        .expect("the standby answers");
+    let standby = standby(&replica).await;
     let seeker = reader.signup("Seeker", "seeker@example.com").await;
     let friend = reader.signup("Friend", "friend@example.com").await;
     let owner = reader
@@ -158,10 +163,7 @@ async fn an_instance_reading_the_replica_writes_to_the_primary_and_shows_its_own
     let provider = reader.create_provider(&owner, "Tiles").await;
     // Even with the standby frozen, the instance's own writes land on the primary and show in
     // its own search at once: it catches up from the primary right after it writes.
-    sqlx::query("select pg_wal_replay_pause()")
-        .execute(&standby)
-        .await
-        .unwrap();
+    replay(&standby, false).await;
     // Seeker -> friend, level 3; the friend recommends the tiler, both through this instance.
     reader.trust(&seeker, &friend, 3, "public").await;
     reader.vouch(&friend, provider, "recommend").await;
@@ -171,8 +173,5 @@ async fn an_instance_reading_the_replica_writes_to_the_primary_and_shows_its_own
         .await
         .unwrap();
     assert_eq!(on_primary, 1);
-    sqlx::query("select pg_wal_replay_resume()")
-        .execute(&standby)
-        .await
-        .unwrap();
+    replay(&standby, true).await;
 }
