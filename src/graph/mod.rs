@@ -16,7 +16,7 @@
 //! | file | what |
 //! |---|---|
 //! | `weights.rs` | node and packed edge weights (8 bytes an edge) |
-//! | `adjacency.rs` | the edges: a compressed sparse row both ways, with a live overlay folded in as it grows (20 bytes an edge) |
+//! | `adjacency.rs` | the edges: a compressed sparse row both ways, with a live overlay folded in as it grows (8 bytes a trust edge, 20 a vouch) |
 //! | `trust_graph.rs`, `mutate.rs`, `builder.rs`, `edge_records.rs` | the graph, its changes, bulk loading, edge dump |
 //! | `trade_table.rs`, `provider.rs`, `error.rs` | trades, providers and service areas, refusals |
 //! | `visibility.rs` | the privacy rule: which edges a seeker may see |

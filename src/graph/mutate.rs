@@ -198,7 +198,7 @@ impl TrustGraph {
     fn set_edge(&mut self, from: NodeIndex, to: NodeIndex, weight: EdgeWeight) {
         match self.find_edge_like(from, to, weight) {
             Some(edge) => {
-                let old = self.edges.replace(edge, weight);
+                let old = self.edges.replace(from, edge, weight);
                 self.count_edge(from, to, old, false);
             }
             None => {
@@ -220,7 +220,7 @@ impl TrustGraph {
             return false;
         };
         // Nothing outside the graph holds edge slots, so a fold that moves them is safe.
-        let removed = self.edges.remove(self.nodes.len(), edge);
+        let removed = self.edges.remove(self.nodes.len(), from, edge);
         self.count_edge(from, to, removed, false);
         true
     }

@@ -225,12 +225,12 @@ impl TrustGraph {
     }
 
     /// The edges leaving a node, of every kind.
-    pub(super) fn out_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge<'_>> {
+    pub(super) fn out_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
         self.edges.out_edges(node)
     }
 
     /// The edges entering a node, of every kind.
-    pub(super) fn in_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge<'_>> {
+    pub(super) fn in_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
         self.edges.in_edges(node)
     }
 

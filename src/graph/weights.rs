@@ -1,8 +1,10 @@
 //! The node and edge weights, packed small.
 //!
 //! At a million people and twelve million edges the edge arrays dominate memory, so an edge
-//! weight is 8 bytes: a `u32` of bit fields and an `f32` strength. With its target, source
-//! and place in the reverse direction an edge costs 20 bytes (`adjacency.rs`).
+//! weight is 8 bytes: a `u32` of bit fields and an `f32` strength. A vouch or distrust edge
+//! stores it with its target, source and place in the reverse direction: 20 bytes. A trust
+//! edge stores only its level and visibility, packed beside its ends: 8 bytes
+//! (`adjacency.rs`).
 
 use crate::domain::{PersonId, Stance, TrustLevel, Visibility};
 

@@ -746,10 +746,22 @@ async fn a_request_asked_through_the_ask_widget_is_announced_to_that_partner_onl
         (received.len() >= 3).then_some(received)
     })
     .await;
-    let types: Vec<String> = got
+    // Deliveries are claimed concurrently and retried, so they may arrive in any order; the
+    // envelope's timestamp gives the order the events happened in.
+    let mut bodies: Vec<Value> = got
         .iter()
-        .map(|r| {
-            let body: Value = serde_json::from_slice(&r.body).unwrap();
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    bodies.sort_by_key(|body| {
+        time::OffsetDateTime::parse(
+            body["timestamp"].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+    });
+    let types: Vec<String> = bodies
+        .iter()
+        .map(|body| {
             assert_eq!(body["data"]["request_id"], id, "{body}");
             // Ids and the trade only: no note, no names.
             let text = body.to_string();

@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use vouchgraph::config::ReplicaSettings;
 
 use super::{recommenders_seen, second_pool};
-use crate::common::{spawn_app, spawn_app_with, TestApp, TestUser};
+use crate::common::{eventually, spawn_app, spawn_app_with, TestApp, TestUser};
 
 /// The standby's copy of the test's database. With no standby the test fails and says how to
 /// get one, unless `VG_SKIP_REPLICA=1` asks to skip it (a database of your own, no standby).
@@ -47,7 +47,12 @@ async fn standby(url: &str) -> PgPool {
         .expect("the standby answers")
 }
 
-/// Pauses or resumes the standby's replay of the primary's WAL.
+/// The standby's replay is one switch for the whole cluster, and tests run in parallel: each
+/// test that pauses it holds this for its whole run, so another cannot resume it meanwhile.
+static REPLAY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Pauses or resumes the standby's replay of the primary's WAL. A pause is only requested by
+/// `pg_wal_replay_pause`, so this waits until the standby says it has paused.
 async fn replay(standby: &PgPool, running: bool) {
     let call = if running {
         "select pg_wal_replay_resume()"
@@ -55,6 +60,16 @@ async fn replay(standby: &PgPool, running: bool) {
         "select pg_wal_replay_pause()"
     };
     sqlx::query(call).execute(standby).await.unwrap();
+    if !running {
+        eventually("the standby's replay to pause", || async {
+            let state: String = sqlx::query_scalar("select pg_get_wal_replay_pause_state()")
+                .fetch_one(standby)
+                .await
+                .unwrap();
+            (state == "paused").then_some(())
+        })
+        .await;
+    }
 }
 
 /// Waits until `seeker` sees `count` recommenders of `provider` on `instance`, and returns how
@@ -78,6 +93,7 @@ async fn a_write_on_the_primary_reaches_search_on_an_instance_reading_the_replic
     let Some(replica) = replica_url(&pool) else {
         return;
     };
+    let _alone = REPLAY.lock().await;
     let writer = spawn_app(pool.clone()).await;
     let reader = spawn_app_with(second_pool(&pool).await, |config| {
         config.replica = Some(ReplicaSettings::at(replica.clone()));
@@ -150,6 +166,7 @@ async fn an_instance_reading_the_replica_writes_to_the_primary_and_shows_its_own
     let Some(replica) = replica_url(&pool) else {
         return;
     };
+    let _alone = REPLAY.lock().await;
     let reader = spawn_app_with(pool.clone(), |config| {
         config.replica = Some(ReplicaSettings::at(replica.clone()));
     })
