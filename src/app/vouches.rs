@@ -228,6 +228,10 @@ pub async fn visible(
     provider: ProviderId,
     viewer: Option<PersonId>,
 ) -> AppResult<Vec<VouchRow>> {
-    super::providers::profile(state, provider).await?;
+    // The store, not `providers::profile`: providers.rs announces vouches through this file,
+    // and the two should not lean on each other.
+    store::providers::get(&state.pool, provider)
+        .await?
+        .ok_or(AppError::NotFound("provider"))?;
     Ok(store::vouches::visible_for_provider(&state.pool, provider, viewer).await?)
 }
