@@ -7,8 +7,8 @@ use std::net::IpAddr;
 
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::GraphChange;
 use crate::domain::{PersonId, Visibility};
-use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
 

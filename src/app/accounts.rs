@@ -2,8 +2,8 @@
 //! one's own account as one sees it.
 
 use crate::auth::password;
+use crate::domain::GraphChange;
 use crate::domain::{Email, Name, PersonId};
-use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
 

@@ -2,8 +2,8 @@
 //! current profile with the changes laid over it, checked as if new.
 
 use crate::domain::values::parse_radius_km;
+use crate::domain::GraphChange;
 use crate::domain::{GeoPoint, Name, PersonId, ProviderId, TradeId, Visibility};
-use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
 use crate::store::providers::ProviderFields;

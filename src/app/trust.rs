@@ -1,7 +1,7 @@
 //! Trust: how much one person trusts another, and who may see it; the people one trusts.
 
+use crate::domain::GraphChange;
 use crate::domain::{PersonId, TrustLevel, Visibility};
-use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
 /// A trust edge as its truster sees it; adapters name it through here.

@@ -4,8 +4,8 @@
 use sqlx::PgConnection;
 
 use crate::domain::values::parse_note;
+use crate::domain::GraphChange;
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
-use crate::feed::GraphChange;
 use crate::state::AppState;
 use crate::store;
 /// A vouch as listed; adapters name it through here.

@@ -1,7 +1,8 @@
-//! Credentials: password hashing and policy, session tokens and finding a token's live
-//! session, and partner API keys.
+//! Credentials: password hashing and policy, session tokens, the session cookie and finding a
+//! token's live session, and partner API keys.
 
 pub mod cache;
+pub mod cookies;
 pub mod keys;
 pub mod password;
 pub mod sessions;

@@ -170,7 +170,7 @@ fn with_blocks<T>(count: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
         < HASH_PERMITS
             .get()
             .copied()
-            .unwrap_or_else(default_concurrency)
+            .unwrap_or_else(crate::config::default_hash_concurrency)
     {
         pool.push(blocks);
     }
@@ -178,12 +178,6 @@ fn with_blocks<T>(count: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
 }
 
 static HASHING: OnceLock<Arc<Semaphore>> = OnceLock::new();
-
-/// The default number of hashes at once: one per core (argon2 with one lane is one core's
-/// work; more at once only holds more memory).
-pub fn default_concurrency() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get())
-}
 
 /// Sets how many hashes and verifications may run at once in this process. The first call
 /// wins (the server's startup); later calls, such as a second server in one test process,
@@ -197,7 +191,7 @@ pub fn limit_concurrency(permits: usize) {
 
 fn hashing() -> Arc<Semaphore> {
     HASHING
-        .get_or_init(|| Arc::new(Semaphore::new(default_concurrency())))
+        .get_or_init(|| Arc::new(Semaphore::new(crate::config::default_hash_concurrency())))
         .clone()
 }
 

@@ -50,7 +50,7 @@ pub struct Config {
     pub argon2_memory_kib: u32,
     /// Password hashes (sign-up) and verifications (login) running at once
     /// (`VOUCHGRAPH_HASH_CONCURRENCY`, default one per core): argon2's memory is at most this
-    /// times `argon2_memory_kib` under any flood (see [`crate::auth::password`]).
+    /// times `argon2_memory_kib` under any flood (see `auth::password`).
     pub hash_concurrency: usize,
     /// Slow-client limits of the HTTP server (`VOUCHGRAPH_HEADER_TIMEOUT_SECS`,
     /// `VOUCHGRAPH_CONNECTIONS_PER_IP`); see [`ServerLimits`].
@@ -118,7 +118,7 @@ impl Config {
             argon2_memory_kib: env_or("VOUCHGRAPH_ARGON2_MEMORY_KIB", "19456")?,
             hash_concurrency: env_or(
                 "VOUCHGRAPH_HASH_CONCURRENCY",
-                &crate::auth::password::default_concurrency().to_string(),
+                &default_hash_concurrency().to_string(),
             )?,
             server: ServerLimits::from_env()?,
             partners: partners::PartnerSettings::from_env()?,
@@ -147,7 +147,7 @@ impl Config {
             retention_days: 30,
             // Tests hash many passwords; the algorithm is the same, only cheaper.
             argon2_memory_kib: 1024,
-            hash_concurrency: crate::auth::password::default_concurrency(),
+            hash_concurrency: default_hash_concurrency(),
             server: ServerLimits::for_tests(),
             partners: partners::PartnerSettings::for_tests(),
             webhooks: webhooks::WebhookSettings::for_tests(),
@@ -198,6 +198,12 @@ impl ServerLimits {
             connections_per_ip: 256,
         }
     }
+}
+
+/// The default number of password hashes at once: one per core (argon2 with one lane is one
+/// core's work; more at once only holds more memory).
+pub fn default_hash_concurrency() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 /// Reads `name` from the environment, or `default`, and parses it.

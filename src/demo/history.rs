@@ -2,7 +2,7 @@
 //! built in SQL whose keys are exactly the serde form of [`GraphChange`], so followers and
 //! the history read them like any other change.
 //!
-//! [`GraphChange`]: crate::feed::GraphChange
+//! [`GraphChange`]: crate::domain::GraphChange
 
 use anyhow::Context;
 use sqlx::PgConnection;

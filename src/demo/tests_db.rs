@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use sqlx::PgPool;
 
+use crate::domain::GraphChange;
 use crate::domain::{PersonId, ProviderId, Stance, TrustLevel, Visibility};
-use crate::feed::GraphChange;
 use crate::graph::{compute_prior, rank_providers_for, Audience, RankParams, SearchQuery};
 use crate::store;
 

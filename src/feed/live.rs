@@ -8,8 +8,8 @@ use std::time::Instant;
 use parking_lot::{Mutex, RwLock};
 use sqlx::PgPool;
 
+use crate::domain::GraphChange;
 use crate::domain::{PersonId, TradeId};
-use crate::feed::GraphChange;
 use crate::graph::{self, LiveTrust, Prior, RankParams, TrustGraph};
 use crate::seeds::SeedSet;
 use crate::store;

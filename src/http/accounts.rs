@@ -11,9 +11,10 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::accounts::{self, SignUp};
 use crate::app::places::PlaceInput;
+use crate::auth::cookies::{cleared_session_cookie, session_cookie};
 use crate::domain::PersonId;
 use crate::error::ApiResult;
-use crate::http::auth::{cleared_session_cookie, Caller};
+use crate::http::auth::Caller;
 use crate::http::extract::Json;
 use crate::state::AppState;
 
@@ -193,7 +194,7 @@ async fn change_password(
         peer.ip(),
     )
     .await?;
-    let cookie = crate::http::auth::session_cookie(&session, state.config.secure_cookies);
+    let cookie = session_cookie(&session.token, session.ttl, state.config.secure_cookies);
     let view = crate::http::sessions::SessionView {
         token: session.token,
         csrf_token: session.csrf_token,

@@ -3,34 +3,15 @@
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::CookieJar;
 use subtle::ConstantTimeEq;
 
-use crate::app::sessions::NewSession;
 use crate::auth::{sessions, token};
 use crate::domain::PersonId;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 pub use crate::auth::SESSION_COOKIE;
-
-/// The session cookie for a session just started: HttpOnly, SameSite=Lax (so a link from
-/// another site still finds the visitor signed in), `Secure` behind TLS. The API's login and
-/// the pages' log-in and sign-up all set it.
-pub fn session_cookie(session: &NewSession, secure: bool) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, session.token.clone()))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .path("/")
-        .max_age(session.ttl)
-        .build()
-}
-
-/// The cookie that clears the session cookie on log-out.
-pub fn cleared_session_cookie() -> Cookie<'static> {
-    Cookie::build(SESSION_COOKIE).path("/").build()
-}
 
 /// The header that carries the CSRF token for writes authenticated by cookie.
 pub const CSRF_HEADER: &str = "x-csrf-token";

@@ -11,9 +11,10 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::app::sessions;
+use crate::auth::cookies::{cleared_session_cookie, session_cookie};
 use crate::domain::PersonId;
 use crate::error::ApiResult;
-use crate::http::auth::{cleared_session_cookie, session_cookie, Caller};
+use crate::http::auth::Caller;
 use crate::http::extract::Json;
 use crate::state::AppState;
 
@@ -57,7 +58,7 @@ async fn login(
     Json(body): Json<LoginBody>,
 ) -> ApiResult<impl IntoResponse> {
     let session = sessions::log_in(&state, &body.email, body.password, peer.ip()).await?;
-    let cookie = session_cookie(&session, state.config.secure_cookies);
+    let cookie = session_cookie(&session.token, session.ttl, state.config.secure_cookies);
     let view = SessionView {
         token: session.token,
         csrf_token: session.csrf_token,

@@ -3,8 +3,8 @@
 
 use sqlx::PgPool;
 
+use crate::domain::GraphChange;
 use crate::domain::PersonId;
-use crate::feed::GraphChange;
 use crate::seeds::PersonRef;
 use crate::store;
 use crate::store::seeds::SeedAction;

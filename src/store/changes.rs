@@ -2,8 +2,8 @@
 
 use sqlx::{PgConnection, PgExecutor};
 
+use crate::domain::GraphChange;
 use crate::domain::PersonId;
-use crate::feed::GraphChange;
 
 /// The advisory-lock key that orders appends to `graph_changes` ("vouchgraph changes").
 pub const CHANGES_LOCK: i64 = 7_001_001;

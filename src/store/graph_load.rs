@@ -3,9 +3,9 @@
 use futures::TryStreamExt;
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::seed_set::SeedSet;
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
 use crate::graph::{GraphBuilder, ProviderInfo, TrustGraph};
-use crate::seeds::SeedSet;
 use crate::store::providers::TradeRow;
 
 /// Everything the live graph needs, as of one change-feed seq.

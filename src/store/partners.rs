@@ -5,7 +5,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::domain::{KeyId, PartnerId, PersonId, ReferralId};
 
-use crate::auth::keys::KeyKind;
+use crate::domain::KeyKind;
 
 /// A partner.
 #[derive(sqlx::FromRow, Clone)]

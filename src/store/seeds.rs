@@ -3,8 +3,8 @@
 
 use sqlx::PgExecutor;
 
+use crate::domain::person_ref::PersonRef;
 use crate::domain::PersonId;
-use crate::seeds::PersonRef;
 
 /// A person as the seed commands see them.
 #[derive(Debug, sqlx::FromRow)]

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use crate::app::accounts::{self, SignUp};
 use crate::app::places::PlaceInput;
 use crate::app::{sessions, AppError, FieldError};
+use crate::auth::cookies::cleared_session_cookie;
 use crate::domain::GeoPoint;
-use crate::http::auth::cleared_session_cookie;
 use crate::state::AppState;
 
 use super::page::{render, see_other, Chrome, WebError};

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::app::account_deletion::delete_account;
 use crate::app::{AppError, FieldError};
-use crate::http::auth::cleared_session_cookie;
+use crate::auth::cookies::cleared_session_cookie;
 use crate::state::AppState;
 
 use super::page::{render, see_other, Chrome, WebError};

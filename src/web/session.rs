@@ -21,10 +21,11 @@ use subtle::ConstantTimeEq;
 
 use crate::app::sessions::NewSession;
 use crate::app::{accounts, providers};
+use crate::auth::cookies::session_cookie;
+use crate::auth::SESSION_COOKIE;
 use crate::auth::{sessions, token};
 use crate::domain::{PersonId, ProviderId};
 use crate::error::ApiError;
-use crate::http::auth::{session_cookie, SESSION_COOKIE};
 use crate::state::AppState;
 
 use super::error::WebError;
@@ -187,7 +188,11 @@ pub fn check_form_token(visitor: &Visitor, sent: &str) -> Result<(), WebError> {
 
 /// Sets the cookie of a session just started, as `POST /v1/sessions` does.
 pub fn with_session(state: &AppState, jar: CookieJar, session: &NewSession) -> CookieJar {
-    jar.add(session_cookie(session, state.config.secure_cookies))
+    jar.add(session_cookie(
+        &session.token,
+        session.ttl,
+        state.config.secure_cookies,
+    ))
 }
 
 /// A form post that passed the CSRF check, with who posted it.

@@ -176,7 +176,7 @@ async fn a_changed_rating_is_the_only_change_a_reimport_records(pool: PgPool) {
     let feed = store::changes::since(&pool, changes, 10).await.unwrap();
     assert_eq!(feed.len(), 1);
     assert!(
-        matches!(&feed[0].1, vouchgraph::feed::GraphChange::TrustSet { level, .. } if level.get() == 3),
+        matches!(&feed[0].1, vouchgraph::domain::GraphChange::TrustSet { level, .. } if level.get() == 3),
         "{feed:?}"
     );
     std::fs::remove_dir_all(dir).unwrap();
@@ -214,7 +214,7 @@ async fn every_imported_change_reads_back_from_the_feed(pool: PgPool) {
     assert_eq!(feed.len() as u64, report.changes_recorded);
     let distrust = feed
         .iter()
-        .filter(|(_, c)| matches!(c, vouchgraph::feed::GraphChange::DistrustSet { .. }))
+        .filter(|(_, c)| matches!(c, vouchgraph::domain::GraphChange::DistrustSet { .. }))
         .count();
     assert_eq!(distrust, report.distrust_edges);
     // Applied in order to an empty graph, the feed rebuilds what a fresh load gives.

@@ -3,8 +3,9 @@
 //! exists the founding members, not everyone, seed the global prior.
 
 use sqlx::PgPool;
+use vouchgraph::domain::GraphChange;
 use vouchgraph::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
-use vouchgraph::feed::{GraphChange, LiveGraph};
+use vouchgraph::feed::LiveGraph;
 use vouchgraph::graph::{compute_prior, RankParams};
 use vouchgraph::seeds::{self, PersonRef, SeedError, FOUNDING_SEEDS};
 use vouchgraph::store;

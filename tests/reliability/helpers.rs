@@ -1,7 +1,10 @@
 //! The few requests these tests make of an instance (a `TestApp` of the shared harness,
-//! `crate::common`), each asserting that it succeeded.
+//! `crate::common`), each asserting that it succeeded. The replica tests (`tests/replica`)
+//! use them too.
 
 use serde_json::{json, Value};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::PgPool;
 
 use crate::common::{TestApp, TestUser, PASSWORD};
 
@@ -80,4 +83,25 @@ impl TestApp {
         self.call(reqwest::Method::GET, &path, Some(token), None)
             .await
     }
+}
+
+/// A second pool to the same database, as a second process would have.
+pub async fn second_pool(pool: &PgPool) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(8)
+        .connect_with(pool.connect_options().as_ref().clone())
+        .await
+        .expect("a second pool")
+}
+
+/// How many people `seeker` sees recommending `provider` in a tiler search on `instance`.
+pub async fn recommenders_seen(instance: &TestApp, seeker: &TestUser, provider: i64) -> u64 {
+    let results = instance.search("tiler", &seeker.token).await;
+    results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["provider_id"] == provider)
+        .map(|r| r["counts"]["network_recommend"].as_u64().unwrap())
+        .unwrap_or(0)
 }

@@ -10,26 +10,16 @@ mod deletion_crash;
 mod helpers;
 mod mail_crash;
 mod outage;
-mod replica;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
-use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use vouchgraph::graph::{EdgeRecord, Prior};
 
-use common::{spawn_app, TestApp, TestUser};
-
-/// A second pool to the same database, as a second process would have.
-async fn second_pool(pool: &PgPool) -> PgPool {
-    PgPoolOptions::new()
-        .max_connections(8)
-        .connect_with(pool.connect_options().as_ref().clone())
-        .await
-        .expect("a second pool")
-}
+use common::{spawn_app, TestApp};
+use helpers::{recommenders_seen, second_pool};
 
 /// Trust edges and vouches as the database has them, in the engine's vocabulary.
 async fn database_edges(pool: &PgPool) -> BTreeSet<String> {
@@ -102,18 +92,6 @@ async fn settled(instance: &TestApp, pool: &PgPool) {
         );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-}
-
-/// How many people `seeker` sees recommending `provider` in a tiler search on `instance`.
-async fn recommenders_seen(instance: &TestApp, seeker: &TestUser, provider: i64) -> u64 {
-    let results = instance.search("tiler", &seeker.token).await;
-    results["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["provider_id"] == provider)
-        .map(|r| r["counts"]["network_recommend"].as_u64().unwrap())
-        .unwrap_or(0)
 }
 
 #[sqlx::test]

@@ -1,5 +1,6 @@
 //! The changes recorded in `graph_changes`: both the history of the graph and the feed from
-//! which every instance keeps its in-memory graph current.
+//! which every instance keeps its in-memory graph current. They live with the domain, below
+//! the store that records them and the feed that applies them.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,10 +1,21 @@
 //! An instance that reads a streaming replica: it loads its graph from a hot standby and
 //! follows the change feed there by polling, while its writes go to the primary.
 //!
+//! A test binary of its own: cargo runs test binaries one after another, so no other test's
+//! databases are created while these measure replication. Creating a database writes its
+//! whole template to the WAL, and a hundred of them at once put a standby seconds behind.
+//!
 //! `scripts/test.sh` starts the standby (`VG_PG_STANDBY=1 scripts/with-postgres.sh`), which
 //! exports `DATABASE_REPLICA_URL`. Every database `#[sqlx::test]` creates on the primary is
 //! replicated, so the standby's copy of the test's own database is the same URL with the
 //! database name swapped.
+
+#[path = "../common/mod.rs"]
+mod common;
+// The reliability tests' requests; this binary uses only some of them.
+#[allow(dead_code)]
+#[path = "../reliability/helpers.rs"]
+mod helpers;
 
 use std::time::{Duration, Instant};
 
@@ -12,8 +23,8 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 use vouchgraph::config::ReplicaSettings;
 
-use super::{recommenders_seen, second_pool};
-use crate::common::{eventually, spawn_app, spawn_app_with, TestApp, TestUser};
+use common::{eventually, spawn_app, spawn_app_with, TestApp, TestUser};
+use helpers::{recommenders_seen, second_pool};
 
 /// The standby's copy of the test's database. With no standby the test fails and says how to
 /// get one, unless `VG_SKIP_REPLICA=1` asks to skip it (a database of your own, no standby).
@@ -72,6 +83,43 @@ async fn replay(standby: &PgPool, running: bool) {
     }
 }
 
+/// The standby's copy of the test's database, once the standby has caught up with the
+/// primary (so the copy exists, migrated).
+async fn standby_ready(pool: &PgPool, replica: &str) -> PgPool {
+    let cluster = std::env::var("DATABASE_REPLICA_URL").expect("checked by replica_url");
+    caught_up(pool, &standby(&cluster).await).await;
+    standby(replica).await
+}
+
+/// Waits until the standby has replayed everything the primary has written so far: the
+/// test's own database and its migrations among it. Other work on the cluster can put a
+/// standby behind, and what these tests measure starts once it has caught up.
+async fn caught_up(primary: &PgPool, standby: &PgPool) {
+    let written: String = sqlx::query_scalar("select pg_current_wal_lsn()::text")
+        .fetch_one(primary)
+        .await
+        .unwrap();
+    // Longer than `eventually`'s patience: the suite's earlier binaries create hundreds of
+    // databases, and a standby replays them all before it reaches this one.
+    let started = Instant::now();
+    loop {
+        let behind: bool =
+            sqlx::query_scalar("select coalesce(pg_last_wal_replay_lsn() < $1::pg_lsn, true)")
+                .bind(&written)
+                .fetch_one(standby)
+                .await
+                .unwrap();
+        if !behind {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(180),
+            "the standby is still behind the primary's {written} after 3 minutes"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Waits until `seeker` sees `count` recommenders of `provider` on `instance`, and returns how
 /// long that took; fails after five seconds.
 async fn until_seen(instance: &TestApp, seeker: &TestUser, provider: i64, count: u64) -> Duration {
@@ -94,12 +142,12 @@ async fn a_write_on_the_primary_reaches_search_on_an_instance_reading_the_replic
         return;
     };
     let _alone = REPLAY.lock().await;
+    let standby = standby_ready(&pool, &replica).await;
     let writer = spawn_app(pool.clone()).await;
     let reader = spawn_app_with(second_pool(&pool).await, |config| {
         config.replica = Some(ReplicaSettings::at(replica.clone()));
     })
     .await;
-    let standby = standby(&replica).await;
     let in_recovery: bool = sqlx::query_scalar("select pg_is_in_recovery()")
         .fetch_one(&standby)
         .await
@@ -167,11 +215,12 @@ async fn an_instance_reading_the_replica_writes_to_the_primary_and_shows_its_own
         return;
     };
     let _alone = REPLAY.lock().await;
+    let standby = standby_ready(&pool, &replica).await;
     let reader = spawn_app_with(pool.clone(), |config| {
         config.replica = Some(ReplicaSettings::at(replica.clone()));
     })
     .await;
-    let standby = standby(&replica).await;
+
     let seeker = reader.signup("Seeker", "seeker@example.com").await;
     let friend = reader.signup("Friend", "friend@example.com").await;
     let owner = reader

@@ -1,7 +1,15 @@
 //! The seed set of the live prior: the operator's seeds, or the founders while there are none.
+//! Below the store, which loads it, and the seeds commands, which change it.
 
 use crate::domain::PersonId;
-use crate::seeds::FOUNDING_SEEDS;
+
+/// How many of the earliest people seed the global prior while no operator seed exists.
+///
+/// Founders are the first accounts by `people.id`, which is handed out in joining order, so a
+/// crowd that signs up later can never become one. Ten spreads the restarts over more than one
+/// circle of friends, yet is small enough that the first people of a new deployment (its
+/// operators and their first invitees) are the founders.
+pub const FOUNDING_SEEDS: usize = 10;
 
 /// Who seeds the global prior, kept current as people join and seeds change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
