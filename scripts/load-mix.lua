@@ -76,11 +76,5 @@ if pace and pace > 0 then
   end
 end
 
-function done(summary, latency)
-  local ms = function(us) return us / 1000 end
-  io.write(string.format("RESULT rps=%.0f p50=%.2f p90=%.2f p99=%.2f max=%.2f non200=%d total=%d socket_errors=%d\n",
-    summary.requests / (summary.duration / 1e6),
-    ms(latency:percentile(50)), ms(latency:percentile(90)), ms(latency:percentile(99)), ms(latency.max),
-    summary.errors.status, summary.requests,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
+-- The same RESULT line as the single-URL runs (scripts/wrk-report.lua).
+dofile(os.getenv("VG_WRK_REPORT") or "scripts/wrk-report.lua")

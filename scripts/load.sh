@@ -157,7 +157,7 @@ if [[ $MIX == realistic ]]; then
         shift 4
         say "$scenario, $GRAPH graph: $duration, $CONNECTIONS connections, server on CPU 0, wrk on CPU 1"
         compilers+=("$(($(pgrep -cx rustc || true) + $(pgrep -cx clippy-driver || true)))")
-        env VG_LOAD_REQUESTS="$REQUESTS" "$@" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$duration" \
+        env VG_LOAD_REQUESTS="$REQUESTS" VG_WRK_REPORT="$ROOT/scripts/wrk-report.lua" "$@" taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$duration" \
             --latency -s "$ROOT/scripts/load-mix.lua" "$URL/" | tee "$file"
         wrk_row "$file" "$scenario" "$load"
     }
@@ -210,16 +210,6 @@ print(f"anonymous: {len(anonymous['results'])} results")
 PY
 
 # Prints one machine-readable line per run, from which the table rows are made.
-cat >"$OUT/report.lua" <<'LUA'
-done = function(summary, latency, requests)
-  local ms = function(us) return us / 1000 end
-  io.write(string.format("RESULT rps=%.0f p50=%.2f p90=%.2f p99=%.2f max=%.2f non200=%d total=%d socket_errors=%d\n",
-    summary.requests / (summary.duration / 1e6),
-    ms(latency:percentile(50)), ms(latency:percentile(90)), ms(latency:percentile(99)), ms(latency.max),
-    summary.errors.status, summary.requests,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-LUA
 
 RESULTS=$OUT/results-$GRAPH.md
 table_header
@@ -229,7 +219,7 @@ saturated() {
     local name=$1
     shift
     say "$name, $GRAPH graph, saturated: $DURATION, $CONNECTIONS connections, server on CPU 0, wrk on CPU 1"
-    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$OUT/report.lua" "$@" "$SEARCH" |
+    taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$ROOT/scripts/wrk-report.lua" "$@" "$SEARCH" |
         tee "$OUT/$GRAPH-$name-saturated.txt"
     wrk_row "$OUT/$GRAPH-$name-saturated.txt" "$name, saturated" "wrk, $CONNECTIONS connections"
 }

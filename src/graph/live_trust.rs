@@ -109,7 +109,7 @@ impl LiveTrust {
             }
             live.residual[index] -= mass;
             let column = column(graph, NodeIndex::new(index), params);
-            live.spread_raw(&column, (1.0 - params.alpha) * mass);
+            live.spread(&column, (1.0 - params.alpha) * mass);
         }
         live.residual_l1 = live.residual.iter().map(|r| r.abs()).sum();
         live.settle_everywhere(graph, params);
@@ -260,21 +260,6 @@ impl LiveTrust {
             self.residual.resize(n, 0.0);
             self.queued.resize(n, false);
             self.trust.values.resize(n, 0.0);
-        }
-    }
-
-    /// Adds `mass` along `column` (to the seeds when it is empty), queueing nothing.
-    fn spread_raw(&mut self, column: &Column, mass: f64) {
-        if column.0.is_empty() {
-            let share = mass / self.seeds.len() as f64;
-            for index in 0..self.seeds.len() {
-                let seed = self.seeds[index];
-                self.residual[seed.index()] += share;
-            }
-        } else {
-            for &(target, probability) in &column.0 {
-                self.residual[target.index()] += mass * probability;
-            }
         }
     }
 
