@@ -13,6 +13,7 @@ use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibilit
 use super::adjacency::Adjacency;
 use super::error::{check_strength, GraphError};
 use super::provider::ProviderInfo;
+use super::service_areas::ServiceArea;
 use super::trade_table::TradeTable;
 use super::trust_graph::TrustGraph;
 use super::weights::{EdgeKind, EdgeWeight, NodeWeight};
@@ -225,16 +226,20 @@ impl GraphBuilder {
         }
         let mut trades = self.trades;
         let mut providers = FxHashMap::default();
+        let mut listed = Vec::new();
         for (id, info) in self.providers {
             let Some(info) = info else { continue };
-            let slots: Vec<_> = info.trades.iter().filter_map(|&t| trades.slot(t)).collect();
             let node = NodeIndex::new(nodes.len());
+            let area = ServiceArea::of(&info, node);
+            listed.extend(
+                info.trades
+                    .iter()
+                    .filter_map(|&t| Some((trades.slot(t)?, area))),
+            );
             nodes.push(NodeWeight::Provider(Box::new(info)));
             providers.insert(id, node);
-            for slot in slots {
-                trades.add_provider(slot, id, node);
-            }
         }
+        trades.add_providers(listed);
 
         let mut built = TrustGraph {
             edges: Adjacency::from_sorted(node_count, &kept),

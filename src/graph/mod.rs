@@ -56,6 +56,7 @@ mod push;
 mod rank;
 mod reach;
 mod routing;
+mod service_areas;
 mod suggest;
 mod trade_table;
 mod trust_graph;

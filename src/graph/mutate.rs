@@ -7,6 +7,7 @@ use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibilit
 
 use super::error::{check_strength, GraphError};
 use super::provider::ProviderInfo;
+use super::service_areas::ServiceArea;
 use super::trust_graph::TrustGraph;
 use super::weights::{EdgeWeight, NodeWeight, TradeSlot};
 
@@ -39,10 +40,12 @@ impl TrustGraph {
         let id = info.id;
         let node = match self.providers.get(&id) {
             Some(&node) => {
-                let old_trades = std::mem::take(&mut self.provider_info_mut(node).trades);
+                let old = self.provider_info(node);
+                let old_area = ServiceArea::of(old, node);
+                let old_trades = old.trades.clone();
                 for trade in old_trades {
                     if let Some(slot) = self.trades.slot(trade) {
-                        self.trades.remove_provider(slot, id);
+                        self.trades.remove_provider(slot, &old_area);
                     }
                 }
                 *self.provider_info_mut(node) = info;
@@ -55,8 +58,9 @@ impl TrustGraph {
                 node
             }
         };
+        let area = ServiceArea::of(self.provider_info(node), node);
         for slot in new_slots {
-            self.trades.add_provider(slot, id, node);
+            self.trades.add_provider(slot, area);
         }
         Ok(())
     }

@@ -6,7 +6,7 @@ use crate::domain::{PersonId, ProviderId, TradeId};
 
 /// The mean Earth radius in kilometres (IUGG); the haversine formula assumes a sphere, and this
 /// is the radius that makes its error smallest on average (well under 0.5%).
-const EARTH_RADIUS_KM: f64 = 6371.0088;
+pub(super) const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 /// A provider as the engine sees it: who owns it, what it does and where.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

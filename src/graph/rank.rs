@@ -19,6 +19,7 @@ use super::paths::{PathFinder, TrustPath};
 use super::prior::Prior;
 use super::trust_graph::TrustGraph;
 use super::visibility::Audience;
+use super::weights::TradeSlot;
 
 /// How many paths a ranked provider carries; [`explain_provider`] gives them all.
 ///
@@ -118,44 +119,17 @@ pub fn rank_providers_for(
             evidence: found,
         }
     };
-    // Every provider the walk reached can rank on its personal score. Of the rest, whose score
-    // is lambda * prior alone, only the best `limit` by prior can make the list, so they are
-    // taken from the prior's ranking instead of scoring every provider of the trade.
-    let mut candidates: Vec<Candidate> = evidence
-        .keys()
-        .copied()
-        .filter(|&node| eligible(node))
-        .map(candidate)
-        .collect();
-    let mut unreached = 0;
-    for &(id, _) in prior.ranked(q.trade) {
-        if unreached == q.limit {
-            break;
-        }
-        let Some(node) = graph.provider_node(id) else {
-            continue;
-        };
-        if !evidence.contains_key(&node) && eligible(node) {
-            candidates.push(candidate(node));
-            unreached += 1;
-        }
-    }
-    if unreached < q.limit {
-        // Too few providers with a prior here: the rest score zero and tie, so they go by id.
-        // The list is in id order, so the first `limit` eligible ones are all that can make the
-        // results; reading on would cost a scan of the whole trade on every search (a network
-        // without seeds has no prior at all).
-        let taken: FxHashSet<NodeIndex> = candidates.iter().map(|c| c.node).collect();
-        candidates.extend(
-            graph
-                .providers_offering(slot)
-                .iter()
-                .map(|&(_, node)| node)
-                .filter(|node| !taken.contains(node) && eligible(*node))
-                .take(q.limit)
-                .map(candidate),
-        );
-    }
+    let mut candidates: Vec<Candidate> = match q.near {
+        // Near a place, every provider of the trade who serves it is a candidate: the service
+        // areas' index finds them without reading the trade's other providers, whose number
+        // grows with the network while the number at one place does not.
+        Some((lat, lon)) => graph
+            .providers_near(slot, lat, lon)
+            .filter(|&node| eligible(node))
+            .map(candidate)
+            .collect(),
+        None => everywhere(graph, prior, q, slot, &evidence, eligible, candidate),
+    };
     let order = |a: &Candidate, b: &Candidate| {
         b.score
             .total_cmp(&a.score)
@@ -200,6 +174,57 @@ pub fn rank_providers_for(
             }
         })
         .collect()
+}
+
+/// The candidates of a search with no place: every provider the walk reached ranks on its
+/// personal score. Of the rest, whose score is lambda * prior alone, only the best `limit` by
+/// prior can make the list, so they are taken from the prior's ranking instead of scoring
+/// every provider of the trade.
+fn everywhere(
+    graph: &TrustGraph,
+    prior: &Prior,
+    q: &SearchQuery,
+    slot: TradeSlot,
+    evidence: &FxHashMap<NodeIndex, Evidence>,
+    eligible: impl Fn(NodeIndex) -> bool,
+    candidate: impl Fn(NodeIndex) -> Candidate,
+) -> Vec<Candidate> {
+    let mut candidates: Vec<Candidate> = evidence
+        .keys()
+        .copied()
+        .filter(|&node| eligible(node))
+        .map(&candidate)
+        .collect();
+    let mut unreached = 0;
+    for &(id, _) in prior.ranked(q.trade) {
+        if unreached == q.limit {
+            break;
+        }
+        let Some(node) = graph.provider_node(id) else {
+            continue;
+        };
+        if !evidence.contains_key(&node) && eligible(node) {
+            candidates.push(candidate(node));
+            unreached += 1;
+        }
+    }
+    if unreached < q.limit {
+        // Too few providers with a prior here: the rest score zero and tie, so they go by id.
+        // The list is in id order, so the first `limit` eligible ones are all that can make the
+        // results; reading on would cost a scan of the whole trade on every search (a network
+        // without seeds has no prior at all).
+        let taken: FxHashSet<NodeIndex> = candidates.iter().map(|c| c.node).collect();
+        candidates.extend(
+            graph
+                .providers_offering(slot)
+                .iter()
+                .map(|&(_, node)| node)
+                .filter(|node| !taken.contains(node) && eligible(*node))
+                .take(q.limit)
+                .map(&candidate),
+        );
+    }
+    candidates
 }
 
 struct Candidate {

@@ -189,6 +189,17 @@ impl TrustGraph {
         self.trades.providers(slot)
     }
 
+    /// The providers of a trade whose service area may cover the point: all that serve it and
+    /// perhaps a few that do not ([`ProviderInfo::serves`] decides), in no particular order.
+    pub(super) fn providers_near(
+        &self,
+        slot: TradeSlot,
+        lat: f64,
+        lon: f64,
+    ) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.trades.providers_near(slot, lat, lon)
+    }
+
     /// Whether a node is a person.
     pub(super) fn is_person(&self, node: NodeIndex) -> bool {
         matches!(self.nodes[node.index()], NodeWeight::Person { .. })
