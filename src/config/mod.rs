@@ -42,8 +42,9 @@ pub struct Config {
     pub retention_days: i32,
     /// Seconds between recomputations of the global prior (`VOUCHGRAPH_PRIOR_SECS`, default 60).
     pub prior_interval: Duration,
-    /// Memory for remembered seekers' walks, in MiB (`VOUCHGRAPH_WALK_CACHE_MB`, default 64);
-    /// see `graph/walk_cache.rs`. 0 remembers nothing.
+    /// Memory for remembered seekers' walks, with their explanation layers and evidence, in
+    /// MiB (`VOUCHGRAPH_WALK_CACHE_MB`, default 512); see `graph/walk_cache.rs`. 0 remembers
+    /// nothing. A bound, not an allocation: a small network's walks take far less.
     pub walk_cache_mb: u64,
     /// Argon2 memory cost in KiB (`VOUCHGRAPH_ARGON2_MEMORY_KIB`, default 19456, OWASP's
     /// minimum recommendation for argon2id).
@@ -113,7 +114,7 @@ impl Config {
             secure_cookies: env_or("VOUCHGRAPH_SECURE_COOKIES", &secure_default)?,
             max_body_bytes: env_or("VOUCHGRAPH_MAX_BODY", "65536")?,
             prior_interval: Duration::from_secs(env_or("VOUCHGRAPH_PRIOR_SECS", "60")?),
-            walk_cache_mb: env_or("VOUCHGRAPH_WALK_CACHE_MB", "64")?,
+            walk_cache_mb: env_or("VOUCHGRAPH_WALK_CACHE_MB", "512")?,
             retention_days: env_or("VOUCHGRAPH_RETENTION_DAYS", "30")?,
             argon2_memory_kib: env_or("VOUCHGRAPH_ARGON2_MEMORY_KIB", "19456")?,
             hash_concurrency: env_or(
@@ -143,7 +144,7 @@ impl Config {
             secure_cookies: false,
             max_body_bytes: 65_536,
             prior_interval: Duration::from_secs(3600),
-            walk_cache_mb: 64,
+            walk_cache_mb: 512,
             retention_days: 30,
             // Tests hash many passwords; the algorithm is the same, only cheaper.
             argon2_memory_kib: 1024,

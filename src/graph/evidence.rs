@@ -3,17 +3,18 @@
 
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::domain::Stance;
 
 use super::params::RankParams;
+use super::trade_table::hash_map_bytes;
 use super::trust_graph::TrustGraph;
 use super::visibility::Viewer;
 use super::weights::{EdgeKind, EdgeWeight, TradeSlot};
 
 /// Which vouches count: those for one trade, or (for explaining a provider as a whole) all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum TradeFilter {
     /// Vouches for this trade only.
     One(TradeSlot),
@@ -175,24 +176,35 @@ pub(crate) fn public_counts(
     tally.map_or((0, 0), |tally| (tally.recommend, tally.warn))
 }
 
-/// The reached people with a visible vouch for one of `providers`, per provider, in the same
-/// order as [`collect_evidence`] meets them, so that sums over them come out identical.
-///
-/// # Complexity
-/// O(sum of the out-degrees of the reached people), however many vouches the providers have.
-pub(crate) fn reached_vouchers(
-    graph: &TrustGraph,
-    viewer: &Viewer,
-    mass: &[(NodeIndex, f64)],
-    providers: &[NodeIndex],
-    trade: TradeFilter,
-) -> FxHashMap<NodeIndex, Vec<ReachedVoucher>> {
-    let wanted: FxHashSet<NodeIndex> = providers.iter().copied().collect();
-    let mut found: FxHashMap<NodeIndex, Vec<ReachedVoucher>> = FxHashMap::default();
-    for &(person, p) in mass {
-        for (provider, weight) in visible_vouches(graph, viewer, person, trade) {
-            if wanted.contains(&provider) {
-                found.entry(provider).or_default().push(ReachedVoucher {
+/// Everything a walk found about one trade (or all of them): each provider that some reached
+/// person vouched for, visibly to the viewer, with those vouchers in the walk's order and
+/// their sum. One scan of the reached people's vouches builds it; a search then reads any
+/// provider's evidence and vouchers in O(1), and the walk's cache keeps it (`walk_cache.rs`),
+/// so a seeker's second search in a trade does not scan again.
+#[derive(Debug, Default)]
+pub(crate) struct ReachedEvidence {
+    providers: FxHashMap<NodeIndex, (Evidence, Vec<ReachedVoucher>)>,
+}
+
+impl ReachedEvidence {
+    /// Scans the vouches of everyone in `mass`, in its order, as [`collect_evidence`] does: the
+    /// sums come out identical, bit for bit.
+    ///
+    /// # Complexity
+    /// O(sum of the out-degrees of the reached people).
+    pub(crate) fn collect(
+        graph: &TrustGraph,
+        viewer: &Viewer,
+        mass: &[(NodeIndex, f64)],
+        trade: TradeFilter,
+    ) -> ReachedEvidence {
+        let mut providers: FxHashMap<NodeIndex, (Evidence, Vec<ReachedVoucher>)> =
+            FxHashMap::default();
+        for &(person, p) in mass {
+            for (provider, weight) in visible_vouches(graph, viewer, person, trade) {
+                let (evidence, vouchers) = providers.entry(provider).or_default();
+                evidence.add(weight.stance(), p * f64::from(weight.strength()));
+                vouchers.push(ReachedVoucher {
                     person,
                     stance: weight.stance(),
                     strength: weight.strength(),
@@ -200,8 +212,46 @@ pub(crate) fn reached_vouchers(
                 });
             }
         }
+        ReachedEvidence { providers }
     }
-    found
+
+    /// A provider's evidence: zero if no one reached vouched for it.
+    pub(crate) fn evidence(&self, provider: NodeIndex) -> Evidence {
+        self.providers
+            .get(&provider)
+            .map(|(evidence, _)| *evidence)
+            .unwrap_or_default()
+    }
+
+    /// A provider's reached vouchers, in the walk's order.
+    pub(crate) fn vouchers(&self, provider: NodeIndex) -> &[ReachedVoucher] {
+        self.providers
+            .get(&provider)
+            .map_or(&[], |(_, vouchers)| vouchers.as_slice())
+    }
+
+    /// Whether anyone reached vouched for the provider.
+    pub(crate) fn reached(&self, provider: NodeIndex) -> bool {
+        self.providers.contains_key(&provider)
+    }
+
+    /// Every provider someone reached vouched for, with its evidence, in no particular order.
+    pub(crate) fn providers(&self) -> impl Iterator<Item = (NodeIndex, Evidence)> + '_ {
+        self.providers
+            .iter()
+            .map(|(&provider, &(evidence, _))| (provider, evidence))
+    }
+
+    /// Heap bytes held, estimated from capacities, for the walk cache's budget.
+    pub(crate) fn bytes(&self) -> u64 {
+        let lists: usize = self
+            .providers
+            .values()
+            .map(|(_, vouchers)| vouchers.capacity() * std::mem::size_of::<ReachedVoucher>())
+            .sum();
+        (hash_map_bytes::<NodeIndex, (Evidence, Vec<ReachedVoucher>)>(self.providers.capacity())
+            + lists) as u64
+    }
 }
 
 /// A voucher the seeker's walk reached.
@@ -211,15 +261,4 @@ pub(crate) struct ReachedVoucher {
     pub(crate) stance: Stance,
     pub(crate) strength: f32,
     pub(crate) p: f64,
-}
-
-impl Evidence {
-    /// The evidence of one provider's reached vouchers, summed as [`collect_evidence`] would.
-    pub(crate) fn from_vouchers(vouchers: &[ReachedVoucher]) -> Evidence {
-        let mut evidence = Evidence::default();
-        for voucher in vouchers {
-            evidence.add(voucher.stance, voucher.p * f64::from(voucher.strength));
-        }
-        evidence
-    }
 }

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::domain::{PersonId, ProviderId, TradeId};
 
-use super::evidence::{public_counts, reached_vouchers, Evidence, TradeFilter};
-use super::network_evidence::seeker_walk;
+use super::evidence::{public_counts, TradeFilter};
+use super::network_evidence::{remembered_evidence, seeker_walk};
 use super::params::RankParams;
 use super::paths::{PathFinder, TrustPath};
 use super::prior::Prior;
@@ -68,10 +68,9 @@ pub fn explain_provider(
         },
     };
     let (viewer, mass) = seeker_walk(graph, seeker, audience, params);
-    let vouchers = reached_vouchers(graph, &viewer, &mass, &[node], filter)
-        .remove(&node)
-        .unwrap_or_default();
-    let evidence = Evidence::from_vouchers(&vouchers);
+    let reached = remembered_evidence(graph, &viewer, &mass, filter, params);
+    let vouchers = reached.vouchers(node);
+    let evidence = reached.evidence(node);
     let personal = evidence.personal(params);
     let prior = match trade {
         Some(trade) => prior.get(provider, trade),
@@ -79,7 +78,7 @@ pub fn explain_provider(
     };
     let (public_recommend, public_warn) = public_counts(graph, node, filter);
     let (paths, beyond_three_hops) = match PathFinder::new(graph, &viewer, params) {
-        Some(mut finder) => finder.paths_to(&vouchers, usize::MAX),
+        Some(mut finder) => finder.paths_to(vouchers, usize::MAX),
         None => (Vec::new(), 0),
     };
     Some(Explanation {

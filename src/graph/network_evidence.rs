@@ -7,22 +7,14 @@
 use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
-use rustc_hash::FxHashMap;
 
 use crate::domain::{PersonId, ProviderId, TradeId};
 
-use super::evidence::{collect_evidence, evidence_for, Evidence, TradeFilter};
+use super::evidence::{collect_evidence, evidence_for, Evidence, ReachedEvidence, TradeFilter};
 use super::params::RankParams;
 use super::push::remembered_walk;
 use super::trust_graph::TrustGraph;
 use super::visibility::{Audience, Viewer};
-
-/// The seeker's view, walk and evidence, as a search uses them.
-pub(crate) struct SeekerWalk {
-    pub(crate) viewer: Viewer,
-    pub(crate) mass: Arc<[(NodeIndex, f64)]>,
-    pub(crate) evidence: FxHashMap<NodeIndex, Evidence>,
-}
 
 /// The seeker's view (as `audience` may see it) and their walk, remembered between queries:
 /// the one way a search, an explanation and offline evaluation set them up.
@@ -37,25 +29,33 @@ pub(crate) fn seeker_walk(
     (viewer, mass)
 }
 
-/// Runs the seeker's personalized walk and collects the evidence it finds for `trade`.
+/// What the people in the seeker's walk (`mass`, as [`seeker_walk`] gave it) vouched for in
+/// `trade`, remembered with the walk until a vouch by one of them changes.
 ///
 /// # Complexity
-/// One forward push, then one scan of the reached people's edges (see `push.rs` and
-/// `evidence.rs`).
-pub(crate) fn walk_and_collect(
+/// O(1) when remembered; otherwise one scan of the reached people's vouches.
+pub(crate) fn remembered_evidence(
     graph: &TrustGraph,
-    seeker: Option<PersonId>,
-    audience: Audience,
+    viewer: &Viewer,
+    mass: &[(NodeIndex, f64)],
     trade: TradeFilter,
     params: &RankParams,
-) -> SeekerWalk {
-    let (viewer, mass) = seeker_walk(graph, seeker, audience, params);
-    let evidence = collect_evidence(graph, &viewer, &mass, trade);
-    SeekerWalk {
-        viewer,
-        mass,
-        evidence,
+) -> Arc<ReachedEvidence> {
+    let owner = viewer.walk_owner();
+    let (log, vouches) = (&graph.changes, &graph.vouch_changes);
+    if let Some(found) = graph.walks.evidence(owner, params, log, vouches, trade) {
+        return found;
     }
+    let found = Arc::new(ReachedEvidence::collect(graph, viewer, mass, trade));
+    graph.walks.remember_evidence(
+        owner,
+        params,
+        log,
+        vouches.version(),
+        trade,
+        Arc::clone(&found),
+    );
+    found
 }
 
 /// The evidence the seeker's own network gives about every provider that someone it reached
@@ -76,14 +76,8 @@ pub fn network_evidence(
     let Some(slot) = graph.trade_slot(trade) else {
         return Vec::new();
     };
-    let walk = walk_and_collect(
-        graph,
-        Some(seeker),
-        Audience::Seeker,
-        TradeFilter::One(slot),
-        params,
-    );
-    walk.evidence
+    let (viewer, mass) = seeker_walk(graph, Some(seeker), Audience::Seeker, params);
+    collect_evidence(graph, &viewer, &mass, TradeFilter::One(slot))
         .into_iter()
         .map(|(node, evidence)| (graph.provider_info(node).id, evidence))
         .collect()

@@ -7,13 +7,13 @@
 //! [`compute_prior`]: super::prior::compute_prior
 
 use petgraph::graph::NodeIndex;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{PersonId, ProviderId, TradeId};
 
-use super::evidence::{public_counts, reached_vouchers, Evidence, TradeFilter};
-use super::network_evidence::{walk_and_collect, SeekerWalk};
+use super::evidence::{public_counts, Evidence, ReachedEvidence, TradeFilter};
+use super::network_evidence::{remembered_evidence, seeker_walk};
 use super::params::RankParams;
 use super::paths::{PathFinder, TrustPath};
 use super::prior::Prior;
@@ -93,26 +93,16 @@ pub fn rank_providers_for(
         return Vec::new();
     };
     let trade = TradeFilter::One(slot);
-    let SeekerWalk {
-        viewer,
-        mass,
-        evidence,
-    } = walk_and_collect(graph, q.seeker, q.audience, trade, params);
+    let (viewer, mass) = seeker_walk(graph, q.seeker, q.audience, params);
+    let reached = remembered_evidence(graph, &viewer, &mass, trade, params);
 
-    let eligible = |node: NodeIndex| {
-        let info = graph.provider_info(node);
-        info.trades.contains(&q.trade)
-            && Some(info.owner) != q.seeker
-            && q.near.is_none_or(|(lat, lon)| info.serves(lat, lon))
-    };
-    let candidate = |node: NodeIndex| {
-        let info = graph.provider_info(node);
-        let found = evidence.get(&node).copied().unwrap_or_default();
+    let candidate = |node: NodeIndex, id: ProviderId| {
+        let found = reached.evidence(node);
         let personal = found.personal(params);
-        let prior = prior.get(info.id, q.trade);
+        let prior = prior.get(id, q.trade);
         Candidate {
             node,
-            id: info.id,
+            id,
             score: personal + params.lambda * prior,
             personal,
             prior,
@@ -122,13 +112,14 @@ pub fn rank_providers_for(
     let mut candidates: Vec<Candidate> = match q.near {
         // Near a place, every provider of the trade who serves it is a candidate: the service
         // areas' index finds them without reading the trade's other providers, whose number
-        // grows with the network while the number at one place does not.
+        // grows with the network while the number at one place does not. The index holds
+        // what `eligible` reads, and only this trade's providers.
         Some((lat, lon)) => graph
             .providers_near(slot, lat, lon)
-            .filter(|&node| eligible(node))
-            .map(candidate)
+            .filter(|area| Some(area.owner) != q.seeker && area.serves(lat, lon))
+            .map(|area| candidate(area.node, area.provider))
             .collect(),
-        None => everywhere(graph, prior, q, slot, &evidence, eligible, candidate),
+        None => everywhere(graph, prior, q, slot, &reached, candidate),
     };
     let order = |a: &Candidate, b: &Candidate| {
         b.score
@@ -143,20 +134,16 @@ pub fn rank_providers_for(
     candidates.sort_by(order);
 
     let mut finder = PathFinder::new(graph, &viewer, params);
-    let mut vouchers = match finder {
-        Some(_) => {
-            let nodes: Vec<NodeIndex> = candidates.iter().map(|c| c.node).collect();
-            reached_vouchers(graph, &viewer, &mass, &nodes, trade)
-        }
-        None => FxHashMap::default(),
-    };
     candidates
         .into_iter()
         .map(|candidate| {
             let (public_recommend, public_warn) = public_counts(graph, candidate.node, trade);
-            let paths = match (finder.as_mut(), vouchers.remove(&candidate.node)) {
-                (Some(finder), Some(vouchers)) => finder.paths_to(&vouchers, PATHS_PER_PROVIDER).0,
-                _ => Vec::new(),
+            let paths = match finder.as_mut() {
+                Some(finder) => {
+                    let vouchers = reached.vouchers(candidate.node);
+                    finder.paths_to(vouchers, PATHS_PER_PROVIDER).0
+                }
+                None => Vec::new(),
             };
             RankedProvider {
                 provider: candidate.id,
@@ -185,13 +172,17 @@ fn everywhere(
     prior: &Prior,
     q: &SearchQuery,
     slot: TradeSlot,
-    evidence: &FxHashMap<NodeIndex, Evidence>,
-    eligible: impl Fn(NodeIndex) -> bool,
-    candidate: impl Fn(NodeIndex) -> Candidate,
+    reached: &ReachedEvidence,
+    candidate: impl Fn(NodeIndex, ProviderId) -> Candidate,
 ) -> Vec<Candidate> {
-    let mut candidates: Vec<Candidate> = evidence
-        .keys()
-        .copied()
+    let eligible = |node: NodeIndex| {
+        let info = graph.provider_info(node);
+        info.trades.contains(&q.trade) && Some(info.owner) != q.seeker
+    };
+    let candidate = |node: NodeIndex| candidate(node, graph.provider_info(node).id);
+    let mut candidates: Vec<Candidate> = reached
+        .providers()
+        .map(|(node, _)| node)
         .filter(|&node| eligible(node))
         .map(&candidate)
         .collect();
@@ -203,7 +194,7 @@ fn everywhere(
         let Some(node) = graph.provider_node(id) else {
             continue;
         };
-        if !evidence.contains_key(&node) && eligible(node) {
+        if !reached.reached(node) && eligible(node) {
             candidates.push(candidate(node));
             unreached += 1;
         }

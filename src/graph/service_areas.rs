@@ -14,9 +14,9 @@
 use petgraph::graph::NodeIndex;
 use rstar::{RTree, RTreeNode, RTreeObject, AABB};
 
-use crate::domain::ProviderId;
+use crate::domain::{PersonId, ProviderId};
 
-use super::provider::{ProviderInfo, EARTH_RADIUS_KM};
+use super::provider::{haversine_km, ProviderInfo, EARTH_RADIUS_KM};
 
 /// Slack added to each box, in units of the sphere's radius (about 6 mm on Earth): the box
 /// and the point are computed with different roundings, and a point on the area's edge must
@@ -28,8 +28,15 @@ const SLACK: f64 = 1e-9;
 pub(super) struct ServiceArea {
     pub(super) provider: ProviderId,
     pub(super) node: NodeIndex,
+    /// The owner, who never sees their own provider in a search.
+    pub(super) owner: PersonId,
     centre: [f64; 3],
     half_side: f64,
+    /// The area as the provider gave it: a search tests these, not the box, and keeping them
+    /// here spares it a read of the provider's details for every provider near the place.
+    lat: f64,
+    lon: f64,
+    radius_km: f64,
 }
 
 impl ServiceArea {
@@ -41,9 +48,18 @@ impl ServiceArea {
         ServiceArea {
             provider: info.id,
             node,
+            owner: info.owner,
             centre: unit_vector(info.lat, info.lon),
             half_side: 2.0 * (angle / 2.0).sin() + SLACK,
+            lat: info.lat,
+            lon: info.lon,
+            radius_km: info.radius_km,
         }
+    }
+
+    /// Whether the area covers the point: [`ProviderInfo::serves`], on the same numbers.
+    pub(super) fn serves(&self, lat: f64, lon: f64) -> bool {
+        haversine_km(self.lat, self.lon, lat, lon) <= self.radius_km
     }
 }
 
@@ -117,7 +133,6 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::PersonId;
 
     fn provider(id: i64, lat: f64, lon: f64, radius_km: f64) -> ProviderInfo {
         ProviderInfo {
@@ -186,6 +201,10 @@ mod tests {
                 None => point,
             };
             let hits = found(&index, lat, lon);
+            for area in index.may_serve(lat, lon) {
+                let p = &infos[area.node.index()];
+                prop_assert_eq!(area.serves(lat, lon), p.serves(lat, lon));
+            }
             for p in &infos {
                 if p.serves(lat, lon) {
                     prop_assert!(hits.contains(&p.id.0), "{} serves ({lat}, {lon}) but was not found", p.id.0);

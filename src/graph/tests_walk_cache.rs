@@ -22,8 +22,19 @@ fn tilers_with(
     audience: Audience,
     params: &RankParams,
 ) -> Vec<RankedProvider> {
+    tilers_near(graph, seeker, audience, params, None)
+}
+
+fn tilers_near(
+    graph: &TrustGraph,
+    seeker: PersonId,
+    audience: Audience,
+    params: &RankParams,
+    near: Option<(f64, f64)>,
+) -> Vec<RankedProvider> {
     let mut query = search(Some(seeker), TILING);
     query.audience = audience;
+    query.near = near;
     rank_providers_for(graph, &Prior::empty(), &query, params)
 }
 
@@ -45,6 +56,44 @@ fn a_second_search_by_the_same_seeker_reuses_the_walk() {
     assert_eq!(first, second);
     let stats = graph.walk_cache_stats();
     assert_eq!((stats.walks, stats.misses, stats.hits), (1, 1, 1));
+}
+
+#[test]
+fn a_new_vouch_by_someone_the_walk_reached_is_seen_at_once_and_a_far_one_changes_nothing() {
+    let mut graph = annas_town();
+    let before = tilers(&graph, ANNA, Audience::Seeker);
+    assert_eq!(result_for(&before, MARIO_TILES).counts.network_warn, 0);
+
+    warn(&mut graph, EMIL, MARIO_TILES, PUBLIC); // Emil -> Mario Tiles: Anna's walk never reaches Emil
+    let far = tilers(&graph, ANNA, Audience::Seeker);
+    let mario = result_for(&far, MARIO_TILES);
+    assert_eq!(
+        mario.counts.network_warn, 0,
+        "Emil is not in Anna's network"
+    );
+    assert_eq!(mario.counts.public_warn, 1, "but his warning is public");
+    assert_eq!(mario.score, result_for(&before, MARIO_TILES).score);
+    assert_eq!(far, tilers(&graph.clone(), ANNA, Audience::Seeker));
+
+    warn(&mut graph, MATT, LUIGI_TILES, PUBLIC); // Matt -> Luigi Tiles: Matt is on Anna's walk
+    let near = tilers(&graph, ANNA, Audience::Seeker);
+    assert_eq!(result_for(&near, LUIGI_TILES).counts.network_warn, 1);
+    assert_eq!(
+        graph.walk_cache_stats().misses,
+        1,
+        "the walk itself was still exact"
+    );
+    assert_eq!(near, tilers(&graph.clone(), ANNA, Audience::Seeker));
+
+    graph.remove_vouch(MATT, MARIO_TILES, TILING); // Matt takes back his vouch for Mario Tiles
+    let taken_back = tilers(&graph, ANNA, Audience::Seeker);
+    assert_eq!(
+        result_for(&taken_back, MARIO_TILES)
+            .counts
+            .network_recommend,
+        0
+    );
+    assert_eq!(taken_back, tilers(&graph.clone(), ANNA, Audience::Seeker));
 }
 
 #[test]
@@ -182,12 +231,44 @@ fn apply(graph: &mut TrustGraph, (from, to, level, visibility): Change) {
     }
 }
 
+/// A vouch change: (person, provider, stance or removal, visibility).
+type VouchChange = (i64, usize, u8, usize);
+
+fn apply_vouch(graph: &mut TrustGraph, (person, provider, stance, visibility): VouchChange) {
+    let person = PersonId(1 + person % 8);
+    let provider = [MARIO_TILES, LUIGI_TILES, STRANGER_TILES][provider % 3];
+    let stance = match stance % 3 {
+        0 => Stance::Recommend,
+        1 => Stance::Warn,
+        _ => {
+            graph.remove_vouch(person, provider, TILING);
+            return;
+        }
+    };
+    graph
+        .set_vouch(
+            person,
+            provider,
+            TILING,
+            stance,
+            VISIBILITIES[visibility % 3],
+            1.0,
+        )
+        .unwrap();
+}
+
 proptest! {
     #[test]
     fn every_remembered_answer_equals_a_fresh_push(
         start in vec((0i64..8, 0i64..8, 1u8..=3, 0usize..3), 0..24),
         vouches in vec((0i64..8, 0usize..3, any::<bool>()), 0..10),
-        steps in vec((vec((0i64..8, 0i64..8, 0u8..=3, 0usize..3), 0..3), 0i64..8, any::<bool>()), 1..12),
+        steps in vec((
+            vec((0i64..8, 0i64..8, 0u8..=3, 0usize..3), 0..3),
+            vec((0i64..8, 0usize..3, 0u8..3, 0usize..3), 0..3),
+            0i64..8,
+            any::<bool>(),
+            prop::option::of(prop::sample::select(vec![PARIS, LONDON])),
+        ), 1..12),
         coarse in 0usize..3,
     ) {
         let mut graph = cast();
@@ -208,17 +289,20 @@ proptest! {
             ..RankParams::default()
         };
         let prior = compute_prior(&graph, &[], &params);
-        for (changes, seeker, partner) in steps {
+        for (changes, vouch_changes, seeker, partner, near) in steps {
             for change in changes {
                 apply(&mut graph, change);
+            }
+            for change in vouch_changes {
+                apply_vouch(&mut graph, change);
             }
             let seeker = PersonId(1 + seeker);
             let audience = if partner { Audience::Partner } else { Audience::Seeker };
             // A clone starts with nothing remembered, so it always pushes afresh.
             let fresh = graph.clone();
             prop_assert_eq!(
-                tilers_with(&graph, seeker, audience, &params),
-                tilers_with(&fresh, seeker, audience, &params)
+                tilers_near(&graph, seeker, audience, &params, near),
+                tilers_near(&fresh, seeker, audience, &params, near)
             );
             let explain = |g: &TrustGraph| {
                 explain_provider(g, &prior, Some(seeker), audience, MARIO_TILES, Some(TILING), &params)

@@ -60,18 +60,16 @@ impl TradeTable {
         &self.providers[slot.0 as usize]
     }
 
-    /// The providers of a trade whose service area may cover the point: every one that serves
-    /// it, and perhaps a few more ([`ProviderInfo::serves`](super::ProviderInfo::serves)
-    /// decides), in no particular order.
+    /// The service areas of a trade's providers that may cover the point: every one that
+    /// serves it, and perhaps a few more (`ServiceArea::serves` decides), in no particular
+    /// order.
     pub(super) fn providers_near(
         &self,
         slot: TradeSlot,
         lat: f64,
         lon: f64,
-    ) -> impl Iterator<Item = NodeIndex> + '_ {
-        self.areas[slot.0 as usize]
-            .may_serve(lat, lon)
-            .map(|area| area.node)
+    ) -> impl Iterator<Item = &ServiceArea> + '_ {
+        self.areas[slot.0 as usize].may_serve(lat, lon)
     }
 
     /// Lists a provider under a trade (once), keeping the list in id order, and indexes its

@@ -12,6 +12,7 @@ use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibilit
 
 use super::adjacency::{Adjacency, Edge, EdgeSlot};
 use super::provider::ProviderInfo;
+use super::service_areas::ServiceArea;
 use super::trade_table::{hash_map_bytes, TradeTable};
 use super::walk_cache::{ChangeLog, WalkCache, WalkCacheStats};
 use super::weights::{EdgeKind, EdgeWeight, NodeWeight, TradeSlot};
@@ -42,6 +43,8 @@ pub struct TrustGraph {
     pub(super) public_all_trades: FxHashMap<NodeIndex, PublicTally>,
     /// Counts trust-edge changes and remembers their sources, for `walks`.
     pub(super) changes: ChangeLog,
+    /// The same for vouches, for the evidence remembered with `walks`.
+    pub(super) vouch_changes: ChangeLog,
     /// Seekers' walks, remembered until a change reaches them (`walk_cache.rs`).
     pub(super) walks: WalkCache,
 }
@@ -189,14 +192,14 @@ impl TrustGraph {
         self.trades.providers(slot)
     }
 
-    /// The providers of a trade whose service area may cover the point: all that serve it and
-    /// perhaps a few that do not ([`ProviderInfo::serves`] decides), in no particular order.
+    /// The service areas of a trade's providers that may cover the point: all that serve it
+    /// and perhaps a few that do not (`ServiceArea::serves` decides), in no particular order.
     pub(super) fn providers_near(
         &self,
         slot: TradeSlot,
         lat: f64,
         lon: f64,
-    ) -> impl Iterator<Item = NodeIndex> + '_ {
+    ) -> impl Iterator<Item = &ServiceArea> + '_ {
         self.trades.providers_near(slot, lat, lon)
     }
 
@@ -297,6 +300,9 @@ impl TrustGraph {
             }
             let slot = tally_slot(weight.visibility(), weight.level());
             step(&mut self.trust_out[source.index()][slot], added);
+        }
+        if weight.kind() == EdgeKind::Vouch {
+            self.vouch_changes.record(source);
         }
         if weight.kind() == EdgeKind::Vouch && weight.visibility() == Visibility::Public {
             for tally in [

@@ -24,6 +24,13 @@
 //! has built them, and dropped with it; the changes checked against a walk are checked
 //! against the nodes they were read from as well (the seeker and layers 1 and 2).
 //!
+//! **Evidence.** What the walk's people vouched for, per trade (`ReachedEvidence`), is kept
+//! with the walk too: reading every reached person's vouches was most of a remembered search's
+//! remaining work. It also depends on vouches, which the push never reads, so the graph counts
+//! vouch changes in a second log; a trade's evidence is served while every vouch change since
+//! it was collected came from someone the walk did not touch (the reached people are among the
+//! touched), exactly as walks are checked against trust changes.
+//!
 //! **Memory** is bounded by a byte budget over all remembered walks (16 bytes per reached
 //! person and 4 per touched one), with `quick_cache`'s eviction choosing what to forget.
 
@@ -35,7 +42,10 @@ use petgraph::graph::NodeIndex;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 
+use rustc_hash::FxHashMap;
+
 use super::access::Access;
+use super::evidence::{ReachedEvidence, TradeFilter};
 use super::params::RankParams;
 use super::path_layers::PathLayers;
 
@@ -46,8 +56,12 @@ pub(super) const LOG_CAPACITY: usize = 4096;
 /// scan of its touched nodes per change.
 const MOST_CHANGES_CHECKED: u64 = 32;
 
-/// The default budget of all remembered walks together.
-pub const DEFAULT_WALK_CACHE_BYTES: u64 = 64 * 1024 * 1024;
+/// The default budget of all remembered walks together. At a million people, the realistic
+/// load mix's 1,000 seekers (drawn by activity, so heavy trusters are many) need about 300 MiB
+/// by this measure; at 64 or 256 MiB they evicted each other and the mix ran at 480 and 1,420
+/// requests/s instead of 3,300 (docs/performance.md). It is a bound: a small network's walks
+/// take far less.
+pub const DEFAULT_WALK_CACHE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// The graph's trust-edge change counter and the sources of its latest changes.
 #[derive(Clone, Debug, Default)]
@@ -121,9 +135,35 @@ struct Walk {
     touched: Arc<[NodeIndex]>,
     /// The seeker's first two layers of explanation paths, once a search has needed them.
     layers: Option<Arc<PathLayers>>,
+    /// What the reached people vouched for, per trade a search has asked about, each with the
+    /// vouch-change version it is known to be exact at.
+    evidence: Arc<FxHashMap<TradeFilter, (u64, Arc<ReachedEvidence>)>>,
 }
 
 impl Walk {
+    /// The same walk, with other layers or evidence: the cache's entries are shared and never
+    /// changed in place.
+    fn with(
+        &self,
+        version: u64,
+        layers: Option<Arc<PathLayers>>,
+        evidence: Arc<FxHashMap<TradeFilter, (u64, Arc<ReachedEvidence>)>>,
+    ) -> Walk {
+        Walk {
+            version,
+            mass: Arc::clone(&self.mass),
+            touched: Arc::clone(&self.touched),
+            layers,
+            evidence,
+        }
+    }
+
+    /// Whether a vouch change by `node` leaves this walk's evidence exact: only the vouches of
+    /// people the walk reached are read, and those are all touched.
+    fn evidence_unaffected_by(&self, node: NodeIndex) -> bool {
+        !self.touched.contains(&node)
+    }
+
     /// Whether a change to `node`'s trust edges out leaves this walk (and its layers) exact.
     fn unaffected_by(&self, node: NodeIndex) -> bool {
         !self.touched.contains(&node)
@@ -143,6 +183,11 @@ impl Weighter<WalkKey, Arc<Walk>> for WalkBytes {
         64 + 16 * walk.mass.len() as u64
             + 4 * walk.touched.len() as u64
             + walk.layers.as_ref().map_or(0, |layers| layers.bytes())
+            + walk
+                .evidence
+                .values()
+                .map(|(_, evidence)| 32 + evidence.bytes())
+                .sum::<u64>()
     }
 }
 
@@ -213,15 +258,12 @@ impl WalkCache {
                 return None;
             }
             // Still exact: re-stamp it, so the changes just checked are not checked again.
-            self.walks.insert(
-                key,
-                Arc::new(Walk {
-                    version: log.version(),
-                    mass: Arc::clone(&walk.mass),
-                    touched: Arc::clone(&walk.touched),
-                    layers: walk.layers.clone(),
-                }),
+            let restamped = walk.with(
+                log.version(),
+                walk.layers.clone(),
+                Arc::clone(&walk.evidence),
             );
+            self.walks.insert(key, Arc::new(restamped));
         }
         Some(Arc::clone(&walk.mass))
     }
@@ -259,16 +301,79 @@ impl WalkCache {
             return;
         };
         if walk.version == log.version() && walk.layers.is_none() {
-            self.walks.insert(
-                key,
-                Arc::new(Walk {
-                    version: walk.version,
-                    mass: Arc::clone(&walk.mass),
-                    touched: Arc::clone(&walk.touched),
-                    layers: Some(layers),
-                }),
-            );
+            let with_layers = walk.with(walk.version, Some(layers), Arc::clone(&walk.evidence));
+            self.walks.insert(key, Arc::new(with_layers));
         }
+    }
+
+    /// The evidence for `trade` remembered with this owner's walk, if the walk is remembered
+    /// exact at `log`'s version (as [`get`](Self::get) has just made it) and the evidence is
+    /// exact at `vouches`' version. Evidence older than that is checked against the vouch
+    /// changes since, and re-stamped when none reached the walk. Not counted as a hit or a
+    /// miss: the walk's lookup was.
+    pub(super) fn evidence(
+        &self,
+        owner: Option<(NodeIndex, Access)>,
+        params: &RankParams,
+        log: &ChangeLog,
+        vouches: &ChangeLog,
+        trade: TradeFilter,
+    ) -> Option<Arc<ReachedEvidence>> {
+        let key = WalkKey::of(owner, params)?;
+        let walk = self.walks.get(&key)?;
+        if walk.version != log.version() {
+            return None;
+        }
+        let (at, evidence) = walk.evidence.get(&trade)?;
+        if *at == vouches.version() {
+            return Some(Arc::clone(evidence));
+        }
+        let fresh = vouches.version() - at <= MOST_CHANGES_CHECKED
+            && vouches
+                .sources_since(*at)
+                .is_some_and(|mut sources| sources.all(|node| walk.evidence_unaffected_by(node)));
+        if !fresh {
+            return None;
+        }
+        let evidence = Arc::clone(evidence);
+        self.remember(key, &walk, vouches.version(), trade, Arc::clone(&evidence));
+        Some(evidence)
+    }
+
+    /// Remembers `evidence` for `trade`, collected at `log`'s version and `vouch_version`, with
+    /// this owner's walk, if that walk is remembered at the same version.
+    pub(super) fn remember_evidence(
+        &self,
+        owner: Option<(NodeIndex, Access)>,
+        params: &RankParams,
+        log: &ChangeLog,
+        vouch_version: u64,
+        trade: TradeFilter,
+        evidence: Arc<ReachedEvidence>,
+    ) {
+        let Some(key) = WalkKey::of(owner, params) else {
+            return;
+        };
+        let Some(walk) = self.walks.get(&key) else {
+            return;
+        };
+        if walk.version == log.version() {
+            self.remember(key, &walk, vouch_version, trade, evidence);
+        }
+    }
+
+    fn remember(
+        &self,
+        key: WalkKey,
+        walk: &Walk,
+        vouch_version: u64,
+        trade: TradeFilter,
+        evidence: Arc<ReachedEvidence>,
+    ) {
+        let mut by_trade = (*walk.evidence).clone();
+        by_trade.insert(trade, (vouch_version, evidence));
+        let with_evidence = walk.with(walk.version, walk.layers.clone(), Arc::new(by_trade));
+        self.walks.insert(key, Arc::new(with_evidence));
     }
 
     /// Remembers a walk computed at `version`.
@@ -286,6 +391,7 @@ impl WalkCache {
                 mass,
                 touched,
                 layers: None,
+                evidence: Arc::default(),
             };
             self.walks.insert(key, Arc::new(walk));
         }
