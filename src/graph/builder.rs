@@ -16,6 +16,7 @@ use super::provider::ProviderInfo;
 use super::service_areas::ServiceArea;
 use super::trade_table::TradeTable;
 use super::trust_graph::TrustGraph;
+use super::trust_tallies::TrustTallies;
 use super::weights::{EdgeKind, EdgeWeight, NodeWeight};
 
 /// Collects people, providers, trust edges and vouches in any order, then builds a
@@ -247,6 +248,7 @@ impl GraphBuilder {
             people,
             providers,
             trades,
+            trust_out: TrustTallies::with_capacity(node_count),
             ..TrustGraph::default()
         };
         for (from, to, weight) in kept {

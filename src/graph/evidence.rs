@@ -183,7 +183,11 @@ pub(crate) fn public_counts(
 /// so a seeker's second search in a trade does not scan again.
 #[derive(Debug, Default)]
 pub(crate) struct ReachedEvidence {
-    providers: FxHashMap<NodeIndex, (Evidence, Vec<ReachedVoucher>)>,
+    /// Per provider: its evidence, and where its vouchers start in `vouchers` and how many.
+    providers: FxHashMap<NodeIndex, (Evidence, u32, u32)>,
+    /// Every reached voucher, grouped by provider, each group in the walk's order. One array
+    /// rather than a vector per provider: a walk reaches thousands of providers.
+    vouchers: Vec<ReachedVoucher>,
 }
 
 impl ReachedEvidence {
@@ -191,35 +195,59 @@ impl ReachedEvidence {
     /// sums come out identical, bit for bit.
     ///
     /// # Complexity
-    /// O(sum of the out-degrees of the reached people).
+    /// O(sum of the out-degrees of the reached people), then O(vouchers found) to group them.
     pub(crate) fn collect(
         graph: &TrustGraph,
         viewer: &Viewer,
         mass: &[(NodeIndex, f64)],
         trade: TradeFilter,
     ) -> ReachedEvidence {
-        let mut providers: FxHashMap<NodeIndex, (Evidence, Vec<ReachedVoucher>)> =
-            FxHashMap::default();
+        let mut providers: FxHashMap<NodeIndex, (Evidence, u32, u32)> = FxHashMap::default();
+        let mut found: Vec<(NodeIndex, ReachedVoucher)> = Vec::new();
         for &(person, p) in mass {
             for (provider, weight) in visible_vouches(graph, viewer, person, trade) {
-                let (evidence, vouchers) = providers.entry(provider).or_default();
+                let (evidence, _, count) = providers.entry(provider).or_default();
                 evidence.add(weight.stance(), p * f64::from(weight.strength()));
-                vouchers.push(ReachedVoucher {
+                *count += 1;
+                let voucher = ReachedVoucher {
                     person,
                     stance: weight.stance(),
                     strength: weight.strength(),
                     p,
-                });
+                };
+                found.push((provider, voucher));
             }
         }
-        ReachedEvidence { providers }
+        // Group by provider, keeping the walk's order within each group: give each group its
+        // start, then place the vouchers in the order they were found.
+        let mut next = 0;
+        for (_, start, count) in providers.values_mut() {
+            *start = next;
+            next += *count;
+        }
+        let mut placed: FxHashMap<NodeIndex, u32> = FxHashMap::default();
+        placed.reserve(providers.len());
+        // Any voucher fills the array until every place has been written.
+        let mut vouchers = match found.first() {
+            Some(&(_, filler)) => vec![filler; found.len()],
+            None => Vec::new(),
+        };
+        for (provider, voucher) in found {
+            let at = placed.entry(provider).or_insert(providers[&provider].1);
+            vouchers[*at as usize] = voucher;
+            *at += 1;
+        }
+        ReachedEvidence {
+            providers,
+            vouchers,
+        }
     }
 
     /// A provider's evidence: zero if no one reached vouched for it.
     pub(crate) fn evidence(&self, provider: NodeIndex) -> Evidence {
         self.providers
             .get(&provider)
-            .map(|(evidence, _)| *evidence)
+            .map(|&(evidence, _, _)| evidence)
             .unwrap_or_default()
     }
 
@@ -227,7 +255,9 @@ impl ReachedEvidence {
     pub(crate) fn vouchers(&self, provider: NodeIndex) -> &[ReachedVoucher] {
         self.providers
             .get(&provider)
-            .map_or(&[], |(_, vouchers)| vouchers.as_slice())
+            .map_or(&[], |&(_, start, count)| {
+                &self.vouchers[start as usize..(start + count) as usize]
+            })
     }
 
     /// Whether anyone reached vouched for the provider.
@@ -239,18 +269,13 @@ impl ReachedEvidence {
     pub(crate) fn providers(&self) -> impl Iterator<Item = (NodeIndex, Evidence)> + '_ {
         self.providers
             .iter()
-            .map(|(&provider, &(evidence, _))| (provider, evidence))
+            .map(|(&provider, &(evidence, _, _))| (provider, evidence))
     }
 
     /// Heap bytes held, estimated from capacities, for the walk cache's budget.
     pub(crate) fn bytes(&self) -> u64 {
-        let lists: usize = self
-            .providers
-            .values()
-            .map(|(_, vouchers)| vouchers.capacity() * std::mem::size_of::<ReachedVoucher>())
-            .sum();
-        (hash_map_bytes::<NodeIndex, (Evidence, Vec<ReachedVoucher>)>(self.providers.capacity())
-            + lists) as u64
+        (hash_map_bytes::<NodeIndex, (Evidence, u32, u32)>(self.providers.capacity())
+            + self.vouchers.capacity() * std::mem::size_of::<ReachedVoucher>()) as u64
     }
 }
 

@@ -60,6 +60,7 @@ mod service_areas;
 mod suggest;
 mod trade_table;
 mod trust_graph;
+mod trust_tallies;
 mod visibility;
 mod walk;
 mod walk_cache;

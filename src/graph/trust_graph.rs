@@ -14,6 +14,7 @@ use super::adjacency::{Adjacency, Edge, EdgeSlot};
 use super::provider::ProviderInfo;
 use super::service_areas::ServiceArea;
 use super::trade_table::{hash_map_bytes, TradeTable};
+use super::trust_tallies::{TrustTallies, TrustTally};
 use super::walk_cache::{ChangeLog, WalkCache, WalkCacheStats};
 use super::weights::{EdgeKind, EdgeWeight, NodeWeight, TradeSlot};
 
@@ -35,7 +36,7 @@ pub struct TrustGraph {
     /// give in O(1) instead of a scan of the node's edges (`walk::out_weight`); and the walk
     /// stops reading a node's out-list once it has seen all its trust edges, so the vouches
     /// and distrust edges the builder puts after them are never read by a push.
-    pub(super) trust_out: Vec<TrustTally>,
+    pub(super) trust_out: TrustTallies,
     /// Public vouches per (provider, trade), kept up to date so that a search can show them
     /// without walking a popular provider's whole in-list.
     pub(super) public_by_trade: FxHashMap<(NodeIndex, TradeSlot), PublicTally>,
@@ -156,7 +157,7 @@ impl TrustGraph {
             + hash_map_bytes::<ProviderId, NodeIndex>(self.providers.capacity())
             + hash_map_bytes::<(NodeIndex, TradeSlot), PublicTally>(self.public_by_trade.capacity())
             + hash_map_bytes::<NodeIndex, PublicTally>(self.public_all_trades.capacity())
-            + self.trust_out.capacity() * std::mem::size_of::<TrustTally>()
+            + self.trust_out.memory_bytes()
             + self.trades.memory_bytes()
     }
 
@@ -271,10 +272,7 @@ impl TrustGraph {
 
     /// The trust edges leaving `node`, counted by visibility and level. O(1).
     pub(super) fn trust_tally(&self, node: NodeIndex) -> TrustTally {
-        self.trust_out
-            .get(node.index())
-            .copied()
-            .unwrap_or_default()
+        self.trust_out.get(node)
     }
 
     /// Keeps the edge counters and public vouch tallies in step with an edge `source ->
@@ -294,12 +292,8 @@ impl TrustGraph {
         step(counter, added);
         if weight.kind() == EdgeKind::Trust {
             self.changes.record(source);
-            if self.trust_out.len() <= source.index() {
-                self.trust_out
-                    .resize(source.index() + 1, TrustTally::default());
-            }
             let slot = tally_slot(weight.visibility(), weight.level());
-            step(&mut self.trust_out[source.index()][slot], added);
+            self.trust_out.step(source, slot, added);
         }
         if weight.kind() == EdgeKind::Vouch {
             self.vouch_changes.record(source);
@@ -319,10 +313,6 @@ impl TrustGraph {
         }
     }
 }
-
-/// Trust edges out of one node, counted by visibility (public, network, private) and level
-/// (1, 2, 3): index `3 * visibility + level - 1`.
-pub(super) type TrustTally = [u32; 9];
 
 /// The place of an edge's (visibility, level) in a [`TrustTally`].
 pub(super) fn tally_slot(visibility: Visibility, level: TrustLevel) -> usize {
