@@ -286,7 +286,10 @@ pub fn apply(graph: &mut TrustGraph, seeds: &mut Vec<PersonId>, change: &GraphCh
             name,
             pre_trusted,
         } => {
-            graph.upsert_person(*id, name);
+            if let Err(error) = graph.upsert_person(*id, name) {
+                tracing::error!(%error, person = %id, "person change not applied");
+                return;
+            }
             seeds.retain(|s| s != id);
             if *pre_trusted {
                 seeds.push(*id);

@@ -13,6 +13,8 @@ pub enum GraphError {
     InvalidStrength(f32),
     /// More distinct trades than an edge weight can index (2^24).
     TooManyTrades,
+    /// More people and providers than a packed trust edge can name (2^28, `adjacency.rs`).
+    TooManyNodes,
 }
 
 impl std::fmt::Display for GraphError {
@@ -24,6 +26,7 @@ impl std::fmt::Display for GraphError {
                 write!(f, "strength must be finite and >= 0, not {strength}")
             }
             GraphError::TooManyTrades => write!(f, "more than 2^24 distinct trades"),
+            GraphError::TooManyNodes => write!(f, "more than 2^28 people and providers"),
         }
     }
 }

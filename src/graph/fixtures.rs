@@ -71,7 +71,7 @@ pub(super) fn cast() -> TrustGraph {
         (MARIO, "Mario"),
         (LUIGI, "Luigi"),
     ] {
-        graph.upsert_person(id, name);
+        graph.upsert_person(id, name).unwrap();
     }
     graph
         .upsert_provider(tiler(MARIO_TILES, "Mario Tiles", MARIO))

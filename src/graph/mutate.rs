@@ -14,15 +14,21 @@ use super::weights::{EdgeWeight, NodeWeight, TradeSlot};
 impl TrustGraph {
     /// Adds a person, or renames them.
     ///
+    /// # Errors
+    /// [`GraphError::TooManyNodes`] if a new person would pass the node limit; the graph is
+    /// left unchanged.
+    ///
     /// # Complexity
     /// O(1) expected.
-    pub fn upsert_person(&mut self, id: PersonId, name: &str) {
+    pub fn upsert_person(&mut self, id: PersonId, name: &str) -> Result<(), GraphError> {
+        self.room_for(&[id])?;
         let node = self.ensure_person(id);
         if let NodeWeight::Person { name: current, .. } = &mut self.nodes[node.index()] {
             if **current != *name {
                 *current = name.into();
             }
         }
+        Ok(())
     }
 
     /// Adds a provider, or replaces its details; the vouches it has received stay.
@@ -31,6 +37,9 @@ impl TrustGraph {
     /// O(number of trades, times log of the providers listed under each, plus moving the
     /// list's tail on an insert).
     pub fn upsert_provider(&mut self, info: ProviderInfo) -> Result<(), GraphError> {
+        if !self.providers.contains_key(&info.id) && self.nodes.len() >= self.node_limit.0 {
+            return Err(GraphError::TooManyNodes);
+        }
         // Intern every trade first, so that a refusal leaves the graph as it was.
         let new_slots = info
             .trades
@@ -83,6 +92,7 @@ impl TrustGraph {
         if from == to {
             return Err(GraphError::SelfEdge(from));
         }
+        self.room_for(&[from, to])?;
         let (from, to) = (self.ensure_person(from), self.ensure_person(to));
         self.set_edge(from, to, EdgeWeight::trust(level, visibility));
         Ok(())
@@ -116,6 +126,7 @@ impl TrustGraph {
         if from == to {
             return Err(GraphError::SelfEdge(from));
         }
+        self.room_for(&[from, to])?;
         let (from, to) = (self.ensure_person(from), self.ensure_person(to));
         self.set_edge(from, to, EdgeWeight::distrust(strength));
         Ok(())
@@ -152,6 +163,7 @@ impl TrustGraph {
         let provider = self
             .provider_node(provider)
             .ok_or(GraphError::UnknownProvider(provider))?;
+        self.room_for(&[from])?;
         let slot = self.trades.intern(trade)?;
         let from = self.ensure_person(from);
         self.set_edge(
@@ -178,7 +190,23 @@ impl TrustGraph {
         self.remove_edge_like(from, provider, prototype)
     }
 
-    /// The node of a person, adding them with an empty name if they are new.
+    /// Refuses when adding the unknown people among `people` would pass the node limit: a
+    /// packed trust edge names its other end in 28 bits, and the next fold of the overlay
+    /// would have to refuse the graph it holds. Checked before anything changes, so that an
+    /// error leaves the graph as it was.
+    fn room_for(&self, people: &[PersonId]) -> Result<(), GraphError> {
+        let new = people
+            .iter()
+            .filter(|id| !self.people.contains_key(id))
+            .count();
+        if self.nodes.len() + new > self.node_limit.0 {
+            return Err(GraphError::TooManyNodes);
+        }
+        Ok(())
+    }
+
+    /// The node of a person, adding them with an empty name if they are new. Callers check
+    /// [`room_for`](Self::room_for) first.
     pub(super) fn ensure_person(&mut self, id: PersonId) -> NodeIndex {
         if let Some(&node) = self.people.get(&id) {
             return node;

@@ -59,11 +59,11 @@ fn trusting_yourself_is_refused_and_changes_nothing() {
 #[test]
 fn people_first_met_on_an_edge_are_added_without_a_name() {
     let mut graph = TrustGraph::new();
-    graph.upsert_person(ANNA, "Anna");
+    graph.upsert_person(ANNA, "Anna").unwrap();
     trust(&mut graph, ANNA, MATT, 2, PUBLIC); // Anna -> Matt, Matt unknown so far
 
     assert_eq!(graph.person_name(MATT), Some(""));
-    graph.upsert_person(MATT, "Matt");
+    graph.upsert_person(MATT, "Matt").unwrap();
     assert_eq!(graph.person_name(MATT), Some("Matt"));
     assert_eq!(graph.person_count(), 2);
 }
@@ -481,4 +481,39 @@ fn the_walk_follows_every_trust_edge_however_trust_edges_and_vouches_were_interl
     from_carl.sort();
     assert!(from_carl.contains(&DORA), "{from_carl:?}");
     assert!(!from_carl.contains(&BEA), "private to Anna: {from_carl:?}");
+}
+
+#[test]
+fn at_the_node_limit_new_people_and_providers_are_refused_and_the_graph_is_unchanged() {
+    let mut graph = cast();
+    // Room for exactly one more node.
+    graph.node_limit = super::trust_graph::NodeLimit(graph.node_bound() + 1);
+    let (newcomer, another) = (PersonId(100), PersonId(101));
+
+    // Two new people at once: refused whole, not half added.
+    let refused = graph.set_trust(newcomer, another, level(2), PUBLIC);
+    assert_eq!(refused, Err(GraphError::TooManyNodes));
+    assert!(graph.person_node(newcomer).is_none());
+
+    // One new person fits; then no one else does, in any kind of change.
+    graph.set_trust(ANNA, newcomer, level(2), PUBLIC).unwrap(); // Anna -> newcomer
+    assert_eq!(
+        graph.upsert_person(another, "Another"),
+        Err(GraphError::TooManyNodes)
+    );
+    assert_eq!(
+        graph.set_distrust(ANNA, another, 1.0),
+        Err(GraphError::TooManyNodes)
+    );
+    let vouch = graph.set_vouch(another, MARIO_TILES, TILING, Stance::Recommend, PUBLIC, 1.0);
+    assert_eq!(vouch, Err(GraphError::TooManyNodes));
+    let shop = tiler(ProviderId(999), "New Tiles", ANNA);
+    assert_eq!(graph.upsert_provider(shop), Err(GraphError::TooManyNodes));
+    assert!(graph.provider(ProviderId(999)).is_none());
+
+    // People and providers already there still change freely.
+    graph.set_trust(newcomer, ANNA, level(1), PUBLIC).unwrap(); // newcomer -> Anna
+    graph
+        .upsert_provider(tiler(MARIO_TILES, "Mario's Tiles", MARIO))
+        .unwrap();
 }

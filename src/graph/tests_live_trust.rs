@@ -68,7 +68,7 @@ fn a_new_edge_far_from_the_seed_moves_trust_as_a_full_recompute_would_within_the
     let params = RankParams::default();
     let mut graph = TrustGraph::new();
     for id in 1..=5 {
-        graph.upsert_person(person(id), &format!("P{id}"));
+        graph.upsert_person(person(id), &format!("P{id}")).unwrap();
     }
     // 1 -> 2, completely, public: the seed's only friend.
     graph
@@ -145,7 +145,7 @@ proptest! {
         let params = RankParams::default();
         let mut graph = TrustGraph::new();
         for id in 1..=12 {
-            graph.upsert_person(person(id), &format!("P{id}"));
+            graph.upsert_person(person(id), &format!("P{id}")).unwrap();
         }
         let mut live = LiveTrust::new(&graph, &[], &params);
         for &change in &initial {

@@ -69,7 +69,9 @@ impl Spec {
     fn build(&self) -> TrustGraph {
         let mut graph = TrustGraph::new();
         for id in 0..self.people {
-            graph.upsert_person(PersonId(id), &format!("person {id}"));
+            graph
+                .upsert_person(PersonId(id), &format!("person {id}"))
+                .unwrap();
         }
         for (i, &(owner, trades)) in self.providers.iter().enumerate() {
             let trades = match trades {

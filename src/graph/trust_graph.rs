@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
 
-use super::adjacency::{Adjacency, Edge, EdgeSlot};
+use super::adjacency::{Adjacency, Edge, EdgeSlot, MAX_NODES};
 use super::provider::ProviderInfo;
 use super::service_areas::ServiceArea;
 use super::trade_table::{hash_map_bytes, TradeTable};
@@ -48,6 +48,19 @@ pub struct TrustGraph {
     pub(super) vouch_changes: ChangeLog,
     /// Seekers' walks, remembered until a change reaches them (`walk_cache.rs`).
     pub(super) walks: WalkCache,
+    /// How many nodes live changes may grow the graph to: `adjacency::MAX_NODES`, lower only
+    /// in tests, which cannot build a quarter of a billion nodes to reach it.
+    pub(super) node_limit: NodeLimit,
+}
+
+/// The most nodes a graph may hold; [`MAX_NODES`] unless a test lowers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct NodeLimit(pub(super) usize);
+
+impl Default for NodeLimit {
+    fn default() -> NodeLimit {
+        NodeLimit(MAX_NODES)
+    }
 }
 
 /// Counts of public vouches.
