@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::domain::{PersonId, ProviderId, TradeId};
 
-use super::evidence::{public_counts, TradeFilter};
+use super::evidence::public_counts;
+use super::found::TradeFilter;
 use super::network_evidence::{remembered_evidence, seeker_walk};
 use super::params::RankParams;
 use super::paths::{PathFinder, TrustPath};

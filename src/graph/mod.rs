@@ -24,6 +24,7 @@
 //! | `push.rs`, `workspace.rs` | personalized PageRank by forward push |
 //! | `prior.rs` | global EigenTrust-style prior from seed people |
 //! | `evidence.rs` | walk mass at vouchers, per provider |
+//! | `found.rs` | what a walk found, as plain data: evidence, vouchers, which trades count |
 //! | `network_evidence.rs` | the walk plus its evidence: shared by search and offline evaluation |
 //! | `paths.rs` | strongest short trust paths, for explanations |
 //! | `rank.rs`, `explain.rs`, `reach.rs` | the public queries |
@@ -43,6 +44,7 @@ mod edge_records;
 mod error;
 mod evidence;
 mod explain;
+mod found;
 mod live_trust;
 mod mutate;
 mod network_evidence;
@@ -93,8 +95,8 @@ pub use builder::{BuildReport, GraphBuilder};
 pub use credit_tree::{CreditTree, Lent};
 pub use edge_records::EdgeRecord;
 pub use error::GraphError;
-pub use evidence::Evidence;
 pub use explain::{explain_provider, Explanation};
+pub use found::Evidence;
 pub use live_trust::{Column, LiveTrust, SettleWork};
 pub use network_evidence::{network_evidence, network_evidence_for};
 pub use pace::{pace_factor, rerank_by_pace, MAX_PACE_PENALTY};

@@ -10,7 +10,8 @@ use petgraph::graph::NodeIndex;
 
 use crate::domain::{PersonId, ProviderId, TradeId};
 
-use super::evidence::{collect_evidence, evidence_for, Evidence, ReachedEvidence, TradeFilter};
+use super::evidence::{collect_evidence, evidence_for, reached_evidence};
+use super::found::{Evidence, ReachedEvidence, TradeFilter};
 use super::params::RankParams;
 use super::push::remembered_walk;
 use super::trust_graph::TrustGraph;
@@ -46,7 +47,7 @@ pub(crate) fn remembered_evidence(
     if let Some(found) = graph.walks.evidence(owner, params, log, vouches, trade) {
         return found;
     }
-    let found = Arc::new(ReachedEvidence::collect(graph, viewer, mass, trade));
+    let found = Arc::new(reached_evidence(graph, viewer, mass, trade));
     graph.walks.remember_evidence(
         owner,
         params,

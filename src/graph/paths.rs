@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::domain::{PersonId, Stance, TrustLevel};
 
-use super::evidence::ReachedVoucher;
+use super::found::ReachedVoucher;
 use super::params::RankParams;
 use super::path_layers::{FoundPath, PathLayers, Step};
 use super::trust_graph::TrustGraph;

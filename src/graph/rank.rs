@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{PersonId, ProviderId, TradeId};
 
-use super::evidence::{public_counts, Evidence, ReachedEvidence, TradeFilter};
+use super::evidence::public_counts;
+use super::found::{Evidence, ReachedEvidence, TradeFilter};
 use super::network_evidence::{remembered_evidence, seeker_walk};
 use super::params::RankParams;
 use super::paths::{PathFinder, TrustPath};

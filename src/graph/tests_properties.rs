@@ -5,8 +5,9 @@ use proptest::prelude::*;
 
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, TrustLevel, Visibility};
 
-use super::evidence::{public_counts, TradeFilter};
+use super::evidence::public_counts;
 use super::fixtures::{PLUMBING, TILING};
+use super::found::TradeFilter;
 use super::{
     compute_prior, explain_provider, network_evidence, network_evidence_for, rank_providers_for,
     Audience, EdgeRecord, ProviderInfo, RankParams, RankedProvider, SearchQuery, TrustGraph,

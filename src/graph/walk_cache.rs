@@ -45,7 +45,7 @@ use quick_cache::Weighter;
 use rustc_hash::FxHashMap;
 
 use super::access::Access;
-use super::evidence::{ReachedEvidence, TradeFilter};
+use super::found::{ReachedEvidence, TradeFilter};
 use super::params::RankParams;
 use super::path_layers::PathLayers;
 
