@@ -57,6 +57,13 @@ impl ServiceArea {
         }
     }
 
+    /// Whether the area has a place on the sphere. One without (a latitude or longitude that
+    /// is not a number; the database refuses them, other sources might not) serves nowhere,
+    /// as `serves` says, and is kept out of the tree, whose ordering needs numbers.
+    fn located(&self) -> bool {
+        self.centre.iter().all(|c| c.is_finite())
+    }
+
     /// Whether the area covers the point: [`ProviderInfo::serves`], on the same numbers.
     pub(super) fn serves(&self, lat: f64, lon: f64) -> bool {
         haversine_km(self.lat, self.lon, lat, lon) <= self.radius_km
@@ -83,19 +90,22 @@ impl AreaIndex {
     /// An index of these areas, built in one pass (faster than inserting them one by one, and a
     /// better tree).
     pub(super) fn bulk(areas: Vec<ServiceArea>) -> AreaIndex {
+        let located = areas.into_iter().filter(ServiceArea::located).collect();
         AreaIndex {
-            tree: RTree::bulk_load(areas),
+            tree: RTree::bulk_load(located),
         }
     }
 
     /// Adds an area.
     pub(super) fn insert(&mut self, area: ServiceArea) {
-        self.tree.insert(area);
+        if area.located() {
+            self.tree.insert(area);
+        }
     }
 
     /// Removes an area added before; false if it was not there.
     pub(super) fn remove(&mut self, area: &ServiceArea) -> bool {
-        self.tree.remove(area).is_some()
+        area.located() && self.tree.remove(area).is_some()
     }
 
     /// Every provider whose area may cover the point: all that do, and perhaps a few whose
@@ -160,6 +170,27 @@ mod tests {
         assert_eq!(found(&index, -17.0, -179.5), vec![1]);
         assert_eq!(found(&index, -17.0, 179.5), vec![1]);
         assert!(found(&index, -17.0, 170.0).is_empty());
+    }
+
+    #[test]
+    fn a_provider_with_no_place_is_never_found_and_breaks_nothing() {
+        let bristol = provider(1, 51.45, -2.59, 20.0);
+        let nowhere = provider(2, f64::NAN, -2.59, 20.0);
+        let mut index = AreaIndex::bulk(vec![
+            ServiceArea::of(&bristol, NodeIndex::new(0)),
+            ServiceArea::of(&nowhere, NodeIndex::new(1)),
+        ]);
+        index.insert(ServiceArea::of(
+            &provider(3, 51.45, f64::INFINITY, 20.0),
+            NodeIndex::new(2),
+        ));
+        assert_eq!(found(&index, 51.45, -2.59), vec![1]);
+        assert!(
+            !nowhere.serves(51.45, -2.59),
+            "serves agrees: nowhere is served"
+        );
+        assert!(!index.remove(&ServiceArea::of(&nowhere, NodeIndex::new(1))));
+        assert_eq!(index.len(), 1);
     }
 
     #[test]
