@@ -94,23 +94,25 @@ impl ReachedEvidence {
             *count += 1;
         }
         // Give each provider's group its start, then place the vouchers in the order they were
-        // found.
+        // found, using the start as the group's cursor; each cursor ends one count past its
+        // start, and is set back.
         let mut next = 0;
         for (_, start, count) in providers.values_mut() {
             *start = next;
             next += *count;
         }
-        let mut placed: FxHashMap<NodeIndex, u32> = FxHashMap::default();
-        placed.reserve(providers.len());
         // Any voucher fills the array until every place has been written.
         let mut vouchers = match found.first() {
             Some(&(_, filler)) => vec![filler; found.len()],
             None => Vec::new(),
         };
         for (provider, voucher) in found {
-            let at = placed.entry(provider).or_insert(providers[&provider].1);
-            vouchers[*at as usize] = voucher;
-            *at += 1;
+            let (_, cursor, _) = providers.get_mut(&provider).expect("counted above");
+            vouchers[*cursor as usize] = voucher;
+            *cursor += 1;
+        }
+        for (_, start, count) in providers.values_mut() {
+            *start -= *count;
         }
         ReachedEvidence {
             providers,
@@ -161,4 +163,54 @@ pub(crate) struct ReachedVoucher {
     pub(crate) stance: Stance,
     pub(crate) strength: f32,
     pub(crate) p: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn voucher(person: usize, stance: Stance, p: f64) -> ReachedVoucher {
+        ReachedVoucher {
+            person: NodeIndex::new(person),
+            stance,
+            strength: 1.0,
+            p,
+        }
+    }
+
+    #[test]
+    fn grouped_vouchers_keep_the_walks_order_and_sum_as_found() {
+        let (mario, luigi, nobody) = (NodeIndex::new(70), NodeIndex::new(80), NodeIndex::new(90));
+        // Found in walk order, the two providers' vouchers interleaved.
+        let found = vec![
+            (mario, voucher(1, Stance::Recommend, 0.5)),
+            (luigi, voucher(2, Stance::Warn, 0.25)),
+            (mario, voucher(3, Stance::Warn, 0.125)),
+            (luigi, voucher(4, Stance::Recommend, 0.0625)),
+            (mario, voucher(5, Stance::Recommend, 0.03125)),
+        ];
+        let reached = ReachedEvidence::group(found);
+
+        let people = |provider| -> Vec<usize> {
+            reached
+                .vouchers(provider)
+                .iter()
+                .map(|v| v.person.index())
+                .collect()
+        };
+        assert_eq!(people(mario), vec![1, 3, 5]);
+        assert_eq!(people(luigi), vec![2, 4]);
+        assert!(people(nobody).is_empty());
+
+        let mario_evidence = reached.evidence(mario);
+        assert_eq!(mario_evidence.recommend, 0.5 + 0.03125);
+        assert_eq!(mario_evidence.warn, 0.125);
+        assert_eq!(
+            (mario_evidence.recommenders, mario_evidence.warners),
+            (2, 1)
+        );
+        assert_eq!(reached.evidence(nobody), Evidence::default());
+        assert!(reached.reached(luigi) && !reached.reached(nobody));
+        assert_eq!(reached.providers().count(), 2);
+    }
 }
