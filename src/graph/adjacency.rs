@@ -252,6 +252,15 @@ impl Adjacency {
                 slot: EdgeSlot::Trust(position as u32),
             })
         });
+        trust.chain(self.other_and_extra_out(node))
+    }
+
+    /// The edges leaving `node` other than its CSR trust edges: its vouches and distrust edges,
+    /// then every overlay edge (trust ones included, which the caller filters by kind). Reading
+    /// a person's vouches this way skips their trust edges, which are most of their edges, so
+    /// it costs one lookup for someone who vouched for no one.
+    pub(super) fn other_and_extra_out(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
+        let index = node.index();
         let other = range(&self.other_start, index).filter_map(move |position| {
             let weight = self.other_weight[position];
             (!weight.is_removed()).then(|| Edge {
@@ -261,8 +270,14 @@ impl Adjacency {
                 slot: EdgeSlot::Other(position as u32),
             })
         });
-        let extra = self
-            .extra_out
+        let extra = self.extra_out_of(node);
+        other.chain(extra)
+    }
+
+    /// The overlay's edges leaving `node`, in the order added.
+    fn extra_out_of(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
+        let index = node.index();
+        self.extra_out
             .get(&(index as u32))
             .into_iter()
             .flat_map(move |list| {
@@ -277,8 +292,7 @@ impl Adjacency {
                             index: i as u32,
                         },
                     })
-            });
-        trust.chain(other).chain(extra)
+            })
     }
 
     /// The edges entering `node`: the CSR's trust edges, its other edges, then the overlay's.

@@ -21,7 +21,7 @@ fn visible_vouches<'g>(
     trade: TradeFilter,
 ) -> impl Iterator<Item = (NodeIndex, EdgeWeight)> + 'g {
     let access = viewer.access_to(person);
-    graph.out_edges(person).filter_map(move |edge| {
+    graph.non_trust_out_edges(person).filter_map(move |edge| {
         let weight = *edge.weight();
         (weight.kind() == EdgeKind::Vouch
             && access.allows(weight.visibility())

@@ -162,6 +162,60 @@ fn push_with_the_default_epsilon_is_within_its_bound_of_exact_pagerank() {
 }
 
 #[test]
+fn the_estimates_count_what_waits_at_each_person_and_fall_short_by_the_rest_of_it() {
+    for seed in 200..220 {
+        let graph = random_graph(seed);
+        let viewer = Viewer::new(&graph, Some(PersonId(seed as i64 % 30)));
+        let Some(seeker) = viewer.seeker() else {
+            continue;
+        };
+        // Every person counted, the default floor, and pushed people only.
+        for frontier_floor in [0.0, RankParams::default().frontier_floor, f64::INFINITY] {
+            // A coarse epsilon leaves residuals, so that the estimate differs from p.
+            let params = RankParams {
+                epsilon: 1e-3,
+                frontier_floor,
+                ..RankParams::default()
+            };
+
+            let estimates = personalized_pagerank(&graph, &viewer, &params);
+            let pushed = push_with_residuals(&graph, &viewer, &params);
+            let exact = exact_ppr(&graph, &viewer, seeker, &params);
+
+            let mut expected = 0.0;
+            let mut shortfall = 0.0;
+            for &(node, p, r) in &pushed {
+                let estimate = estimates
+                    .iter()
+                    .find(|e| e.0 == node)
+                    .map_or(0.0, |e| e.1);
+                // What the push settled, plus what stops at once of what still waits there,
+                // for a person pushed or holding at least the floor.
+                let counted = p > 0.0 || r >= frontier_floor * params.epsilon;
+                let waiting = if counted { params.alpha * r } else { 0.0 };
+                assert!((estimate - (p + waiting)).abs() < 1e-15);
+                assert!(estimate <= exact[node.index()] + 1e-12, "seed {seed}: above exact");
+                shortfall += exact[node.index()] - estimate;
+                expected += r - waiting;
+            }
+            // People the push never touched have no estimate; their exact mass is part of the
+            // shortfall too.
+            let untouched: f64 = exact
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !pushed.iter().any(|e| e.0.index() == *i))
+                .map(|(_, value)| value)
+                .sum();
+            assert!(
+                (shortfall + untouched - expected).abs() < 1e-12,
+                "seed {seed}, floor {frontier_floor}: short by {} instead of {expected}",
+                shortfall + untouched
+            );
+        }
+    }
+}
+
+#[test]
 fn a_dangling_friend_sends_the_walk_back_to_the_seeker() {
     let mut graph = cast();
     trust(&mut graph, ANNA, MATT, 3, PUBLIC); // Anna -> Matt, trusts completely; Matt trusts no one

@@ -102,8 +102,8 @@ impl ChangeLog {
 struct WalkKey {
     seeker: NodeIndex,
     own: Access,
-    /// `alpha`, `epsilon` and the three level weights, as bits.
-    params: [u64; 5],
+    /// `alpha`, `epsilon`, `frontier_floor` and the three level weights, as bits.
+    params: [u64; 6],
 }
 
 impl WalkKey {
@@ -117,6 +117,7 @@ impl WalkKey {
             params: [
                 params.alpha.to_bits(),
                 params.epsilon.to_bits(),
+                params.frontier_floor.to_bits(),
                 a.to_bits(),
                 b.to_bits(),
                 c.to_bits(),
