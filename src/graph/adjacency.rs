@@ -317,8 +317,32 @@ impl Adjacency {
                 slot: EdgeSlot::Other(position as u32),
             })
         });
-        let extra = self
-            .extra_in
+        trust.chain(other).chain(self.extra_in_of(node))
+    }
+
+    /// The trust edges entering `node`: the CSR's, then the overlay's. What a path search
+    /// reads, without the vouches and distrust edges [`Adjacency::in_edges`] also walks.
+    pub(super) fn trust_in_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
+        let index = node.index();
+        let trust = range(&self.trust_in_start, index).filter_map(move |place| {
+            let (source, weight) = unpack(self.trust_in[place]);
+            weight.map(|weight| Edge {
+                source: NodeIndex::new(source as usize),
+                target: node,
+                weight,
+                slot: EdgeSlot::TrustIn,
+            })
+        });
+        trust.chain(
+            self.extra_in_of(node)
+                .filter(|edge| edge.weight.kind() == EdgeKind::Trust),
+        )
+    }
+
+    /// The overlay's edges entering `node`.
+    fn extra_in_of(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
+        let index = node.index();
+        self.extra_in
             .get(&(index as u32))
             .into_iter()
             .flatten()
@@ -336,8 +360,7 @@ impl Adjacency {
                             index: i as u32,
                         },
                     })
-            });
-        trust.chain(other).chain(extra)
+            })
     }
 
     /// Adds an edge to the overlay. It may fold the overlay into a new CSR, so slots taken

@@ -27,7 +27,6 @@ use super::path_layers::{FoundPath, PathLayers, Step};
 use super::trust_graph::TrustGraph;
 use super::visibility::Viewer;
 use super::walk::{out_weight, walk_edges};
-use super::weights::EdgeKind;
 
 /// Paths longer than this are not shown; the people at the end are counted instead.
 pub const MAX_PATH_HOPS: usize = 3;
@@ -162,19 +161,13 @@ impl<'a> PathFinder<'a> {
         if let Some(&step) = self.layers.layer2.get(&target) {
             consider(self, step.strength, 2, step);
         }
-        let incoming: Vec<_> = self
-            .graph
-            .in_edges(target)
-            .filter(|edge| edge.weight().kind() == EdgeKind::Trust)
-            .filter(|edge| self.layers.layer2.contains_key(&edge.source()))
-            .filter(|edge| {
-                self.viewer
-                    .can_see(edge.source(), edge.weight().visibility())
-            })
-            .map(|edge| (edge.source(), edge.weight().level()))
-            .collect();
-        for (middle, level) in incoming {
-            let second = self.layers.layer2[&middle];
+        let incoming = self.graph.trust_in_edges(target).filter_map(|edge| {
+            let second = self.layers.layer2.get(&edge.source())?;
+            self.viewer
+                .can_see(edge.source(), edge.weight().visibility())
+                .then(|| (edge.source(), edge.weight().level(), *second))
+        });
+        for (middle, level, second) in incoming {
             let probability = self.params.level_weight(level)
                 / visible_out_weight(self.graph, self.viewer, self.params, middle);
             let step = Step {

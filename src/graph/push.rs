@@ -94,7 +94,11 @@ fn estimates<'w>(
     let floor = params.frontier_floor * params.epsilon;
     workspace.touched.iter().filter_map(move |&node| {
         let (p, r) = (workspace.p[node.index()], workspace.r[node.index()]);
-        let waiting = if p > 0.0 || r >= floor { alpha * r } else { 0.0 };
+        let waiting = if p > 0.0 || r >= floor {
+            alpha * r
+        } else {
+            0.0
+        };
         (p + waiting > 0.0).then_some((node, p + waiting))
     })
 }

@@ -185,16 +185,16 @@ fn the_estimates_count_what_waits_at_each_person_and_fall_short_by_the_rest_of_i
             let mut expected = 0.0;
             let mut shortfall = 0.0;
             for &(node, p, r) in &pushed {
-                let estimate = estimates
-                    .iter()
-                    .find(|e| e.0 == node)
-                    .map_or(0.0, |e| e.1);
+                let estimate = estimates.iter().find(|e| e.0 == node).map_or(0.0, |e| e.1);
                 // What the push settled, plus what stops at once of what still waits there,
                 // for a person pushed or holding at least the floor.
                 let counted = p > 0.0 || r >= frontier_floor * params.epsilon;
                 let waiting = if counted { params.alpha * r } else { 0.0 };
                 assert!((estimate - (p + waiting)).abs() < 1e-15);
-                assert!(estimate <= exact[node.index()] + 1e-12, "seed {seed}: above exact");
+                assert!(
+                    estimate <= exact[node.index()] + 1e-12,
+                    "seed {seed}: above exact"
+                );
                 shortfall += exact[node.index()] - estimate;
                 expected += r - waiting;
             }

@@ -264,6 +264,11 @@ impl TrustGraph {
         self.edges.other_and_extra_out(node)
     }
 
+    /// The trust edges entering a node.
+    pub(super) fn trust_in_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
+        self.edges.trust_in_edges(node)
+    }
+
     /// The edges entering a node, of every kind.
     pub(super) fn in_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
         self.edges.in_edges(node)
