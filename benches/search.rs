@@ -229,6 +229,7 @@ fn main() -> anyhow::Result<()> {
         load_average,
         trade,
         epsilon: params.epsilon,
+        frontier_floor: params.frontier_floor,
         trade_providers: net
             .providers
             .iter()

@@ -51,6 +51,11 @@ pub struct Args {
     /// precision costs: smaller is closer to exact and slower.
     #[arg(long)]
     pub epsilon: Option<f64>,
+    /// `RankParams::frontier_floor` (default: the engine's default): from how much waiting
+    /// mass, in epsilons, a person the push never pushed counts. Smaller is closer to exact and
+    /// reads more people's vouches; `inf` counts pushed people only.
+    #[arg(long)]
+    pub frontier_floor: Option<f64>,
     /// Give up on one CTE query after this many seconds (it then counts as this long).
     #[arg(long, default_value_t = 60)]
     pub cte_timeout_s: u64,
@@ -102,6 +107,9 @@ impl Args {
         let mut params = RankParams::default();
         if let Some(epsilon) = self.epsilon {
             params.epsilon = epsilon;
+        }
+        if let Some(floor) = self.frontier_floor {
+            params.frontier_floor = floor;
         }
         params
     }

@@ -26,6 +26,8 @@ pub struct Report {
     pub config: SynthConfig,
     pub trade: TradeId,
     pub epsilon: f64,
+    /// `RankParams::frontier_floor` as run.
+    pub frontier_floor: f64,
     pub trade_providers: usize,
     pub trade_vouches: usize,
     pub generate: Duration,
@@ -179,11 +181,12 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "- query: trade {} ({} providers offer it, {} vouches for it), no location filter, limit 10, `RankParams` defaults with epsilon = {:e}, explanations on: {:.1} results per query, {:.0}% of them with a path\n",
+            "- query: trade {} ({} providers offer it, {} vouches for it), no location filter, limit 10, `RankParams` defaults with epsilon = {:e} and frontier floor {}, explanations on: {:.1} results per query, {:.0}% of them with a path\n",
             self.trade,
             thousands(self.trade_providers),
             thousands(self.trade_vouches),
             self.epsilon,
+            self.frontier_floor,
             self.results_per_query,
             self.explained_share * 100.0
         );

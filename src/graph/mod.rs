@@ -76,6 +76,8 @@ mod tests_anchor;
 #[cfg(test)]
 mod tests_credit_tree;
 #[cfg(test)]
+mod tests_frontier_sweep;
+#[cfg(test)]
 mod tests_graph;
 #[cfg(test)]
 mod tests_live_trust;

@@ -28,12 +28,13 @@ pub struct RankParams {
     /// A person the push reached but did not push counts `alpha` times the mass still waiting
     /// there (part of what it will settle there, so still a lower bound; `push.rs`) when at
     /// least `frontier_floor * epsilon` waits. Counting a person costs reading their vouches,
-    /// and most of the frontier holds only crumbs: at 1M people, floor 0 counts 3,500 people a
-    /// search (top-10 overlap with the exact ranking 0.977 on 60 seekers; p50 1.71 ms), 2
-    /// counts 1,400 (0.973; 1.04 ms), pushed people only 520 (0.945); docs/performance.md,
-    /// "The overlap, met". A speed knob like `epsilon`, not a judgement of trust: the estimate
-    /// moves towards the exact value at every setting, and the uncounted residual stays in the
-    /// stated error bound.
+    /// and most of the frontier holds crumbs. On the benchmark's million people, against a
+    /// push a thousand times finer (`tests_frontier_sweep.rs`, 60 seekers): floor 0 counts
+    /// 3,501 people a search for a top-10 overlap of 0.977, 2 counts 1,439 for 0.972, and
+    /// pushed people only (infinity) 512 for 0.928; docs/performance.md, "The overlap, met".
+    /// A speed knob like `epsilon`, not a judgement of trust: every setting moves the
+    /// estimates towards the exact values, and what is left uncounted stays in the stated
+    /// error bound.
     #[serde(default = "defaults::frontier_floor")]
     pub frontier_floor: f64,
     /// Transition weight of a trust edge by level 1, 2, 3 ("knows", "trusts their judgement",
