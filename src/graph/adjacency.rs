@@ -298,15 +298,7 @@ impl Adjacency {
     /// The edges entering `node`: the CSR's trust edges, its other edges, then the overlay's.
     pub(super) fn in_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
         let index = node.index();
-        let trust = range(&self.trust_in_start, index).filter_map(move |place| {
-            let (source, weight) = unpack(self.trust_in[place]);
-            weight.map(|weight| Edge {
-                source: NodeIndex::new(source as usize),
-                target: node,
-                weight,
-                slot: EdgeSlot::TrustIn,
-            })
-        });
+        let trust = self.csr_trust_in(node);
         let other = range(&self.other_in_start, index).filter_map(move |place| {
             let position = self.other_position[place] as usize;
             let weight = self.other_weight[position];
@@ -323,8 +315,15 @@ impl Adjacency {
     /// The trust edges entering `node`: the CSR's, then the overlay's. What a path search
     /// reads, without the vouches and distrust edges [`Adjacency::in_edges`] also walks.
     pub(super) fn trust_in_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
-        let index = node.index();
-        let trust = range(&self.trust_in_start, index).filter_map(move |place| {
+        self.csr_trust_in(node).chain(
+            self.extra_in_of(node)
+                .filter(|edge| edge.weight.kind() == EdgeKind::Trust),
+        )
+    }
+
+    /// The CSR's trust edges entering `node`, removed ones skipped.
+    fn csr_trust_in(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
+        range(&self.trust_in_start, node.index()).filter_map(move |place| {
             let (source, weight) = unpack(self.trust_in[place]);
             weight.map(|weight| Edge {
                 source: NodeIndex::new(source as usize),
@@ -332,11 +331,7 @@ impl Adjacency {
                 weight,
                 slot: EdgeSlot::TrustIn,
             })
-        });
-        trust.chain(
-            self.extra_in_of(node)
-                .filter(|edge| edge.weight.kind() == EdgeKind::Trust),
-        )
+        })
     }
 
     /// The overlay's edges entering `node`.
