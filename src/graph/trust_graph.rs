@@ -257,11 +257,13 @@ impl TrustGraph {
         self.edges.out_edges(node)
     }
 
-    /// The edges leaving a node that can be vouches: all but its trust edges (the overlay's
-    /// new trust edges come too; filter by kind). Cheaper than [`TrustGraph::out_edges`]
-    /// filtered, since it does not read the trust edges, most of a person's edges.
+    /// The edges leaving a node other than trust edges: its vouches and distrust edges.
+    /// Cheaper than [`TrustGraph::out_edges`] filtered, since it does not read the CSR's trust
+    /// edges, most of a person's edges; only the small overlay needs filtering.
     pub(super) fn non_trust_out_edges(&self, node: NodeIndex) -> impl Iterator<Item = Edge> + '_ {
-        self.edges.other_and_extra_out(node)
+        self.edges
+            .other_and_extra_out(node)
+            .filter(|edge| edge.weight().kind() != EdgeKind::Trust)
     }
 
     /// The trust edges entering a node.
