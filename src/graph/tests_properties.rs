@@ -32,10 +32,19 @@ struct Spec {
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
+    sized_spec(2..9, 0..30, 0..20)
+}
+
+/// A random world of the given sizes: people, trust edges, vouches.
+fn sized_spec(
+    people: std::ops::Range<i64>,
+    trust: std::ops::Range<usize>,
+    vouches: std::ops::Range<usize>,
+) -> impl Strategy<Value = Spec> {
     (
-        2i64..9,
+        people,
         vec((0i64..100, 0u8..3), 1..4),
-        vec((0i64..100, 0i64..100, 1u8..=3, 0usize..3), 0..30),
+        vec((0i64..100, 0i64..100, 1u8..=3, 0usize..3), trust),
         vec(
             (
                 0i64..100,
@@ -45,7 +54,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 0usize..3,
                 0usize..3,
             ),
-            0..20,
+            vouches,
         ),
         vec(0i64..100, 0..3),
     )
@@ -165,6 +174,31 @@ fn score_of(results: &[RankedProvider], provider: ProviderId) -> Option<f64> {
         .map(|r| r.score)
 }
 
+/// The search skips vouchers that a bound says cannot make its three paths; the explanation
+/// searches them all. They must show the same strongest paths.
+fn same_paths_in_search_and_explanation(spec: &Spec) -> Result<(), TestCaseError> {
+    let graph = spec.build();
+    let params = RankParams::default();
+    let prior = compute_prior(&graph, &spec.seeds(), &params);
+    for (seeker, trade, results) in all_searches(&graph, &spec) {
+        for result in &results {
+            let explained = explain_provider(
+                &graph,
+                &prior,
+                seeker,
+                Audience::Seeker,
+                result.provider,
+                Some(trade),
+                &params,
+            )
+            .expect("a ranked provider is known");
+            let strongest: Vec<_> = explained.paths.into_iter().take(3).collect();
+            prop_assert_eq!(&result.paths, &strongest);
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn evidence_read_from_the_providers_side_equals_the_searchs_own(
@@ -191,21 +225,16 @@ proptest! {
 
     #[test]
     fn a_search_shows_the_same_strongest_paths_as_the_full_explanation(spec in spec()) {
-        // The search skips 3-hop paths that a bound says cannot make its three; the
-        // explanation searches them all. They must agree.
-        let graph = spec.build();
-        let params = RankParams::default();
-        let prior = compute_prior(&graph, &spec.seeds(), &params);
-        for (seeker, trade, results) in all_searches(&graph, &spec) {
-            for result in &results {
-                let explained = explain_provider(
-                    &graph, &prior, seeker, Audience::Seeker, result.provider, Some(trade), &params,
-                )
-                .expect("a ranked provider is known");
-                let strongest: Vec<_> = explained.paths.into_iter().take(3).collect();
-                prop_assert_eq!(&result.paths, &strongest);
-            }
-        }
+        same_paths_in_search_and_explanation(&spec)?;
+    }
+
+    #[test]
+    fn a_search_shows_the_same_strongest_paths_as_the_full_explanation_where_paths_are_long(
+        // Wider worlds, where many vouchers are three hops out and a provider has more
+        // vouchers than the search shows, so that skipping a voucher can matter.
+        spec in sized_spec(12..30, 30..120, 20..60)
+    ) {
+        same_paths_in_search_and_explanation(&spec)?;
     }
 
     #[test]
