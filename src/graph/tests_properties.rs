@@ -180,7 +180,7 @@ fn same_paths_in_search_and_explanation(spec: &Spec) -> Result<(), TestCaseError
     let graph = spec.build();
     let params = RankParams::default();
     let prior = compute_prior(&graph, &spec.seeds(), &params);
-    for (seeker, trade, results) in all_searches(&graph, &spec) {
+    for (seeker, trade, results) in all_searches(&graph, spec) {
         for result in &results {
             let explained = explain_provider(
                 &graph,
