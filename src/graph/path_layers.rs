@@ -32,9 +32,6 @@ pub(super) struct PathLayers {
     pub(super) layer1: FxHashMap<NodeIndex, Step>,
     /// The best 2-hop reach of each person.
     pub(super) layer2: FxHashMap<NodeIndex, Step>,
-    /// No path of three hops is stronger than this: the most any layer-2 person's strength
-    /// times the largest share one trust edge can take of their visible out-weight.
-    pub(super) third_hop_bound: f64,
     /// Best paths found, by the person they lead to; at most `most_found` of them.
     found: Mutex<FxHashMap<NodeIndex, FoundPath>>,
     most_found: usize,
@@ -47,14 +44,12 @@ impl PathLayers {
         seeker: NodeIndex,
         layer1: FxHashMap<NodeIndex, Step>,
         layer2: FxHashMap<NodeIndex, Step>,
-        third_hop_bound: f64,
     ) -> PathLayers {
         let most_found = (layer1.len() + layer2.len()).max(64);
         PathLayers {
             seeker,
             layer1,
             layer2,
-            third_hop_bound,
             found: Mutex::default(),
             most_found,
         }
@@ -66,18 +61,6 @@ impl PathLayers {
     /// node's edges leaves the layers and every path found from them exact.
     pub(super) fn read_edges_of(&self, node: NodeIndex) -> bool {
         node == self.seeker || self.layer1.contains_key(&node) || self.layer2.contains_key(&node)
-    }
-
-    /// The most the strongest path to `target` can be, without a search: 1 for the seeker;
-    /// otherwise the stronger of its layer-1 and layer-2 entries and the 3-hop bound.
-    pub(super) fn strength_bound(&self, target: NodeIndex) -> f64 {
-        if target == self.seeker {
-            return 1.0;
-        }
-        [self.layer1.get(&target), self.layer2.get(&target)]
-            .into_iter()
-            .flatten()
-            .fold(self.third_hop_bound, |bound, step| bound.max(step.strength))
     }
 
     /// The best path to `target`, if it was found before.

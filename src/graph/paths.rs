@@ -75,14 +75,6 @@ impl TrustPath {
     }
 }
 
-/// A best path found, before its people's names are looked up.
-struct UnnamedPath {
-    hops: Arc<[(NodeIndex, TrustLevel)]>,
-    strength: f64,
-    voucher: PersonId,
-    stance: Stance,
-}
-
 /// Best paths of at most [`MAX_PATH_HOPS`] hops from one seeker, over visible trust edges.
 pub(crate) struct PathFinder<'a> {
     graph: &'a TrustGraph,
@@ -206,92 +198,38 @@ impl<'a> PathFinder<'a> {
     }
 
     /// The `keep` strongest of the best paths to reached vouchers, strongest first, and how
-    /// many vouchers are further than [`MAX_PATH_HOPS`]. Searches every voucher, for the count.
+    /// many vouchers are further than [`MAX_PATH_HOPS`].
     pub(crate) fn paths_to(
         &mut self,
         vouchers: &[ReachedVoucher],
         keep: usize,
     ) -> (Vec<TrustPath>, u32) {
+        let graph = self.graph;
         let mut found = Vec::with_capacity(vouchers.len());
         let mut beyond = 0;
         for voucher in vouchers {
             match self.best_path(voucher.person) {
-                Some((hops, strength)) => found.push(self.unnamed(voucher, hops, strength)),
+                Some((hops, strength)) => found.push((
+                    hops,
+                    strength,
+                    graph.person_id(voucher.person),
+                    voucher.stance,
+                )),
                 None => beyond += 1,
             }
         }
-        (self.strongest_named(found, keep), beyond)
-    }
-
-    /// The same paths as [`PathFinder::paths_to`] keeps, without the count, searching only the
-    /// vouchers that can still make them.
-    ///
-    /// Each voucher's best path is at most [`PathLayers::strength_bound`], read without a
-    /// search. Vouchers are searched in order of that bound, and the search stops once `keep`
-    /// paths are found that are strictly stronger than the next bound: no voucher left can
-    /// reach them, nor tie with them (a tie would be decided by length and id). A provider
-    /// with three vouchers close to the seeker then costs three searches, not one per voucher.
-    pub(crate) fn strongest_paths(
-        &mut self,
-        vouchers: &[ReachedVoucher],
-        keep: usize,
-    ) -> Vec<TrustPath> {
-        let mut order: Vec<(f64, &ReachedVoucher)> = vouchers
-            .iter()
-            .map(|voucher| (self.layers.strength_bound(voucher.person), voucher))
-            .collect();
-        order.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        let mut found = Vec::with_capacity(keep.min(vouchers.len()));
-        // The `keep` strongest strengths found so far, weakest first once there are `keep`.
-        let mut strongest: Vec<f64> = Vec::with_capacity(keep.saturating_add(1).min(64));
-        for (bound, voucher) in order {
-            if keep == 0 || (strongest.len() == keep && strongest[0] > bound) {
-                break;
-            }
-            if let Some((hops, strength)) = self.best_path(voucher.person) {
-                found.push(self.unnamed(voucher, hops, strength));
-                let at = strongest.partition_point(|&s| s < strength);
-                strongest.insert(at, strength);
-                if strongest.len() > keep {
-                    strongest.remove(0);
-                }
-            }
-        }
-        self.strongest_named(found, keep)
-    }
-
-    fn unnamed(
-        &self,
-        voucher: &ReachedVoucher,
-        hops: Arc<[(NodeIndex, TrustLevel)]>,
-        strength: f64,
-    ) -> UnnamedPath {
-        UnnamedPath {
-            hops,
-            strength,
-            voucher: self.id_of(voucher.person),
-            stance: voucher.stance,
-        }
-    }
-
-    /// The `keep` strongest of `found`, strongest first (ties to the shorter path, then the
-    /// smaller voucher id, then a recommendation before a warning), with names.
-    fn strongest_named(&self, mut found: Vec<UnnamedPath>, keep: usize) -> Vec<TrustPath> {
-        let graph = self.graph;
         // Ordered before the names are looked up, so that only the paths kept cost strings.
         found.sort_by(|a, b| {
-            b.strength
-                .total_cmp(&a.strength)
-                .then(a.hops.len().cmp(&b.hops.len()))
-                .then(a.voucher.cmp(&b.voucher))
-                .then((a.stance == Stance::Warn).cmp(&(b.stance == Stance::Warn)))
+            b.1.total_cmp(&a.1)
+                .then(a.0.len().cmp(&b.0.len()))
+                .then(a.2.cmp(&b.2))
+                .then((a.3 == Stance::Warn).cmp(&(b.3 == Stance::Warn)))
         });
         found.truncate(keep);
-        found
+        let paths = found
             .into_iter()
-            .map(|path| TrustPath {
-                hops: path
-                    .hops
+            .map(|(hops, strength, voucher, stance)| TrustPath {
+                hops: hops
                     .iter()
                     .map(|&(person, level)| PathHop {
                         person: graph.person_id(person),
@@ -299,11 +237,12 @@ impl<'a> PathFinder<'a> {
                         level,
                     })
                     .collect(),
-                voucher: path.voucher,
-                stance: path.stance,
-                strength: path.strength,
+                voucher,
+                stance,
+                strength,
             })
-            .collect()
+            .collect();
+        (paths, beyond)
     }
 
     fn id_of(&self, node: NodeIndex) -> PersonId {
@@ -312,8 +251,7 @@ impl<'a> PathFinder<'a> {
 }
 
 /// Layers 1 and 2 for `seeker`: their visible out-neighbours, and everyone's best 2-hop reach
-/// (ties to the smaller id of the person before, so storage order does not matter), with the
-/// bound on any 3-hop path.
+/// (ties to the smaller id of the person before, so storage order does not matter).
 fn build_layers(
     graph: &TrustGraph,
     viewer: &Viewer,
@@ -331,14 +269,7 @@ fn build_layers(
             },
         );
     }
-    // Sized once for every edge out of layer 1, the most layer 2 can hold, so that it is not
-    // rehashed as it grows (a heavy seeker's layer 2 holds thousands).
-    let reach: u32 = layer1
-        .keys()
-        .map(|&middle| out_weight(graph, middle, viewer.access_to(middle), params).1)
-        .sum();
-    let mut layer2: FxHashMap<NodeIndex, Step> =
-        FxHashMap::with_capacity_and_hasher(reach as usize, Default::default());
+    let mut layer2: FxHashMap<NodeIndex, Step> = FxHashMap::default();
     for (&middle, first) in &layer1 {
         for (person, probability, level) in steps_from(graph, viewer, params, middle) {
             if person == seeker {
@@ -359,24 +290,7 @@ fn build_layers(
             }
         }
     }
-    // A third hop out of y takes at most the heaviest level's share of y's visible out-weight
-    // (and never more than all of it), the same division `search_path` makes.
-    let heaviest = TrustLevel::ALL
-        .into_iter()
-        .map(|level| params.level_weight(level))
-        .fold(0.0, f64::max);
-    let third_hop_bound = layer2
-        .iter()
-        .map(|(&person, second)| {
-            let total = visible_out_weight(graph, viewer, params, person);
-            if total > 0.0 {
-                second.strength * (heaviest / total).min(1.0)
-            } else {
-                0.0
-            }
-        })
-        .fold(0.0, f64::max);
-    PathLayers::new(seeker, layer1, layer2, third_hop_bound)
+    PathLayers::new(seeker, layer1, layer2)
 }
 
 /// The visible walk steps out of `node`, with their transition probabilities.

@@ -142,7 +142,7 @@ pub fn rank_providers_for(
             let paths = match finder.as_mut() {
                 Some(finder) => {
                     let vouchers = reached.vouchers(candidate.node);
-                    finder.strongest_paths(vouchers, PATHS_PER_PROVIDER)
+                    finder.paths_to(vouchers, PATHS_PER_PROVIDER).0
                 }
                 None => Vec::new(),
             };

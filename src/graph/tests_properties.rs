@@ -174,8 +174,9 @@ fn score_of(results: &[RankedProvider], provider: ProviderId) -> Option<f64> {
         .map(|r| r.score)
 }
 
-/// The search skips vouchers that a bound says cannot make its three paths; the explanation
-/// searches them all. They must show the same strongest paths.
+/// A search shows each provider's three strongest paths, as the full explanation shows them,
+/// in the same order, whichever of the two found a path first (they share the remembered
+/// layers).
 fn same_paths_in_search_and_explanation(spec: &Spec) -> Result<(), TestCaseError> {
     let graph = spec.build();
     let params = RankParams::default();
@@ -231,7 +232,7 @@ proptest! {
     #[test]
     fn a_search_shows_the_same_strongest_paths_as_the_full_explanation_where_paths_are_long(
         // Wider worlds, where many vouchers are three hops out and a provider has more
-        // vouchers than the search shows, so that skipping a voucher can matter.
+        // vouchers than the search shows.
         spec in sized_spec(12..30, 30..120, 20..60)
     ) {
         same_paths_in_search_and_explanation(&spec)?;
