@@ -59,6 +59,7 @@ use crate::graph::{
     RankParams, SeedTrust, TrustGraph,
 };
 use crate::import::network::{Fact, SourceEdge};
+use crate::seeds::FOUNDING_SEEDS;
 
 use super::data::Rating;
 use super::kindred::{Kindred, Raters};
@@ -82,6 +83,8 @@ pub struct Prediction {
 pub struct Model {
     graph: TrustGraph,
     seeds: SeedTrust,
+    /// Whose crowd a seeker who trusts no one yet gets: the operator's seeds, or the founders.
+    stand_in: SeedTrust,
     params: RankParams,
     scale: (f64, f64),
     plain_means: Vec<Option<f64>>,
@@ -106,6 +109,9 @@ pub struct ModelInput<'a> {
     /// The rating scale, lowest and highest.
     pub scale: (f64, f64),
     /// The operator's seed people, if any: half the anchored walk's restarts land on them.
+    /// Without any, the founders stand in for them where the service's prior would: the
+    /// first [`FOUNDING_SEEDS`] people in the order the network names them, which is the order
+    /// `vouchgraph import` gives them ids in (`SeedSet`).
     pub seeds: &'a [u32],
 }
 
@@ -226,6 +232,14 @@ impl Model {
         let (graph, _) = builder.build();
         let seeds: Vec<PersonId> = input.seeds.iter().map(|&s| person_id(s)).collect();
         let seeds = SeedTrust::compute(&graph, &seeds, &params);
+        let stand_in = if seeds.is_empty() {
+            let founders: Vec<PersonId> = (0..input.people.min(FOUNDING_SEEDS) as u32)
+                .map(person_id)
+                .collect();
+            SeedTrust::compute(&graph, &founders, &params)
+        } else {
+            seeds.clone()
+        };
         let plain_means = sums
             .into_iter()
             .map(|(sum, count)| (count > 0).then(|| sum / f64::from(count)))
@@ -233,6 +247,7 @@ impl Model {
         Ok(Model {
             graph,
             seeds,
+            stand_in,
             params,
             scale: (lo, lo + span),
             plain_means,
@@ -311,10 +326,23 @@ impl Model {
             .collect()
     }
 
-    /// The seeker's anchored credit in every rater, ready to estimate any item.
+    /// The seeker's anchored credit in every rater, ready to estimate any item. A seeker whose
+    /// trust reaches no one gets the crowd of the seeds (or founders) instead, as the service
+    /// ranks for them by the prior those seed: otherwise every item would tie at their level.
     fn crowd(&self, seeker: u32) -> Crowd {
-        let credit = anchored_trust(&self.graph, person_id(seeker), &self.seeds, &self.params);
-        let tree = CreditTree::build(&self.graph, person_id(seeker), &credit, &self.params);
+        let seeker = person_id(seeker);
+        let mut credit = anchored_trust(&self.graph, seeker, &self.seeds, &self.params);
+        let mut tree = CreditTree::build(&self.graph, seeker, &credit, &self.params);
+        if !tree.reaches_anyone() && !self.stand_in.is_empty() {
+            credit = self.stand_in.credit(&self.graph, &self.params);
+            tree = CreditTree::build_from_seeds(
+                &self.graph,
+                seeker,
+                self.stand_in.seeds(),
+                &credit,
+                &self.params,
+            );
+        }
         let mut dense = vec![0.0; self.habits.len()];
         for (person, value) in credit {
             if let Some(slot) = usize::try_from(person.0)
@@ -561,6 +589,62 @@ mod tests {
             (alone.score - level).abs() < 1e-9,
             "{} vs {level}",
             alone.score
+        );
+    }
+
+    #[test]
+    fn a_seeker_who_trusts_no_one_yet_gets_the_founders_crowd_instead_of_a_tie() {
+        // People 0 to 9 are the founders (the first ten the network names); 10 is a rater;
+        // 11 joined later, trusts no one and rated nothing; so did 12, whom an operator names
+        // as a seed below.
+        const RATER: u32 = 10;
+        const NEWCOMER: u32 = 11;
+        const LONER: u32 = 12;
+        // Founder 0 trusts the rater; founders 1 to 9 trust founder 0.
+        let mut edges = vec![SourceEdge {
+            from: 0,
+            to: RATER,
+            fact: Fact::Trust(TrustLevel::COMPLETE),
+        }];
+        edges.extend((1..10).map(|founder| SourceEdge {
+            from: founder,
+            to: 0,
+            fact: Fact::Trust(TrustLevel::COMPLETE),
+        }));
+        // The rater loved item 0 and disliked item 1.
+        let ratings = [rating(RATER, 0, 5.0), rating(RATER, 1, 1.0)];
+        let build = |seeds: &[u32]| {
+            let input = ModelInput {
+                people: 13,
+                items: 2,
+                edges: &edges,
+                ratings: &ratings,
+                scale: (1.0, 5.0),
+                seeds,
+            };
+            Model::build(&input, RankParams::default()).unwrap()
+        };
+        let found = build(&[]).predict(NEWCOMER, &[0, 1]);
+        let (loved, disliked) = (found[0].unwrap(), found[1].unwrap());
+        assert!(
+            !loved.covered && !disliked.covered,
+            "no walk of theirs reaches the rater"
+        );
+        assert!(
+            loved.score > 3.0 && disliked.score < 3.0,
+            "{} and {} around the middle",
+            loved.score,
+            disliked.score
+        );
+        // An operator's seeds stand in instead of the founders: a seed who reaches no rater
+        // leaves the newcomer at their level, the middle of the scale.
+        let found = build(&[LONER]).predict(NEWCOMER, &[0, 1]);
+        let (loved, disliked) = (found[0].unwrap(), found[1].unwrap());
+        assert!(
+            (loved.score - 3.0).abs() < 1e-9 && (disliked.score - 3.0).abs() < 1e-9,
+            "{} and {}",
+            loved.score,
+            disliked.score
         );
     }
 }

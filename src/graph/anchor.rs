@@ -33,6 +33,8 @@ use super::visibility::Viewer;
 #[derive(Clone, Debug, Default)]
 pub struct SeedTrust {
     values: Vec<f64>,
+    /// The seeds the graph knows, in the order given.
+    seeds: Vec<PersonId>,
 }
 
 impl SeedTrust {
@@ -56,6 +58,7 @@ impl SeedTrust {
         };
         SeedTrust {
             values: global_trust(graph, &known, &anchored).values,
+            seeds: known,
         }
     }
 
@@ -63,6 +66,36 @@ impl SeedTrust {
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
+
+    /// The seeds the graph knows.
+    pub fn seeds(&self) -> &[PersonId] {
+        &self.seeds
+    }
+
+    /// Each person's credit as a rater from the seeds' walk alone, capped and convex as in
+    /// [`anchored_trust`]: the crowd of a seeker who trusts no one yet, whose seeds stand in
+    /// for the circle they do not have (see `CreditTree::build_from_seeds`). Empty without
+    /// seeds.
+    ///
+    /// # Complexity
+    /// O(N).
+    pub fn credit(&self, graph: &TrustGraph, params: &RankParams) -> Vec<(PersonId, f64)> {
+        self.values
+            .iter()
+            .enumerate()
+            .filter(|&(index, &value)| value > 0.0 && graph.is_person(NodeIndex::new(index)))
+            .map(|(index, &value)| {
+                let node = NodeIndex::new(index);
+                (graph.person_id(node), capped(value, params))
+            })
+            .collect()
+    }
+}
+
+/// A walk's mass as rater credit: `anchor_cap * (min(mass, cap) / cap)^anchor_gamma`.
+fn capped(value: f64, params: &RankParams) -> f64 {
+    let cap = params.anchor_cap;
+    cap * (value.min(cap) / cap).powf(params.anchor_gamma)
 }
 
 /// Each reached person's credit as a rater for `seeker`: `min(q, cap)`, where `q` is the
@@ -106,15 +139,8 @@ pub fn anchored_trust(
             .map(|(index, value)| (NodeIndex::new(index), value))
             .collect();
     }
-    let cap = params.anchor_cap;
-    let gamma = params.anchor_gamma;
     mass.into_iter()
         .filter(|&(node, _)| graph.is_person(node))
-        .map(|(node, value)| {
-            (
-                graph.person_id(node),
-                cap * (value.min(cap) / cap).powf(gamma),
-            )
-        })
+        .map(|(node, value)| (graph.person_id(node), capped(value, params)))
         .collect()
 }

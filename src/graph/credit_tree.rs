@@ -90,6 +90,41 @@ impl CreditTree {
         credit: &[(PersonId, f64)],
         params: &RankParams,
     ) -> CreditTree {
+        CreditTree::grow(graph, seeker, None, credit, params)
+    }
+
+    /// The tree of a seeker who trusts no one yet, over `credit` from their seeds' walk alone
+    /// (`SeedTrust::credit`): the seeds stand in for the circle the seeker does not have,
+    /// each hanging under the seeker as if the seeker trusted them all equally, and the
+    /// breadth-first search goes on from them. The bound is unchanged: the seeds are honest
+    /// (operators name them, or they are the founders, whom no later account can become), so
+    /// a fake account still lies in the subtree of some account whose parent is honest.
+    ///
+    /// # Complexity
+    /// As [`CreditTree::build`].
+    pub fn build_from_seeds(
+        graph: &TrustGraph,
+        seeker: PersonId,
+        seeds: &[PersonId],
+        credit: &[(PersonId, f64)],
+        params: &RankParams,
+    ) -> CreditTree {
+        let seeds: Vec<NodeIndex> = seeds
+            .iter()
+            .filter_map(|&seed| graph.person_node(seed))
+            .collect();
+        CreditTree::grow(graph, seeker, Some(&seeds), credit, params)
+    }
+
+    /// The breadth-first tree from `seeker`, whose first level is their visible trust edges,
+    /// or `seeds` (each at weight 1) when given.
+    fn grow(
+        graph: &TrustGraph,
+        seeker: PersonId,
+        seeds: Option<&[NodeIndex]>,
+        credit: &[(PersonId, f64)],
+        params: &RankParams,
+    ) -> CreditTree {
         let viewer = Viewer::new(graph, Some(seeker));
         let Some(root) = viewer.seeker() else {
             return CreditTree::default();
@@ -113,9 +148,14 @@ impl CreditTree {
         while let Some(node) = queue.pop_front() {
             let place = tree.slot[&graph.person_id(node)] as usize;
             let level = level_of[&node];
-            let access = viewer.access_to(node);
+            let steps: Vec<(NodeIndex, f64)> = match seeds {
+                Some(seeds) if node == root => seeds.iter().map(|&seed| (seed, 1.0)).collect(),
+                _ => walk_edges(graph, node, viewer.access_to(node), params)
+                    .map(|(target, weight, _)| (target, weight))
+                    .collect(),
+            };
             let mut next: Vec<(NodeIndex, f64)> = Vec::new();
-            for (target, weight, _) in walk_edges(graph, node, access, params) {
+            for (target, weight) in steps {
                 if !own.contains_key(&target) || target == root {
                     continue;
                 }
@@ -149,6 +189,12 @@ impl CreditTree {
         tree.tickets = tickets;
         tree.unit = params.anchor_cap;
         tree
+    }
+
+    /// Whether the tree holds anyone but the seeker: a seeker whose anchored walk reaches no
+    /// one over their own trust edges has an empty crowd.
+    pub fn reaches_anyone(&self) -> bool {
+        self.parent.len() > 1
     }
 
     /// The tickets `person` received, if the tree holds them.

@@ -35,6 +35,68 @@ fn levels(seeker: i64, edges: &[Edge], reached: &FxHashSet<i64>) -> FxHashMap<i6
     level
 }
 
+/// Checks that the fake accounts `honest..honest + sybils`, rating one item at the top, lend it
+/// no more than the attack edges' capacities, alone or beside `honest_raters`. `tree_edges`
+/// are the edges the tree grows along from `root` (for a tree rooted at seeds, the root's
+/// edges are to the seeds).
+#[allow(clippy::too_many_arguments)]
+fn fake_accounts_lend_within_the_attack_edges(
+    tree: &CreditTree,
+    credit: &[(PersonId, f64)],
+    root: i64,
+    tree_edges: &[Edge],
+    attack: &[Edge],
+    (honest, sybils): (i64, i64),
+    honest_raters: &[i64],
+    params: &RankParams,
+) -> Result<(), TestCaseError> {
+    let of: FxHashMap<i64, f64> = credit.iter().map(|&(p, c)| (p.0, c)).collect();
+    let fakes = || {
+        (honest..honest + sybils)
+            .map(|s| (PersonId(s), of.get(&s).copied().unwrap_or(0.0), 1.0, 1.0))
+    };
+    // Every fake account rates the item, fully informative, at the top.
+    let fake = tree.lend(fakes());
+    // Honest raters beside them do not raise what the fake accounts can lend.
+    let both = tree.lend(
+        fakes().chain(
+            honest_raters
+                .iter()
+                .map(|&h| (PersonId(h), of.get(&h).copied().unwrap_or(0.0), 1.0, 0.0)),
+        ),
+    );
+    let reached: FxHashSet<i64> = of.keys().copied().collect();
+    let depth = levels(root, tree_edges, &reached);
+    let next_weight = |from: i64| -> f64 {
+        tree_edges
+            .iter()
+            .filter(|e| e.0 == from && e.1 != root && reached.contains(&e.1))
+            .filter(|e| depth.get(&e.1) == depth.get(&from).map(|l| l + 1).as_ref())
+            .map(|e| params.level_weight(level(e.2)))
+            .sum()
+    };
+    let bound: f64 = attack
+        .iter()
+        .filter(|&&(from, to, _)| depth.contains_key(&from) && reached.contains(&to))
+        .map(|&(from, _, l)| {
+            let tickets = tree.tickets_of(PersonId(from)).unwrap_or(0.0);
+            let share = params.level_weight(level(l)) / next_weight(from).max(f64::MIN_POSITIVE);
+            params.anchor_cap + tickets * share.min(1.0)
+        })
+        .sum();
+    prop_assert!(
+        fake.value <= bound + 1e-9,
+        "fake accounts lent {} above the bound {bound}",
+        fake.value
+    );
+    prop_assert!(
+        both.value <= bound + 1e-9,
+        "with honest raters, {} above {bound}",
+        both.value
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -56,37 +118,43 @@ proptest! {
         };
         let credit = anchored_trust(&graph, PersonId(seeker), &SeedTrust::default(), &params);
         let tree = CreditTree::build(&graph, PersonId(seeker), &credit, &params);
-        let of: FxHashMap<i64, f64> = credit.iter().map(|&(p, c)| (p.0, c)).collect();
-        // Every fake account rates the item, fully informative, at the top.
-        let fake = tree.lend(
-            (honest..honest + sybils).map(|s| (PersonId(s), of.get(&s).copied().unwrap_or(0.0), 1.0, 1.0)),
-        );
-        // Honest raters beside them do not raise what the fake accounts can lend.
-        let both = tree.lend(
-            (honest..honest + sybils)
-                .map(|s| (PersonId(s), of.get(&s).copied().unwrap_or(0.0), 1.0, 1.0))
-                .chain(honest_raters.iter().map(|&h| (PersonId(h), of.get(&h).copied().unwrap_or(0.0), 1.0, 0.0))),
-        );
-        let reached: FxHashSet<i64> = of.keys().copied().collect();
-        let depth = levels(seeker, &all, &reached);
-        let next_weight = |from: i64| -> f64 {
-            all.iter()
-                .filter(|e| e.0 == from && e.1 != seeker && reached.contains(&e.1))
-                .filter(|e| depth.get(&e.1) == depth.get(&from).map(|l| l + 1).as_ref())
-                .map(|e| params.level_weight(level(e.2)))
-                .sum()
+        fake_accounts_lend_within_the_attack_edges(
+            &tree, &credit, seeker, &all, &attack, (honest, sybils), &honest_raters, &params,
+        )?;
+    }
+
+    #[test]
+    fn in_the_seeds_crowd_of_a_seeker_who_trusts_no_one_sybils_lend_no_more_than_the_attack_edges(
+        honest_edges in prop::collection::vec((0i64..40, 0i64..40, 1u8..=3), 40..160),
+        sybil_edges in prop::collection::vec((0i64..30, 0i64..30, 1u8..=3), 0..200),
+        attack in prop::collection::vec((0i64..40, 0i64..30, 1u8..=3), 1..4),
+        seeker in 0i64..40,
+        seeds in prop::collection::vec(0i64..40, 1..5),
+        honest_raters in prop::collection::vec(0i64..40, 0..10),
+        tickets in prop::sample::select(vec![0.0, 0.1, 1.0]),
+    ) {
+        let (honest, sybils) = (40, 30);
+        let (graph, all, attack) = world(honest, sybils, &honest_edges, &sybil_edges, &attack);
+        let params = RankParams {
+            anchor_epsilon: 1e-10,
+            crowd_tickets: tickets,
+            ..RankParams::default()
         };
-        let bound: f64 = attack
+        let seeds: Vec<PersonId> = seeds.into_iter().map(PersonId).collect();
+        let stand_in = SeedTrust::compute(&graph, &seeds, &params);
+        let credit = stand_in.credit(&graph, &params);
+        let tree = CreditTree::build_from_seeds(&graph, PersonId(seeker), &seeds, &credit, &params);
+        // The tree grows from the seeker to the seeds, then along everyone's edges but the
+        // seeker's own, which it does not follow.
+        let tree_edges: Vec<Edge> = stand_in
+            .seeds()
             .iter()
-            .filter(|&&(from, to, _)| depth.contains_key(&from) && reached.contains(&to))
-            .map(|&(from, _, l)| {
-                let tickets = tree.tickets_of(PersonId(from)).unwrap_or(0.0);
-                let share = params.level_weight(level(l)) / next_weight(from).max(f64::MIN_POSITIVE);
-                params.anchor_cap + tickets * share.min(1.0)
-            })
-            .sum();
-        prop_assert!(fake.value <= bound + 1e-9, "fake accounts lent {} above the bound {bound}", fake.value);
-        prop_assert!(both.value <= bound + 1e-9, "with honest raters, {} above {bound}", both.value);
+            .map(|seed| (seeker, seed.0, 1))
+            .chain(all.iter().copied().filter(|e| e.0 != seeker))
+            .collect();
+        fake_accounts_lend_within_the_attack_edges(
+            &tree, &credit, seeker, &tree_edges, &attack, (honest, sybils), &honest_raters, &params,
+        )?;
     }
 }
 
