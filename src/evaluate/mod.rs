@@ -52,7 +52,9 @@ pub struct PredictArgs {
     /// Where to write `seeker,item,score,covered`.
     #[arg(long)]
     pub out: PathBuf,
-    /// People (ids as in the trust file) whose trust seeds the global prior, comma-separated.
+    /// The operator's seeds: people (ids as in the trust file) whose trust seeds the global
+    /// prior, comma-separated. Without any, the first ten people the file names are the
+    /// founders, as in the service.
     #[arg(long, value_delimiter = ',')]
     pub seeds: Vec<String>,
 }
@@ -96,7 +98,9 @@ pub struct EvaluateArgs {
     /// that held-out ratings are about.
     #[arg(long, default_value_t = 20)]
     pub targets: usize,
-    /// People (ids as in the trust file) whose trust seeds the global prior, comma-separated.
+    /// The operator's seeds: people (ids as in the trust file) whose trust seeds the global
+    /// prior, comma-separated. Without any, the first ten people the file names are the
+    /// founders, as in the service.
     #[arg(long, value_delimiter = ',')]
     pub seeds: Vec<String>,
     /// Overrides one of the engine's `RankParams` to explore, as `name=value` (for example
@@ -135,7 +139,8 @@ fn parse_param(text: &str) -> Result<(String, f64), String> {
 }
 
 /// The people an operator names as seeds (`--seeds`), if any. Nothing else: the service has
-/// no seeds until an operator adds some, and `predict` and `evaluate` measure it as shipped.
+/// no operator seeds until an operator adds some, and `predict` and `evaluate` measure it as
+/// shipped, with the founders standing in where the service's prior would (`model.rs`).
 ///
 /// # Errors
 /// A named seed is not in the trust network.
