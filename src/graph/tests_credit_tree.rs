@@ -106,29 +106,6 @@ proptest! {
         sybil_edges in prop::collection::vec((0i64..30, 0i64..30, 1u8..=3), 0..200),
         attack in prop::collection::vec((0i64..40, 0i64..30, 1u8..=3), 1..4),
         seeker in 0i64..40,
-        honest_raters in prop::collection::vec(0i64..40, 0..10),
-        tickets in prop::sample::select(vec![0.0, 0.1, 1.0]),
-    ) {
-        let (honest, sybils) = (40, 30);
-        let (graph, all, attack) = world(honest, sybils, &honest_edges, &sybil_edges, &attack);
-        let params = RankParams {
-            anchor_epsilon: 1e-10,
-            crowd_tickets: tickets,
-            ..RankParams::default()
-        };
-        let credit = anchored_trust(&graph, PersonId(seeker), &SeedTrust::default(), &params);
-        let tree = CreditTree::build(&graph, PersonId(seeker), &credit, &params);
-        fake_accounts_lend_within_the_attack_edges(
-            &tree, &credit, seeker, &all, &attack, (honest, sybils), &honest_raters, &params,
-        )?;
-    }
-
-    #[test]
-    fn in_the_seeds_crowd_of_a_seeker_who_trusts_no_one_sybils_lend_no_more_than_the_attack_edges(
-        honest_edges in prop::collection::vec((0i64..40, 0i64..40, 1u8..=3), 40..160),
-        sybil_edges in prop::collection::vec((0i64..30, 0i64..30, 1u8..=3), 0..200),
-        attack in prop::collection::vec((0i64..40, 0i64..30, 1u8..=3), 1..4),
-        seeker in 0i64..40,
         seeds in prop::collection::vec(0i64..40, 1..5),
         honest_raters in prop::collection::vec(0i64..40, 0..10),
         tickets in prop::sample::select(vec![0.0, 0.1, 1.0]),
@@ -140,12 +117,19 @@ proptest! {
             crowd_tickets: tickets,
             ..RankParams::default()
         };
+        // The seeker's own crowd.
+        let credit = anchored_trust(&graph, PersonId(seeker), &SeedTrust::default(), &params);
+        let tree = CreditTree::build(&graph, PersonId(seeker), &credit, &params);
+        fake_accounts_lend_within_the_attack_edges(
+            &tree, &credit, seeker, &all, &attack, (honest, sybils), &honest_raters, &params,
+        )?;
+        // The crowd of honest seeds, which a seeker who trusts no one gets instead. Its tree
+        // grows from the seeker to the seeds, then along everyone's edges but the seeker's
+        // own, which it does not follow.
         let seeds: Vec<PersonId> = seeds.into_iter().map(PersonId).collect();
         let stand_in = SeedTrust::compute(&graph, &seeds, &params);
         let credit = stand_in.credit(&graph, &params);
         let tree = CreditTree::build_from_seeds(&graph, PersonId(seeker), &seeds, &credit, &params);
-        // The tree grows from the seeker to the seeds, then along everyone's edges but the
-        // seeker's own, which it does not follow.
         let tree_edges: Vec<Edge> = stand_in
             .seeds()
             .iter()
