@@ -53,13 +53,13 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::domain::seed_set::FOUNDING_SEEDS;
 use crate::domain::{PersonId, ProviderId, Stance, TradeId, Visibility};
 use crate::graph::{
     anchored_trust, network_evidence_for, CreditTree, GraphBuilder, GraphError, ProviderInfo,
     RankParams, SeedTrust, TrustGraph,
 };
 use crate::import::network::{Fact, SourceEdge};
-use crate::seeds::FOUNDING_SEEDS;
 
 use super::data::Rating;
 use super::kindred::{Kindred, Raters};
@@ -85,6 +85,8 @@ pub struct Model {
     seeds: SeedTrust,
     /// Whose crowd a seeker who trusts no one yet gets: the operator's seeds, or the founders.
     stand_in: SeedTrust,
+    /// That crowd's credit, the same for every such seeker, so computed once.
+    stand_in_credit: Vec<(PersonId, f64)>,
     params: RankParams,
     scale: (f64, f64),
     plain_means: Vec<Option<f64>>,
@@ -240,6 +242,7 @@ impl Model {
         } else {
             seeds.clone()
         };
+        let stand_in_credit = stand_in.credit(&graph, &params);
         let plain_means = sums
             .into_iter()
             .map(|(sum, count)| (count > 0).then(|| sum / f64::from(count)))
@@ -248,6 +251,7 @@ impl Model {
             graph,
             seeds,
             stand_in,
+            stand_in_credit,
             params,
             scale: (lo, lo + span),
             plain_means,
@@ -334,7 +338,7 @@ impl Model {
         let mut credit = anchored_trust(&self.graph, seeker, &self.seeds, &self.params);
         let mut tree = CreditTree::build(&self.graph, seeker, &credit, &self.params);
         if !tree.reaches_anyone() && !self.stand_in.is_empty() {
-            credit = self.stand_in.credit(&self.graph, &self.params);
+            credit = self.stand_in_credit.clone();
             tree = CreditTree::build_from_seeds(
                 &self.graph,
                 seeker,

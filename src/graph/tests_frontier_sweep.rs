@@ -11,8 +11,8 @@ use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::domain::seed_set::FOUNDING_SEEDS;
 use crate::domain::{PersonId, ProviderId, TradeId};
-use crate::seeds::FOUNDING_SEEDS;
 use crate::synth::{generate, SynthConfig};
 
 use super::push::personalized_pagerank;
