@@ -8,7 +8,8 @@
 //!
 //! A rating is read against a reference: `e(v, i) = rating(v, i) - (rho * habit(v) + (1 - rho)
 //! * level)`, where habit(v) is v's mean rating shrunk towards the middle of the scale by
-//! `habit_prior` ratings, `level` is the seeker's own habit and `rho` is `relative_ratings` (0:
+//! `habit_prior` ratings, `level` is the seeker's own mean shrunk by `level_prior` ratings
+//! towards their crowd's habit (below), and `rho` is `relative_ratings` (0:
 //! ratings as given; 1: relative ratings as in Iolaus, WWW 2013). The graph is built once for
 //! every seeker, so its twins carry the seeker-free part, `d = rating - (1/2 + rho * (habit(v)
 //! - 1/2))`, and each seeker's prediction moves every deviation by `(1 - rho) * (1/2 - level)`.
@@ -94,6 +95,8 @@ pub struct Model {
     raters: Vec<Vec<(u32, f64, f64)>>,
     /// Per person, their habit: their mean rating on [0, 1], shrunk towards the middle.
     habits: Vec<f64>,
+    /// Per person, the sum of their ratings on [0, 1] and how many they gave.
+    given: Vec<(f64, u32)>,
     /// Per person, the items they rated and how far above their habit, on [-1, 1].
     rated: Vec<Vec<(u32, f64)>>,
 }
@@ -257,6 +260,7 @@ impl Model {
             plain_means,
             raters,
             habits,
+            given,
             rated,
         })
     }
@@ -287,11 +291,11 @@ impl Model {
             }
         }
         let (lo, hi) = self.scale;
-        let level = self.habits.get(seeker as usize).copied().unwrap_or(0.5);
+        let crowd = self.crowd(seeker);
+        let level = self.level(seeker, &crowd);
         // What every deviation (read against `0.5 + rho * (habit(v) - 0.5)`) gains when read
         // against `rho * habit(v) + (1 - rho) * level` instead.
         let shift = (1.0 - self.params.relative_ratings) * (0.5 - level);
-        let crowd = self.crowd(seeker);
         let mut kindred = Kindred::of(
             seeker,
             self.rated.get(seeker as usize).map_or(&[][..], |r| r),
@@ -328,6 +332,25 @@ impl Model {
                 })
             })
             .collect()
+    }
+
+    /// The seeker's level on [0, 1], where their predictions start and every item little is
+    /// known about stays: their own mean rating, shrunk by `level_prior` ratings towards what
+    /// their crowd usually gives (the middle of the scale if the crowd holds no rater). The
+    /// crowd's habit passes up the same tree as any item's estimate, so fake accounts behind
+    /// k attack edges hold at most k fully credited raters' worth of it.
+    fn level(&self, seeker: u32, crowd: &Crowd) -> f64 {
+        let (total, count) = self.given.get(seeker as usize).copied().unwrap_or_default();
+        let habit = crowd.habit(
+            self.given
+                .iter()
+                .zip(&self.habits)
+                .enumerate()
+                .filter(|&(person, ((_, count), _))| *count > 0 && person != seeker as usize)
+                .map(|(person, (_, &habit))| (person as u32, habit)),
+        );
+        let prior = self.params.level_prior;
+        (total + prior * habit) / (f64::from(count) + prior)
     }
 
     /// The seeker's anchored credit in every rater, ready to estimate any item. A seeker whose
@@ -414,6 +437,22 @@ struct Crowd {
 }
 
 impl Crowd {
+    /// What the crowd usually gives: the raters' `(person, habit)`, weighted by credit and
+    /// clipped subtree by subtree like an item's estimate, but not by informativeness (a rater
+    /// who gives everything the same rating tells their habit fully); the middle of the scale
+    /// if no rater is in the crowd.
+    fn habit(&self, habits: impl Iterator<Item = (u32, f64)>) -> f64 {
+        let lent = self.tree.lend(habits.filter_map(|(rater, habit)| {
+            let credit = *self.credit.get(rater as usize)?;
+            (credit > 0.0).then_some((person_id(rater), credit, 1.0, habit))
+        }));
+        if lent.weight > 0.0 {
+            lent.value / lent.weight
+        } else {
+            0.5
+        }
+    }
+
     /// The credit-weighted mean of the item's raters' deviations, each moved by `shift` to the
     /// seeker's reference, with `pseudo` of credit at `kindred`, the kindred raters' estimate. Each subtree of the
     /// crowd lends at most its capacity; informativeness applies after the clipping, so that a
@@ -512,9 +551,10 @@ mod tests {
     fn an_item_nobody_the_seeker_reaches_rated_is_predicted_at_the_seekers_own_level() {
         let model = model(RankParams::default());
         let alone = predict_one(&model, 6);
-        // The seeker's habit: their four ratings on [0, 1] (0.75, 1, 1, 0.75) and ten at the
-        // middle, back on the 1 to 5 scale.
-        let level = 1.0 + 4.0 * (3.5 + 10.0 * 0.5) / 14.0;
+        // The seeker's level: their four ratings on [0, 1] (0.75, 1, 1, 0.75) and thirty at
+        // their crowd's habit, back on the 1 to 5 scale. The crowd is the friend, whose habit
+        // is their two ratings (1 and 0) and ten at the middle: 0.5.
+        let level = 1.0 + 4.0 * (3.5 + 30.0 * 0.5) / 34.0;
         assert!(
             (alone.score - level).abs() < 1e-9,
             "{} vs {level}",
@@ -531,7 +571,7 @@ mod tests {
                 ..RankParams::default()
             };
             let model = model(params);
-            let level = 1.0 + 4.0 * (3.5 + 10.0 * 0.5) / 14.0;
+            let level = 1.0 + 4.0 * (3.5 + 30.0 * 0.5) / 34.0;
             let found = model.predict(SEEKER, &[4, 5]);
             let (loved, disliked) = (found[0].unwrap(), found[1].unwrap());
             assert!(loved.covered && disliked.covered);
@@ -554,13 +594,19 @@ mod tests {
         let mut ratings = vec![rating(SEEKER, 0, 2.0), rating(SEEKER, 1, 4.0)];
         ratings.extend((2..32).map(|item| rating(FRIEND, item, 4.0 + f64::from(item % 2))));
         ratings.push(rating(FRIEND, 32, 4.0));
+        // The seeker's level is their own mean, 3, not leaning on the friend's generous habit
+        // (`level_prior` 0): how a rating is read is what this test is about.
         let level = 3.0;
-        let read_as_given = trusting_friend(&ratings, 33, RankParams::default());
+        let own_level = RankParams {
+            level_prior: 0.0,
+            ..RankParams::default()
+        };
+        let read_as_given = trusting_friend(&ratings, 33, own_level);
         let good = predict_one(&read_as_given, 32);
         assert!(good.score > level + 0.1, "{}", good.score);
         let relative = RankParams {
             relative_ratings: 1.0,
-            ..RankParams::default()
+            ..own_level
         };
         let read_against_habit = trusting_friend(&ratings, 33, relative);
         let lowered = predict_one(&read_against_habit, 32);
@@ -578,7 +624,8 @@ mod tests {
             rating(STRANGER, 5, 2.0),
             rating(STRANGER, 6, 5.0),
         ];
-        // The seeker's level: ratings 0 and 1 on [0, 1] and ten at the middle.
+        // The seeker's level: ratings 0 and 1 on [0, 1] and thirty at the middle (the friend,
+        // their crowd, rated nothing).
         let level = 1.0 + 4.0 * (1.0 + 10.0 * 0.5) / 12.0;
         let everyone = trusting_friend(&ratings, ITEMS, RankParams::default());
         let kindred = predict_one(&everyone, 6);
@@ -649,6 +696,109 @@ mod tests {
             "{} and {}",
             loved.score,
             disliked.score
+        );
+    }
+
+    /// A newcomer's level (they rated nothing) is their crowd's habit, which here is two
+    /// friends' and, behind friend A's one trust edge, a ring of fake accounts'. Returns the
+    /// newcomer's prediction for an item only a stranger outside the crowd rated: exactly
+    /// their level, on a 1 to 5 scale.
+    fn newcomer_level_beside_a_ring(ring: u32) -> f64 {
+        const NEWCOMER: u32 = 0;
+        const A: u32 = 1;
+        const B: u32 = 2;
+        let stranger = 3 + ring;
+        // The newcomer trusts both friends fully.
+        let mut edges = vec![
+            SourceEdge {
+                from: NEWCOMER,
+                to: A,
+                fact: Fact::Trust(TrustLevel::COMPLETE),
+            },
+            SourceEdge {
+                from: NEWCOMER,
+                to: B,
+                fact: Fact::Trust(TrustLevel::COMPLETE),
+            },
+        ];
+        // The attack edge, if there is a ring: friend A trusts the first fake account.
+        if ring > 0 {
+            edges.push(SourceEdge {
+                from: A,
+                to: 3,
+                fact: Fact::Trust(TrustLevel::COMPLETE),
+            });
+        }
+        // The fake accounts trust each other in a ring, which keeps what reaches them.
+        edges.extend((0..ring).filter(|_| ring > 1).map(|i| SourceEdge {
+            from: 3 + i,
+            to: 3 + (i + 1) % ring,
+            fact: Fact::Trust(TrustLevel::COMPLETE),
+        }));
+        // Both friends rate twenty items at the middle (3); every fake account rates the same
+        // twenty at the top (5); the stranger, whom no one trusts, rated item 20.
+        let mut ratings = Vec::new();
+        for item in 0..20 {
+            ratings.push(rating(A, item, 3.0));
+            ratings.push(rating(B, item, 3.0));
+            ratings.extend((0..ring).map(|i| rating(3 + i, item, 5.0)));
+        }
+        ratings.push(rating(stranger, 20, 1.0));
+        let input = ModelInput {
+            people: stranger as usize + 1,
+            items: 21,
+            edges: &edges,
+            ratings: &ratings,
+            scale: (1.0, 5.0),
+            seeds: &[],
+        };
+        let model = Model::build(&input, RankParams::default()).unwrap();
+        model.predict(NEWCOMER, &[20])[0].unwrap().score
+    }
+
+    #[test]
+    fn a_newcomer_starts_from_what_their_crowd_usually_gives_not_the_middle_of_the_scale() {
+        // A newcomer who rated nothing, whose friends give every item a 5 (habit: twenty
+        // ratings at the top and ten at the middle, 5/6 on [0, 1]).
+        const NEWCOMER: u32 = 0;
+        const STRANGER: u32 = 2;
+        // The newcomer trusts the friend fully: the only trust edge.
+        let edges = [SourceEdge {
+            from: NEWCOMER,
+            to: FRIEND,
+            fact: Fact::Trust(TrustLevel::COMPLETE),
+        }];
+        let mut ratings: Vec<Rating> = (0..20).map(|item| rating(FRIEND, item, 5.0)).collect();
+        ratings.push(rating(STRANGER, 20, 1.0));
+        let input = ModelInput {
+            people: 3,
+            items: 21,
+            edges: &edges,
+            ratings: &ratings,
+            scale: (1.0, 5.0),
+            seeds: &[],
+        };
+        let model = Model::build(&input, RankParams::default()).unwrap();
+        let level = model.predict(NEWCOMER, &[20])[0].unwrap().score;
+        let habit = 1.0 + 4.0 * (20.0 + 10.0 * 0.5) / 30.0;
+        assert!((level - habit).abs() < 1e-9, "{level} vs {habit}");
+    }
+
+    #[test]
+    fn fake_accounts_behind_one_trust_edge_move_a_newcomers_level_by_one_rater_at_most() {
+        // Without the ring the level is the friends' habit, the middle of the scale.
+        let honest = newcomer_level_beside_a_ring(0);
+        assert!((honest - 3.0).abs() < 1e-9, "{honest}");
+        // A ring of 500 fake accounts rating everything at the top (habit 5/6 on [0, 1]) sits
+        // in friend A's subtree, which lends at most one rater's worth against B's one: the
+        // level moves at most half way from B's habit (1/2) towards theirs. A plain mean over
+        // the crowd would have given the ring 500 of 502 shares.
+        let attacked = newcomer_level_beside_a_ring(500);
+        let bound = 1.0 + 4.0 * (0.5 + 5.0 / 6.0) / 2.0;
+        assert!(attacked <= bound + 1e-9, "{attacked} above {bound}");
+        assert!(
+            attacked > 3.0,
+            "the ring does lend its one rater: {attacked}"
         );
     }
 }
