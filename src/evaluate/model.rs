@@ -744,21 +744,34 @@ mod tests {
             ratings.extend((0..ring).map(|i| rating(3 + i, item, 5.0)));
         }
         ratings.push(rating(stranger, 20, 1.0));
+        let people = stranger as usize + 1;
+        prediction_at_defaults(people, 21, &edges, &ratings, NEWCOMER, 20)
+    }
+
+    /// The prediction at the defaults, with no seeds, on a 1 to 5 scale.
+    fn prediction_at_defaults(
+        people: usize,
+        items: usize,
+        edges: &[SourceEdge],
+        ratings: &[Rating],
+        seeker: u32,
+        item: u32,
+    ) -> f64 {
         let input = ModelInput {
-            people: stranger as usize + 1,
-            items: 21,
-            edges: &edges,
-            ratings: &ratings,
+            people,
+            items,
+            edges,
+            ratings,
             scale: (1.0, 5.0),
             seeds: &[],
         };
         let model = Model::build(&input, RankParams::default()).unwrap();
-        model.predict(NEWCOMER, &[20])[0].unwrap().score
+        model.predict(seeker, &[item])[0].unwrap().score
     }
 
     #[test]
     fn a_newcomer_starts_from_what_their_crowd_usually_gives_not_the_middle_of_the_scale() {
-        // A newcomer who rated nothing, whose friends give every item a 5 (habit: twenty
+        // A newcomer who rated nothing, whose one friend gives every item a 5 (habit: twenty
         // ratings at the top and ten at the middle, 5/6 on [0, 1]).
         const NEWCOMER: u32 = 0;
         const STRANGER: u32 = 2;
@@ -770,16 +783,7 @@ mod tests {
         }];
         let mut ratings: Vec<Rating> = (0..20).map(|item| rating(FRIEND, item, 5.0)).collect();
         ratings.push(rating(STRANGER, 20, 1.0));
-        let input = ModelInput {
-            people: 3,
-            items: 21,
-            edges: &edges,
-            ratings: &ratings,
-            scale: (1.0, 5.0),
-            seeds: &[],
-        };
-        let model = Model::build(&input, RankParams::default()).unwrap();
-        let level = model.predict(NEWCOMER, &[20])[0].unwrap().score;
+        let level = prediction_at_defaults(3, 21, &edges, &ratings, NEWCOMER, 20);
         let habit = 1.0 + 4.0 * (20.0 + 10.0 * 0.5) / 30.0;
         assert!((level - habit).abs() < 1e-9, "{level} vs {habit}");
     }
