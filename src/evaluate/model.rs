@@ -350,7 +350,14 @@ impl Model {
                 .map(|(person, (_, &habit))| (person as u32, habit)),
         );
         let prior = self.params.level_prior;
-        (total + prior * habit) / (f64::from(count) + prior)
+        let weight = f64::from(count) + prior;
+        // With no prior (`--param level_prior=0`) a seeker who rated nothing has no mean of
+        // their own: the crowd's habit is all there is.
+        if weight > 0.0 {
+            (total + prior * habit) / weight
+        } else {
+            habit
+        }
     }
 
     /// The seeker's anchored credit in every rater, ready to estimate any item. A seeker whose
@@ -745,11 +752,20 @@ mod tests {
         }
         ratings.push(rating(stranger, 20, 1.0));
         let people = stranger as usize + 1;
-        prediction_at_defaults(people, 21, &edges, &ratings, NEWCOMER, 20)
+        prediction(
+            RankParams::default(),
+            people,
+            21,
+            &edges,
+            &ratings,
+            NEWCOMER,
+            20,
+        )
     }
 
-    /// The prediction at the defaults, with no seeds, on a 1 to 5 scale.
-    fn prediction_at_defaults(
+    /// The prediction with no seeds, on a 1 to 5 scale.
+    fn prediction(
+        params: RankParams,
         people: usize,
         items: usize,
         edges: &[SourceEdge],
@@ -765,7 +781,7 @@ mod tests {
             scale: (1.0, 5.0),
             seeds: &[],
         };
-        let model = Model::build(&input, RankParams::default()).unwrap();
+        let model = Model::build(&input, params).unwrap();
         model.predict(seeker, &[item])[0].unwrap().score
     }
 
@@ -783,8 +799,16 @@ mod tests {
         }];
         let mut ratings: Vec<Rating> = (0..20).map(|item| rating(FRIEND, item, 5.0)).collect();
         ratings.push(rating(STRANGER, 20, 1.0));
-        let level = prediction_at_defaults(3, 21, &edges, &ratings, NEWCOMER, 20);
         let habit = 1.0 + 4.0 * (20.0 + 10.0 * 0.5) / 30.0;
+        let level = prediction(RankParams::default(), 3, 21, &edges, &ratings, NEWCOMER, 20);
+        assert!((level - habit).abs() < 1e-9, "{level} vs {habit}");
+        // With no prior at all the newcomer has no mean of their own, and the crowd's habit is
+        // still their level, not a division by zero.
+        let no_prior = RankParams {
+            level_prior: 0.0,
+            ..RankParams::default()
+        };
+        let level = prediction(no_prior, 3, 21, &edges, &ratings, NEWCOMER, 20);
         assert!((level - habit).abs() < 1e-9, "{level} vs {habit}");
     }
 
