@@ -2,7 +2,7 @@
 //! seeker's walks say nothing about.
 //!
 //! Where trust is sparse, most of an item's raters are reached by no walk from the seeker, and
-//! the anchored crowd has nothing to say: every such item would tie at the seeker's habit,
+//! the anchored crowd has nothing to say: every such item would tie at the seeker's level,
 //! where the anonymous mean still orders them. The seeker's own past ratings are evidence a
 //! fake account cannot see in the graph: a rater who rated the seeker's items the way the
 //! seeker did is likely to agree with them again (user-based collaborative filtering, with
