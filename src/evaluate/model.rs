@@ -341,12 +341,13 @@ impl Model {
     /// k attack edges hold at most k fully credited raters' worth of it.
     fn level(&self, seeker: u32, crowd: &Crowd) -> f64 {
         let (total, count) = self.given.get(seeker as usize).copied().unwrap_or_default();
+        // The seeker is the tree's root, which lends nothing: only others' habits count.
         let habit = crowd.habit(
             self.given
                 .iter()
                 .zip(&self.habits)
                 .enumerate()
-                .filter(|&(person, ((_, count), _))| *count > 0 && person != seeker as usize)
+                .filter(|&(_, ((_, count), _))| *count > 0)
                 .map(|(person, (_, &habit))| (person as u32, habit)),
         );
         let prior = self.params.level_prior;
@@ -449,9 +450,10 @@ impl Crowd {
     /// who gives everything the same rating tells their habit fully); the middle of the scale
     /// if no rater is in the crowd.
     fn habit(&self, habits: impl Iterator<Item = (u32, f64)>) -> f64 {
+        // The tree skips raters without credit and the seeker, its root.
         let lent = self.tree.lend(habits.filter_map(|(rater, habit)| {
             let credit = *self.credit.get(rater as usize)?;
-            (credit > 0.0).then_some((person_id(rater), credit, 1.0, habit))
+            Some((person_id(rater), credit, 1.0, habit))
         }));
         if lent.weight > 0.0 {
             lent.value / lent.weight
@@ -633,7 +635,7 @@ mod tests {
         ];
         // The seeker's level: ratings 0 and 1 on [0, 1] and thirty at the middle (the friend,
         // their crowd, rated nothing).
-        let level = 1.0 + 4.0 * (1.0 + 10.0 * 0.5) / 12.0;
+        let level = 1.0 + 4.0 * (1.0 + 30.0 * 0.5) / 32.0;
         let everyone = trusting_friend(&ratings, ITEMS, RankParams::default());
         let kindred = predict_one(&everyone, 6);
         assert!(kindred.score > level + 0.1, "{} vs {level}", kindred.score);
