@@ -13,6 +13,8 @@
 //! |---|---|
 //! | `data.rs` | reading ratings and queries |
 //! | `model.rs` | ratings as vouches, predictions through the engine |
+//! | `kindred.rs` | raters who agree with the seeker's own ratings |
+//! | `shrinkage.rs` | how many raters an item needs, read from the ratings |
 //! | `split.rs` | held-out ratings, leakage, the sybil attack |
 //! | `metrics.rs` | MAE, coverage, pairwise order accuracy |
 //! | `protocol.rs`, `predict.rs` | the two commands |
@@ -23,6 +25,7 @@ pub mod metrics;
 pub mod model;
 pub mod predict;
 pub mod protocol;
+mod shrinkage;
 pub mod split;
 
 use std::path::PathBuf;

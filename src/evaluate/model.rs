@@ -31,10 +31,13 @@
 //!   raters pass up the crowd's tree (`graph::CreditTree`), where every subtree lends at most
 //!   one fully credited rater, so all fake accounts together lend an item at most one rater
 //!   per attack edge;
-//! * `k2 = baseline_pseudo_count * anchor_cap` and `k = pseudo_count` are pseudo-counts in
-//!   absolute mass: evidence is never normalised away, so a sybil region holding personal mass
-//!   M moves the circle's part by at most M / (M + k) of the scale, and one holding credit C
-//!   moves the crowd's part by at most C / (C + k2).
+//! * `k2 = n * anchor_cap` and `k = pseudo_count` are pseudo-counts in absolute mass: evidence
+//!   is never normalised away, so a sybil region holding personal mass M moves the circle's
+//!   part by at most M / (M + k) of the scale, and one holding credit C moves the crowd's part
+//!   by at most C / (C + k2). `n`, in fully credited raters, is read from the ratings
+//!   (`shrinkage.rs`): how much raters disagree about one item over how much items differ,
+//!   weighted by the seeds' (or founders') crowd's credit, within `[baseline_pseudo_floor,
+//!   baseline_pseudo_ceiling]`; the floor keeps the bound whatever fake accounts rate.
 //! * `f(v)` is how informative v's ratings are: their spread around v's own mean (shrunk by
 //!   `rater_prior` ratings), against `informative_spread` (a tenth) of the variance of a rater
 //!   who rates at random, capped at 1 and raised to `informative_power` (4). An account that
@@ -64,6 +67,7 @@ use crate::import::network::{Fact, SourceEdge};
 
 use super::data::Rating;
 use super::kindred::{Kindred, Raters};
+use super::shrinkage::Spreads;
 
 /// The one trade every item is listed under.
 const TRADE: TradeId = TradeId(1);
@@ -88,6 +92,9 @@ pub struct Model {
     stand_in: SeedTrust,
     /// That crowd's credit, the same for every such seeker, so computed once.
     stand_in_credit: Vec<(PersonId, f64)>,
+    /// The crowd's pseudo-count, in fully credited raters: estimated from the ratings
+    /// (`shrinkage.rs`), or `baseline_pseudo_count` where they are too few.
+    crowd_pseudo: f64,
     params: RankParams,
     scale: (f64, f64),
     plain_means: Vec<Option<f64>>,
@@ -246,6 +253,10 @@ impl Model {
             seeds.clone()
         };
         let stand_in_credit = stand_in.credit(&graph, &params);
+        let crowd_pseudo = crowd_pseudo_count(input.ratings, &stand_in_credit, &info, &params)
+            .map_or(params.baseline_pseudo_count, |spreads| {
+                spreads.pseudo_count(params.baseline_pseudo_floor, params.baseline_pseudo_ceiling)
+            });
         let plain_means = sums
             .into_iter()
             .map(|(sum, count)| (count > 0).then(|| sum / f64::from(count)))
@@ -255,6 +266,7 @@ impl Model {
             seeds,
             stand_in,
             stand_in_credit,
+            crowd_pseudo,
             params,
             scale: (lo, lo + span),
             plain_means,
@@ -263,6 +275,13 @@ impl Model {
             given,
             rated,
         })
+    }
+
+    /// How many fully credited raters the crowd's estimate of an item is shrunk by: estimated
+    /// from the ratings, within `[baseline_pseudo_floor, baseline_pseudo_ceiling]`, or
+    /// `baseline_pseudo_count` where they are too few.
+    pub fn crowd_pseudo_count(&self) -> f64 {
+        self.crowd_pseudo
     }
 
     /// The anonymous mean of an item's ratings, if it has any.
@@ -390,7 +409,7 @@ impl Model {
         Crowd {
             credit: dense,
             tree,
-            pseudo: self.params.baseline_pseudo_count * self.params.anchor_cap,
+            pseudo: self.crowd_pseudo * self.params.anchor_cap,
         }
     }
 
@@ -485,6 +504,34 @@ impl Crowd {
             0.0
         }
     }
+}
+
+/// The spreads of the ratings (`shrinkage.rs`), each weighted by its rater's share of a fully
+/// credited rater in the crowd of the seeds (or founders), times how informative the rater is:
+/// the weights the crowd's estimate gives them. Fake accounts count only as far as the credit
+/// their attack edges let into that crowd, however many ratings they add.
+fn crowd_pseudo_count(
+    ratings: &[Rating],
+    credit: &[(PersonId, f64)],
+    info: &[f64],
+    params: &RankParams,
+) -> Option<Spreads> {
+    let mut weight = vec![0.0; info.len()];
+    for &(person, value) in credit {
+        if let Some(slot) = usize::try_from(person.0)
+            .ok()
+            .and_then(|index| weight.get_mut(index))
+        {
+            *slot = (value / params.anchor_cap).min(1.0) * info[person.0 as usize];
+        }
+    }
+    Spreads::estimate(ratings.iter().map(|rating| {
+        (
+            rating.item,
+            weight.get(rating.rater as usize).copied().unwrap_or(0.0),
+            rating.value,
+        )
+    }))
 }
 
 fn person_id(index: u32) -> PersonId {
@@ -830,5 +877,96 @@ mod tests {
             attacked > 3.0,
             "the ring does lend its one rater: {attacked}"
         );
+    }
+
+    /// The crowd's shrinkage over an honest world of 40 people, and a ring of `sybils` fake
+    /// accounts that `attack_edges` honest people trust (0: none).
+    fn shrinkage_beside_a_ring(sybils: u32, attack_edges: u32) -> f64 {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+        const HONEST: u32 = 40;
+        let mut edges = Vec::new();
+        for person in 0..HONEST {
+            // Each honest person trusts the next one and the one seven along: the founders'
+            // crowd (people 0 to 9) reaches all 40, each with full credit.
+            for step in [1, 7] {
+                edges.push(SourceEdge {
+                    from: person,
+                    to: (person + step) % HONEST,
+                    fact: Fact::Trust(TrustLevel::COMPLETE),
+                });
+            }
+        }
+        for sybil in 0..sybils {
+            // Each fake account trusts the next: a ring, reached only by the attack edges.
+            edges.push(SourceEdge {
+                from: HONEST + sybil,
+                to: HONEST + (sybil + 1) % sybils,
+                fact: Fact::Trust(TrustLevel::COMPLETE),
+            });
+        }
+        for edge in 0..attack_edges {
+            // Honest people 5, 6, ... trust one fake account each: the attack edges.
+            edges.push(SourceEdge {
+                from: 5 + edge,
+                to: HONEST + edge,
+                fact: Fact::Trust(TrustLevel::COMPLETE),
+            });
+        }
+        // 200 items, each rated by three honest people: the items' worths differ little (3 give
+        // or take 0.2) and the raters' noise much (give or take 1.5), so many raters are needed.
+        let mut rng = StdRng::seed_from_u64(11);
+        let mut ratings = Vec::new();
+        for item in 0..200u32 {
+            let worth = 3.0 + rng.gen_range(-0.2..=0.2);
+            for k in 0..3 {
+                let value: f64 = worth + rng.gen_range(-1.5..=1.5);
+                ratings.push(rating((item * 3 + k) % HONEST, item, value.clamp(1.0, 5.0)));
+            }
+        }
+        // The ring rates 300 items of its own, five accounts each, all alike, half at the top
+        // and half at the bottom: read plainly, items differ wildly and raters never disagree,
+        // so one rater would be believed outright.
+        for item in 200..500u32 {
+            let value = if item % 2 == 0 { 5.0 } else { 1.0 };
+            for k in 0..5 {
+                if sybils > 0 {
+                    ratings.push(rating(HONEST + (item * 5 + k) % sybils, item, value));
+                }
+            }
+        }
+        let input = ModelInput {
+            people: (HONEST + sybils) as usize,
+            items: 500,
+            edges: &edges,
+            ratings: &ratings,
+            scale: (1.0, 5.0),
+            seeds: &[],
+        };
+        Model::build(&input, RankParams::default())
+            .unwrap()
+            .crowd_pseudo_count()
+    }
+
+    #[test]
+    fn the_crowds_shrinkage_is_read_from_ratings_fake_accounts_cannot_weigh_in_on() {
+        let params = RankParams::default();
+        // Noisy raters of similar items: shrunk by several raters, not the fixed default.
+        let honest = shrinkage_beside_a_ring(0, 0);
+        assert!(
+            honest > 3.0 && honest < params.baseline_pseudo_ceiling,
+            "{honest}"
+        );
+        // 500 accounts nobody trusts, rating alike: they hold no credit, so they change nothing
+        // (read plainly, their 1,500 ratings would take the shrinkage to the floor).
+        let unreached = shrinkage_beside_a_ring(500, 0);
+        assert!(
+            (unreached - honest).abs() < 1e-12,
+            "{unreached} against {honest}"
+        );
+        // Behind two attack edges they hold some credit and may pull it down, but never below
+        // the floor, which carries the crowd's bound (`RankParams::baseline_pseudo_floor`).
+        let attacked = shrinkage_beside_a_ring(500, 2);
+        assert!(attacked >= params.baseline_pseudo_floor, "{attacked}");
     }
 }

@@ -93,6 +93,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
     )?;
     let vouchgraph = clean.predict_all(&queries);
     let mean: Vec<Option<f64>> = queries.iter().map(|&(_, i)| clean.plain_mean(i)).collect();
+    let crowd_pseudo = clean.crowd_pseudo_count();
     drop(clean);
     let predictions = Predictions {
         test: &split.test,
@@ -179,7 +180,8 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         summary,
         "{people} people, {} trust and distrust edges ({} left after removing held-out ratings' \
          edges), {} ratings on a {} to {} scale, {} held out (--holdout {} --seed {}), {} prior \
-         seeds, personal walk restart {}, anchored walk restart {}; {:.1} s",
+         seeds, personal walk restart {}, anchored walk restart {}, the crowd shrunk by {:.2} \
+         raters; {:.1} s",
         all_edges.len(),
         edges.len(),
         ratings.rows().len(),
@@ -191,6 +193,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         seeds.len(),
         params.alpha,
         params.anchor_alpha,
+        crowd_pseudo,
         started.elapsed().as_secs_f64()
     );
     if let Some(kind) = args.attack.filter(|_| args.sybil > 0) {

@@ -120,9 +120,26 @@ pub struct RankParams {
     #[serde(default = "defaults::pseudo_count")]
     pub pseudo_count: f64,
     /// The pseudo-count of the crowd's estimate towards "as the rater usually rates", in fully
-    /// credited raters (`anchor_cap` each): an item two such raters liked moves half way.
+    /// credited raters (`anchor_cap` each), where the ratings are too few to estimate it: an
+    /// item two such raters liked moves half way. Otherwise it is estimated from the ratings
+    /// (`evaluate::shrinkage`): how much raters disagree about one item over how much items
+    /// differ, the shrinkage that errs least on average, kept within
+    /// `[baseline_pseudo_floor, baseline_pseudo_ceiling]`.
     #[serde(default = "defaults::baseline_pseudo_count")]
     pub baseline_pseudo_count: f64,
+    /// The least the estimated pseudo-count may be, in fully credited raters. It carries the
+    /// crowd's bound: fake accounts behind k attack edges lend an item at most k raters
+    /// (`crowd_tickets`), so they move the crowd's estimate of an item no credited honest
+    /// rater rated by at most k / (k + floor) of the way. 1: one attack edge, half way at most,
+    /// however much the ratings say a lone rater is to be believed.
+    #[serde(default = "defaults::baseline_pseudo_floor")]
+    pub baseline_pseudo_floor: f64,
+    /// The most the estimated pseudo-count may be, in fully credited raters: where items
+    /// differ no more than their raters' noise explains, the estimate is unbounded, and the
+    /// crowd would say nothing at all. 100: an item a hundred such raters liked still moves
+    /// half way.
+    #[serde(default = "defaults::baseline_pseudo_ceiling")]
+    pub baseline_pseudo_ceiling: f64,
     /// How many ratings at the middle of the scale a rater's habit (their mean rating) starts
     /// from. A rater's habit is what their ratings are read against, as far as
     /// `relative_ratings` says, and what the seeker's crowd usually gives (`level_prior`). 10:
@@ -259,6 +276,12 @@ mod defaults {
     pub(super) fn baseline_pseudo_count() -> f64 {
         super::RankParams::default().baseline_pseudo_count
     }
+    pub(super) fn baseline_pseudo_floor() -> f64 {
+        super::RankParams::default().baseline_pseudo_floor
+    }
+    pub(super) fn baseline_pseudo_ceiling() -> f64 {
+        super::RankParams::default().baseline_pseudo_ceiling
+    }
 }
 
 impl Default for RankParams {
@@ -281,6 +304,8 @@ impl Default for RankParams {
             crowd_tickets: 0.0,
             pseudo_count: 0.05,
             baseline_pseudo_count: 2.0,
+            baseline_pseudo_floor: 1.0,
+            baseline_pseudo_ceiling: 100.0,
             habit_prior: 10.0,
             level_prior: 30.0,
             relative_ratings: 0.0,
