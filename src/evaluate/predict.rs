@@ -23,6 +23,9 @@ pub struct PredictSummary {
     pub scored: usize,
     /// Queries the seeker's network covered.
     pub covered: usize,
+    /// How many fully credited raters the crowd's estimate is shrunk by, as read from the
+    /// ratings ([`Model::crowd_pseudo_count`]).
+    pub crowd_pseudo: f64,
     /// Seconds spent reading, building the graph and prior, predicting, and writing.
     pub seconds: [f64; 4],
 }
@@ -34,8 +37,9 @@ impl std::fmt::Display for PredictSummary {
         writeln!(
             f,
             "{people} people, {edges} trust edges, {ratings} ratings, {queries} queries from {} \
-             seekers: {} scored, {} covered by the seeker's network",
-            self.seekers, self.scored, self.covered
+             seekers: {} scored, {} covered by the seeker's network; the crowd shrunk by {:.2} \
+             raters",
+            self.seekers, self.scored, self.covered, self.crowd_pseudo
         )?;
         write!(
             f,
@@ -107,6 +111,7 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<PredictSummary> {
             .len(),
         scored: predictions.iter().flatten().count(),
         covered: predictions.iter().flatten().filter(|p| p.covered).count(),
+        crowd_pseudo: model.crowd_pseudo_count(),
         seconds: [read, build, predict, write],
     })
 }
