@@ -114,6 +114,8 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         attacked: Vec::new(),
     };
 
+    // The crowd's shrinkage as read with the sybils' ratings among the rest.
+    let mut attacked_pseudo = None;
     if let Some(kind) = args.attack.filter(|_| args.sybil > 0) {
         let targets: FxHashSet<u32> =
             pick_targets(&split.train, &split.test, args.targets, kind.demotes())
@@ -160,6 +162,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         )?;
         let vouchgraph = model.predict_all(&queries);
         let mean: Vec<Option<f64>> = queries.iter().map(|&(_, i)| model.plain_mean(i)).collect();
+        attacked_pseudo = Some(model.crowd_pseudo_count());
         let attacked = Predictions {
             test: &split.test,
             vouchgraph: &vouchgraph,
@@ -200,7 +203,8 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         let _ = write!(
             summary,
             "\nattack {kind:?}: {} sybils, each trusting {} others at random, rate the {} \
-             {}-liked targets at {}, with {} level-3 trust edges from {} honest people",
+             {}-liked targets at {}, with {} level-3 trust edges from {} honest people; the \
+             crowd shrunk by {:.2} raters",
             args.sybil,
             super::split::SYBIL_OUT_DEGREE,
             args.targets,
@@ -212,6 +216,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
             } else {
                 "random"
             },
+            attacked_pseudo.unwrap_or(f64::NAN),
         );
     }
     evaluation.summary = summary;
