@@ -22,6 +22,14 @@
 //! of agreement, at most one item's worth per item of the seeker's they also rated. To hold
 //! more, a crowd must rate more of the seeker's own items the way the seeker did. Its pull on
 //! an estimate is then at most `W(S) / (W(S) + W_honest + kindred_pseudo_count)`.
+//!
+//! **Accounts that rate alike take none.** Informativeness shrinks an account that rates its
+//! targets alike to about a ten-thousandth of a rater, but by head count: ten thousand of them
+//! hold a whole rater's share of every target they rated, and with it agreement with every
+//! seeker who liked one. So raters below `kindred_least_informative` take no agreement at all.
+//! Honest raters that uninformative give nearly everything the same rating, and their
+//! deviations lend almost nothing anyway. To take agreement, an account must spread its
+//! ratings, and so rate items other than its targets: the bound above then holds as stated.
 
 use rustc_hash::FxHashMap;
 
@@ -35,11 +43,18 @@ pub(super) struct Kindred {
 
 impl Kindred {
     /// The agreement of every rater who shares an item with `seeker`, from the seeker's own
-    /// ratings `rated` (item, deviation) and every item's raters `raters`.
+    /// ratings `rated` (item, deviation) and every item's raters `raters`. Raters less
+    /// informative than `least` take none (`RankParams::kindred_least_informative`), though
+    /// they still count in each item's total, so that they dilute no one's share.
     ///
     /// # Complexity
     /// O(sum of the raters of the items the seeker rated).
-    pub(super) fn of(seeker: u32, rated: &[(u32, f64)], raters: &[Vec<(u32, f64, f64)>]) -> Self {
+    pub(super) fn of(
+        seeker: u32,
+        rated: &[(u32, f64)],
+        raters: &[Vec<(u32, f64, f64)>],
+        least: f64,
+    ) -> Self {
         let mut weights: FxHashMap<u32, f64> = FxHashMap::default();
         for &(item, mine) in rated {
             let Some(raters) = raters.get(item as usize) else {
@@ -50,7 +65,7 @@ impl Kindred {
                 continue;
             }
             for &(rater, theirs, info) in raters {
-                if rater != seeker {
+                if rater != seeker && info >= least {
                     *weights.entry(rater).or_default() += mine * theirs * info / total;
                 }
             }
@@ -120,7 +135,7 @@ mod tests {
             vec![(1, 0.5, 1.0), (2, -0.5, 1.0)],
         ];
         let rated = [(0, 0.4), (1, -0.4)];
-        let kindred = Kindred::of(SEEKER, &rated, &raters);
+        let kindred = Kindred::of(SEEKER, &rated, &raters, 0.0);
         assert!(kindred.weight(1) > 0.0);
         assert_eq!(kindred.weight(2), 0.0);
         assert_eq!(kindred.weight(3), 0.0);
@@ -148,11 +163,38 @@ mod tests {
         }
         raters[9].push((1, -0.5, 1.0));
         let rated: Vec<(u32, f64)> = (0..5).map(|i| (i as u32, mine[i])).collect();
-        let kindred = Kindred::of(SEEKER, &rated, &raters);
+        let kindred = Kindred::of(SEEKER, &rated, &raters, 0.0);
         let crowd: f64 = (100..1100).map(|s| kindred.weight(s)).sum();
         // At most |0.5| + |-0.5| times each item's share of raters held by the crowd.
         assert!(crowd <= 1.0 + 1e-9, "the crowd holds {crowd}");
         assert!(kindred.weight(1) > 0.0);
+    }
+
+    #[test]
+    fn ten_thousand_accounts_that_rate_alike_take_no_agreement_however_many_they_are() {
+        // The seeker liked item 0 (+0.4). One honest, informative rater liked it too; ten
+        // thousand accounts rated it at the top, as they rate everything (informativeness
+        // 1e-4 each: together a whole rater's worth), and item 1, their target, likewise.
+        let mut raters: Vec<Vec<(u32, f64, f64)>> = vec![vec![(SEEKER, 0.4, 1.0), (1, 0.3, 1.0)]];
+        raters.push(Vec::new());
+        for account in 100..10_100 {
+            raters[0].push((account, 0.5, 1e-4));
+            raters[1].push((account, 0.5, 1e-4));
+        }
+        let rated = [(0, 0.4)];
+        let crowd = |least: f64| -> f64 {
+            let kindred = Kindred::of(SEEKER, &rated, &raters, least);
+            (100..10_100).map(|a| kindred.weight(a)).sum()
+        };
+        // Counted by head count they hold a rater's share of the item (a third of its total,
+        // with the seeker and the honest rater): 0.4 * 0.5 / 3 of agreement, as much as the
+        // honest rater.
+        assert!(crowd(0.0) > 0.06, "{}", crowd(0.0));
+        // Below a hundredth of a rater each, they hold none, and say nothing of their target.
+        assert_eq!(crowd(0.01), 0.0);
+        let kindred = Kindred::of(SEEKER, &rated, &raters, 0.01);
+        assert!(kindred.weight(1) > 0.0);
+        assert_eq!(kindred.estimate(SEEKER, &raters[1], 0.05, 0.0), 0.0);
     }
 
     proptest! {
@@ -178,7 +220,7 @@ mod tests {
             }
             let rated: Vec<(u32, f64)> =
                 mine.iter().enumerate().map(|(i, &d)| (i as u32, d)).collect();
-            let kindred = Kindred::of(SEEKER, &rated, &raters);
+            let kindred = Kindred::of(SEEKER, &rated, &raters, 0.0);
             let held: f64 = (1000..1000 + crowd_size).map(|s| kindred.weight(s)).sum();
             let bound: f64 = (0..8)
                 .filter(|&j| raters[j].iter().any(|&(r, _, _)| r >= 1000))

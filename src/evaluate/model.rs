@@ -17,7 +17,7 @@
 //! `2 * value - weight`. On [0, 1], before going back to the scale:
 //!
 //! ```text
-//! crowd(i)   = (sum_v c(v) f(v) e(v, i) + k4 * kin(i)) / (sum_v c(v) f(v) + k2)
+//! crowd(i)   = (sum_v c(v) f(v) e(v, i) + k2 * kin(i)) / (sum_v c(v) f(v) + k2)
 //! prediction = level + (sum_v p(v) f(v) e(v, i) + k * crowd(i)) / (sum_v p(v) f(v) + k)
 //! ```
 //!
@@ -38,9 +38,6 @@
 //!   (`shrinkage.rs`): how much raters disagree about one item over how much items differ,
 //!   weighted by the seeds' (or founders') crowd's credit, within `[baseline_pseudo_floor,
 //!   baseline_pseudo_ceiling]`; the floor keeps the bound whatever fake accounts rate.
-//!   `k4 = min(n, kindred_raters) * anchor_cap` of that prior is the kindred estimate's, and
-//!   the rest stays at the seeker's level: believing the crowd's raters less must not mean
-//!   believing kindred raters more, whose agreement is bounded per item, not per attack edge.
 //! * `f(v)` is how informative v's ratings are: their spread around v's own mean (shrunk by
 //!   `rater_prior` ratings), against `informative_spread` (a tenth) of the variance of a rater
 //!   who rates at random, capped at 1 and raised to `informative_power` (4). An account that
@@ -322,6 +319,7 @@ impl Model {
             seeker,
             self.rated.get(seeker as usize).map_or(&[][..], |r| r),
             &self.raters,
+            self.params.kindred_least_informative,
         );
         // Raters no walk from the seeker reaches are outsiders: nothing in the graph tells them
         // from fake accounts, so their agreement counts `kindred_outsiders` as much.
@@ -409,12 +407,10 @@ impl Model {
                 *slot = value;
             }
         }
-        let cap = self.params.anchor_cap;
         Crowd {
             credit: dense,
             tree,
-            pseudo: self.crowd_pseudo * cap,
-            kindred: self.crowd_pseudo.min(self.params.kindred_raters).max(0.0) * cap,
+            pseudo: self.crowd_pseudo * self.params.anchor_cap,
         }
     }
 
@@ -464,10 +460,8 @@ struct Crowd {
     credit: Vec<f64>,
     /// The crowd's capacities (`graph::CreditTree`).
     tree: CreditTree,
-    /// How much credit the prior counts for in every item's estimate (n fully credited raters).
+    /// How much credit "as the rater usually rates" counts for in every item's estimate.
     pseudo: f64,
-    /// How much of it the kindred raters' estimate is; the rest is at the seeker's level.
-    kindred: f64,
 }
 
 impl Crowd {
@@ -489,11 +483,9 @@ impl Crowd {
     }
 
     /// The credit-weighted mean of the item's raters' deviations, each moved by `shift` to the
-    /// seeker's reference, with `pseudo` of credit as the prior: `self.kindred` of it at
-    /// `kindred`, the kindred raters' estimate, and the rest at the seeker's level (deviation
-    /// 0). Each subtree of the crowd lends at most its capacity; informativeness applies after
-    /// the clipping, so that a region of barely informative accounts is clipped by its head
-    /// count all the same.
+    /// seeker's reference, with `pseudo` of credit at `kindred`, the kindred raters' estimate. Each subtree of the
+    /// crowd lends at most its capacity; informativeness applies after the clipping, so that a
+    /// region of barely informative accounts is clipped by its head count all the same.
     fn estimate(&self, raters: &Raters, kindred: f64, shift: f64) -> f64 {
         let lent = self
             .tree
@@ -506,7 +498,7 @@ impl Crowd {
                 )
             }));
         let (sum, weight) = (lent.value, lent.weight);
-        let (sum, weight) = (sum + self.kindred * kindred, weight + self.pseudo);
+        let (sum, weight) = (sum + self.pseudo * kindred, weight + self.pseudo);
         if weight > 0.0 {
             sum / weight
         } else {
@@ -888,14 +880,12 @@ mod tests {
         );
     }
 
-    /// People in [`noisy_world`] who trust and are trusted.
-    const HONEST: u32 = 40;
-
-    /// An honest world of 40 people rating 200 items noisily, and a ring of `sybils` fake
-    /// accounts that `attack_edges` honest people trust (0: none), rating 300 items of its own.
-    fn noisy_world(sybils: u32, attack_edges: u32) -> (Vec<SourceEdge>, Vec<Rating>) {
+    /// The crowd's shrinkage over an honest world of 40 people, and a ring of `sybils` fake
+    /// accounts that `attack_edges` honest people trust (0: none).
+    fn shrinkage_beside_a_ring(sybils: u32, attack_edges: u32) -> f64 {
         use rand::rngs::StdRng;
         use rand::{Rng, SeedableRng};
+        const HONEST: u32 = 40;
         let mut edges = Vec::new();
         for person in 0..HONEST {
             // Each honest person trusts the next one and the one seven along: the founders'
@@ -946,12 +936,6 @@ mod tests {
                 }
             }
         }
-        (edges, ratings)
-    }
-
-    /// The crowd's shrinkage over [`noisy_world`].
-    fn shrinkage_beside_a_ring(sybils: u32, attack_edges: u32) -> f64 {
-        let (edges, ratings) = noisy_world(sybils, attack_edges);
         let input = ModelInput {
             people: (HONEST + sybils) as usize,
             items: 500,
@@ -963,43 +947,6 @@ mod tests {
         Model::build(&input, RankParams::default())
             .unwrap()
             .crowd_pseudo_count()
-    }
-
-    /// How far above the seeker's level an item only a kindred outsider rated is predicted, in
-    /// [`noisy_world`] with `kindred_raters` as given, and the crowd's shrinkage there.
-    fn kindred_only_lift(kindred_raters: f64) -> (f64, f64) {
-        let (edges, mut ratings) = noisy_world(0, 0);
-        // Person 40 trusts no one and nobody trusts them: an outsider. They rated every item
-        // the seeker (person 0) rated exactly as the seeker did, so they are kindred, and
-        // loved item 500, which nobody else rated.
-        let kindred = HONEST;
-        let mine: Vec<Rating> = ratings.iter().filter(|r| r.rater == 0).copied().collect();
-        for rating in mine {
-            ratings.push(Rating {
-                rater: kindred,
-                ..rating
-            });
-        }
-        ratings.push(rating(kindred, 500, 5.0));
-        // Person 41, another outsider, shares nothing with the seeker and rated item 501: with
-        // no crowd and no kindred, the item stays at the seeker's level.
-        ratings.push(rating(HONEST + 1, 501, 5.0));
-        let input = ModelInput {
-            people: HONEST as usize + 2,
-            items: 502,
-            edges: &edges,
-            ratings: &ratings,
-            scale: (1.0, 5.0),
-            seeds: &[],
-        };
-        let params = RankParams {
-            kindred_raters,
-            ..RankParams::default()
-        };
-        let model = Model::build(&input, params).unwrap();
-        let predicted = model.predict(0, &[500, 501]);
-        let (loved, level) = (predicted[0].unwrap(), predicted[1].unwrap());
-        (loved.score - level.score, model.crowd_pseudo_count())
     }
 
     #[test]
@@ -1022,23 +969,5 @@ mod tests {
         // the floor, which carries the crowd's bound (`RankParams::baseline_pseudo_floor`).
         let attacked = shrinkage_beside_a_ring(500, 2);
         assert!(attacked >= params.baseline_pseudo_floor, "{attacked}");
-    }
-
-    #[test]
-    fn believing_the_crowds_raters_less_does_not_mean_believing_kindred_raters_more() {
-        // Noisy raters: the crowd's prior is many raters (n), of which the kindred estimate is
-        // `kindred_raters` (2) and the rest the seeker's level.
-        let (capped, n) = kindred_only_lift(2.0);
-        assert!(n > 10.0, "{n}");
-        // With no cap, the kindred estimate would be all n of the prior.
-        let (uncapped, _) = kindred_only_lift(f64::INFINITY);
-        assert!(
-            uncapped > 0.1,
-            "the kindred outsider lifts the item: {uncapped}"
-        );
-        assert!(
-            (capped / uncapped - 2.0 / n).abs() < 1e-9,
-            "capped {capped}, uncapped {uncapped}, n {n}"
-        );
     }
 }

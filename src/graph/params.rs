@@ -202,16 +202,16 @@ pub struct RankParams {
     /// fully; 0 turns it off.
     #[serde(default = "defaults::kindred_weight")]
     pub kindred_weight: f64,
-    /// The most the kindred estimate counts for in the crowd's, in fully credited raters; the
-    /// rest of the crowd's pseudo-count (n, read from the ratings) stays at the seeker's level.
-    /// Kindred agreement is bounded per item of the seeker's, not per attack edge
-    /// (`evaluate::kindred`), so a larger n, which says the crowd's raters are to be believed
-    /// less, must not hand what they lose to kindred raters. 2: what kindred counted for when n
-    /// was fixed at 2. With n at 18 (Alpha), letting kindred raters count as all 18 let 10,000
-    /// accounts that liked what a seeker liked cost 0.024 of order accuracy on their targets;
-    /// capped at 2, 0.0024 (docs/quality.md).
-    #[serde(default = "defaults::kindred_raters")]
-    pub kindred_raters: f64,
+    /// How informative a rater must be (their weight in a prediction, from
+    /// `informative_spread` and `informative_power`) to take kindred agreement at all. An
+    /// account that rates its 20 targets alike counts about a ten-thousandth of a rater, so
+    /// ten thousand of them held a whole rater's share of every target and, with it, agreement
+    /// with every seeker who liked one: on Alpha they took 0.024 of order accuracy on their
+    /// targets (docs/quality.md). 0.01, a hundredth of a rater: such accounts take nothing,
+    /// while an honest rater below it gives nearly everyone the same rating, and its
+    /// deviations would lend almost no agreement anyway.
+    #[serde(default = "defaults::kindred_least_informative")]
+    pub kindred_least_informative: f64,
     /// The pseudo-count of the kindred estimate, in agreement: one item the seeker and a rater
     /// both rated a fifth of the scale from their habits, with no one else rating it, lends
     /// 0.04. 0.05: an item about which kindred raters hold that much agreement moves half way.
@@ -271,8 +271,8 @@ mod defaults {
     pub(super) fn kindred_weight() -> f64 {
         super::RankParams::default().kindred_weight
     }
-    pub(super) fn kindred_raters() -> f64 {
-        super::RankParams::default().kindred_raters
+    pub(super) fn kindred_least_informative() -> f64 {
+        super::RankParams::default().kindred_least_informative
     }
     pub(super) fn kindred_outsiders() -> f64 {
         super::RankParams::default().kindred_outsiders
@@ -326,7 +326,7 @@ impl Default for RankParams {
             informative_spread: 0.1,
             informative_power: 4.0,
             kindred_weight: 1.0,
-            kindred_raters: 2.0,
+            kindred_least_informative: 0.01,
             kindred_outsiders: 1.0,
             kindred_pseudo_count: 0.05,
         }
