@@ -253,10 +253,12 @@ impl Model {
             seeds.clone()
         };
         let stand_in_credit = stand_in.credit(&graph, &params);
-        let crowd_pseudo = crowd_pseudo_count(input.ratings, &stand_in_credit, &info, &params)
-            .map_or(params.baseline_pseudo_count, |spreads| {
+        let crowd_pseudo = crowd_spreads(input.ratings, &stand_in_credit, &info, &params).map_or(
+            params.baseline_pseudo_count,
+            |spreads| {
                 spreads.pseudo_count(params.baseline_pseudo_floor, params.baseline_pseudo_ceiling)
-            });
+            },
+        );
         let plain_means = sums
             .into_iter()
             .map(|(sum, count)| (count > 0).then(|| sum / f64::from(count)))
@@ -398,17 +400,8 @@ impl Model {
                 &self.params,
             );
         }
-        let mut dense = vec![0.0; self.habits.len()];
-        for (person, value) in credit {
-            if let Some(slot) = usize::try_from(person.0)
-                .ok()
-                .and_then(|index| dense.get_mut(index))
-            {
-                *slot = value;
-            }
-        }
         Crowd {
-            credit: dense,
+            credit: dense(&credit, self.habits.len()),
             tree,
             pseudo: self.crowd_pseudo * self.params.anchor_cap,
         }
@@ -511,28 +504,35 @@ impl Crowd {
 /// credited rater in the crowd of the seeds (or founders), times how informative the rater is:
 /// the weights the crowd's estimate gives them. Fake accounts count only as far as the credit
 /// their attack edges let into that crowd, however many ratings they add.
-fn crowd_pseudo_count(
+fn crowd_spreads(
     ratings: &[Rating],
     credit: &[(PersonId, f64)],
     info: &[f64],
     params: &RankParams,
 ) -> Option<Spreads> {
-    let mut weight = vec![0.0; info.len()];
+    let credit = dense(credit, info.len());
+    Spreads::estimate(ratings.iter().map(|rating| {
+        let rater = rating.rater as usize;
+        let weight = credit
+            .get(rater)
+            .zip(info.get(rater))
+            .map_or(0.0, |(c, f)| (c / params.anchor_cap).min(1.0) * f);
+        (rating.item, weight, rating.value)
+    }))
+}
+
+/// Each person's credit by index, 0 for those it does not name (and ids beyond `people`).
+fn dense(credit: &[(PersonId, f64)], people: usize) -> Vec<f64> {
+    let mut dense = vec![0.0; people];
     for &(person, value) in credit {
         if let Some(slot) = usize::try_from(person.0)
             .ok()
-            .and_then(|index| weight.get_mut(index))
+            .and_then(|index| dense.get_mut(index))
         {
-            *slot = (value / params.anchor_cap).min(1.0) * info[person.0 as usize];
+            *slot = value;
         }
     }
-    Spreads::estimate(ratings.iter().map(|rating| {
-        (
-            rating.item,
-            weight.get(rating.rater as usize).copied().unwrap_or(0.0),
-            rating.value,
-        )
-    }))
+    dense
 }
 
 fn person_id(index: u32) -> PersonId {
