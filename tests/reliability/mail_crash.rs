@@ -109,7 +109,12 @@ async fn every_email_is_sent_once_though_the_server_is_killed_twice_mid_send(poo
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    assert_eq!(by_address.len(), PEOPLE, "every address got its email");
+    assert_eq!(
+        by_address.len(),
+        PEOPLE,
+        "every address got its email ({} messages caught)",
+        caught.len()
+    );
     for (address, ids) in &by_address {
         assert_eq!(ids.len(), 1, "{address} got {} different emails", ids.len());
     }
