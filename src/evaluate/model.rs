@@ -453,7 +453,8 @@ struct Crowd {
     credit: Vec<f64>,
     /// The crowd's capacities (`graph::CreditTree`).
     tree: CreditTree,
-    /// How much credit "as the rater usually rates" counts for in every item's estimate.
+    /// How much credit the prior (the kindred raters' estimate) counts for in every item's
+    /// estimate: n fully credited raters.
     pseudo: f64,
 }
 
@@ -476,9 +477,10 @@ impl Crowd {
     }
 
     /// The credit-weighted mean of the item's raters' deviations, each moved by `shift` to the
-    /// seeker's reference, with `pseudo` of credit at `kindred`, the kindred raters' estimate. Each subtree of the
-    /// crowd lends at most its capacity; informativeness applies after the clipping, so that a
-    /// region of barely informative accounts is clipped by its head count all the same.
+    /// seeker's reference, with `pseudo` of credit at `kindred`, the kindred raters' estimate.
+    /// Each subtree of the crowd lends at most its capacity; informativeness applies after the
+    /// clipping, so that a region of barely informative accounts is clipped by its head count
+    /// all the same.
     fn estimate(&self, raters: &Raters, kindred: f64, shift: f64) -> f64 {
         let lent = self
             .tree
