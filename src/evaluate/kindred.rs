@@ -55,21 +55,7 @@ impl Kindred {
         raters: &[Vec<(u32, f64, f64)>],
         least: f64,
     ) -> Self {
-        let mut weights: FxHashMap<u32, f64> = FxHashMap::default();
-        for &(item, mine) in rated {
-            let Some(raters) = raters.get(item as usize) else {
-                continue;
-            };
-            let total: f64 = raters.iter().map(|&(_, _, info)| info).sum();
-            if total <= 0.0 {
-                continue;
-            }
-            for &(rater, theirs, info) in raters {
-                if rater != seeker && info >= least {
-                    *weights.entry(rater).or_default() += mine * theirs * info / total;
-                }
-            }
-        }
+        let mut weights = sums(seeker, rated, raters, least);
         weights.retain(|_, weight| *weight > 0.0);
         Kindred { weights }
     }
@@ -104,6 +90,41 @@ impl Kindred {
             0.0
         }
     }
+}
+
+/// Every rater's agreement with `seeker` before negatives are dropped (see [`Kindred::of`]).
+pub(super) fn sums(
+    seeker: u32,
+    rated: &[(u32, f64)],
+    raters: &[Vec<(u32, f64, f64)>],
+    least: f64,
+) -> FxHashMap<u32, f64> {
+    let mut weights: FxHashMap<u32, f64> = FxHashMap::default();
+    for &(item, mine) in rated {
+        let Some(raters) = raters.get(item as usize) else {
+            continue;
+        };
+        for (rater, share, _) in shares(seeker, mine, raters, least) {
+            *weights.entry(rater).or_default() += share;
+        }
+    }
+    weights
+}
+
+/// What each of an item's raters (but the seeker, and those less informative than `least`)
+/// gains from the seeker's deviation `mine` about it: `(rater, share, their deviation)`, the
+/// share being `mine * theirs * f(v) / F(j)` (see the module documentation).
+pub(super) fn shares(
+    seeker: u32,
+    mine: f64,
+    raters: &Raters,
+    least: f64,
+) -> impl Iterator<Item = (u32, f64, f64)> + '_ {
+    let total: f64 = raters.iter().map(|&(_, _, info)| info).sum();
+    raters
+        .iter()
+        .filter(move |&&(rater, _, info)| total > 0.0 && rater != seeker && info >= least)
+        .map(move |&(rater, theirs, info)| (rater, mine * theirs * info / total, theirs))
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@
 
 pub mod data;
 mod kindred;
+mod kindred_fit;
 pub mod metrics;
 pub mod model;
 pub mod predict;

@@ -49,7 +49,8 @@
 //!
 //! * `kin(i)` is what kindred raters say of the item (`kindred.rs`): those whose ratings of
 //!   the seeker's own items agreed with the seeker's, weighed by that agreement, shrunk
-//!   towards none by `kindred_pseudo_count`, times `kindred_weight`. Where the seeker's walks
+//!   towards none by a pseudo-count the ratings choose (`kindred_fit.rs`), times
+//!   `kindred_weight`. Where the seeker's walks
 //!   reach no rater of an item, it decides the estimate instead of "no opinion"; a crowd of
 //!   fake accounts holds at most one item's agreement per item of the seeker's it rated.
 //!
@@ -67,6 +68,7 @@ use crate::import::network::{Fact, SourceEdge};
 
 use super::data::Rating;
 use super::kindred::{Kindred, Raters};
+use super::kindred_fit::{candidates, fitted_pseudo_count, FitInput};
 use super::shrinkage::Spreads;
 
 /// The one trade every item is listed under.
@@ -95,6 +97,9 @@ pub struct Model {
     /// The crowd's pseudo-count, in fully credited raters: estimated from the ratings
     /// (`shrinkage.rs`), or `baseline_pseudo_count` where they are too few.
     crowd_pseudo: f64,
+    /// The kindred estimate's pseudo-count, in agreement: read from the ratings by leaving
+    /// each out (`kindred_fit.rs`), or `kindred_pseudo_count` where they are too few.
+    kindred_pseudo: f64,
     params: RankParams,
     scale: (f64, f64),
     plain_means: Vec<Option<f64>>,
@@ -241,6 +246,18 @@ impl Model {
                 rated[rater as usize].push((item as u32, deviation));
             }
         }
+        let kindred_pseudo = fitted_pseudo_count(
+            &FitInput {
+                rated: &rated,
+                raters: &raters,
+                levels: &habits,
+                info: &info,
+                least: params.kindred_least_informative,
+                relative_ratings: params.relative_ratings,
+            },
+            &candidates(params.kindred_pseudo_floor, params.kindred_pseudo_ceiling),
+        )
+        .unwrap_or(params.kindred_pseudo_count);
         let (graph, _) = builder.build();
         let seeds: Vec<PersonId> = input.seeds.iter().map(|&s| person_id(s)).collect();
         let seeds = SeedTrust::compute(&graph, &seeds, &params);
@@ -269,6 +286,7 @@ impl Model {
             stand_in,
             stand_in_credit,
             crowd_pseudo,
+            kindred_pseudo,
             params,
             scale: (lo, lo + span),
             plain_means,
@@ -284,6 +302,13 @@ impl Model {
     /// `baseline_pseudo_count` where they are too few.
     pub fn crowd_pseudo_count(&self) -> f64 {
         self.crowd_pseudo
+    }
+
+    /// The kindred estimate's pseudo-count, in agreement: read from the ratings by leaving each
+    /// out (`kindred_fit`), within `[kindred_pseudo_floor, kindred_pseudo_ceiling]`, or
+    /// `kindred_pseudo_count` where they are too few.
+    pub fn kindred_pseudo_count(&self) -> f64 {
+        self.kindred_pseudo
     }
 
     /// The anonymous mean of an item's ratings, if it has any.
@@ -345,7 +370,7 @@ impl Model {
                 let k = self.params.pseudo_count;
                 // The circle's sum of p f (r - reference), moved to the seeker's level.
                 let circle = 2.0 * value - weight + shift * weight;
-                let kin = kindred.estimate(seeker, raters, self.params.kindred_pseudo_count, shift);
+                let kin = kindred.estimate(seeker, raters, self.kindred_pseudo, shift);
                 let crowd = crowd.estimate(raters, self.params.kindred_weight * kin, shift);
                 let share = level + (circle + k * crowd) / (weight + k);
                 Some(Prediction {

@@ -94,6 +94,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
     let vouchgraph = clean.predict_all(&queries);
     let mean: Vec<Option<f64>> = queries.iter().map(|&(_, i)| clean.plain_mean(i)).collect();
     let crowd_pseudo = clean.crowd_pseudo_count();
+    let kindred_pseudo = clean.kindred_pseudo_count();
     drop(clean);
     let predictions = Predictions {
         test: &split.test,
@@ -162,7 +163,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         )?;
         let vouchgraph = model.predict_all(&queries);
         let mean: Vec<Option<f64>> = queries.iter().map(|&(_, i)| model.plain_mean(i)).collect();
-        attacked_pseudo = Some(model.crowd_pseudo_count());
+        attacked_pseudo = Some((model.crowd_pseudo_count(), model.kindred_pseudo_count()));
         let attacked = Predictions {
             test: &split.test,
             vouchgraph: &vouchgraph,
@@ -184,7 +185,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         "{people} people, {} trust and distrust edges ({} left after removing held-out ratings' \
          edges), {} ratings on a {} to {} scale, {} held out (--holdout {} --seed {}), {} prior \
          seeds, personal walk restart {}, anchored walk restart {}, the crowd shrunk by {:.2} \
-         raters; {:.1} s",
+         raters, kindred raters by {:.3} of agreement; {:.1} s",
         all_edges.len(),
         edges.len(),
         ratings.rows().len(),
@@ -197,6 +198,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
         params.alpha,
         params.anchor_alpha,
         crowd_pseudo,
+        kindred_pseudo,
         started.elapsed().as_secs_f64()
     );
     if let Some(kind) = args.attack.filter(|_| args.sybil > 0) {
@@ -204,7 +206,7 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
             summary,
             "\nattack {kind:?}: {} sybils, each trusting {} others at random, rate the {} \
              {}-liked targets at {}, with {} level-3 trust edges from {} honest people; the \
-             crowd shrunk by {:.2} raters",
+             crowd shrunk by {:.2} raters, kindred raters by {:.3} of agreement",
             args.sybil,
             super::split::SYBIL_OUT_DEGREE,
             args.targets,
@@ -216,7 +218,8 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
             } else {
                 "random"
             },
-            attacked_pseudo.unwrap_or(f64::NAN),
+            attacked_pseudo.map_or(f64::NAN, |(crowd, _)| crowd),
+            attacked_pseudo.map_or(f64::NAN, |(_, kindred)| kindred),
         );
     }
     evaluation.summary = summary;

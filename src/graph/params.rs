@@ -212,11 +212,23 @@ pub struct RankParams {
     /// deviations would lend almost no agreement anyway.
     #[serde(default = "defaults::kindred_least_informative")]
     pub kindred_least_informative: f64,
-    /// The pseudo-count of the kindred estimate, in agreement: one item the seeker and a rater
-    /// both rated a fifth of the scale from their habits, with no one else rating it, lends
-    /// 0.04. 0.05: an item about which kindred raters hold that much agreement moves half way.
+    /// The pseudo-count of the kindred estimate, in agreement, where the ratings are too few
+    /// to read it from (`evaluate::kindred_fit`): one item the seeker and a rater both rated a
+    /// fifth of the scale from their habits, with no one else rating it, lends 0.04. 0.05: an
+    /// item about which kindred raters hold that much agreement moves half way.
     #[serde(default = "defaults::kindred_pseudo_count")]
     pub kindred_pseudo_count: f64,
+    /// The least pseudo-count of the kindred estimate that the ratings may choose, and so the
+    /// one its bound is stated with: fake accounts holding agreement W(S) pull an estimate at
+    /// most `W(S) / (W(S) + W_honest + kindred_pseudo_floor)`. 0.005, a tenth of the fallback.
+    /// Set it and the ceiling to one value to fix the pseudo-count.
+    #[serde(default = "defaults::kindred_pseudo_floor")]
+    pub kindred_pseudo_floor: f64,
+    /// The greatest pseudo-count of the kindred estimate that the ratings may choose. 0.5, ten
+    /// times the fallback: there kindred raters move an item half way only with a dozen
+    /// items' worth of agreement.
+    #[serde(default = "defaults::kindred_pseudo_ceiling")]
+    pub kindred_pseudo_ceiling: f64,
     /// How much the agreement of kindred raters whom no walk from the seeker reaches counts,
     /// against those it reaches. Nothing in the trust graph tells such an outsider from a fake
     /// account, so accounts that copy honest ratings take outsiders' agreement by head count:
@@ -280,6 +292,12 @@ mod defaults {
     pub(super) fn kindred_pseudo_count() -> f64 {
         super::RankParams::default().kindred_pseudo_count
     }
+    pub(super) fn kindred_pseudo_floor() -> f64 {
+        super::RankParams::default().kindred_pseudo_floor
+    }
+    pub(super) fn kindred_pseudo_ceiling() -> f64 {
+        super::RankParams::default().kindred_pseudo_ceiling
+    }
     pub(super) fn crowd_tickets() -> f64 {
         super::RankParams::default().crowd_tickets
     }
@@ -329,6 +347,8 @@ impl Default for RankParams {
             kindred_least_informative: 0.01,
             kindred_outsiders: 1.0,
             kindred_pseudo_count: 0.05,
+            kindred_pseudo_floor: 0.005,
+            kindred_pseudo_ceiling: 0.5,
         }
     }
 }
