@@ -68,7 +68,7 @@ use crate::import::network::{Fact, SourceEdge};
 
 use super::data::Rating;
 use super::kindred::{Kindred, Raters};
-use super::kindred_fit::{candidates, fitted_pseudo_count, FitInput};
+use super::kindred_fit::{candidates, fitted_pseudo_count, FitInput, MOST_READ};
 use super::shrinkage::Spreads;
 
 /// The one trade every item is listed under.
@@ -254,6 +254,7 @@ impl Model {
                 info: &info,
                 least: params.kindred_least_informative,
                 relative_ratings: params.relative_ratings,
+                most_read: MOST_READ,
             },
             &candidates(params.kindred_pseudo_floor, params.kindred_pseudo_ceiling),
         )
