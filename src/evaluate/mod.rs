@@ -14,6 +14,7 @@
 //! | `data.rs` | reading ratings and queries |
 //! | `model.rs` | ratings as vouches, predictions through the engine |
 //! | `kindred.rs` | raters who agree with the seeker's own ratings |
+//! | `kindred_fit.rs` | how far their word moves an estimate, read from the ratings |
 //! | `shrinkage.rs` | how many raters an item needs, read from the ratings |
 //! | `split.rs` | held-out ratings, leakage, the sybil attack |
 //! | `metrics.rs` | MAE, coverage, pairwise order accuracy |
