@@ -26,6 +26,9 @@ pub struct PredictSummary {
     /// How many fully credited raters the crowd's estimate is shrunk by, as read from the
     /// ratings ([`Model::crowd_pseudo_count`]).
     pub crowd_pseudo: f64,
+    /// How much agreement the kindred estimate is shrunk by, as read from the ratings
+    /// ([`Model::kindred_pseudo_count`]).
+    pub kindred_pseudo: f64,
     /// Seconds spent reading, building the graph and prior, predicting, and writing.
     pub seconds: [f64; 4],
 }
@@ -38,8 +41,8 @@ impl std::fmt::Display for PredictSummary {
             f,
             "{people} people, {edges} trust edges, {ratings} ratings, {queries} queries from {} \
              seekers: {} scored, {} covered by the seeker's network; the crowd shrunk by {:.2} \
-             raters",
-            self.seekers, self.scored, self.covered, self.crowd_pseudo
+             raters, kindred raters by {:.3} of agreement",
+            self.seekers, self.scored, self.covered, self.crowd_pseudo, self.kindred_pseudo
         )?;
         write!(
             f,
@@ -112,6 +115,7 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<PredictSummary> {
         scored: predictions.iter().flatten().count(),
         covered: predictions.iter().flatten().filter(|p| p.covered).count(),
         crowd_pseudo: model.crowd_pseudo_count(),
+        kindred_pseudo: model.kindred_pseudo_count(),
         seconds: [read, build, predict, write],
     })
 }
