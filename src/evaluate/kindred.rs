@@ -21,7 +21,8 @@
 //!
 //! of agreement, at most one item's worth per item of the seeker's they also rated. To hold
 //! more, a crowd must rate more of the seeker's own items the way the seeker did. Its pull on
-//! an estimate is then at most `W(S) / (W(S) + W_honest + kindred_pseudo_count)`.
+//! an estimate is then at most `W(S) / (W(S) + W_honest + k3)`, where k3, the pseudo-count
+//! read from the ratings (`kindred_fit.rs`), is at least `kindred_pseudo_floor`.
 //!
 //! **Accounts that rate alike take none.** Informativeness shrinks an account that rates its
 //! targets alike to about a ten-thousandth of a rater, but by head count: ten thousand of them
