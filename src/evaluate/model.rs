@@ -50,9 +50,9 @@
 //! * `kin(i)` is what kindred raters say of the item (`kindred.rs`): those whose ratings of
 //!   the seeker's own items agreed with the seeker's, weighed by that agreement, shrunk
 //!   towards none by a pseudo-count the ratings choose (`kindred_fit.rs`), times
-//!   `kindred_weight`. Where the seeker's walks
-//!   reach no rater of an item, it decides the estimate instead of "no opinion"; a crowd of
-//!   fake accounts holds at most one item's agreement per item of the seeker's it rated.
+//!   `kindred_weight`. Where the seeker's walks reach no rater of an item, it decides the
+//!   estimate instead of "no opinion"; a crowd of fake accounts holds at most one item's
+//!   agreement per item of the seeker's it rated.
 //!
 //! `covered` says whether the seeker's own circle (the personal walk) reached a rater.
 
