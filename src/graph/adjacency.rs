@@ -255,6 +255,32 @@ impl Adjacency {
         trust.chain(self.other_and_extra_out(node))
     }
 
+    /// The trust edges leaving `node`: its other end, level and visibility, the CSR's (removed
+    /// ones skipped) then the overlay's, in the order [`Adjacency::out_edges`] gives them. What
+    /// the walk reads at every push, so it decodes the packed entries directly rather than
+    /// building an `Edge` for each and skipping the node's vouches after them.
+    pub(super) fn trust_out(
+        &self,
+        node: NodeIndex,
+    ) -> impl Iterator<Item = (NodeIndex, TrustLevel, Visibility)> + '_ {
+        let csr = self.trust_out[range(&self.trust_start, node.index())]
+            .iter()
+            .filter_map(|&entry| {
+                let (target, weight) = unpack(entry);
+                weight.map(|weight| (NodeIndex::new(target as usize), weight))
+            });
+        // Most graphs have no overlay at all, and then no lookup is made.
+        let extra = (!self.extra_out.is_empty())
+            .then(|| self.extra_out.get(&(node.index() as u32)))
+            .flatten()
+            .into_iter()
+            .flatten()
+            .filter(|(_, weight)| weight.kind() == EdgeKind::Trust)
+            .map(|&(target, weight)| (NodeIndex::new(target as usize), weight));
+        csr.chain(extra)
+            .map(|(target, weight)| (target, weight.level(), weight.visibility()))
+    }
+
     /// The edges leaving `node` other than its CSR trust edges: its vouches and distrust edges,
     /// then every overlay edge (trust ones included, which the caller filters by kind). Reading
     /// a person's vouches this way skips their trust edges, which are most of their edges, so
@@ -588,5 +614,41 @@ mod tests {
             .map(|edge| edge.source().index())
             .collect();
         assert_eq!(into, vec![1]);
+    }
+
+    #[test]
+    fn the_trust_edges_out_of_a_node_are_those_out_edges_gives_in_the_same_order() {
+        let know = EdgeWeight::trust(TrustLevel::KNOW, Visibility::Public);
+        let close = EdgeWeight::trust(TrustLevel::new(3).unwrap(), Visibility::Network);
+        let vouch = EdgeWeight::vouch(TradeSlot(1), Stance::Recommend, Visibility::Public, 1.0);
+        // 0 -> 1, trust, later removed; 0 -> 2, trust (network only); 0 -> 3, a vouch.
+        let edges = [(0, 1, know), (0, 2, close), (0, 3, vouch)];
+        let mut adjacency = Adjacency::from_sorted(6, &edges);
+        let node = NodeIndex::new(0);
+        // Added after the CSR, so kept in the overlay: 0 -> 4, a vouch; 0 -> 5, trust.
+        adjacency.add(6, node, NodeIndex::new(4), vouch);
+        adjacency.add(6, node, NodeIndex::new(5), know);
+        let first = adjacency.out_edges(node).next().unwrap();
+        adjacency.remove(6, node, first.id());
+        assert_eq!(
+            (adjacency.extra_edges, adjacency.removed),
+            (2, 1),
+            "not folded yet"
+        );
+        let expected: Vec<(NodeIndex, TrustLevel, Visibility)> = adjacency
+            .out_edges(node)
+            .filter(|edge| edge.weight().kind() == EdgeKind::Trust)
+            .map(|edge| {
+                (
+                    edge.target(),
+                    edge.weight().level(),
+                    edge.weight().visibility(),
+                )
+            })
+            .collect();
+        let read: Vec<_> = adjacency.trust_out(node).collect();
+        assert_eq!(read, expected);
+        let targets: Vec<usize> = read.iter().map(|(target, ..)| target.index()).collect();
+        assert_eq!(targets, vec![2, 5]);
     }
 }

@@ -54,6 +54,9 @@ use super::walk::walk_edges;
 /// No parent: the seeker, the tree's root.
 const ROOT: u32 = u32::MAX;
 
+/// No level or place yet: a node the breadth-first search has not reached.
+const ABSENT: u32 = u32::MAX;
+
 /// The breadth-first tree of one seeker's anchored crowd, with each subtree's capacity.
 #[derive(Clone, Debug, Default)]
 pub struct CreditTree {
@@ -129,63 +132,80 @@ impl CreditTree {
         let Some(root) = viewer.seeker() else {
             return CreditTree::default();
         };
-        let own: FxHashMap<NodeIndex, f64> = credit
-            .iter()
-            .filter_map(|&(person, value)| graph.person_node(person).map(|node| (node, value)))
-            .collect();
-        let total = params.crowd_tickets * own.values().sum::<f64>();
+        // Per node, dense: the anchored walk reaches most of the graph, and a hash lookup per
+        // trust edge cost more than the walk itself. `ABSENT` marks no credit, no level and no
+        // place.
+        let bound = graph.node_bound();
+        let mut own = vec![f64::NAN; bound];
+        for &(person, value) in credit {
+            if let Some(node) = graph.person_node(person) {
+                own[node.index()] = value;
+            }
+        }
+        let total = params.crowd_tickets * credit.iter().map(|&(_, value)| value).sum::<f64>();
         // Breadth-first, level by level: tickets reach a level only from the one before.
         let mut tree = CreditTree::default();
-        let mut level_of: FxHashMap<NodeIndex, u32> = FxHashMap::default();
+        let mut level_of = vec![ABSENT; bound];
+        let mut place_of = vec![ABSENT; bound];
         let mut nodes: Vec<NodeIndex> = Vec::new();
         let mut tickets: Vec<f64> = Vec::new();
         let mut queue = VecDeque::from([root]);
-        level_of.insert(root, 0);
-        tree.slot.insert(seeker, 0);
+        level_of[root.index()] = 0;
+        place_of[root.index()] = 0;
         tree.parent.push(ROOT);
         nodes.push(root);
         tickets.push(total);
+        // A node's steps, and those of them to the next level; reused, node after node.
+        let mut steps: Vec<(NodeIndex, f64)> = Vec::new();
+        let mut next: Vec<(NodeIndex, f64)> = Vec::new();
         while let Some(node) = queue.pop_front() {
-            let place = tree.slot[&graph.person_id(node)] as usize;
-            let level = level_of[&node];
-            let steps: Vec<(NodeIndex, f64)> = match seeds {
-                Some(seeds) if node == root => seeds.iter().map(|&seed| (seed, 1.0)).collect(),
-                _ => walk_edges(graph, node, viewer.access_to(node), params)
-                    .map(|(target, weight, _)| (target, weight))
-                    .collect(),
-            };
-            let mut next: Vec<(NodeIndex, f64)> = Vec::new();
-            for (target, weight) in steps {
-                if !own.contains_key(&target) || target == root {
+            let place = place_of[node.index()] as usize;
+            let level = level_of[node.index()];
+            steps.clear();
+            match seeds {
+                Some(seeds) if node == root => steps.extend(seeds.iter().map(|&seed| (seed, 1.0))),
+                _ => steps.extend(
+                    walk_edges(graph, node, viewer.access_to(node), params)
+                        .map(|(target, weight, _)| (target, weight)),
+                ),
+            }
+            next.clear();
+            for &(target, weight) in &steps {
+                let t = target.index();
+                if own[t].is_nan() || target == root {
                     continue;
                 }
-                match level_of.get(&target) {
-                    Some(&seen) if seen != level + 1 => continue,
-                    Some(_) => {}
-                    None => {
-                        level_of.insert(target, level + 1);
-                        tree.slot
-                            .insert(graph.person_id(target), nodes.len() as u32);
+                match level_of[t] {
+                    ABSENT => {
+                        level_of[t] = level + 1;
+                        place_of[t] = nodes.len() as u32;
                         tree.parent.push(place as u32);
                         nodes.push(target);
                         tickets.push(0.0);
                         queue.push_back(target);
                     }
+                    seen if seen != level + 1 => continue,
+                    _ => {}
                 }
                 next.push((target, weight));
             }
-            let kept = if node == root { 0.0 } else { own[&node] };
+            let kept = if node == root { 0.0 } else { own[node.index()] };
             let passed = (tickets[place] - kept).max(0.0);
             let weights: f64 = next.iter().map(|&(_, weight)| weight).sum();
-            for (target, weight) in next {
+            for &(target, weight) in &next {
                 // Only the tree edge delivers its share: a person's tickets then come from
                 // one edge, so no ticket is counted in two subtrees' capacities.
-                let slot = tree.slot[&graph.person_id(target)] as usize;
+                let slot = place_of[target.index()] as usize;
                 if tree.parent[slot] == place as u32 {
                     tickets[slot] += passed * weight / weights;
                 }
             }
         }
+        tree.slot = nodes
+            .iter()
+            .enumerate()
+            .map(|(place, &node)| (graph.person_id(node), place as u32))
+            .collect();
         tree.tickets = tickets;
         tree.unit = params.anchor_cap;
         tree

@@ -257,6 +257,14 @@ impl TrustGraph {
         self.edges.out_edges(node)
     }
 
+    /// The trust edges leaving a node: other end, level and visibility, in storage order.
+    pub(super) fn trust_out_edges(
+        &self,
+        node: NodeIndex,
+    ) -> impl Iterator<Item = (NodeIndex, TrustLevel, Visibility)> + '_ {
+        self.edges.trust_out(node)
+    }
+
     /// The edges leaving a node other than trust edges: its vouches and distrust edges.
     /// Cheaper than [`TrustGraph::out_edges`] filtered, since it does not read the CSR's trust
     /// edges, most of a person's edges; only the small overlay needs filtering.

@@ -4,21 +4,16 @@
 //! one, and distrust is evidence against, not a path of trust.
 
 use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
 
 use crate::domain::{TrustLevel, Visibility};
 
 use super::access::Access;
 use super::params::RankParams;
 use super::trust_graph::{tally_slot, TrustGraph};
-use super::weights::EdgeKind;
 
 /// The visible trust edges out of `node`: target, transition weight and level, in storage
-/// order (which is stable under unrelated changes, so sums over it are too).
-///
-/// It stops reading the out-list once it has seen all of the node's trust edges. The builder
-/// puts them first; an edge added later may come before them, which costs a few more reads
-/// but never misses one.
+/// order (which is stable under unrelated changes, so sums over it are too). Reads only the
+/// node's trust edges, never its vouches (`Adjacency::trust_out`).
 pub(crate) fn walk_edges<'g>(
     graph: &'g TrustGraph,
     node: NodeIndex,
@@ -26,25 +21,9 @@ pub(crate) fn walk_edges<'g>(
     params: &'g RankParams,
 ) -> impl Iterator<Item = (NodeIndex, f64, TrustLevel)> + 'g {
     graph
-        .out_edges(node)
-        .scan(graph.trust_out_degree(node), |left, edge| {
-            if *left == 0 {
-                return None;
-            }
-            let trust = edge.weight().kind() == EdgeKind::Trust;
-            if trust {
-                *left -= 1;
-            }
-            Some(trust.then_some(edge))
-        })
-        .flatten()
-        .filter_map(move |edge| {
-            let weight = edge.weight();
-            access.allows(weight.visibility()).then(|| {
-                let level = weight.level();
-                (edge.target(), params.level_weight(level), level)
-            })
-        })
+        .trust_out_edges(node)
+        .filter(move |&(_, _, visibility)| access.allows(visibility))
+        .map(|(target, level, _)| (target, params.level_weight(level), level))
 }
 
 /// The total transition weight and the number of visible trust edges out of `node`; a node
