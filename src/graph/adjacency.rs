@@ -16,8 +16,8 @@
 //! When overlay edges and tombstones together pass an eighth of the CSR, everything is
 //! rebuilt into a new CSR (`fold`): O(E), so O(8) per change amortised. The order of a node's
 //! edges never changes except by a fold, which keeps sums over them stable. A node's trust
-//! edges come before its other edges in the CSR, so the walk, which needs only them, stops
-//! reading early (`walk::walk_edges`).
+//! edges come before its other edges in `out_edges`, and the walk, which needs only them,
+//! reads them alone (`trust_out`), straight from their packed entries.
 
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;

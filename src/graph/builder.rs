@@ -1,9 +1,9 @@
 //! Bulk loading: collect everything in any order, then build the graph in one pass.
 //!
-//! The edges become one compressed sparse row (`adjacency.rs`), each node's out-edges side
-//! by side. Within a node, its trust edges come first: the walk, which needs only them, stops
-//! reading once it has seen the node's trust out-degree (`walk::walk_edges`). A rater of a
-//! hundred items pushes in the time of their few trust edges, not of their hundred vouches.
+//! The edges become compressed sparse rows (`adjacency.rs`), each node's out-edges side by
+//! side, its trust edges in arrays of their own: the walk, which needs only them, reads those
+//! alone (`Adjacency::trust_out`). A rater of a hundred items pushes in the time of their few
+//! trust edges, not of their hundred vouches.
 
 use petgraph::graph::NodeIndex;
 use rustc_hash::FxHashMap;
