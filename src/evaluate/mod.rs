@@ -26,6 +26,7 @@ mod kindred_fit;
 pub mod metrics;
 pub mod model;
 pub mod predict;
+mod predictions_file;
 pub mod protocol;
 mod shrinkage;
 pub mod split;
@@ -112,6 +113,10 @@ pub struct EvaluateArgs {
     /// `--param anchor_cap=0.001`), repeatable; the defaults are the engine's own.
     #[arg(long = "param", value_parser = parse_param)]
     pub params: Vec<(String, f64)>,
+    /// Also writes every clean held-out rating with both predictions here:
+    /// `seeker,item,rating,vouchgraph,anonymous_mean,covered,seeker_trusts,item_raters`.
+    #[arg(long)]
+    pub predictions: Option<PathBuf>,
 }
 
 impl EvaluateArgs {

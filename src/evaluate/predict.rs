@@ -121,7 +121,7 @@ pub fn run(args: &PredictArgs) -> anyhow::Result<PredictSummary> {
 }
 
 /// A key as a CSV field: quoted if it holds a comma, a quote or a line end.
-fn csv_field(key: &str) -> String {
+pub(super) fn csv_field(key: &str) -> String {
     if key.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", key.replace('"', "\"\""))
     } else {

@@ -23,6 +23,7 @@ use crate::import::read_network;
 use super::data::read_ratings;
 use super::metrics::{Predictions, Table};
 use super::model::{Model, ModelInput, Prediction};
+use super::predictions_file::{self, Held};
 use super::split::{hold_out, inject, pick_targets, sparser, without_leaks, Attack, AttackKind};
 use super::{choose_seeds, EvaluateArgs};
 
@@ -93,6 +94,16 @@ pub fn run(args: &EvaluateArgs) -> anyhow::Result<Evaluation> {
     )?;
     let vouchgraph = clean.predict_all(&queries);
     let mean: Vec<Option<f64>> = queries.iter().map(|&(_, i)| clean.plain_mean(i)).collect();
+    if let Some(path) = &args.predictions {
+        let held = Held {
+            test: &split.test,
+            vouchgraph: &vouchgraph,
+            mean: &mean,
+            edges: &edges,
+            train: &split.train,
+        };
+        predictions_file::write(path, network.people(), &ratings, &held)?;
+    }
     let crowd_pseudo = clean.crowd_pseudo_count();
     let kindred_pseudo = clean.kindred_pseudo_count();
     drop(clean);
