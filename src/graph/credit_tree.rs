@@ -86,7 +86,8 @@ impl CreditTree {
     /// module documentation says. Empty for a seeker the graph does not know.
     ///
     /// # Complexity
-    /// O(people in `credit` plus their visible trust edges).
+    /// O(people in `credit` plus their visible trust edges), plus O(N) for its per-node
+    /// arrays: meant for a crowd the anchored walk spread over much of the graph.
     pub fn build(
         graph: &TrustGraph,
         seeker: PersonId,
@@ -132,9 +133,9 @@ impl CreditTree {
         let Some(root) = viewer.seeker() else {
             return CreditTree::default();
         };
-        // Per node, dense: the anchored walk reaches most of the graph, and a hash lookup per
-        // trust edge cost more than the walk itself. `ABSENT` marks no credit, no level and no
-        // place.
+        // Per node, dense: the anchored walk reaches most of the graph, and with three hash
+        // lookups per trust edge growing this tree took an eighth of a prediction's time.
+        // NaN marks no credit, `ABSENT` no level and no place.
         let bound = graph.node_bound();
         let mut own = vec![f64::NAN; bound];
         for &(person, value) in credit {
