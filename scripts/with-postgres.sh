@@ -249,9 +249,13 @@ log "PostgreSQL $("$PG_BIN/pg_ctl" --version | awk '{print $3}') ready: $DATABAS
 # ---------------------------------------------------------------------------
 if [[ ${VG_PG_STANDBY:-0} == 1 ]]; then
     # -R writes standby.signal and primary_conninfo; -X stream copies the WAL written
-    # during the copy, so the standby starts consistent.
+    # during the copy, so the standby starts consistent. -C -S gives the standby a
+    # replication slot, so the primary keeps every WAL segment until the standby has it: the
+    # test suite writes gigabytes of WAL, and without a slot a standby whose stream broke
+    # off asked again for a segment the primary had already recycled, and never caught up.
     if ! as_pg "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U postgres -D "$STANDBY_DIR" \
-        -R -X stream --checkpoint=fast --no-sync >"$BASE/basebackup.log" 2>&1; then
+        -R -C -S vouchgraph_standby -X stream --checkpoint=fast --no-sync \
+        >"$BASE/basebackup.log" 2>&1; then
         cat "$BASE/basebackup.log" >&2
         die "pg_basebackup failed"
     fi
@@ -267,8 +271,19 @@ if [[ ${VG_PG_STANDBY:-0} == 1 ]]; then
         fi
         sleep 0.5
     done
+    # And streaming through its slot, so the primary holds back the WAL it has not had.
+    slot_active() {
+        "$PG_BIN/psql" -qAt -h 127.0.0.1 -p "$PORT" -U postgres -d vouchgraph \
+            -c "select active from pg_replication_slots where slot_name = 'vouchgraph_standby'" \
+            2>/dev/null | grep -qx t
+    }
+    for _ in $(seq 60); do
+        slot_active && break
+        sleep 0.5
+    done
+    slot_active || die "the standby is not streaming through its replication slot"
     export DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:$STANDBY_PORT/vouchgraph"
-    log "standby ready: $DATABASE_REPLICA_URL"
+    log "standby ready, streaming through its slot: $DATABASE_REPLICA_URL"
 fi
 
 # ---------------------------------------------------------------------------
