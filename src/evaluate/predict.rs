@@ -222,7 +222,7 @@ mod tests {
     /// each, then with every one of the 20,000 people doing so. Run it with
     /// `cargo test --release --lib -- --ignored predict_at_scale --nocapture`.
     #[test]
-    #[ignore = "a timing run: about 15 s in release, far longer in debug"]
+    #[ignore = "a timing run: about 160 s in release, far longer in debug"]
     fn predict_at_scale_100k_trust_edges_1m_ratings() {
         for seekers in [1_000, 20_000] {
             let (summary, _) = predict_synthetic(20_000, 50, seekers);
