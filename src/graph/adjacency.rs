@@ -269,10 +269,9 @@ impl Adjacency {
                 let (target, weight) = unpack(entry);
                 weight.map(|weight| (NodeIndex::new(target as usize), weight))
             });
-        // Most graphs have no overlay at all, and then no lookup is made.
-        let extra = (!self.extra_out.is_empty())
-            .then(|| self.extra_out.get(&(node.index() as u32)))
-            .flatten()
+        let extra = self
+            .extra_out
+            .get(&(node.index() as u32))
             .into_iter()
             .flatten()
             .filter(|(_, weight)| weight.kind() == EdgeKind::Trust)
